@@ -1,0 +1,134 @@
+import type { CurrencyCode, Money } from './money.js';
+import type { SourceRef } from './references.js';
+
+/** How a line reaches the customer. */
+export type FulfillmentMethod = 'SHIP' | 'PICKUP_IN_STORE' | 'SHIP_FROM_STORE' | 'DROP_SHIP' | 'DIGITAL';
+
+export interface TaxLine {
+  readonly title: string;
+  /** Decimal rate as the channel printed it ("0.0725"); rates are not money and stay text. */
+  readonly rate: string;
+  readonly amount: Money;
+  readonly jurisdiction: string | null;
+  readonly code: string | null;
+}
+
+export interface DiscountAllocation {
+  readonly amount: Money;
+  /** Discount code or title of the discount application that produced it. */
+  readonly code: string | null;
+  readonly title: string | null;
+}
+
+export interface OrderLine {
+  readonly externalId: string;
+  readonly sku: string | null;
+  readonly variantId: string | null;
+  readonly productId: string | null;
+  readonly title: string;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly discounts: readonly DiscountAllocation[];
+  readonly taxes: readonly TaxLine[];
+  readonly fulfillmentMethod: FulfillmentMethod;
+  /** Channel location id the line ships or is picked up from, when the channel says. */
+  readonly locationRef: string | null;
+  readonly requiresShipping: boolean;
+  readonly giftCard: boolean;
+}
+
+export interface ShippingLine {
+  readonly externalId: string | null;
+  readonly title: string;
+  readonly code: string | null;
+  readonly price: Money;
+  readonly discounts: readonly DiscountAllocation[];
+  readonly taxes: readonly TaxLine[];
+}
+
+export type TenderKind = 'CARD' | 'WALLET' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH' | 'MARKETPLACE' | 'OTHER';
+
+export interface Tender {
+  readonly kind: TenderKind;
+  /** The channel's gateway or payment method name ("shopify_payments", "gift_card"). */
+  readonly gateway: string;
+  readonly authorized: Money;
+  readonly captured: Money;
+}
+
+/** The order's payment position as the channel reports it. */
+export type PaymentStatus =
+  | 'PENDING'
+  | 'AUTHORIZED'
+  | 'PARTIALLY_PAID'
+  | 'PAID'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'VOIDED'
+  | 'UNKNOWN';
+
+export type RiskRecommendation = 'ACCEPT' | 'INVESTIGATE' | 'CANCEL' | 'NONE';
+
+export interface RiskAssessment {
+  /** NONE when the channel has not (yet) assessed the order. */
+  readonly recommendation: RiskRecommendation;
+  readonly source: string | null;
+}
+
+/** Whether tax was worked out for the order. */
+export type TaxStatus = 'CALCULATED' | 'EXEMPT' | 'MISSING';
+
+export interface OrderTotals {
+  /** Sum of unit price × quantity over the lines, before discounts. */
+  readonly subtotal: Money;
+  /** Discounts on lines and shipping. */
+  readonly discounts: Money;
+  readonly tax: Money;
+  /** Shipping before its discounts. */
+  readonly shipping: Money;
+  readonly grandTotal: Money;
+}
+
+export interface Address {
+  readonly name: string | null;
+  readonly company: string | null;
+  readonly line1: string | null;
+  readonly line2: string | null;
+  readonly city: string | null;
+  readonly region: string | null;
+  readonly postalCode: string | null;
+  readonly countryCode: string | null;
+  readonly phone: string | null;
+}
+
+export interface Customer {
+  readonly externalId: string | null;
+  readonly email: string | null;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+}
+
+/** One order in the hub's own terms, whatever channel it came from. */
+export interface CanonicalOrder {
+  readonly source: SourceRef;
+  readonly orderNumber: string;
+  /** ISO-8601 instants. */
+  readonly placedAt: string;
+  /** The channel's version of this order (Shopify updated_at): newer wins. */
+  readonly sourceUpdatedAt: string;
+  readonly cancelledAt: string | null;
+  readonly currency: CurrencyCode;
+  readonly customer: Customer | null;
+  readonly billingAddress: Address | null;
+  readonly shippingAddress: Address | null;
+  readonly lines: readonly OrderLine[];
+  readonly shippingLines: readonly ShippingLine[];
+  readonly tenders: readonly Tender[];
+  readonly paymentStatus: PaymentStatus;
+  readonly risk: RiskAssessment;
+  readonly taxesIncluded: boolean;
+  readonly taxStatus: TaxStatus;
+  /** The totals the channel printed, checked against the hub's own recomputation. */
+  readonly sourceTotals: OrderTotals;
+  readonly tags: readonly string[];
+}

@@ -1,0 +1,42 @@
+import { add, equals, formatDecimal, multiply, subtract, sum, type Money } from './money.js';
+import type { CanonicalOrder, OrderTotals } from './order.js';
+
+/**
+ * The hub's own totals, from lines, shipping, discounts and taxes:
+ * grandTotal = subtotal − discounts + shipping + tax (tax only when prices exclude it).
+ */
+export function recomputeTotals(order: CanonicalOrder): OrderTotals {
+  const currency = order.currency;
+  const subtotal = sum(order.lines.map((line) => multiply(line.unitPrice, line.quantity)), currency);
+  const discounts = sum(
+    [...order.lines.flatMap((line) => line.discounts), ...order.shippingLines.flatMap((s) => s.discounts)].map((d) => d.amount),
+    currency,
+  );
+  const shipping = sum(order.shippingLines.map((s) => s.price), currency);
+  const tax = sum(
+    [...order.lines.flatMap((line) => line.taxes), ...order.shippingLines.flatMap((s) => s.taxes)].map((t) => t.amount),
+    currency,
+  );
+  let grandTotal = add(subtract(subtotal, discounts), shipping);
+  if (!order.taxesIncluded) grandTotal = add(grandTotal, tax);
+  return { subtotal, discounts, tax, shipping, grandTotal };
+}
+
+export interface TotalsDifference {
+  readonly component: keyof OrderTotals;
+  readonly expected: Money;
+  readonly reported: Money;
+}
+
+/** Every component where the channel's totals and the hub's recomputation disagree. */
+export function compareTotals(order: CanonicalOrder): TotalsDifference[] {
+  const computed = recomputeTotals(order);
+  const components: (keyof OrderTotals)[] = ['subtotal', 'discounts', 'shipping', 'tax', 'grandTotal'];
+  return components
+    .filter((component) => !equals(computed[component], order.sourceTotals[component]))
+    .map((component) => ({ component, expected: computed[component], reported: order.sourceTotals[component] }));
+}
+
+export function describeDifference(difference: TotalsDifference): string {
+  return `${difference.component}: computed ${formatDecimal(difference.expected)} but channel reported ${formatDecimal(difference.reported)} ${difference.reported.currency}`;
+}
