@@ -1,0 +1,655 @@
+/**
+ * The subset of Shopify's REST order JSON (the body of orders/create, orders/updated,
+ * orders/paid and orders/cancelled webhooks) that the hub reads, as class-validator DTOs.
+ *
+ * Unknown properties are allowed (Shopify sends ~90 order fields); only the ones declared
+ * here are checked. Money is always a decimal string, as Shopify prints it. Ids may be
+ * strings or safe integers: the ingestion layer must parse bodies with
+ * parseJsonPreservingBigIds (shopify-webhook.ts) so that 18–19 digit ids arrive as strings.
+ */
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+  type ValidationOptions,
+} from 'class-validator';
+import { MoneyError, parseDecimal } from '../../../canonical/money.js';
+
+/** A Shopify numeric id as it may arrive: a digit string (bigint-safe parse) or a safe integer. */
+export type ShopifyId = string | number;
+
+const DIGITS = /^\d+$/;
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/** A numeric id: a string of digits, or a JSON number that is still a safe integer. */
+export function IsShopifyId(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isShopifyId',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'string' && DIGITS.test(value)) ||
+          (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0),
+        defaultMessage: (args) =>
+          typeof args?.value === 'number' && !Number.isSafeInteger(args.value)
+            ? `${args.property} is beyond 2^53 and has lost digits; parse the body with parseJsonPreservingBigIds`
+            : `${args?.property ?? 'id'} must be a numeric id (digit string or safe integer)`,
+      },
+    },
+    options,
+  );
+}
+
+/** A money amount as Shopify prints it: a decimal string such as "199.00" or "1990". */
+export function IsDecimalAmount(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDecimalAmount',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && DECIMAL.test(value),
+        defaultMessage: (args) => `${args?.property ?? 'amount'} must be a decimal string like "199.00"`,
+      },
+    },
+    options,
+  );
+}
+
+/** A tax rate: Shopify prints it as a JSON number (0.06); a decimal string is accepted too. */
+export function IsTaxRate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTaxRate',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && Number.isFinite(value) && value >= 0) ||
+          (typeof value === 'string' && /^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/.test(value)),
+        defaultMessage: (args) => `${args?.property ?? 'rate'} must be a non-negative number`,
+      },
+    },
+    options,
+  );
+}
+
+export const SHOPIFY_FINANCIAL_STATUSES = [
+  'pending',
+  'authorized',
+  'partially_paid',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'voided',
+  'expired',
+] as const;
+
+export const SHOPIFY_RISK_RECOMMENDATIONS = ['accept', 'investigate', 'cancel'] as const;
+
+export class ShopifyMoneyDto {
+  @IsDecimalAmount()
+  amount: string;
+
+  @IsISO4217CurrencyCode()
+  currency_code: string;
+}
+
+/** *_set fields: the same amount in the shop's and in the buyer's (presentment) currency. */
+export class ShopifyMoneySetDto {
+  @ValidateNested()
+  @Type(() => ShopifyMoneyDto)
+  shop_money: ShopifyMoneyDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneyDto)
+  presentment_money?: ShopifyMoneyDto | null;
+}
+
+export class ShopifyTaxLineDto {
+  @IsString()
+  title: string;
+
+  /** Tax amount in shop currency. */
+  @IsDecimalAmount()
+  price: string;
+
+  @IsTaxRate()
+  rate: number | string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  price_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @IsBoolean()
+  channel_liable?: boolean | null;
+}
+
+export class ShopifyDiscountAllocationDto {
+  /** Amount in shop currency. */
+  @IsDecimalAmount()
+  amount: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  amount_set?: ShopifyMoneySetDto | null;
+
+  /** Index into the order's discount_applications. */
+  @IsInt()
+  @Min(0)
+  discount_application_index: number;
+}
+
+export class ShopifyDiscountApplicationDto {
+  /** discount_code, manual, script or automatic. */
+  @IsString()
+  type: string;
+
+  @IsOptional()
+  @IsString()
+  target_type?: string | null;
+
+  @IsOptional()
+  @IsString()
+  value?: string | null;
+
+  @IsOptional()
+  @IsString()
+  value_type?: string | null;
+
+  @IsOptional()
+  @IsString()
+  allocation_method?: string | null;
+
+  @IsOptional()
+  @IsString()
+  target_selection?: string | null;
+
+  /** Present for type discount_code. */
+  @IsOptional()
+  @IsString()
+  code?: string | null;
+
+  /** Present for manual, script and automatic discounts. */
+  @IsOptional()
+  @IsString()
+  title?: string | null;
+
+  @IsOptional()
+  @IsString()
+  description?: string | null;
+}
+
+/** Legacy line-item origin (the location the item ships from), when Shopify includes it. */
+export class ShopifyOriginLocationDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsOptional()
+  @IsString()
+  name?: string | null;
+}
+
+export class ShopifyLineItemDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsOptional()
+  @IsString()
+  admin_graphql_api_id?: string | null;
+
+  /** Null for custom (non-catalogue) items. */
+  @IsOptional()
+  @IsShopifyId()
+  variant_id?: ShopifyId | null;
+
+  @IsOptional()
+  @IsShopifyId()
+  product_id?: ShopifyId | null;
+
+  @IsOptional()
+  @IsString()
+  sku?: string | null;
+
+  @IsString()
+  title: string;
+
+  @IsOptional()
+  @IsString()
+  name?: string | null;
+
+  @IsOptional()
+  @IsString()
+  variant_title?: string | null;
+
+  /** Quantity ordered (order edits change current_quantity, not this). */
+  @IsInt()
+  @Min(0)
+  quantity: number;
+
+  /** Unit price before discounts, shop currency. */
+  @IsDecimalAmount()
+  price: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  price_set?: ShopifyMoneySetDto | null;
+
+  @IsBoolean()
+  taxable: boolean;
+
+  @IsBoolean()
+  requires_shipping: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  gift_card?: boolean | null;
+
+  /** "manual" for merchant-fulfilled items, else the fulfillment service handle. */
+  @IsOptional()
+  @IsString()
+  fulfillment_service?: string | null;
+
+  @IsOptional()
+  @IsString()
+  fulfillment_status?: string | null;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyTaxLineDto)
+  tax_lines?: ShopifyTaxLineDto[] | null;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyDiscountAllocationDto)
+  discount_allocations?: ShopifyDiscountAllocationDto[] | null;
+
+  /** POS and some apps set the location a line is fulfilled from. */
+  @IsOptional()
+  @IsShopifyId()
+  location_id?: ShopifyId | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyOriginLocationDto)
+  origin_location?: ShopifyOriginLocationDto | null;
+}
+
+export class ShopifyShippingLineDto {
+  @IsOptional()
+  @IsShopifyId()
+  id?: ShopifyId | null;
+
+  @IsString()
+  title: string;
+
+  @IsOptional()
+  @IsString()
+  code?: string | null;
+
+  /** "shopify" for the shop's own rates (including local pickup), else the carrier/app. */
+  @IsOptional()
+  @IsString()
+  source?: string | null;
+
+  /** Price before discounts, shop currency. */
+  @IsDecimalAmount()
+  price: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  price_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @IsDecimalAmount()
+  discounted_price?: string | null;
+
+  @IsOptional()
+  @IsString()
+  carrier_identifier?: string | null;
+
+  /** Shopify's classification of the delivery method, when set (e.g. pick_up, local, shipping). */
+  @IsOptional()
+  @IsString()
+  delivery_category?: string | null;
+
+  @IsOptional()
+  @IsBoolean()
+  is_removed?: boolean | null;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyDiscountAllocationDto)
+  discount_allocations?: ShopifyDiscountAllocationDto[] | null;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyTaxLineDto)
+  tax_lines?: ShopifyTaxLineDto[] | null;
+}
+
+export class ShopifyCustomerDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsOptional()
+  @IsString()
+  email?: string | null;
+
+  @IsOptional()
+  @IsString()
+  first_name?: string | null;
+
+  @IsOptional()
+  @IsString()
+  last_name?: string | null;
+}
+
+export class ShopifyAddressDto {
+  @IsOptional() @IsString() first_name?: string | null;
+  @IsOptional() @IsString() last_name?: string | null;
+  @IsOptional() @IsString() name?: string | null;
+  @IsOptional() @IsString() company?: string | null;
+  @IsOptional() @IsString() address1?: string | null;
+  @IsOptional() @IsString() address2?: string | null;
+  @IsOptional() @IsString() city?: string | null;
+  @IsOptional() @IsString() province?: string | null;
+  @IsOptional() @IsString() province_code?: string | null;
+  @IsOptional() @IsString() zip?: string | null;
+  @IsOptional() @IsString() country?: string | null;
+  @IsOptional() @IsString() country_code?: string | null;
+  @IsOptional() @IsString() phone?: string | null;
+}
+
+/**
+ * Order risk in the REST OrderRisk shape. Not part of Shopify's order webhooks: present only
+ * when the ingestion layer enriches the body from the risk API.
+ */
+export class ShopifyOrderRiskDto {
+  @IsIn(SHOPIFY_RISK_RECOMMENDATIONS as unknown as string[])
+  recommendation: string;
+
+  @IsOptional()
+  @IsString()
+  source?: string | null;
+}
+
+export class ShopifyOrderDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsOptional()
+  @IsString()
+  admin_graphql_api_id?: string | null;
+
+  /** Display name, e.g. "#1001" (shop prefix/suffix included). */
+  @IsString()
+  @MinLength(1)
+  name: string;
+
+  @IsOptional()
+  @IsInt()
+  order_number?: number | null;
+
+  @IsISO8601({ strict: true })
+  created_at: string;
+
+  @IsISO8601({ strict: true })
+  updated_at: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  processed_at?: string | null;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  cancelled_at?: string | null;
+
+  /** Shop currency: every plain money field of the order is in it. */
+  @IsISO4217CurrencyCode()
+  currency: string;
+
+  @IsOptional()
+  @IsISO4217CurrencyCode()
+  presentment_currency?: string | null;
+
+  /** One of SHOPIFY_FINANCIAL_STATUSES; other strings are kept and map to UNKNOWN. */
+  @IsOptional()
+  @IsString()
+  financial_status?: string | null;
+
+  @IsOptional()
+  @IsString()
+  fulfillment_status?: string | null;
+
+  @IsBoolean()
+  taxes_included: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  tax_exempt?: boolean | null;
+
+  /** Grand total (lines − discounts + shipping + duties/tips + tax when not included). */
+  @IsDecimalAmount()
+  total_price: string;
+
+  /** Line items after line discounts (Shopify semantics); informational. */
+  @IsOptional()
+  @IsDecimalAmount()
+  subtotal_price?: string | null;
+
+  /** Sum of price × quantity over line items, before discounts. */
+  @IsDecimalAmount()
+  total_line_items_price: string;
+
+  /** All discounts on the order (line and shipping). */
+  @IsDecimalAmount()
+  total_discounts: string;
+
+  @IsDecimalAmount()
+  total_tax: string;
+
+  @IsOptional()
+  @IsDecimalAmount()
+  total_outstanding?: string | null;
+
+  /** Shipping before discounts; shop_money is in the shop currency. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  total_shipping_price_set?: ShopifyMoneySetDto | null;
+
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyLineItemDto)
+  line_items: ShopifyLineItemDto[];
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyShippingLineDto)
+  shipping_lines?: ShopifyShippingLineDto[] | null;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyDiscountApplicationDto)
+  discount_applications?: ShopifyDiscountApplicationDto[] | null;
+
+  /** Order-level tax summary (the per-line tax_lines are the ones mapped). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyTaxLineDto)
+  tax_lines?: ShopifyTaxLineDto[] | null;
+
+  /** Gateways used, in order; Shopify sends [] or [""] when nothing was charged. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  payment_gateway_names?: string[] | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyCustomerDto)
+  customer?: ShopifyCustomerDto | null;
+
+  @IsOptional()
+  @IsString()
+  email?: string | null;
+
+  @IsOptional()
+  @IsString()
+  contact_email?: string | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyAddressDto)
+  billing_address?: ShopifyAddressDto | null;
+
+  /** Absent for local pickup and digital-only orders. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyAddressDto)
+  shipping_address?: ShopifyAddressDto | null;
+
+  /** Comma-separated, e.g. "vip, wholesale". */
+  @IsOptional()
+  @IsString()
+  tags?: string | null;
+
+  /** Location where the order was processed (POS orders). */
+  @IsOptional()
+  @IsShopifyId()
+  location_id?: ShopifyId | null;
+
+  /** web, pos, shopify_draft_order, or an app id. */
+  @IsOptional()
+  @IsString()
+  source_name?: string | null;
+
+  /** Not sent by Shopify's order webhooks; see ShopifyOrderRiskDto. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ShopifyOrderRiskDto)
+  risks?: ShopifyOrderRiskDto[] | null;
+}
+
+export interface ShopifyOrderFieldError {
+  /** Dotted path into the body, e.g. "line_items.0.price"; "" for the body itself. */
+  readonly field: string;
+  readonly reason: string;
+}
+
+export type ShopifyOrderValidation =
+  | { ok: true; dto: ShopifyOrderDto }
+  | { ok: false; errors: ShopifyOrderFieldError[] };
+
+/**
+ * Validates a parsed webhook body: shape and types with class-validator, then the checks that
+ * span fields (amounts fit the shop currency's decimals, *_set shop_money is in the shop
+ * currency, discount allocations point at an existing discount application).
+ */
+export function validateShopifyOrder(json: unknown): ShopifyOrderValidation {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, errors: [{ field: '', reason: 'order body must be a JSON object' }] };
+  }
+  const dto = plainToInstance(ShopifyOrderDto, json as Record<string, unknown>, { enableImplicitConversion: false });
+  const errors = flattenValidationErrors(validateSync(dto, { forbidUnknownValues: false }));
+  if (errors.length > 0) return { ok: false, errors };
+  const crossFieldErrors = checkAmountsAndReferences(dto);
+  if (crossFieldErrors.length > 0) return { ok: false, errors: crossFieldErrors };
+  return { ok: true, dto };
+}
+
+/** Turns class-validator's nested errors into one entry per failed constraint with a dotted path. */
+export function flattenValidationErrors(errors: readonly ValidationError[], prefix = ''): ShopifyOrderFieldError[] {
+  const flat: ShopifyOrderFieldError[] = [];
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    for (const reason of Object.values(error.constraints ?? {})) flat.push({ field, reason });
+    if (error.children && error.children.length > 0) flat.push(...flattenValidationErrors(error.children, field));
+  }
+  return flat;
+}
+
+function checkAmountsAndReferences(dto: ShopifyOrderDto): ShopifyOrderFieldError[] {
+  const errors: ShopifyOrderFieldError[] = [];
+  const currency = dto.currency;
+  const amount = (field: string, value: string | null | undefined): void => {
+    if (value === null || value === undefined) return;
+    try {
+      parseDecimal(value, currency);
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      errors.push({ field, reason: error.message });
+    }
+  };
+  const shopMoney = (field: string, set: ShopifyMoneySetDto | null | undefined): void => {
+    if (!set) return;
+    amount(`${field}.shop_money.amount`, set.shop_money.amount);
+    if (set.shop_money.currency_code !== currency) {
+      errors.push({
+        field: `${field}.shop_money.currency_code`,
+        reason: `shop_money is in ${set.shop_money.currency_code} but the order currency is ${currency}`,
+      });
+    }
+  };
+  const applications = dto.discount_applications ?? [];
+  const taxLines = (path: string, lines: readonly ShopifyTaxLineDto[] | null | undefined): void => {
+    (lines ?? []).forEach((line, index) => amount(`${path}.${index}.price`, line.price));
+  };
+  const allocations = (path: string, list: readonly ShopifyDiscountAllocationDto[] | null | undefined): void => {
+    (list ?? []).forEach((allocation, index) => {
+      amount(`${path}.${index}.amount`, allocation.amount);
+      if (allocation.discount_application_index >= applications.length) {
+        errors.push({
+          field: `${path}.${index}.discount_application_index`,
+          reason: `discount_application_index ${allocation.discount_application_index} has no matching discount_applications entry`,
+        });
+      }
+    });
+  };
+
+  amount('total_price', dto.total_price);
+  amount('subtotal_price', dto.subtotal_price);
+  amount('total_line_items_price', dto.total_line_items_price);
+  amount('total_discounts', dto.total_discounts);
+  amount('total_tax', dto.total_tax);
+  amount('total_outstanding', dto.total_outstanding);
+  shopMoney('total_shipping_price_set', dto.total_shipping_price_set);
+  taxLines('tax_lines', dto.tax_lines);
+  dto.line_items.forEach((line, index) => {
+    amount(`line_items.${index}.price`, line.price);
+    taxLines(`line_items.${index}.tax_lines`, line.tax_lines);
+    allocations(`line_items.${index}.discount_allocations`, line.discount_allocations);
+  });
+  (dto.shipping_lines ?? []).forEach((line, index) => {
+    amount(`shipping_lines.${index}.price`, line.price);
+    taxLines(`shipping_lines.${index}.tax_lines`, line.tax_lines);
+    allocations(`shipping_lines.${index}.discount_allocations`, line.discount_allocations);
+  });
+  return errors;
+}

@@ -1,0 +1,429 @@
+/**
+ * Shopify REST order JSON (validated ShopifyOrderDto) → CanonicalOrder.
+ *
+ * All money is parsed from Shopify's decimal strings with parseDecimal in the order's shop
+ * `currency`; plain money fields of a Shopify order are in shop currency, and the one *_set
+ * field read (total_shipping_price_set) is read from shop_money.
+ */
+import { parseDecimal, sum, zero, type Money } from '../../../canonical/money.js';
+import type {
+  Address,
+  CanonicalOrder,
+  Customer,
+  DiscountAllocation,
+  FulfillmentMethod,
+  OrderLine,
+  OrderTotals,
+  PaymentStatus,
+  RiskAssessment,
+  RiskRecommendation,
+  ShippingLine,
+  TaxLine,
+  TaxStatus,
+  Tender,
+  TenderKind,
+} from '../../../canonical/order.js';
+import { idToString } from '../../../canonical/references.js';
+import type {
+  ShopifyAddressDto,
+  ShopifyDiscountAllocationDto,
+  ShopifyDiscountApplicationDto,
+  ShopifyLineItemDto,
+  ShopifyOrderDto,
+  ShopifyShippingLineDto,
+  ShopifyTaxLineDto,
+} from './shopify-order.dto.js';
+
+export interface ShopifyMapOptions {
+  /** The shop's myshopify domain (X-Shopify-Shop-Domain), used as SourceRef.account. */
+  readonly shopDomain: string;
+  /**
+   * Optional per-shop configuration of local pickup rates: shipping line code or title
+   * (compared case-insensitively) → the Shopify location id customers pick up from
+   * (null when unknown). Shopify's order JSON names a local-pickup rate after the location
+   * and carries no machine-readable pickup flag, so this is the reliable way to tell.
+   */
+  readonly pickupLocations?: Readonly<Record<string, string | null>>;
+}
+
+export class ShopifyMappingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShopifyMappingError';
+  }
+}
+
+export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions): CanonicalOrder {
+  const currency = dto.currency;
+  const amount = (value: string): Money => parseDecimal(value, currency);
+  const applications = dto.discount_applications ?? [];
+  const pickup = detectLocalPickup(dto, options);
+
+  const lines = dto.line_items.map((line) => mapLine(line, dto, pickup, applications, amount));
+  const shippingLines = activeShippingLines(dto).map((line) => mapShippingLine(line, applications, amount));
+
+  const grandTotal = amount(dto.total_price);
+  const sourceTotals: OrderTotals = {
+    subtotal: amount(dto.total_line_items_price),
+    discounts: amount(dto.total_discounts),
+    tax: amount(dto.total_tax),
+    shipping: dto.total_shipping_price_set
+      ? amount(dto.total_shipping_price_set.shop_money.amount)
+      : sum(shippingLines.map((line) => line.price), currency),
+    grandTotal,
+  };
+
+  return {
+    source: { system: 'SHOPIFY', account: options.shopDomain, externalId: requiredId(dto.id, 'id') },
+    orderNumber: dto.name || String(dto.order_number ?? ''),
+    placedAt: toInstant(dto.created_at),
+    sourceUpdatedAt: toInstant(dto.updated_at),
+    cancelledAt: dto.cancelled_at ? toInstant(dto.cancelled_at) : null,
+    currency,
+    customer: mapCustomer(dto),
+    billingAddress: mapAddress(dto.billing_address),
+    shippingAddress: mapAddress(dto.shipping_address),
+    lines,
+    shippingLines,
+    tenders: mapTenders(dto, grandTotal),
+    paymentStatus: mapPaymentStatus(dto.financial_status),
+    risk: mapRisk(dto),
+    taxesIncluded: dto.taxes_included,
+    taxStatus: mapTaxStatus(dto),
+    sourceTotals,
+    tags: splitTags(dto.tags),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+function mapLine(
+  line: ShopifyLineItemDto,
+  order: ShopifyOrderDto,
+  pickup: LocalPickup,
+  applications: readonly ShopifyDiscountApplicationDto[],
+  amount: (value: string) => Money,
+): OrderLine {
+  const method = lineFulfillmentMethod(line, pickup);
+  const lineLocation = idToString(line.location_id) ?? idToString(line.origin_location?.id);
+  const locationRef =
+    lineLocation ?? (method === 'PICKUP_IN_STORE' ? pickup.locationRef : null) ?? idToString(order.location_id);
+  return {
+    externalId: requiredId(line.id, 'line_items.id'),
+    sku: nonEmpty(line.sku),
+    variantId: idToString(line.variant_id),
+    productId: idToString(line.product_id),
+    title: line.title,
+    quantity: line.quantity,
+    unitPrice: amount(line.price),
+    discounts: (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
+    taxes: (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
+    fulfillmentMethod: method,
+    locationRef,
+    requiresShipping: line.requires_shipping,
+    giftCard: line.gift_card === true,
+  };
+}
+
+/**
+ * DIGITAL when nothing ships (requires_shipping false: digital goods, e-gift cards) — even on
+ * a pickup order, there is nothing to collect; PICKUP_IN_STORE for physical lines of a local
+ * pickup order; SHIP otherwise.
+ */
+export function lineFulfillmentMethod(line: ShopifyLineItemDto, pickup: LocalPickup): FulfillmentMethod {
+  if (!line.requires_shipping) return 'DIGITAL';
+  if (pickup.isPickup) return 'PICKUP_IN_STORE';
+  return 'SHIP';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local pickup
+
+export interface LocalPickup {
+  readonly isPickup: boolean;
+  /** What gave it away, for logs and audits. */
+  readonly marker: string | null;
+  readonly locationRef: string | null;
+}
+
+const PICKUP_CATEGORIES: ReadonlySet<string> = new Set(['pickup', 'localpickup', 'pickupinstore', 'storepickup']);
+/** Shop-defined rate names that mean "collect in store"; "pickup point" (a carrier drop) does not. */
+const PICKUP_NAME = /\b(?:local\s*)?pick[\s_-]?up\b|\bcollect(?:ion)?\s+in\s+store\b|\bclick\s*(?:&|and|\+)\s*collect\b|\bin[\s-]?store\s+pick/i;
+const NOT_IN_STORE = /pick[\s_-]?up\s*point|access\s*point|parcel\s*(?:shop|locker)|locker/i;
+
+/**
+ * Shopify's REST/webhook order has no explicit pickup flag (GraphQL's fulfillment order
+ * deliveryMethod.methodType PICK_UP is not in the payload). Markers, strongest first:
+ *  1. options.pickupLocations lists the shipping line's code or title (shop configuration);
+ *  2. a shipping line's delivery_category is a pickup category ("pick_up", "pickup", ...);
+ *  3. a shipping line from Shopify's own rates (source "shopify") whose code or title reads as
+ *     in-store pickup ("Pickup", "Local pickup", "Click & Collect"), excluding pickup points.
+ * Removed shipping lines are ignored.
+ */
+export function detectLocalPickup(order: ShopifyOrderDto, options: Pick<ShopifyMapOptions, 'pickupLocations'> = {}): LocalPickup {
+  const configured = new Map(
+    Object.entries(options.pickupLocations ?? {}).map(([name, location]) => [name.trim().toLowerCase(), location]),
+  );
+  const lines = activeShippingLines(order);
+  for (const line of lines) {
+    for (const name of [line.code, line.title]) {
+      const key = name?.trim().toLowerCase();
+      if (key && configured.has(key)) {
+        return { isPickup: true, marker: `configured pickup rate "${name}"`, locationRef: configured.get(key) ?? null };
+      }
+    }
+  }
+  for (const line of lines) {
+    const category = line.delivery_category?.toLowerCase().replace(/[\s_-]/g, '');
+    if (category && PICKUP_CATEGORIES.has(category)) {
+      return { isPickup: true, marker: `delivery_category "${line.delivery_category}"`, locationRef: null };
+    }
+  }
+  for (const line of lines) {
+    if ((line.source ?? '').toLowerCase() !== 'shopify') continue;
+    for (const name of [line.code, line.title]) {
+      if (name && PICKUP_NAME.test(name) && !NOT_IN_STORE.test(name)) {
+        return { isPickup: true, marker: `shopify rate "${name}"`, locationRef: null };
+      }
+    }
+  }
+  return { isPickup: false, marker: null, locationRef: null };
+}
+
+function activeShippingLines(order: ShopifyOrderDto): ShopifyShippingLineDto[] {
+  return (order.shipping_lines ?? []).filter((line) => line.is_removed !== true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shipping, discounts, taxes
+
+function mapShippingLine(
+  line: ShopifyShippingLineDto,
+  applications: readonly ShopifyDiscountApplicationDto[],
+  amount: (value: string) => Money,
+): ShippingLine {
+  return {
+    externalId: idToString(line.id),
+    title: line.title,
+    code: nonEmpty(line.code),
+    price: amount(line.price),
+    discounts: (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
+    taxes: (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
+  };
+}
+
+function mapAllocation(
+  allocation: ShopifyDiscountAllocationDto,
+  applications: readonly ShopifyDiscountApplicationDto[],
+  amount: (value: string) => Money,
+): DiscountAllocation {
+  const application = applications[allocation.discount_application_index];
+  return {
+    amount: amount(allocation.amount),
+    code: nonEmpty(application?.code),
+    title: nonEmpty(application?.title) ?? nonEmpty(application?.description),
+  };
+}
+
+function mapTaxLine(tax: ShopifyTaxLineDto, amount: (value: string) => Money): TaxLine {
+  return {
+    title: tax.title,
+    // Shopify prints the rate as a JSON number (0.0725); String() gives back the shortest
+    // text that parses to the same number, i.e. what Shopify printed.
+    rate: typeof tax.rate === 'string' ? tax.rate : String(tax.rate),
+    amount: amount(tax.price),
+    jurisdiction: null,
+    code: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment
+
+/**
+ * Gateway names Shopify uses (payment_gateway_names) and what kind of tender they are.
+ * Names are compared lower-case with spaces and dashes as "_".
+ */
+export function tenderKindForGateway(gateway: string): TenderKind {
+  const name = gateway.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if (name === 'gift_card' || name.includes('gift_card')) return 'GIFT_CARD';
+  if (name.includes('store_credit') || name === 'shop_cash') return 'STORE_CREDIT';
+  if (/paypal|apple_pay|google_pay|amazon_pay|shop_pay|venmo|wallet/.test(name)) return 'WALLET';
+  if (/^cash|^cod$|^manual$/.test(name)) return 'CASH';
+  if (/shopify_payments|stripe|braintree|authorize_net|adyen|checkout_com|worldpay|cybersource|square|bogus|credit_card|card/.test(name)) {
+    return 'CARD';
+  }
+  return 'OTHER';
+}
+
+/**
+ * One tender per distinct gateway in payment_gateway_names (empty names dropped: Shopify
+ * sends [""] for zero-total and manually created orders).
+ *
+ * The order webhook does not say how much each gateway took (that needs the transactions
+ * API), so the whole amount goes on ONE tender: the first gateway that is not a gift card,
+ * or the first gateway when all are gift cards; the others are listed with zero amounts so
+ * the ERP knows they were used. Tender amounts therefore always sum to the order amount.
+ *
+ * Amounts from financial_status:
+ *   pending, voided, expired, unknown → authorized 0, captured 0
+ *   authorized                       → authorized total, captured 0
+ *   partially_paid                   → authorized total, captured total − total_outstanding
+ *                                      (0 when total_outstanding is absent or out of range)
+ *   paid, partially_refunded, refunded → authorized total, captured total (refunds are
+ *                                      separate documents; the tender records what was taken)
+ */
+export function mapTenders(dto: ShopifyOrderDto, total: Money): Tender[] {
+  const gateways = [...new Set((dto.payment_gateway_names ?? []).map((name) => name.trim()).filter((name) => name.length > 0))];
+  if (gateways.length === 0) return [];
+  const { authorized, captured } = paymentAmounts(dto, total);
+  const kinds = gateways.map(tenderKindForGateway);
+  const firstNonGiftCard = kinds.findIndex((kind) => kind !== 'GIFT_CARD');
+  const carrier = firstNonGiftCard >= 0 ? firstNonGiftCard : 0;
+  const none = zero(total.currency);
+  return gateways.map((gateway, index) => ({
+    kind: kinds[index],
+    gateway,
+    authorized: index === carrier ? authorized : none,
+    captured: index === carrier ? captured : none,
+  }));
+}
+
+function paymentAmounts(dto: ShopifyOrderDto, total: Money): { authorized: Money; captured: Money } {
+  const none = zero(total.currency);
+  switch (dto.financial_status) {
+    case 'authorized':
+      return { authorized: total, captured: none };
+    case 'partially_paid': {
+      const outstanding = dto.total_outstanding ? parseDecimal(dto.total_outstanding, total.currency) : null;
+      const captured =
+        outstanding && outstanding.amount >= 0n && outstanding.amount <= total.amount
+          ? { amount: total.amount - outstanding.amount, currency: total.currency }
+          : none;
+      return { authorized: total, captured };
+    }
+    case 'paid':
+    case 'partially_refunded':
+    case 'refunded':
+      return { authorized: total, captured: total };
+    default:
+      return { authorized: none, captured: none };
+  }
+}
+
+export function mapPaymentStatus(status: string | null | undefined): PaymentStatus {
+  switch (status) {
+    case 'pending':
+      return 'PENDING';
+    case 'authorized':
+      return 'AUTHORIZED';
+    case 'partially_paid':
+      return 'PARTIALLY_PAID';
+    case 'paid':
+      return 'PAID';
+    case 'partially_refunded':
+      return 'PARTIALLY_REFUNDED';
+    case 'refunded':
+      return 'REFUNDED';
+    case 'voided':
+      return 'VOIDED';
+    default:
+      // "expired" (authorization lapsed), null and anything new: let a human or a re-fetch decide.
+      return 'UNKNOWN';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Risk and tax
+
+const RISK_SEVERITY: Readonly<Record<string, number>> = { accept: 1, investigate: 2, cancel: 3 };
+
+/**
+ * Shopify's order webhooks carry no risk assessment. When the ingestion layer has enriched the
+ * body with `risks` (REST OrderRisk shape), the most severe recommendation wins; otherwise NONE
+ * ("not assessed yet" — which a release gate must treat as "hold", never as "accept").
+ */
+export function mapRisk(dto: ShopifyOrderDto): RiskAssessment {
+  const risks = dto.risks ?? [];
+  if (risks.length === 0) return { recommendation: 'NONE', source: null };
+  const worst = risks.reduce((a, b) => ((RISK_SEVERITY[b.recommendation] ?? 0) > (RISK_SEVERITY[a.recommendation] ?? 0) ? b : a));
+  const recommendation = worst.recommendation.toUpperCase() as RiskRecommendation;
+  return { recommendation, source: nonEmpty(worst.source) ?? 'shopify' };
+}
+
+/**
+ * EXEMPT when the order is tax exempt; CALCULATED when tax was worked out — any tax line on the
+ * order, its lines or shipping (a 0% line counts), total_tax above zero, or nothing taxable on
+ * the order; MISSING otherwise (taxable lines, no tax lines, zero tax: tax was never computed).
+ */
+export function mapTaxStatus(dto: ShopifyOrderDto): TaxStatus {
+  if (dto.tax_exempt === true) return 'EXEMPT';
+  const anyTaxLine =
+    (dto.tax_lines ?? []).length > 0 ||
+    dto.line_items.some((line) => (line.tax_lines ?? []).length > 0) ||
+    (dto.shipping_lines ?? []).some((line) => (line.tax_lines ?? []).length > 0);
+  if (anyTaxLine) return 'CALCULATED';
+  if (parseDecimal(dto.total_tax, dto.currency).amount > 0n) return 'CALCULATED';
+  if (!dto.line_items.some((line) => line.taxable)) return 'CALCULATED';
+  return 'MISSING';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parties, dates, helpers
+
+function mapCustomer(dto: ShopifyOrderDto): Customer | null {
+  const email = nonEmpty(dto.customer?.email) ?? nonEmpty(dto.email) ?? nonEmpty(dto.contact_email);
+  if (!dto.customer && !email) return null;
+  return {
+    externalId: idToString(dto.customer?.id),
+    email,
+    firstName: nonEmpty(dto.customer?.first_name),
+    lastName: nonEmpty(dto.customer?.last_name),
+  };
+}
+
+function mapAddress(address: ShopifyAddressDto | null | undefined): Address | null {
+  if (!address) return null;
+  const joinedName = [address.first_name, address.last_name].map(nonEmpty).filter((part) => part !== null).join(' ');
+  return {
+    name: nonEmpty(address.name) ?? nonEmpty(joinedName),
+    company: nonEmpty(address.company),
+    line1: nonEmpty(address.address1),
+    line2: nonEmpty(address.address2),
+    city: nonEmpty(address.city),
+    region: nonEmpty(address.province_code) ?? nonEmpty(address.province),
+    postalCode: nonEmpty(address.zip),
+    countryCode: nonEmpty(address.country_code),
+    phone: nonEmpty(address.phone),
+  };
+}
+
+function splitTags(tags: string | null | undefined): string[] {
+  return (tags ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter((tag) => tag.length > 0);
+}
+
+/**
+ * Shopify prints local-offset timestamps ("2026-03-14T10:15:00-04:00"). The canonical order
+ * stores UTC instants so that string comparison (newest updated_at wins) is also time order.
+ */
+function toInstant(value: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ShopifyMappingError(`not a timestamp: ${value}`);
+  return new Date(time).toISOString();
+}
+
+function requiredId(value: unknown, field: string): string {
+  const id = idToString(value);
+  if (id === null) throw new ShopifyMappingError(`${field} is missing`);
+  return id;
+}
+
+function nonEmpty(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  return trimmed.length > 0 ? trimmed : null;
+}

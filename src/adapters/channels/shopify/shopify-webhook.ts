@@ -1,0 +1,180 @@
+/**
+ * Shopify webhook primitives: HMAC verification, bigint-safe body parsing and card-data stripping.
+ * Pure functions, no framework imports, so the HTTP layer, queues and tests can all share them.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Order topics the hub subscribes to (X-Shopify-Topic / shopify-topic header values). */
+export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled'] as const;
+
+export type ShopifyOrderTopic = (typeof SHOPIFY_ORDER_TOPICS)[number];
+
+export function isShopifyOrderTopic(value: unknown): value is ShopifyOrderTopic {
+  return typeof value === 'string' && (SHOPIFY_ORDER_TOPICS as readonly string[]).includes(value);
+}
+
+/** SHA-256 digests are 32 bytes; base64 of 32 bytes is 43 characters plus one "=" of padding. */
+const HMAC_BYTES = 32;
+const BASE64_DIGEST = /^[A-Za-z0-9+/]{43}=$/;
+
+/** base64(HMAC-SHA256(secret, rawBody)) — the value Shopify puts in X-Shopify-Hmac-Sha256. */
+export function signShopifyBody(rawBody: Buffer | string, secret: string): string {
+  return createHmac('sha256', secret).update(rawBody).digest('base64');
+}
+
+/**
+ * Checks X-Shopify-Hmac-Sha256 against the raw request bytes (before any JSON parsing).
+ * Returns false, never throws, for an empty body, a missing or malformed header, an empty
+ * secret or a wrong digest; the comparison itself is constant-time on the decoded 32 bytes.
+ */
+export function verifyShopifyHmac(rawBody: Buffer, headerValue: string | undefined, secret: string): boolean {
+  try {
+    if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) return false;
+    if (typeof secret !== 'string' || secret.length === 0) return false;
+    if (typeof headerValue !== 'string') return false;
+    const header = headerValue.trim();
+    if (!BASE64_DIGEST.test(header)) return false;
+    const received = Buffer.from(header, 'base64');
+    const expected = createHmac('sha256', secret).update(rawBody).digest();
+    if (received.length !== HMAC_BYTES || expected.length !== HMAC_BYTES) return false;
+    return timingSafeEqual(received, expected);
+  } catch {
+    return false;
+  }
+}
+
+/** Integer literals with more digits than this are turned into strings (2^53 has 16 digits). */
+const MAX_SAFE_DIGITS = 15;
+
+/**
+ * JSON.parse that keeps big integers exact: every integer literal (no fraction, no exponent)
+ * with more than 15 digits is rewritten as a JSON string before parsing, so Shopify ids like
+ * 5723409812345678901 arrive as "5723409812345678901" instead of a rounded number.
+ * The scan follows JSON's grammar: text inside string literals (including escaped quotes)
+ * is copied untouched. Invalid JSON throws the same SyntaxError JSON.parse would.
+ */
+export function parseJsonPreservingBigIds(text: string): unknown {
+  return JSON.parse(quoteBigIntegers(text));
+}
+
+function quoteBigIntegers(text: string): string {
+  let out = '';
+  let copiedUpTo = 0;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    const char = text.charCodeAt(index);
+    if (char === 0x22 /* " */) {
+      // Skip a whole string literal, honouring backslash escapes.
+      index += 1;
+      while (index < length) {
+        const inner = text.charCodeAt(index);
+        if (inner === 0x5c /* \ */) {
+          index += 2;
+          continue;
+        }
+        index += 1;
+        if (inner === 0x22) break;
+      }
+      continue;
+    }
+    if (char === 0x2d /* - */ || (char >= 0x30 && char <= 0x39)) {
+      const start = index;
+      if (char === 0x2d) index += 1;
+      const digitsStart = index;
+      while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+      const digitCount = index - digitsStart;
+      // JSON forbids leading zeros ("0123"); leave such text for JSON.parse to reject.
+      let integer = digitCount > 0 && !(digitCount > 1 && text.charCodeAt(digitsStart) === 0x30);
+      if (index < length && text.charCodeAt(index) === 0x2e /* . */) {
+        integer = false;
+        index += 1;
+        while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+      }
+      if (index < length && (text.charCodeAt(index) === 0x65 || text.charCodeAt(index) === 0x45) /* e E */) {
+        integer = false;
+        index += 1;
+        if (index < length && (text.charCodeAt(index) === 0x2b || text.charCodeAt(index) === 0x2d)) index += 1;
+        while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+      }
+      if (integer && digitCount > MAX_SAFE_DIGITS) {
+        out += text.slice(copiedUpTo, start) + '"' + text.slice(start, index) + '"';
+        copiedUpTo = index;
+      }
+      if (index === start) index += 1;
+      continue;
+    }
+    index += 1;
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/**
+ * Key names (compared lower-case with "_", "-" and spaces removed) that always hold card data:
+ * the primary account number or the card verification code.
+ */
+const CARD_DATA_KEYS: ReadonlySet<string> = new Set([
+  'cardnumber',
+  'ccnumber',
+  'creditcardnumber',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'securitycode',
+  'cardsecuritycode',
+  'verificationvalue',
+]);
+
+/** Parent keys that make a bare "number" key a card number. */
+const CARD_CONTEXT = /card|payment|credit|^cc$|^cc_|tender|wallet/i;
+/** A bare "number" elsewhere is removed when its value looks like a PAN (12–19 digits, spaces/dashes allowed). */
+const PAN_LIKE = /^\d(?:[ -]?\d){11,18}$/;
+
+function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[\s_-]/g, '');
+}
+
+/**
+ * Deep-copies a parsed body without card numbers or CVVs and lists the dotted paths removed
+ * (e.g. "payment_details.credit_card_number"). Keys card_number, cc_number, credit_card_number,
+ * cvv, cvv2, cvc, cvc2, security_code and verification_value are removed anywhere, in any case
+ * or separator style. A bare "number" key is removed when it sits under a card/payment object
+ * or when its value looks like a card number — Shopify's order root also has "number" (the
+ * shop's sequential order number), which is not card data and is kept.
+ */
+export function stripCardData(value: unknown): { value: unknown; removed: string[] } {
+  const removed: string[] = [];
+  const cleaned = strip(value, [], false, removed);
+  return { value: cleaned, removed };
+}
+
+function strip(value: unknown, path: string[], cardContext: boolean, removed: string[]): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item, index) => strip(item, [...path, String(index)], cardContext, removed));
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const normalised = normaliseKey(key);
+    const childPath = [...path, key];
+    const isCardKey =
+      CARD_DATA_KEYS.has(normalised) || (normalised === 'number' && (cardContext || looksLikePan(child)));
+    if (isCardKey) {
+      removed.push(childPath.join('.'));
+      continue;
+    }
+    result[key] = strip(child, childPath, cardContext || CARD_CONTEXT.test(key), removed);
+  }
+  return result;
+}
+
+function looksLikePan(value: unknown): boolean {
+  if (typeof value === 'string') return PAN_LIKE.test(value.trim());
+  if (typeof value === 'number' || typeof value === 'bigint') return PAN_LIKE.test(String(value));
+  return false;
+}

@@ -1,0 +1,64 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { BullModule } from '@nestjs/bull';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
+import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { OpsModule } from './modules/ops/ops.module.js';
+import { OrdersModule } from './modules/orders/orders.module.js';
+import { ApiKeyRegistry } from './platform/auth/api-keys.js';
+import { RolesGuard } from './platform/auth/roles.guard.js';
+import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
+import { databaseOptions } from './platform/database/database-options.js';
+import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
+
+@Global()
+@Module({})
+class PlatformModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...databaseOptions(config), retryAttempts: 0 }),
+        BullModule.forRoot({ redis: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(config.apiKeys) },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+      exports: [APP_CONFIG, ApiKeyRegistry],
+    };
+  }
+}
+
+/** The modular monolith: one codebase, started as API, worker or both. */
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    const api = config.role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forConfig(config),
+        IngestionModule.forRole(config.role),
+        OrdersModule,
+        OpsModule,
+        ChannelAccountsModule,
+        ...(api
+          ? [
+              GraphQLModule.forRoot<MercuriusDriverConfig>({
+                driver: MercuriusDriver,
+                autoSchemaFile: true,
+                sortSchema: true,
+                path: '/graphql',
+                graphiql: false,
+              }),
+            ]
+          : []),
+      ],
+    };
+  }
+}

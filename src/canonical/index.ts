@@ -1,0 +1,6 @@
+/** The canonical model: the one language modules and adapters share. */
+export * from './money.js';
+export * from './references.js';
+export * from './order.js';
+export * from './totals.js';
+export * from './events.js';

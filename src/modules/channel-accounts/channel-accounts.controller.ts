@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { RequireRole } from '../../platform/auth/roles.guard.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { ChannelSecretsService } from './channel-secrets.service.js';
+import { UpsertChannelAccountDto } from './channel-account.dto.js';
+
+interface ChannelAccountView {
+  id: string;
+  channel: string;
+  account: string;
+  enabled: boolean;
+  updatedAt: Date;
+}
+
+/** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/channel-accounts')
+export class ChannelAccountsController {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ChannelSecretsService) private readonly secrets: ChannelSecretsService,
+  ) {}
+
+  @Get()
+  @RequireRole('reader')
+  async list(): Promise<ChannelAccountView[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      'SELECT id, channel, account, enabled, updated_at FROM channel_accounts ORDER BY channel, account',
+    );
+    return rows.map((r) => ({
+      id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean, updatedAt: r.updated_at as Date,
+    }));
+  }
+
+  @Put()
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Create or replace a channel account and its webhook secret' })
+  async upsert(@Body() body: unknown): Promise<ChannelAccountView> {
+    const dto = plainToInstance(UpsertChannelAccountDto, body ?? {});
+    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      const first = errors[0];
+      throw new ApiError(400, 'VALIDATION_FAILED', Object.values(first.constraints ?? {}).join('; ') || 'invalid', first.property);
+    }
+    const account = dto.channel === 'SHOPIFY' ? dto.account.toLowerCase() : dto.account;
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled, updated_at = now()
+       RETURNING id, channel, account, enabled, updated_at`,
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true],
+    );
+    this.secrets.forget(dto.channel, account);
+    const r = rows[0];
+    return { id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean, updatedAt: r.updated_at as Date };
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ChannelAccountsController } from './channel-accounts.controller.js';
+import { ChannelSecretsService } from './channel-secrets.service.js';
+
+/** Channel accounts and their webhook secrets, read by ingestion and managed by admins. */
+@Module({
+  controllers: [ChannelAccountsController],
+  providers: [ChannelSecretsService],
+  exports: [ChannelSecretsService],
+})
+export class ChannelAccountsModule {}

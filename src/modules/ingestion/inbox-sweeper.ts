@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { INGEST_QUEUE, PROCESS_INBOX_JOB, type ProcessInboxJob } from '../../platform/queue/queue-names.js';
+import { ingestJobOptions } from './ingest-job-options.js';
+
+/**
+ * The queue is not the source of truth: rows still PENDING in PostgreSQL after a while are
+ * enqueued again under their own job id. A job that still exists makes this a no-op; a
+ * job Redis lost is recreated.
+ */
+@Injectable()
+export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(InboxSweeper.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue<ProcessInboxJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Re-enqueues pending rows older than one sweep interval; returns how many it offered. */
+  async sweep(limit = 1000): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      const rows: { id: string; correlation_id: string }[] = await this.dataSource.query(
+        `SELECT id, correlation_id FROM inbox
+         WHERE status = 'PENDING' AND received_at < now() - ($1 * interval '1 millisecond')
+         ORDER BY received_at LIMIT $2`,
+        [this.config.sweepIntervalMs, limit],
+      );
+      if (rows.length === 0) return 0;
+      await this.queue.addBulk(
+        rows.map((row) => ({
+          name: PROCESS_INBOX_JOB,
+          data: { inboxId: row.id, correlationId: row.correlation_id },
+          opts: ingestJobOptions(row.id),
+        })),
+      );
+      this.logger.log({ msg: 'swept pending inbox rows back onto the queue', rows: rows.length });
+      return rows.length;
+    } catch (error) {
+      this.logger.warn({ msg: 'sweep failed; will try again', err: String(error) });
+      return 0;
+    } finally {
+      this.running = false;
+    }
+  }
+}

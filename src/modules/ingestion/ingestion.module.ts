@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import type { ProcessRole } from '../../platform/config/app-config.js';
+import { INGEST_QUEUE } from '../../platform/queue/queue-names.js';
+import { OrdersModule } from '../orders/orders.module.js';
+import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
+import { InboxWriter } from './inbox/inbox-writer.js';
+import { InboxProcessorService } from './inbox-processor.service.js';
+import { InboxQueueProcessor } from './inbox.processor.js';
+import { InboxSweeper } from './inbox-sweeper.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { ShopifyIngestionService } from './shopify-ingestion.service.js';
+import { ShopifyWebhookController } from './shopify-webhook.controller.js';
+
+/**
+ * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
+ * the worker side. ROLE decides which halves this process runs.
+ */
+@Module({})
+export class IngestionModule {
+  static forRole(role: ProcessRole): DynamicModule {
+    const api = role === 'api' || role === 'all';
+    const worker = role === 'worker' || role === 'all';
+    return {
+      module: IngestionModule,
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ChannelAccountsModule],
+      controllers: api ? [ShopifyWebhookController] : [],
+      providers: [
+        IngestMetrics,
+        InboxWriter,
+        ShopifyIngestionService,
+        InboxProcessorService,
+        ...(worker ? [InboxQueueProcessor, InboxSweeper] : []),
+      ],
+      exports: [InboxProcessorService],
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  SHOPIFY_ORDER_TOPICS,
+  parseJsonPreservingBigIds,
+  stripCardData,
+  verifyShopifyHmac,
+} from '../../adapters/channels/shopify/shopify-webhook.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { ChannelSecretsService } from '../channel-accounts/channel-secrets.service.js';
+import { InboxWriter } from './inbox/inbox-writer.js';
+import type { InboxStatus, NewInboxRow } from './inbox/inbox-status.js';
+import { IngestMetrics } from './ingest-metrics.js';
+
+export interface WebhookReceipt {
+  readonly httpStatus: 200 | 202;
+  readonly status: 'accepted' | 'duplicate' | 'ignored' | 'rejected';
+  readonly inboxId: string;
+  readonly correlationId: string;
+  readonly reason?: string;
+}
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Headers worth keeping with the delivery; the signature and anything secret never are. */
+const KEPT_HEADERS = [
+  'x-shopify-topic', 'x-shopify-shop-domain', 'x-shopify-webhook-id', 'x-shopify-event-id',
+  'x-shopify-triggered-at', 'x-shopify-api-version', 'x-shopify-name', 'x-shopify-sub-topic',
+  'content-type', 'content-length', 'user-agent', 'x-correlation-id',
+];
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The whole of a Shopify delivery's request path: authenticate over the raw bytes, keep
+ * the delivery, enqueue it, answer. Parsing into an order happens later, on the queue.
+ */
+@Injectable()
+export class ShopifyIngestionService {
+  constructor(
+    @Inject(ChannelSecretsService) private readonly secrets: ChannelSecretsService,
+    @Inject(InboxWriter) private readonly inbox: InboxWriter,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+  ) {}
+
+  async receive(headers: Headers, rawBody: Buffer | undefined, correlationId: string): Promise<WebhookReceipt> {
+    const body = Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0);
+    const shop = header(headers, 'x-shopify-shop-domain')?.toLowerCase() ?? null;
+    const signature = header(headers, 'x-shopify-hmac-sha256') ?? header(headers, 'shopify-hmac-sha256');
+    if (!signature) {
+      this.metrics.received('shopify', 'unauthenticated');
+      throw new ApiError(401, 'SIGNATURE_MISSING', 'X-Shopify-Hmac-Sha256 is required', 'X-Shopify-Hmac-Sha256');
+    }
+    const candidates = await this.secrets.secretsFor('SHOPIFY', shop);
+    if (!candidates.some((secret) => verifyShopifyHmac(body, signature, secret))) {
+      this.metrics.received('shopify', 'unauthenticated');
+      throw new ApiError(401, 'SIGNATURE_INVALID', 'the HMAC does not match the body for this shop', 'X-Shopify-Hmac-Sha256');
+    }
+
+    const row = this.toInboxRow(headers, body, shop, correlationId);
+    const outcome = await this.inbox.write(row);
+    if (outcome.kind === 'conflict') {
+      this.metrics.received('shopify', 'conflict');
+      throw new ApiError(409, 'WEBHOOK_ID_REUSED', 'this webhook id was delivered before with a different body', 'X-Shopify-Webhook-Id');
+    }
+    if (outcome.kind === 'duplicate') {
+      this.metrics.received('shopify', 'duplicate');
+      return { httpStatus: 200, status: 'duplicate', inboxId: outcome.id, correlationId };
+    }
+    this.metrics.received('shopify', row.status.toLowerCase());
+    const status = row.status === 'IGNORED' ? 'ignored' : row.status === 'REJECTED' ? 'rejected' : 'accepted';
+    return {
+      httpStatus: status === 'accepted' ? 202 : 200,
+      status,
+      inboxId: outcome.id,
+      correlationId,
+      reason: row.error ?? undefined,
+    };
+  }
+
+  private toInboxRow(headers: Headers, raw: Buffer, shop: string | null, correlationId: string): NewInboxRow {
+    const topic = header(headers, 'x-shopify-topic') ?? header(headers, 'shopify-topic') ?? '';
+    const webhookId = header(headers, 'x-shopify-webhook-id') ?? header(headers, 'shopify-webhook-id');
+    const bodyHash = createHash('sha256').update(raw).digest('hex');
+    let status: InboxStatus = 'PENDING';
+    let error: string | null = null;
+    let stored = raw;
+    let redacted: string[] = [];
+
+    if (topic === '') {
+      status = 'REJECTED';
+      error = 'X-Shopify-Topic header is missing';
+    } else if (!(SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) {
+      status = 'IGNORED';
+      error = `topic ${topic} is not handled yet`;
+    }
+    // Card data never reaches the database, whatever the topic; the body is parsed once here for that.
+    try {
+      const parsed = parseJsonPreservingBigIds(raw.toString('utf8'));
+      const stripped = stripCardData(parsed);
+      if (stripped.removed.length > 0) {
+        redacted = stripped.removed;
+        stored = Buffer.from(JSON.stringify(stripped.value));
+      }
+      if (status === 'PENDING' && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
+        status = 'REJECTED';
+        error = 'the body is JSON but not an object';
+      }
+    } catch (parseError) {
+      status = 'REJECTED';
+      error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
+      stored = raw.length > 0 ? raw : Buffer.alloc(0);
+    }
+
+    const kept: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = header(headers, name);
+      if (value !== undefined) kept[name] = value;
+    }
+    const triggered = header(headers, 'x-shopify-triggered-at');
+    const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
+    return {
+      id: randomUUID(),
+      source: 'SHOPIFY',
+      account: shop,
+      topic: topic || 'unknown',
+      dedupeKey: webhookId ?? `sha256:${bodyHash}`,
+      eventId: header(headers, 'x-shopify-event-id') ?? null,
+      bodyHash,
+      rawBody: stored,
+      redactedFields: redacted,
+      headers: kept,
+      correlationId,
+      status,
+      error,
+      triggeredAt,
+    };
+  }
+}

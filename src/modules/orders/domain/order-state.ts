@@ -1,0 +1,68 @@
+/**
+ * The order aggregate's states and its one transition table (DESIGN.md "Aggregates
+ * and their states"). For now the order stops at RELEASED; POSTED and the fulfilment
+ * states come with the ERP and fulfilment work.
+ *
+ * @since 0.1.0
+ */
+import { defineStateMachine } from '../../../platform/state-machine/state-machine.js';
+
+export const ORDER_STATUSES = ['RECEIVED', 'ON_HOLD', 'RELEASED', 'CANCELLED'] as const;
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Why an order is held. An order can be held for several reasons at once. */
+export const HOLD_REASONS = [
+  'AWAITING_PAYMENT',
+  'FRAUD_REVIEW',
+  'TAX_MISSING',
+  'UNMAPPED',
+  'TOTALS_MISMATCH',
+  'CHANNEL_INVALID',
+] as const;
+
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+/** One message per reason: a reason without a message does not compile. */
+export const HOLD_REASON_MESSAGES: Readonly<Record<HoldReason, string>> = {
+  AWAITING_PAYMENT: 'Payment is not yet authorised or fully paid.',
+  FRAUD_REVIEW: 'The risk assessment recommends investigating or cancelling the order.',
+  TAX_MISSING: 'Tax has not been calculated for the order.',
+  UNMAPPED: 'A SKU, location, tax code, tender or reason has no mapping to the ERP.',
+  TOTALS_MISMATCH: "The hub's recomputed totals differ from the channel's totals.",
+  CHANNEL_INVALID: 'The channel sent data the hub cannot accept.',
+};
+
+export function isHoldReason(value: unknown): value is HoldReason {
+  return typeof value === 'string' && (HOLD_REASONS as readonly string[]).includes(value);
+}
+
+/** What the guards look at: the hold reasons the order will have after the transition. */
+export interface OrderTransitionContext {
+  readonly holdReasons: readonly HoldReason[];
+}
+
+/**
+ * RECEIVED → ON_HOLD | RELEASED | CANCELLED.
+ * ON_HOLD → ON_HOLD (the reasons changed) | RELEASED | CANCELLED.
+ * RELEASED → ON_HOLD (a later update re-holds it before it is posted) | CANCELLED.
+ * CANCELLED is final.
+ *
+ * Guards keep the state and the reasons consistent: no hold without a reason, no
+ * release while a reason is open.
+ */
+export const orderStateMachine = defineStateMachine<OrderStatus, OrderTransitionContext>({
+  name: 'order',
+  initial: 'RECEIVED',
+  transitions: {
+    RECEIVED: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
+    ON_HOLD: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
+    RELEASED: { to: ['ON_HOLD', 'CANCELLED'] },
+    CANCELLED: { to: [] },
+  },
+  guards: {
+    ON_HOLD: ({ holdReasons }) => (holdReasons.length > 0 ? true : 'an order is held only with at least one hold reason'),
+    RELEASED: ({ holdReasons }) =>
+      holdReasons.length === 0 ? true : `an order with open hold reasons cannot be released: ${holdReasons.join(', ')}`,
+  },
+});

@@ -1,0 +1,53 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { ApiError } from '../../../platform/http/api-error.js';
+import { OrderReader } from '../persistence/order-reader.js';
+import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel } from './order.model.js';
+
+const MAX_PAGE = 100;
+
+function encodeCursor(order: OrderModel): string {
+  return Buffer.from(`${order.placedAt.toISOString()}|${order.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { placedAt: Date; id: string } {
+  const [placedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const at = new Date(placedAt ?? '');
+  if (!id || Number.isNaN(at.getTime())) throw new ApiError(400, 'INVALID_CURSOR', 'after is not a cursor this API gave out', 'after');
+  return { placedAt: at, id };
+}
+
+/** Read side of orders; every role may read. Authentication happens before GraphQL runs. */
+@Resolver(() => OrderModel)
+export class OrdersResolver {
+  constructor(@Inject(OrderReader) private readonly reader: OrderReader) {}
+
+  @Query(() => OrderModel, { nullable: true })
+  order(@Args('id', { type: () => ID }) id: string): Promise<OrderModel | null> {
+    return this.reader.byId(id);
+  }
+
+  @Query(() => OrderModel, { nullable: true, description: 'An order by its id in the channel (and the account, when ids may repeat across accounts).' })
+  orderBySource(
+    @Args('channel', { type: () => ChannelEnum }) channel: string,
+    @Args('externalId') externalId: string,
+    @Args('account', { nullable: true, type: () => String }) account?: string,
+  ): Promise<OrderModel | null> {
+    return this.reader.bySource(channel, externalId, account ?? undefined);
+  }
+
+  @Query(() => OrderConnectionModel, { description: 'Newest first; pass pageInfo.endCursor as after for the next page.' })
+  async orders(
+    @Args('filter', { nullable: true, type: () => OrderFilterInput }) filter?: OrderFilterInput,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first = 20,
+    @Args('after', { nullable: true, type: () => String }) after?: string,
+  ): Promise<OrderConnectionModel> {
+    if (first < 1 || first > MAX_PAGE) throw new ApiError(400, 'INVALID_PAGE_SIZE', `first must be between 1 and ${MAX_PAGE}`, 'first');
+    const rows = await this.reader.page({ ...filter, first, after: after ? decodeCursor(after) : undefined });
+    const page = rows.slice(0, first);
+    return {
+      edges: page.map((node) => ({ cursor: encodeCursor(node), node })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page[page.length - 1]) : null },
+    };
+  }
+}

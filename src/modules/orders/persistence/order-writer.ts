@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
+import type { CanonicalOrder } from '../../../canonical/order.js';
+import { valuesClause } from '../../../platform/database/sql.js';
+import type { HoldReason, OrderStatus } from '../domain/order-state.js';
+import {
+  ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
+} from './order-rows.js';
+
+export interface StoredOrderHead {
+  readonly id: string;
+  readonly status: OrderStatus;
+  readonly holdReasons: HoldReason[];
+  readonly sourceUpdatedAt: Date;
+}
+
+export interface HistoryEntry {
+  readonly from: OrderStatus | null;
+  readonly to: OrderStatus;
+  readonly holdReasons: readonly HoldReason[];
+  readonly reason: string;
+}
+
+export interface EventLineage {
+  readonly inboxId: string;
+  readonly topic: string;
+  readonly correlationId: string;
+}
+
+/** SQL for the order aggregate. Every call runs on the caller's transaction. */
+export class OrderWriter {
+  constructor(private readonly runner: QueryRunner) {}
+
+  /** Locks the order's row for the rest of the transaction, so events for one order apply one at a time. */
+  async lock(order: CanonicalOrder): Promise<StoredOrderHead | null> {
+    const rows: { id: string; status: OrderStatus; hold_reasons: HoldReason[]; source_updated_at: Date }[] = await this.runner.query(
+      `SELECT id, status, hold_reasons, source_updated_at FROM orders
+       WHERE channel = $1 AND account = $2 AND external_id = $3 FOR UPDATE`,
+      [order.source.system, order.source.account, order.source.externalId],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, status: row.status, holdReasons: row.hold_reasons, sourceUpdatedAt: new Date(row.source_updated_at) } : null;
+  }
+
+  /** Inserts a new order as RECEIVED; null when a concurrent event created it first. */
+  async insert(order: CanonicalOrder): Promise<string | null> {
+    const id = randomUUID();
+    const t = order.sourceTotals;
+    const rows: { id: string }[] = await this.runner.query(
+      `INSERT INTO orders (id, channel, account, external_id, order_number, status, currency_code, placed_at, source_updated_at,
+         cancelled_at, payment_status, risk_recommendation, tax_status, taxes_included, subtotal, discounts, tax, shipping,
+         grand_total, customer, billing_address, shipping_address, tags)
+       VALUES ($1, $2, $3, $4, $5, 'RECEIVED', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+       ON CONFLICT (channel, account, external_id) DO NOTHING RETURNING id`,
+      [
+        id, order.source.system, order.source.account, order.source.externalId, order.orderNumber, order.currency,
+        order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus, order.risk.recommendation,
+        order.taxStatus, order.taxesIncluded, t.subtotal.amount.toString(), t.discounts.amount.toString(),
+        t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
+        jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
+      ],
+    );
+    if (rows.length === 0) return null;
+    await this.insertChildren(id, order);
+    return id;
+  }
+
+  /** Replaces the order's content with a newer version from the channel. */
+  async replace(id: string, order: CanonicalOrder): Promise<void> {
+    const t = order.sourceTotals;
+    await this.runner.query(
+      `UPDATE orders SET order_number = $2, currency_code = $3, placed_at = $4, source_updated_at = $5, cancelled_at = $6,
+         payment_status = $7, risk_recommendation = $8, tax_status = $9, taxes_included = $10, subtotal = $11,
+         discounts = $12, tax = $13, shipping = $14, grand_total = $15, customer = $16, billing_address = $17,
+         shipping_address = $18, tags = $19, version = version + 1, updated_at = now()
+       WHERE id = $1`,
+      [
+        id, order.orderNumber, order.currency, order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus,
+        order.risk.recommendation, order.taxStatus, order.taxesIncluded, t.subtotal.amount.toString(),
+        t.discounts.amount.toString(), t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
+        jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
+      ],
+    );
+    // Adjustments cascade from lines and shipping lines.
+    await this.runner.query('DELETE FROM order_lines WHERE order_id = $1', [id]);
+    await this.runner.query('DELETE FROM order_shipping_lines WHERE order_id = $1', [id]);
+    await this.runner.query('DELETE FROM order_tenders WHERE order_id = $1', [id]);
+    await this.insertChildren(id, order);
+  }
+
+  async setStatus(id: string, status: OrderStatus, holdReasons: readonly HoldReason[], holdDetails: readonly { reason: string; detail: string }[]): Promise<void> {
+    await this.runner.query(
+      `UPDATE orders SET status = $2, hold_reasons = $3, hold_details = $4, updated_at = now() WHERE id = $1`,
+      [id, status, [...holdReasons], JSON.stringify(holdDetails)],
+    );
+  }
+
+  async recordHistory(id: string, entries: readonly HistoryEntry[], lineage: EventLineage): Promise<void> {
+    if (entries.length === 0) return;
+    const params: unknown[] = [];
+    for (const e of entries) params.push(id, e.from, e.to, [...e.holdReasons], e.reason, lineage.correlationId, lineage.inboxId);
+    await this.runner.query(
+      `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id)
+       VALUES ${valuesClause(entries.length, 7)}`,
+      params,
+    );
+  }
+
+  async recordSourceEvent(id: string, version: string, outcome: 'APPLIED' | 'STALE', lineage: EventLineage): Promise<void> {
+    await this.runner.query(
+      `INSERT INTO order_source_events (order_id, inbox_id, topic, source_version, outcome, correlation_id)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id, inbox_id) DO NOTHING`,
+      [id, lineage.inboxId, lineage.topic, version, outcome, lineage.correlationId],
+    );
+  }
+
+  private async insertChildren(id: string, order: CanonicalOrder): Promise<void> {
+    const rows = orderChildRows(id, order);
+    await this.insertMany('order_lines', LINE_COLUMNS, rows.lines);
+    await this.insertMany('order_shipping_lines', SHIPPING_COLUMNS, rows.shippingLines);
+    await this.insertMany('order_adjustments', ADJUSTMENT_COLUMNS, rows.adjustments);
+    await this.insertMany('order_tenders', TENDER_COLUMNS, rows.tenders);
+  }
+
+  private async insertMany(table: string, columns: readonly string[], rows: unknown[][]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.runner.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesClause(rows.length, columns.length)}`,
+      rows.flat(),
+    );
+  }
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}

@@ -1,0 +1,124 @@
+/**
+ * Typed configuration, read once from the environment at start-up. A wrong or missing
+ * setting stops the process with one line naming the variable, before anything connects.
+ */
+export type ProcessRole = 'api' | 'worker' | 'all';
+export type ApiRole = 'admin' | 'operator' | 'reader';
+
+export interface ApiKey {
+  readonly role: ApiRole;
+  readonly key: string;
+  /** A name for audit and logs that never reveals the key itself. */
+  readonly name: string;
+}
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly role: ProcessRole;
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly redisUrl: string;
+  /** Prefix for every Redis key of the hub's queues, so several hubs or test runs share one Redis. */
+  readonly queuePrefix: string;
+  readonly apiKeys: readonly ApiKey[];
+  readonly shopifyWebhookSecret: string | null;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly sweepIntervalMs: number;
+  readonly ingestConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[], fallback: string | null): string | null {
+  const value = text(env, name) ?? fallback;
+  if (value === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return value;
+}
+
+const API_ROLES: readonly ApiRole[] = ['admin', 'operator', 'reader'];
+
+/** Parses `role:key` pairs; the key is never echoed back in an error. */
+export function parseApiKeys(value: string | undefined): ApiKey[] {
+  if (value === undefined) return [];
+  const seen = new Set<string>();
+  return value.split(',').map((pair, index) => {
+    const separator = pair.indexOf(':');
+    const role = separator > 0 ? pair.slice(0, separator).trim() : '';
+    const key = separator > 0 ? pair.slice(separator + 1).trim() : '';
+    if (!(API_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError('API_KEYS', `entry ${index + 1} must be role:key with role admin, operator or reader`);
+    }
+    if (key.length < 8) throw new ConfigError('API_KEYS', `entry ${index + 1} has a key shorter than 8 characters`);
+    if (seen.has(key)) throw new ConfigError('API_KEYS', `entry ${index + 1} repeats a key`);
+    seen.add(key);
+    return { role: role as ApiRole, key, name: `${role}-${index + 1}` };
+  });
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], null);
+  const role = oneOf<ProcessRole>(env, 'ROLE', ['api', 'worker', 'all'], 'all');
+  if (databaseUrl === null && role !== 'all') {
+    throw new ConfigError(
+      'ROLE',
+      `is ${role}, but the embedded database serves one process; set DATABASE_URL to run api and worker separately`,
+    );
+  }
+  const secret = text(env, 'SHOPIFY_WEBHOOK_SECRET') ?? null;
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    role,
+    databaseUrl,
+    dataDir: text(env, 'DATA_DIR') ?? './var/data',
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379') as string,
+    queuePrefix: text(env, 'QUEUE_PREFIX') ?? 'hub',
+    apiKeys: parseApiKeys(text(env, 'API_KEYS')),
+    shopifyWebhookSecret: secret,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
+    ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 16, 1, 256),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,36 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/** Runs fn in one transaction on its own query runner; rolls back on any error. */
+export async function inTransaction<T>(dataSource: DataSource, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  try {
+    const result = await fn(runner);
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** `($1, $2, …), ($n, …)` for a multi-row VALUES clause. */
+export function valuesClause(rows: number, columns: number, offset = 0): string {
+  const groups: string[] = [];
+  for (let row = 0; row < rows; row++) {
+    const params: string[] = [];
+    for (let column = 1; column <= columns; column++) params.push(`$${offset + row * columns + column}`);
+    groups.push(`(${params.join(', ')})`);
+  }
+  return groups.join(', ');
+}
+
+/** bigint columns come back as strings from pg and from the embedded driver alike. */
+export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string' || typeof value === 'number') return BigInt(value);
+  throw new TypeError(`not an integer column value: ${String(value)}`);
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.js';
+
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Webhook routes get the raw bytes untouched: the signature is over them, and a
+ * malformed body from an authentic sender must still be kept. Other routes get JSON.
+ */
+export function registerBodyParsers(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+    if (request.url.startsWith('/webhooks/')) return done(null, body);
+    if (body.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(body.toString('utf8')));
+    } catch {
+      done(new ApiError(400, 'INVALID_JSON', 'the request body is not valid JSON', 'body'));
+    }
+  };
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, parse);
+}

@@ -1,0 +1,9 @@
+/** Queue "ingest": one job per inbox row, job id = inbox id, so a second enqueue is a no-op. */
+export const INGEST_QUEUE = 'ingest';
+export const PROCESS_INBOX_JOB = 'process-inbox';
+
+/** Job payloads are plain JSON: ids and the correlation id, never the body itself. */
+export interface ProcessInboxJob {
+  readonly inboxId: string;
+  readonly correlationId: string;
+}
