@@ -1,10 +1,14 @@
 // Nest 12 packages are ESM only, so Jest runs in its native ESM mode
 // (node --experimental-vm-modules) and ts-jest emits ESM.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
+// content-disposition 3 is ESM but is require()d by @fastify/static; Node 20 can do that,
+// Jest's module loader cannot, so that one package is compiled to CommonJS for tests.
+const cjsFromEsm = ['ts-jest', { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }];
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': tsJest },
+  transform: { '^.+\\.ts$': tsJest, '/node_modules/content-disposition/.+\\.js$': cjsFromEsm },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
 };
 
@@ -15,6 +19,7 @@ export default {
     {
       ...shared,
       displayName: 'e2e',
+      testTimeout: 30000,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.js',
       globalTeardown: '<rootDir>/test/setup/global-teardown.js',

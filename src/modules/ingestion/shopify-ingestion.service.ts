@@ -47,7 +47,8 @@ export class ShopifyIngestionService {
   ) {}
 
   async receive(headers: Headers, rawBody: Buffer | undefined, correlationId: string): Promise<WebhookReceipt> {
-    const body = Buffer.isBuffer(rawBody) ? rawBody : Buffer.alloc(0);
+    // ArrayBuffer.isView rather than Buffer.isBuffer: it holds across realms (Jest's vm contexts too).
+    const body = rawBody && ArrayBuffer.isView(rawBody) ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.alloc(0);
     const shop = header(headers, 'x-shopify-shop-domain')?.toLowerCase() ?? null;
     const signature = header(headers, 'x-shopify-hmac-sha256') ?? header(headers, 'shopify-hmac-sha256');
     if (!signature) {

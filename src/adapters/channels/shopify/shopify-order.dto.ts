@@ -18,6 +18,7 @@ import {
   IsISO4217CurrencyCode,
   IsISO8601,
   IsOptional,
+  Matches,
   IsString,
   Min,
   MinLength,
@@ -33,6 +34,9 @@ import { MoneyError, parseDecimal } from '../../../canonical/money.js';
 export type ShopifyId = string | number;
 
 const DIGITS = /^\d+$/;
+/** validator.js accepts "usd"; the canonical money model needs the upper-case code. */
+const UPPER_CURRENCY = /^[A-Z]{3}$/;
+const UPPER_CURRENCY_MESSAGE = '$property must be an upper-case ISO 4217 currency code';
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 
 /** A numeric id: a string of digits, or a JSON number that is still a safe integer. */
@@ -102,6 +106,7 @@ export class ShopifyMoneyDto {
   amount: string;
 
   @IsISO4217CurrencyCode()
+  @Matches(UPPER_CURRENCY, { message: UPPER_CURRENCY_MESSAGE })
   currency_code: string;
 }
 
@@ -427,10 +432,12 @@ export class ShopifyOrderDto {
 
   /** Shop currency: every plain money field of the order is in it. */
   @IsISO4217CurrencyCode()
+  @Matches(UPPER_CURRENCY, { message: UPPER_CURRENCY_MESSAGE })
   currency: string;
 
   @IsOptional()
   @IsISO4217CurrencyCode()
+  @Matches(UPPER_CURRENCY, { message: UPPER_CURRENCY_MESSAGE })
   presentment_currency?: string | null;
 
   /** One of SHOPIFY_FINANCIAL_STATUSES; other strings are kept and map to UNKNOWN. */

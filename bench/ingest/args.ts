@@ -1,0 +1,95 @@
+/** Command-line flags of `npm run bench:ingest -- --flag value`. */
+
+export interface BenchArgs {
+  readonly deliveries: number;
+  readonly concurrency: number;
+  readonly warmup: number;
+  readonly loadTimeoutS: number;
+  readonly drainTimeoutS: number;
+  readonly sampleMs: number;
+  readonly ingestConcurrency: number | null;
+  readonly logLevel: string;
+  readonly profile: boolean;
+  readonly split: boolean;
+  readonly baseline: boolean;
+  readonly hub: boolean;
+  readonly pgUrl: string;
+  readonly redisUrl: string;
+  readonly resultsDir: string;
+  readonly fixture: string;
+}
+
+const USAGE = `usage: node dist/bench/ingest/run.js [options]
+  --deliveries N          timed deliveries per scenario (default 20000)
+  --concurrency C         concurrent keep-alive connections (default 50)
+  --warmup N              untimed deliveries first, drained before the timed run (default 1000)
+  --load-timeout S        stop sending after S seconds (default 120)
+  --drain-timeout S       give up waiting for all orders S seconds after the load (default 120)
+  --sample-ms MS          backlog sampling interval (default 1000)
+  --ingest-concurrency N  INGEST_CONCURRENCY for the hub worker (default: the hub's own, 16)
+  --log-level L           LOG_LEVEL of the hub (default info)
+  --profile               CPU-profile the hub process(es) during the timed run
+  --split                 also run the hub as ROLE=api + ROLE=worker processes
+  --no-baseline           skip the bare Fastify baseline
+  --no-hub                skip the ROLE=all hub scenario
+  --pg-url URL            PostgreSQL server, no database (default postgres://postgres@127.0.0.1:5432)
+  --redis-url URL         Redis (default redis://127.0.0.1:6379)
+  --results-dir DIR       where the JSON result goes (default bench/results)
+  --fixture FILE          orders/create body (default test/fixtures/shopify/order-create.json)`;
+
+function positiveInt(name: string, value: string | undefined, max: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number\n${USAGE}`);
+  const n = Number(value);
+  if (n < 1 || n > max) throw new Error(`${name} must be between 1 and ${max}`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const args = {
+    deliveries: 20_000,
+    concurrency: 50,
+    warmup: 1000,
+    loadTimeoutS: 120,
+    drainTimeoutS: 120,
+    sampleMs: 1000,
+    ingestConcurrency: null as number | null,
+    logLevel: 'info',
+    profile: false,
+    split: false,
+    baseline: true,
+    hub: true,
+    pgUrl: 'postgres://postgres@127.0.0.1:5432',
+    redisUrl: 'redis://127.0.0.1:6379',
+    resultsDir: 'bench/results',
+    fixture: 'test/fixtures/shopify/order-create.json',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--deliveries': args.deliveries = positiveInt(flag, value(), 1_000_000); break;
+      case '--concurrency': args.concurrency = positiveInt(flag, value(), 1000); break;
+      case '--warmup': { const v = value(); args.warmup = v === '0' ? 0 : positiveInt(flag, v, 100_000); break; }
+      case '--load-timeout': args.loadTimeoutS = positiveInt(flag, value(), 3600); break;
+      case '--drain-timeout': args.drainTimeoutS = positiveInt(flag, value(), 3600); break;
+      case '--sample-ms': args.sampleMs = positiveInt(flag, value(), 60_000); break;
+      case '--ingest-concurrency': args.ingestConcurrency = positiveInt(flag, value(), 256); break;
+      case '--log-level': args.logLevel = value(); break;
+      case '--profile': args.profile = true; break;
+      case '--split': args.split = true; break;
+      case '--no-baseline': args.baseline = false; break;
+      case '--no-hub': args.hub = false; break;
+      case '--pg-url': args.pgUrl = value(); break;
+      case '--redis-url': args.redisUrl = value(); break;
+      case '--results-dir': args.resultsDir = value(); break;
+      case '--fixture': args.fixture = value(); break;
+      case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
+      default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  return args;
+}

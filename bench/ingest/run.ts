@@ -1,0 +1,590 @@
+/**
+ * `npm run bench:ingest`: Shopify orders/create ingest throughput, latency, loss and
+ * end-to-end order rate of the hub against real PostgreSQL and Redis, beside a bare
+ * Fastify baseline doing the same durable work per request. See docs/PERFORMANCE.md.
+ */
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { parseArgs, type BenchArgs } from './args.js';
+import { buildDeliveries, loadTemplate, type Delivery } from './bodies.js';
+import { calibrate, type RoundTripCost } from './calibrate.js';
+import {
+  createDatabase, deleteRedisPrefix, dropDatabase, fetchText, freePort, logTail, startChild, stopChild,
+  waitForHttpReady, waitForLogLine, type Child,
+} from './infra.js';
+import { runLoad, type LoadProgress, type LoadResult } from './load.js';
+import { formatProfile, summariseProfile, type ProfileSummary } from './profile.js';
+import { cpuSnapshot, cpuUsage } from './stats.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SECRET = 'bench-shopify-secret-0123456789';
+const SHOP = 'bench-shop.myshopify.com';
+const WEBHOOK_PATH = '/webhooks/shopify';
+
+const TARGETS = {
+  acceptedPerSecond: 1500,
+  throughputRatio: 0.6,
+  p99Ratio: 1.5,
+  ordersPerSecond: 500,
+} as const;
+
+// ---------------------------------------------------------------- cleanup
+
+const cleanups: { label: string; fn: () => Promise<unknown> }[] = [];
+function onCleanup(label: string, fn: () => Promise<unknown>): () => Promise<void> {
+  const entry = { label, fn };
+  cleanups.push(entry);
+  return async () => {
+    const index = cleanups.indexOf(entry);
+    if (index < 0) return;
+    cleanups.splice(index, 1);
+    await fn();
+  };
+}
+async function runCleanups(): Promise<void> {
+  while (cleanups.length > 0) {
+    const entry = cleanups.pop();
+    if (!entry) break;
+    try {
+      await entry.fn();
+    } catch (error) {
+      log(`cleanup "${entry.label}" failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+// ---------------------------------------------------------------- types
+
+interface Sample {
+  readonly t: number;
+  readonly ok: number;
+  readonly inbox: number;
+  readonly pending: number;
+  readonly orders: number;
+}
+
+interface LoadReport {
+  readonly deliveries: number;
+  readonly ok2xx: number;
+  readonly statuses: Record<string, number>;
+  readonly errors: Record<string, number>;
+  readonly seconds: number;
+  readonly acceptedPerSecond: number;
+  readonly latencyMs: LoadResult['latencyMs'];
+  readonly deadlineHit: boolean;
+  readonly cpuCores: Record<string, number>;
+}
+
+interface LossCheck {
+  readonly expectedRows: number;
+  readonly inboxRows: number;
+  readonly all2xx: boolean;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+interface EndToEnd {
+  readonly expectedOrders: number;
+  readonly ordersPersisted: number;
+  readonly complete: boolean;
+  readonly secondsToAllOrders: number | null;
+  readonly ordersPerSecond: number;
+  readonly ordersPerSecondDuringLoad: number;
+  readonly ordersPerSecondAfterLoad: number | null;
+  readonly pendingAtLoadEnd: number;
+  readonly maxPending: number;
+  readonly backlogGrowthPerSecond: number;
+  readonly backlogGrew: boolean;
+  readonly inboxByStatus: Record<string, number>;
+  readonly drainCpuCores: Record<string, number> | null;
+  readonly lagSeconds: { p50: number | null; p99: number | null; mean: number | null; count: number } | null;
+  readonly samples: readonly Sample[];
+}
+
+interface ScenarioReport {
+  readonly name: string;
+  readonly description: string;
+  readonly load: LoadReport;
+  readonly loss: LossCheck;
+  readonly endToEnd: EndToEnd | null;
+  readonly profiles: ProfileSummary[];
+  readonly logs: string[];
+}
+
+// ---------------------------------------------------------------- helpers
+
+function runId(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').toLowerCase();
+}
+
+async function timedLoad(
+  port: number,
+  deliveries: readonly Delivery[],
+  args: BenchArgs,
+  cpuPids: Record<string, readonly number[]>,
+  progress?: LoadProgress,
+): Promise<{ result: LoadResult; report: LoadReport }> {
+  const before = cpuSnapshot(cpuPids);
+  const result = await runLoad(
+    { port, path: WEBHOOK_PATH, deliveries, concurrency: args.concurrency, requestTimeoutMs: 30_000, deadlineMs: args.loadTimeoutS * 1000 },
+    progress,
+  );
+  const after = cpuSnapshot(cpuPids);
+  return {
+    result,
+    report: {
+      deliveries: result.sent,
+      ok2xx: result.ok2xx,
+      statuses: result.statuses,
+      errors: result.errors,
+      seconds: result.seconds,
+      acceptedPerSecond: result.acceptedPerSecond,
+      latencyMs: result.latencyMs,
+      deadlineHit: result.deadlineHit,
+      cpuCores: cpuUsage(before, after),
+    },
+  };
+}
+
+async function warmUp(port: number, deliveries: readonly Delivery[], args: BenchArgs, label: string): Promise<void> {
+  if (deliveries.length === 0) return;
+  const result = await runLoad({
+    port, path: WEBHOOK_PATH, deliveries, concurrency: args.concurrency, requestTimeoutMs: 30_000, deadlineMs: 60_000,
+  });
+  log(`  warm-up ${label}: ${result.ok2xx}/${deliveries.length} 2xx in ${result.seconds.toFixed(1)} s`);
+  if (result.ok2xx !== deliveries.length) {
+    throw new Error(`warm-up against ${label} failed: statuses ${JSON.stringify(result.statuses)} errors ${JSON.stringify(result.errors)}`);
+  }
+}
+
+async function countRows(pool: pg.Pool, sql: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(sql);
+  return Number(rows[0].n);
+}
+
+function lossCheck(expectedRows: number, inboxRows: number, load: LoadResult): LossCheck {
+  const all2xx = load.ok2xx === load.sent && load.sent === load.completed;
+  const ok = all2xx && inboxRows === expectedRows;
+  return {
+    expectedRows,
+    inboxRows,
+    all2xx,
+    ok,
+    detail: `${inboxRows} inbox rows for ${expectedRows} deliveries (warm-up included); ${load.ok2xx}/${load.sent} answered 2xx`,
+  };
+}
+
+/** delivery → processed lag quantiles from the hub's Prometheus histogram (bucket upper bounds). */
+function lagFromMetrics(text: string): EndToEnd['lagSeconds'] {
+  const buckets: { le: number; count: number }[] = [];
+  let sum: number | null = null;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('hub_inbox_lag_seconds')) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('hub_inbox_lag_seconds_bucket')) {
+      const le = /le="([^"]+)"/.exec(line)?.[1];
+      if (le) buckets.push({ le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), count: value });
+    } else if (line.startsWith('hub_inbox_lag_seconds_sum')) {
+      sum = (sum ?? 0) + value;
+    } else if (line.startsWith('hub_inbox_lag_seconds_count')) {
+      count += value;
+    }
+  }
+  if (count === 0) return null;
+  buckets.sort((a, b) => a.le - b.le);
+  const quantile = (q: number): number | null => buckets.find((b) => b.count >= q * count)?.le ?? null;
+  return { p50: quantile(0.5), p99: quantile(0.99), mean: sum === null ? null : sum / count, count };
+}
+
+/** Least-squares slope of pending over time, for the samples taken while the load ran. */
+function slope(samples: readonly Sample[]): number {
+  if (samples.length < 2) return 0;
+  const n = samples.length;
+  const mt = samples.reduce((s, x) => s + x.t, 0) / n;
+  const mp = samples.reduce((s, x) => s + x.pending, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const s of samples) {
+    num += (s.t - mt) * (s.pending - mp);
+    den += (s.t - mt) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+async function startProfiles(children: readonly Child[], args: BenchArgs): Promise<void> {
+  if (!args.profile) return;
+  for (const child of children) child.process.kill('SIGWINCH');
+  await sleep(300);
+}
+
+async function stopProfiles(children: readonly Child[], files: readonly string[], args: BenchArgs): Promise<ProfileSummary[]> {
+  if (!args.profile) return [];
+  for (const child of children) child.process.kill('SIGWINCH');
+  const summaries: ProfileSummary[] = [];
+  for (const file of files) {
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(file) && Date.now() < deadline) await sleep(200);
+    await sleep(300);
+    if (!existsSync(file)) {
+      log(`  profile ${file} was not written`);
+      continue;
+    }
+    const summary = summariseProfile(file);
+    summaries.push(summary);
+    log(formatProfile(summary));
+  }
+  return summaries;
+}
+
+// ---------------------------------------------------------------- baseline
+
+async function baselineScenario(args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[]): Promise<ScenarioReport> {
+  log('\n== baseline: bare Fastify + pg INSERT + Bull add ==');
+  const db = `bench_ingest_${id}_base`;
+  const prefix = `bench-${id}-base`;
+  const url = await createDatabase(args.pgUrl, db);
+  const dropDb = onCleanup(`drop ${db}`, () => dropDatabase(args.pgUrl, db));
+  const dropKeys = onCleanup(`redis ${prefix}`, () => deleteRedisPrefix(args.redisUrl, prefix));
+  const port = await freePort();
+  const logFile = path.join(tmp, 'baseline.log');
+  const child = startChild('baseline', [path.join(HERE, 'baseline-server.js')], {
+    ...process.env, DATABASE_URL: url, REDIS_URL: args.redisUrl, PORT: String(port), SHOPIFY_WEBHOOK_SECRET: SECRET,
+    QUEUE_PREFIX: prefix, PG_POOL_MAX: '20',
+  }, logFile);
+  const stop = onCleanup('stop baseline', () => stopChild(child));
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const endPool = onCleanup('baseline pool', () => pool.end());
+  try {
+    await waitForHttpReady(child, port, '/health/ready', 30_000);
+    log(`  baseline pid ${child.pid} on port ${port}, db ${db}, prefix ${prefix}`);
+    await warmUp(port, warm, args, 'baseline');
+    const { result, report } = await timedLoad(port, timed, args, { baseline: [child.pid], generator: [process.pid] });
+    const inboxRows = await countRows(pool, 'SELECT count(*) AS n FROM inbox');
+    const redis = new Redis(args.redisUrl);
+    const queued = await redis.llen(`${prefix}:ingest:wait`).finally(() => redis.disconnect());
+    const loss = lossCheck(warm.length + timed.length, inboxRows, result);
+    log(`  ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms; ${loss.detail}; ${queued} Bull jobs waiting`);
+    return {
+      name: 'baseline',
+      description: 'bare Fastify 5: HMAC verify, one INSERT into an inbox table of the same shape, one Bull add (same job options); no worker',
+      load: report,
+      loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === warm.length + timed.length },
+      endToEnd: null,
+      profiles: [],
+      logs: [logFile],
+    };
+  } finally {
+    await endPool();
+    await stop();
+    await dropKeys();
+    await dropDb();
+  }
+}
+
+// ---------------------------------------------------------------- hub
+
+async function hubScenario(
+  args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], split: boolean,
+): Promise<ScenarioReport> {
+  const name = split ? 'hub-split' : 'hub';
+  log(`\n== ${name}: ${split ? 'ROLE=api + ROLE=worker processes' : 'one process, ROLE=all'} ==`);
+  const db = `bench_ingest_${id}_${split ? 'split' : 'hub'}`;
+  const prefix = `bench-${id}-${name}`;
+  const url = await createDatabase(args.pgUrl, db);
+  const dropDb = onCleanup(`drop ${db}`, () => dropDatabase(args.pgUrl, db));
+  const dropKeys = onCleanup(`redis ${prefix}`, () => deleteRedisPrefix(args.redisUrl, prefix));
+  const children: Child[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const profileFiles: string[] = [];
+  const logs: string[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const endPool = onCleanup(`${name} pool`, () => pool.end());
+
+  const start = async (role: 'all' | 'api' | 'worker'): Promise<{ child: Child; port: number }> => {
+    const port = await freePort();
+    const logFile = path.join(tmp, `${name}-${role}.log`);
+    const profileOut = path.join(tmp, `${name}-${role}.cpuprofile`);
+    const nodeArgs = [...(args.profile ? ['--import', path.join(HERE, 'profile-hook.js')] : []), path.resolve('dist/src/main.js')];
+    const child = startChild(`hub ${role}`, nodeArgs, {
+      ...process.env,
+      DATABASE_URL: url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
+      API_KEYS: 'admin:admin-key-123,reader:reader-key-123', SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: prefix,
+      ROLE: role, LOG_LEVEL: args.logLevel,
+      ...(args.ingestConcurrency ? { INGEST_CONCURRENCY: String(args.ingestConcurrency) } : {}),
+      ...(args.profile ? { BENCH_PROFILE_OUT: profileOut } : {}),
+    }, logFile);
+    children.push(child);
+    logs.push(logFile);
+    if (args.profile) profileFiles.push(profileOut);
+    stops.push(onCleanup(`stop hub ${role}`, () => stopChild(child)));
+    if (role === 'worker') await waitForLogLine(child, 'worker started', 60_000);
+    else await waitForHttpReady(child, port, '/health/ready', 60_000);
+    log(`  hub ${role} pid ${child.pid}${role === 'worker' ? '' : ` on port ${port}`}`);
+    return { child, port };
+  };
+
+  try {
+    // One at a time: each process runs the migrations at start.
+    const api = await start(split ? 'api' : 'all');
+    if (split) await start('worker');
+    log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
+
+    const target = warm.length + timed.length;
+    const countsSql = `SELECT (SELECT count(*) FROM inbox) AS inbox,
+                              (SELECT count(*) FROM inbox WHERE status = 'PENDING') AS pending,
+                              (SELECT count(*) FROM orders) AS orders`;
+    const counts = async (): Promise<{ inbox: number; pending: number; orders: number }> => {
+      const { rows } = await pool.query<{ inbox: string; pending: string; orders: string }>(countsSql);
+      return { inbox: Number(rows[0].inbox), pending: Number(rows[0].pending), orders: Number(rows[0].orders) };
+    };
+
+    await warmUp(api.port, warm, args, name);
+    const warmDeadline = Date.now() + 60_000;
+    while ((await counts()).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
+    log(`  warm-up drained: ${(await counts()).orders}/${warm.length} orders`);
+
+    const cpuPids = { hub: children.map((c) => c.pid), generator: [process.pid] };
+    const progress: LoadProgress = { sent: 0, done: 0, ok: 0 };
+    const samples: Sample[] = [];
+    let t0 = 0;
+    let sampling: Promise<void> = Promise.resolve();
+    const sample = async (): Promise<Sample> => {
+      const c = await counts();
+      const s: Sample = { t: (performance.now() - t0) / 1000, ok: progress.ok, ...c };
+      samples.push(s);
+      return s;
+    };
+    let loadRunning = true;
+    const samplerDuringLoad = async (): Promise<void> => {
+      while (loadRunning) {
+        await sleep(args.sampleMs);
+        if (loadRunning) await sample();
+      }
+    };
+
+    await startProfiles(children, args);
+    t0 = performance.now();
+    await sample();
+    sampling = samplerDuringLoad();
+    const { result, report } = await timedLoad(api.port, timed, args, cpuPids, progress);
+    loadRunning = false;
+    await sampling;
+    const atLoadEnd = await sample();
+    const loadSamples = samples.slice();
+    log(`  load: ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms in ${report.seconds.toFixed(1)} s; ${atLoadEnd.orders - warm.length} orders persisted, ${atLoadEnd.pending} pending at load end`);
+
+    // Drain: poll until every order exists or the bounded wait runs out.
+    const drainStart = cpuSnapshot(cpuPids);
+    const drainDeadline = performance.now() + args.drainTimeoutS * 1000;
+    let last = atLoadEnd;
+    while (last.orders < target && performance.now() < drainDeadline) {
+      await sleep(Math.min(args.sampleMs, 500));
+      last = await sample();
+    }
+    const drainCpu = last.t > atLoadEnd.t + 0.5 ? cpuUsage(drainStart, cpuSnapshot(cpuPids)) : null;
+    const profiles = await stopProfiles(children, profileFiles, args);
+
+    const byStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM inbox GROUP BY status');
+    const inboxByStatus = Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)]));
+    const lagSeconds = split ? null : lagFromMetrics(await fetchText(api.port, '/metrics').catch(() => ''));
+    const complete = last.orders >= target;
+    const timedOrders = last.orders - warm.length;
+    const secondsToAll = complete ? last.t : null;
+    const endToEnd: EndToEnd = {
+      expectedOrders: timed.length,
+      ordersPersisted: timedOrders,
+      complete,
+      secondsToAllOrders: secondsToAll,
+      ordersPerSecond: timedOrders / last.t,
+      ordersPerSecondDuringLoad: (atLoadEnd.orders - warm.length) / atLoadEnd.t,
+      ordersPerSecondAfterLoad: last.t > atLoadEnd.t ? (last.orders - atLoadEnd.orders) / (last.t - atLoadEnd.t) : null,
+      pendingAtLoadEnd: atLoadEnd.pending,
+      maxPending: Math.max(...samples.map((s) => s.pending)),
+      backlogGrowthPerSecond: slope(loadSamples),
+      backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
+      inboxByStatus,
+      drainCpuCores: drainCpu,
+      lagSeconds,
+      samples,
+    };
+    const loss = lossCheck(target, last.inbox, result);
+    log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
+    log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(inboxByStatus)}`);
+    for (const child of children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
+    return {
+      name,
+      description: split
+        ? 'hub as two processes against one database and queue: ROLE=api (webhooks) and ROLE=worker (queue consumer)'
+        : 'hub as one process, ROLE=all: webhook API and queue worker share one event loop',
+      load: report,
+      loss,
+      endToEnd,
+      profiles,
+      logs,
+    };
+  } finally {
+    await endPool();
+    for (const stop of stops.reverse()) await stop();
+    await dropKeys();
+    await dropDb();
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function fmt(n: number | null | undefined, digits = 0): string {
+  return n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits);
+}
+
+function printSamples(report: ScenarioReport): void {
+  const e2e = report.endToEnd;
+  if (!e2e) return;
+  log(`\n${report.name}: backlog samples (t from the first timed delivery)`);
+  log('     t s    2xx sent     inbox   pending    orders');
+  for (const s of e2e.samples) {
+    log(`${s.t.toFixed(1).padStart(8)} ${String(s.ok).padStart(11)} ${String(s.inbox).padStart(9)} ${String(s.pending).padStart(9)} ${String(s.orders).padStart(9)}`);
+  }
+}
+
+function cpuLine(cores: Record<string, number> | null): string {
+  if (!cores) return '-';
+  const keys = ['hub', 'baseline', 'generator', 'postgres', 'redis', 'other'];
+  return keys.filter((k) => cores[k] !== undefined).map((k) => `${k} ${cores[k].toFixed(2)}`).join(', ') + ` (of ${cores.machineCores} cores)`;
+}
+
+function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport | undefined): string[] {
+  const rows: [string, ...string[]][] = [];
+  const col = (f: (r: ScenarioReport) => string): string[] => reports.map(f);
+  rows.push(['', ...reports.map((r) => r.name)]);
+  rows.push(['accepted/s', ...col((r) => fmt(r.load.acceptedPerSecond))]);
+  rows.push(['latency p50 ms', ...col((r) => fmt(r.load.latencyMs.p50, 1))]);
+  rows.push(['latency p90 ms', ...col((r) => fmt(r.load.latencyMs.p90, 1))]);
+  rows.push(['latency p99 ms', ...col((r) => fmt(r.load.latencyMs.p99, 1))]);
+  rows.push(['latency max ms', ...col((r) => fmt(r.load.latencyMs.max, 1))]);
+  if (base) {
+    rows.push(['throughput / baseline', ...col((r) => fmt(r.load.acceptedPerSecond / base.load.acceptedPerSecond, 2))]);
+    rows.push(['p99 / baseline', ...col((r) => fmt(r.load.latencyMs.p99 / base.load.latencyMs.p99, 2))]);
+  }
+  rows.push(['2xx / sent', ...col((r) => `${r.load.ok2xx}/${r.load.deliveries}`)]);
+  rows.push(['loss check', ...col((r) => (r.loss.ok ? 'ok' : 'FAIL'))]);
+  rows.push(['e2e orders/s (whole run)', ...col((r) => fmt(r.endToEnd?.ordersPerSecond))]);
+  rows.push(['e2e orders/s during load', ...col((r) => fmt(r.endToEnd?.ordersPerSecondDuringLoad))]);
+  rows.push(['orders persisted', ...col((r) => (r.endToEnd ? `${r.endToEnd.ordersPersisted}/${r.endToEnd.expectedOrders}` : '-'))]);
+  rows.push(['pending at load end', ...col((r) => fmt(r.endToEnd?.pendingAtLoadEnd))]);
+  rows.push(['backlog growth /s', ...col((r) => fmt(r.endToEnd?.backlogGrowthPerSecond))]);
+  rows.push(['lag p50/p99 s (histogram)', ...col((r) => (r.endToEnd?.lagSeconds ? `≤${r.endToEnd.lagSeconds.p50}/≤${r.endToEnd.lagSeconds.p99}` : '-'))]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+}
+
+interface TargetCheck {
+  readonly target: string;
+  readonly value: string;
+  readonly met: boolean;
+}
+
+function evaluateTargets(hub: ScenarioReport | undefined, base: ScenarioReport | undefined): TargetCheck[] {
+  if (!hub) return [];
+  const checks: TargetCheck[] = [
+    { target: `accepted/s ≥ ${TARGETS.acceptedPerSecond}`, value: fmt(hub.load.acceptedPerSecond), met: hub.load.acceptedPerSecond >= TARGETS.acceptedPerSecond },
+  ];
+  if (base) {
+    const ratio = hub.load.acceptedPerSecond / base.load.acceptedPerSecond;
+    const p99 = hub.load.latencyMs.p99 / base.load.latencyMs.p99;
+    checks.push({ target: `throughput ≥ ${TARGETS.throughputRatio} × baseline`, value: fmt(ratio, 2), met: ratio >= TARGETS.throughputRatio });
+    checks.push({ target: `p99 ≤ ${TARGETS.p99Ratio} × baseline`, value: fmt(p99, 2), met: p99 <= TARGETS.p99Ratio });
+  }
+  if (hub.endToEnd) {
+    checks.push({
+      target: `end to end ≥ ${TARGETS.ordersPerSecond} orders/s`,
+      value: fmt(hub.endToEnd.ordersPerSecond),
+      met: hub.endToEnd.complete && hub.endToEnd.ordersPerSecond >= TARGETS.ordersPerSecond,
+    });
+  }
+  checks.push({ target: 'no loss (inbox rows = deliveries, all 2xx)', value: hub.loss.ok ? 'ok' : 'FAIL', met: hub.loss.ok });
+  return checks;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (!existsSync('dist/src/main.js')) throw new Error('dist/src/main.js is missing: run from the repository root after npm run build');
+  const id = runId();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `bench-ingest-${id}-`));
+  const cpus = os.cpus();
+  log(`ingest bench ${id}: ${args.deliveries} deliveries at ${args.concurrency} connections (+${args.warmup} warm-up), node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? '?'}`);
+  log('note: the load generator runs on the same cores as the server, PostgreSQL and Redis; its CPU share is reported per phase.');
+
+  const started = performance.now();
+  const template = loadTemplate(args.fixture);
+  const warm = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_100_000_000_000_000_000n, count: args.warmup, label: 'W' });
+  const timed = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_200_000_000_000_000_000n, count: args.deliveries, label: 'B' });
+  log(`pre-signed ${warm.length + timed.length} bodies of ${timed[0].body.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const roundTrips: RoundTripCost[] = await calibrate(args.pgUrl, args.redisUrl);
+  log('round-trip cost on this machine (sequential, one connection):');
+  for (const r of roundTrips) log(`  ${r.what.padEnd(48)} ${r.wallMicros.toFixed(0).padStart(5)} µs wall, ${r.clientCpuMicros.toFixed(0).padStart(4)} µs client CPU`);
+
+  const reports: ScenarioReport[] = [];
+  let base: ScenarioReport | undefined;
+  let hub: ScenarioReport | undefined;
+  if (args.baseline) reports.push((base = await baselineScenario(args, id, tmp, warm, timed)));
+  if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, false)));
+  if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, true));
+
+  for (const report of reports) printSamples(report);
+  log('\nCPU use during the timed load (cores; 1.00 = one core busy):');
+  for (const report of reports) log(`  ${report.name.padEnd(10)} ${cpuLine(report.load.cpuCores)}`);
+  const drains = reports.filter((r) => r.endToEnd?.drainCpuCores);
+  if (drains.length > 0) {
+    log('CPU use while draining the backlog after the load:');
+    for (const report of drains) log(`  ${report.name.padEnd(10)} ${cpuLine(report.endToEnd?.drainCpuCores ?? null)}`);
+  }
+
+  log('\nsummary');
+  for (const line of summaryTable(reports, base)) log(`  ${line}`);
+  const targets = evaluateTargets(hub, base);
+  if (targets.length > 0) {
+    log('\ntargets (hub, ROLE=all)');
+    for (const t of targets) log(`  ${t.met ? 'MET ' : 'MISS'}  ${t.target}: ${t.value}`);
+  }
+
+  mkdirSync(args.resultsDir, { recursive: true });
+  const file = path.join(args.resultsDir, `ingest-${id}.json`);
+  const machine = {
+    cores: cpus.length, cpuModel: cpus[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+  writeFileSync(file, `${JSON.stringify({
+    bench: 'ingest', id, startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+    durationSeconds: (performance.now() - started) / 1000, args, machine, targets: TARGETS, targetChecks: targets,
+    roundTrips, scenarios: reports, bodyBytes: timed[0].body.length,
+  }, null, 2)}\n`);
+  log(`\nresult written to ${file} (${((performance.now() - started) / 1000).toFixed(0)} s in all); child logs in ${tmp}`);
+}
+
+process.once('SIGINT', () => {
+  log('interrupted; cleaning up');
+  void runCleanups().finally(() => process.exit(130));
+});
+
+main()
+  .catch(async (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await runCleanups();
+  });
