@@ -139,6 +139,13 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     expect(row.error).toMatch(/not valid JSON/);
     expect(row.raw_body.toString()).toBe('{"id": 1, "line_items": [');
 
+    // A body that cannot be parsed still never keeps a card number.
+    const withCard = await deliver(hub.app, { body: '{"card": "4111 1111 1111 1111", "id": 6012345678901234567' });
+    expect(withCard.status).toBe(200);
+    const [masked] = await hub.sql<{ raw_body: Buffer }>('SELECT raw_body FROM inbox WHERE id = $1', [withCard.body.inboxId]);
+    expect(masked.raw_body.toString()).not.toContain('4111');
+    expect(masked.raw_body.toString()).toContain('6012345678901234567');
+
     // Valid JSON that is not a usable order is rejected by the worker, with the offending field.
     const invalid = await deliver(hub.app, { body: JSON.stringify({ id: '123', currency: 'USD', line_items: 'nope' }) });
     expect(invalid.status).toBe(202);

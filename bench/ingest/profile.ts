@@ -34,6 +34,8 @@ export interface ProfileSummary {
   readonly idleMs: number;
   readonly topFunctions: readonly ProfileEntry[];
   readonly categories: readonly { readonly category: string; readonly selfMs: number; readonly share: number }[];
+  /** Queries and commands the process sent while profiled (from profile-hook). */
+  readonly counts?: { readonly pgQueries: number; readonly redisCommands: number } | null;
 }
 
 function category(url: string, functionName: string): string {

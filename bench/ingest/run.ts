@@ -3,7 +3,7 @@
  * end-to-end order rate of the hub against real PostgreSQL and Redis, beside a bare
  * Fastify baseline doing the same durable work per request. See docs/PERFORMANCE.md.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -109,6 +109,10 @@ interface EndToEnd {
   readonly drainCpuCores: Record<string, number> | null;
   readonly lagSeconds: { p50: number | null; p99: number | null; mean: number | null; count: number } | null;
   readonly samples: readonly Sample[];
+  /** Index in samples of the one taken as the load ended. */
+  readonly loadEndSample: number;
+  /** PostgreSQL queries and Redis commands per timed order, from the profile hook (--profile only). */
+  readonly perOrder: { pgQueries: number; redisCommands: number; process: string }[];
 }
 
 interface ScenarioReport {
@@ -241,8 +245,15 @@ async function stopProfiles(children: readonly Child[], files: readonly string[]
       continue;
     }
     const summary = summariseProfile(file);
-    summaries.push(summary);
+    let counts: ProfileSummary['counts'] = null;
+    try {
+      counts = JSON.parse(readFileSync(`${file}.counts.json`, 'utf8')) as ProfileSummary['counts'];
+    } catch {
+      // counts missing: leave null
+    }
+    summaries.push({ ...summary, counts });
     log(formatProfile(summary));
+    if (counts) log(`  sent meanwhile: ${counts.pgQueries} PostgreSQL queries, ${counts.redisCommands} Redis commands`);
   }
   return summaries;
 }
@@ -354,7 +365,8 @@ async function hubScenario(
     while ((await counts()).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
     log(`  warm-up drained: ${(await counts()).orders}/${warm.length} orders`);
 
-    const cpuPids = { hub: children.map((c) => c.pid), generator: [process.pid] };
+    const cpuPids: Record<string, number[]> = { generator: [process.pid] };
+    for (const child of children) cpuPids[child.name.replace(' ', '-')] = [child.pid];
     const progress: LoadProgress = { sent: 0, done: 0, ok: 0 };
     const samples: Sample[] = [];
     let t0 = 0;
@@ -417,7 +429,14 @@ async function hubScenario(
       drainCpuCores: drainCpu,
       lagSeconds,
       samples,
+      loadEndSample: samples.indexOf(atLoadEnd),
+      perOrder: profiles.flatMap((p, i) => (p.counts ? [{
+        process: children[i]?.name ?? '?',
+        pgQueries: p.counts.pgQueries / Math.max(1, timedOrders),
+        redisCommands: p.counts.redisCommands / Math.max(1, timedOrders),
+      }] : [])),
     };
+    for (const c of endToEnd.perOrder) log(`  ${c.process}: ${c.pgQueries.toFixed(1)} PostgreSQL queries and ${c.redisCommands.toFixed(1)} Redis commands per timed order (request path included where the process serves it)`);
     const loss = lossCheck(target, last.inbox, result);
     log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
     log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(inboxByStatus)}`);
@@ -451,16 +470,21 @@ function printSamples(report: ScenarioReport): void {
   const e2e = report.endToEnd;
   if (!e2e) return;
   log(`\n${report.name}: backlog samples (t from the first timed delivery)`);
-  log('     t s    2xx sent     inbox   pending    orders');
-  for (const s of e2e.samples) {
-    log(`${s.t.toFixed(1).padStart(8)} ${String(s.ok).padStart(11)} ${String(s.inbox).padStart(9)} ${String(s.pending).padStart(9)} ${String(s.orders).padStart(9)}`);
-  }
+  log('     t s   2xx answered     inbox   pending    orders');
+  // At most ~40 rows here (every sample is in the JSON); the last sample of the load is always shown.
+  const loadEnd = e2e.loadEndSample;
+  const step = Math.max(1, Math.ceil(e2e.samples.length / 40));
+  e2e.samples.forEach((s, index) => {
+    if (index % step !== 0 && index !== loadEnd && index !== e2e.samples.length - 1) return;
+    const mark = index === loadEnd ? '  <- load ends' : '';
+    log(`${s.t.toFixed(1).padStart(8)} ${String(s.ok).padStart(14)} ${String(s.inbox).padStart(9)} ${String(s.pending).padStart(9)} ${String(s.orders).padStart(9)}${mark}`);
+  });
 }
 
 function cpuLine(cores: Record<string, number> | null): string {
   if (!cores) return '-';
-  const keys = ['hub', 'baseline', 'generator', 'postgres', 'redis', 'other'];
-  return keys.filter((k) => cores[k] !== undefined).map((k) => `${k} ${cores[k].toFixed(2)}`).join(', ') + ` (of ${cores.machineCores} cores)`;
+  const keys = Object.keys(cores).filter((k) => k !== 'machineBusy' && k !== 'machineCores');
+  return `${keys.map((k) => `${k} ${cores[k].toFixed(2)}`).join(', ')}; machine busy ${cores.machineBusy.toFixed(2)} of ${cores.machineCores} cores`;
 }
 
 function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport | undefined): string[] {
@@ -483,7 +507,8 @@ function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport |
   rows.push(['orders persisted', ...col((r) => (r.endToEnd ? `${r.endToEnd.ordersPersisted}/${r.endToEnd.expectedOrders}` : '-'))]);
   rows.push(['pending at load end', ...col((r) => fmt(r.endToEnd?.pendingAtLoadEnd))]);
   rows.push(['backlog growth /s', ...col((r) => fmt(r.endToEnd?.backlogGrowthPerSecond))]);
-  rows.push(['lag p50/p99 s (histogram)', ...col((r) => (r.endToEnd?.lagSeconds ? `≤${r.endToEnd.lagSeconds.p50}/≤${r.endToEnd.lagSeconds.p99}` : '-'))]);
+  const bound = (v: number | null): string => (v === null ? '-' : Number.isFinite(v) ? `≤${v}` : '>60');
+  rows.push(['lag p50/p99 s (histogram)', ...col((r) => (r.endToEnd?.lagSeconds ? `${bound(r.endToEnd.lagSeconds.p50)}/${bound(r.endToEnd.lagSeconds.p99)}` : '-'))]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
 }

@@ -7,6 +7,7 @@ import {
   verifyShopifyHmac,
 } from '../../adapters/channels/shopify/shopify-webhook.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { maskCardNumbers } from '../../platform/security/card-numbers.js';
 import { ChannelSecretsService } from '../channel-accounts/channel-secrets.service.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus, NewInboxRow } from './inbox/inbox-status.js';
@@ -113,7 +114,11 @@ export class ShopifyIngestionService {
     } catch (parseError) {
       status = 'REJECTED';
       error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
-      stored = raw.length > 0 ? raw : Buffer.alloc(0);
+      const masked = maskCardNumbers(raw.toString('latin1'));
+      if (masked.masked > 0) {
+        stored = Buffer.from(masked.text, 'latin1');
+        redacted = [`${masked.masked} card-number-like digit runs in the unparsed body`];
+      }
     }
 
     const kept: Record<string, string> = {};

@@ -10,12 +10,17 @@ export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<vo
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // The socket error says why (ECONNREFUSED, ENOTFOUND); the rejected connect() only says it closed.
+  let socketError: Error | null = null;
+  client.on('error', (error: Error) => {
+    socketError ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const cause = (socketError as Error | null) ?? error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
     throw new Error(`cannot reach Redis at ${safeRedisUrl(redisUrl)}: ${reason}`);
   } finally {
     client.disconnect();

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig, parseApiKeys } from './app-config.js';
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000, role: 'all', databaseUrl: null, dataDir: './var/data', redisUrl: 'redis://127.0.0.1:6379', apiKeys: [], shopifyWebhookSecret: null,
+    });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(failure({ PORT: 'eighty' }).variable).toBe('PORT');
+    expect(failure({ PORT: '70000' }).message).toMatch(/^PORT: must be between 0 and 65535/);
+    expect(failure({ DATABASE_URL: 'mysql://localhost/x' }).variable).toBe('DATABASE_URL');
+    expect(failure({ REDIS_URL: 'not a url' }).variable).toBe('REDIS_URL');
+    expect(failure({ ROLE: 'both' }).variable).toBe('ROLE');
+    expect(failure({ API_KEYS: 'root:abcdefgh' }).variable).toBe('API_KEYS');
+  });
+
+  it('refuses to split roles on the embedded database', () => {
+    expect(failure({ ROLE: 'worker' }).message).toMatch(/embedded database serves one process/);
+    expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgres://localhost/hub' }).role).toBe('worker');
+  });
+});
+
+describe('parseApiKeys', () => {
+  it('reads role:key pairs and never echoes a key in its errors', () => {
+    expect(parseApiKeys('admin:admin-key-1, reader:reader-key-1')).toEqual([
+      { role: 'admin', key: 'admin-key-1', name: 'admin-1' },
+      { role: 'reader', key: 'reader-key-1', name: 'reader-2' },
+    ]);
+    expect(() => parseApiKeys('admin:short')).toThrow(/entry 1 has a key shorter than 8/);
+    expect(() => parseApiKeys('admin:same-key-1,reader:same-key-1')).toThrow(/repeats a key/);
+    try {
+      parseApiKeys('superuser:secret-value-123');
+    } catch (error) {
+      expect(String(error)).not.toContain('secret-value-123');
+    }
+  });
+});
