@@ -33,9 +33,11 @@ async function processed(hub: TestHub, inboxId: string): Promise<string> {
 }
 
 /** A copy of a fixture as a distinct order, so tests in one database do not share orders. */
+let nextOrder = 0;
 function distinctOrder(name: string): { body: string; id: string } {
   const base = fixture(name);
-  const id = `${orderIdOf(base).slice(0, 10)}${String(Date.now()).slice(-6)}${Math.floor(Math.random() * 1000).toString().padStart(3, '0')}`;
+  nextOrder += 1;
+  const id = `${orderIdOf(base).slice(0, 7)}${String(Date.now()).slice(-8)}${String(nextOrder).padStart(4, '0')}`;
   return { body: base.replace(new RegExp(orderIdOf(base), 'g'), id), id };
 }
 
