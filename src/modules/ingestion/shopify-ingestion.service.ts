@@ -57,6 +57,15 @@ export class ShopifyIngestionService {
       throw new ApiError(401, 'SIGNATURE_MISSING', 'X-Shopify-Hmac-Sha256 is required', 'X-Shopify-Hmac-Sha256');
     }
     const candidates = await this.secrets.secretsFor('SHOPIFY', shop);
+    if (candidates.length === 0) {
+      this.metrics.received('shopify', 'unauthenticated');
+      throw new ApiError(
+        401,
+        'SECRET_NOT_CONFIGURED',
+        'no webhook secret is configured for this shop (set SHOPIFY_WEBHOOK_SECRET or a channel account), or the account is disabled',
+        'X-Shopify-Shop-Domain',
+      );
+    }
     if (!candidates.some((secret) => verifyShopifyHmac(body, signature, secret))) {
       this.metrics.received('shopify', 'unauthenticated');
       throw new ApiError(401, 'SIGNATURE_INVALID', 'the HMAC does not match the body for this shop', 'X-Shopify-Hmac-Sha256');
@@ -72,8 +81,8 @@ export class ShopifyIngestionService {
       this.metrics.received('shopify', 'duplicate');
       return { httpStatus: 200, status: 'duplicate', inboxId: outcome.id, correlationId };
     }
-    this.metrics.received('shopify', row.status.toLowerCase());
     const status = row.status === 'IGNORED' ? 'ignored' : row.status === 'REJECTED' ? 'rejected' : 'accepted';
+    this.metrics.received('shopify', status);
     return {
       httpStatus: status === 'accepted' ? 202 : 200,
       status,

@@ -53,7 +53,8 @@ export class OrderEventsService {
     if (!created) await writer.replace(head.id, order);
 
     const cancelled = input.kind === 'CANCELLED' || order.cancelledAt !== null;
-    const gates = cancelled ? [] : evaluateReleaseGates(order);
+    // A cancelled order stays cancelled; its gates no longer mean anything.
+    const gates = cancelled || head.status === 'CANCELLED' ? [] : evaluateReleaseGates(order);
     const decision = cancelled ? { to: 'CANCELLED' as const, holdReasons: [] } : decideTransition(head.status, gates);
     const entries = this.transitions(head.status, head.holdReasons, decision.to, decision.holdReasons, gates, lineage.topic);
     await writer.setStatus(head.id, decision.to, decision.holdReasons, gates.map((g) => ({ reason: g.reason, detail: g.detail })));
