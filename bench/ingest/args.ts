@@ -11,12 +11,14 @@ export interface BenchArgs {
   readonly logLevel: string;
   readonly profile: boolean;
   readonly split: boolean;
+  readonly apiOnly: boolean;
   readonly baseline: boolean;
   readonly hub: boolean;
   readonly pgUrl: string;
   readonly redisUrl: string;
   readonly resultsDir: string;
   readonly fixture: string;
+  readonly keepDatabases: boolean;
 }
 
 const USAGE = `usage: node dist/bench/ingest/run.js [options]
@@ -30,12 +32,14 @@ const USAGE = `usage: node dist/bench/ingest/run.js [options]
   --log-level L           LOG_LEVEL of the hub (default info)
   --profile               CPU-profile the hub process(es) during the timed run
   --split                 also run the hub as ROLE=api + ROLE=worker processes
+  --api-only              also run the hub as ROLE=api with no worker (request path alone, like the baseline)
   --no-baseline           skip the bare Fastify baseline
   --no-hub                skip the ROLE=all hub scenario
   --pg-url URL            PostgreSQL server, no database (default postgres://postgres@127.0.0.1:5432)
   --redis-url URL         Redis (default redis://127.0.0.1:6379)
   --results-dir DIR       where the JSON result goes (default bench/results)
-  --fixture FILE          orders/create body (default test/fixtures/shopify/order-create.json)`;
+  --fixture FILE          orders/create body (default test/fixtures/shopify/order-create.json)
+  --keep-databases        leave the bench databases for inspection (Redis keys are still deleted)`;
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number\n${USAGE}`);
@@ -56,12 +60,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     logLevel: 'info',
     profile: false,
     split: false,
+    apiOnly: false,
     baseline: true,
     hub: true,
     pgUrl: 'postgres://postgres@127.0.0.1:5432',
     redisUrl: 'redis://127.0.0.1:6379',
     resultsDir: 'bench/results',
     fixture: 'test/fixtures/shopify/order-create.json',
+    keepDatabases: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -81,12 +87,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--log-level': args.logLevel = value(); break;
       case '--profile': args.profile = true; break;
       case '--split': args.split = true; break;
+      case '--api-only': args.apiOnly = true; break;
       case '--no-baseline': args.baseline = false; break;
       case '--no-hub': args.hub = false; break;
       case '--pg-url': args.pgUrl = value(); break;
       case '--redis-url': args.redisUrl = value(); break;
       case '--results-dir': args.resultsDir = value(); break;
       case '--fixture': args.fixture = value(); break;
+      case '--keep-databases': args.keepDatabases = true; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

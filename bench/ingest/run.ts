@@ -73,6 +73,16 @@ interface Sample {
   readonly orders: number;
 }
 
+/** CPU ms per unit of work from cores used over a phase. */
+function perUnit(cores: Record<string, number>, seconds: number, units: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(cores)) {
+    if (key === 'machineCores') continue;
+    out[key] = (value * seconds * 1000) / units;
+  }
+  return out;
+}
+
 interface LoadReport {
   readonly deliveries: number;
   readonly ok2xx: number;
@@ -83,6 +93,8 @@ interface LoadReport {
   readonly latencyMs: LoadResult['latencyMs'];
   readonly deadlineHit: boolean;
   readonly cpuCores: Record<string, number>;
+  /** CPU ms per accepted delivery during the load, by process group (ROLE=all: the worker's share is in it). */
+  readonly cpuMsPerDelivery: Record<string, number>;
 }
 
 interface LossCheck {
@@ -107,6 +119,8 @@ interface EndToEnd {
   readonly backlogGrew: boolean;
   readonly inboxByStatus: Record<string, number>;
   readonly drainCpuCores: Record<string, number> | null;
+  /** CPU milliseconds per order drained after the load, by process group (worker cost alone when ROLE=all is idle on HTTP). */
+  readonly drainCpuMsPerOrder: Record<string, number> | null;
   readonly lagSeconds: { p50: number | null; p99: number | null; mean: number | null; count: number } | null;
   readonly samples: readonly Sample[];
   /** Index in samples of the one taken as the load ended. */
@@ -156,6 +170,7 @@ async function timedLoad(
       latencyMs: result.latencyMs,
       deadlineHit: result.deadlineHit,
       cpuCores: cpuUsage(before, after),
+      cpuMsPerDelivery: perUnit(cpuUsage(before, after), result.seconds, Math.max(1, result.ok2xx)),
     },
   };
 }
@@ -265,7 +280,10 @@ async function baselineScenario(args: BenchArgs, id: string, tmp: string, warm: 
   const db = `bench_ingest_${id}_base`;
   const prefix = `bench-${id}-base`;
   const url = await createDatabase(args.pgUrl, db);
-  const dropDb = onCleanup(`drop ${db}`, () => dropDatabase(args.pgUrl, db));
+  const dropDb = onCleanup(`drop ${db}`, async () => {
+    if (args.keepDatabases) log(`  kept database ${db}`);
+    else await dropDatabase(args.pgUrl, db);
+  });
   const dropKeys = onCleanup(`redis ${prefix}`, () => deleteRedisPrefix(args.redisUrl, prefix));
   const port = await freePort();
   const logFile = path.join(tmp, 'baseline.log');
@@ -305,15 +323,39 @@ async function baselineScenario(args: BenchArgs, id: string, tmp: string, warm: 
 
 // ---------------------------------------------------------------- hub
 
+type HubMode = 'all' | 'split' | 'api';
+
+const HUB_MODES: Record<HubMode, { name: string; title: string; description: string }> = {
+  all: {
+    name: 'hub',
+    title: 'one process, ROLE=all',
+    description: 'hub as one process, ROLE=all: webhook API and queue worker share one event loop',
+  },
+  split: {
+    name: 'hub-split',
+    title: 'ROLE=api + ROLE=worker processes',
+    description: 'hub as two processes against one database and queue: ROLE=api (webhooks) and ROLE=worker (queue consumer)',
+  },
+  api: {
+    name: 'hub-api',
+    title: 'ROLE=api alone, no worker (request path only, like the baseline)',
+    description: 'hub as one ROLE=api process with no queue consumer: the request path alone, comparable with the baseline',
+  },
+};
+
 async function hubScenario(
-  args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], split: boolean,
+  args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], mode: HubMode,
 ): Promise<ScenarioReport> {
-  const name = split ? 'hub-split' : 'hub';
-  log(`\n== ${name}: ${split ? 'ROLE=api + ROLE=worker processes' : 'one process, ROLE=all'} ==`);
-  const db = `bench_ingest_${id}_${split ? 'split' : 'hub'}`;
+  const split = mode === 'split';
+  const { name, title, description } = HUB_MODES[mode];
+  log(`\n== ${name}: ${title} ==`);
+  const db = `bench_ingest_${id}_${name.replace('-', '_')}`;
   const prefix = `bench-${id}-${name}`;
   const url = await createDatabase(args.pgUrl, db);
-  const dropDb = onCleanup(`drop ${db}`, () => dropDatabase(args.pgUrl, db));
+  const dropDb = onCleanup(`drop ${db}`, async () => {
+    if (args.keepDatabases) log(`  kept database ${db}`);
+    else await dropDatabase(args.pgUrl, db);
+  });
   const dropKeys = onCleanup(`redis ${prefix}`, () => deleteRedisPrefix(args.redisUrl, prefix));
   const children: Child[] = [];
   const stops: (() => Promise<void>)[] = [];
@@ -347,7 +389,7 @@ async function hubScenario(
 
   try {
     // One at a time: each process runs the migrations at start.
-    const api = await start(split ? 'api' : 'all');
+    const api = await start(mode === 'all' ? 'all' : 'api');
     if (split) await start('worker');
     log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
 
@@ -361,6 +403,22 @@ async function hubScenario(
     };
 
     await warmUp(api.port, warm, args, name);
+    if (mode === 'api') {
+      const cpuOnly: Record<string, number[]> = { generator: [process.pid], 'hub-api': [api.child.pid] };
+      await startProfiles(children, args);
+      const { result, report } = await timedLoad(api.port, timed, args, cpuOnly);
+      const profiles = await stopProfiles(children, profileFiles, args);
+      const inboxRows = await countRows(pool, 'SELECT count(*) AS n FROM inbox');
+      const redis = new Redis(args.redisUrl);
+      const queued = await redis.llen(`${prefix}:ingest:wait`).finally(() => redis.disconnect());
+      const loss = lossCheck(warm.length + timed.length, inboxRows, result);
+      log(`  ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms; ${loss.detail}; ${queued} Bull jobs waiting`);
+      return {
+        name, description, load: report,
+        loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === warm.length + timed.length },
+        endToEnd: null, profiles, logs,
+      };
+    }
     const warmDeadline = Date.now() + 60_000;
     while ((await counts()).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
     log(`  warm-up drained: ${(await counts()).orders}/${warm.length} orders`);
@@ -427,6 +485,9 @@ async function hubScenario(
       backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
       inboxByStatus,
       drainCpuCores: drainCpu,
+      drainCpuMsPerOrder: drainCpu && last.orders > atLoadEnd.orders
+        ? perUnit(drainCpu, last.t - atLoadEnd.t, last.orders - atLoadEnd.orders)
+        : null,
       lagSeconds,
       samples,
       loadEndSample: samples.indexOf(atLoadEnd),
@@ -443,9 +504,7 @@ async function hubScenario(
     for (const child of children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
     return {
       name,
-      description: split
-        ? 'hub as two processes against one database and queue: ROLE=api (webhooks) and ROLE=worker (queue consumer)'
-        : 'hub as one process, ROLE=all: webhook API and queue worker share one event loop',
+      description,
       load: report,
       loss,
       endToEnd,
@@ -485,6 +544,14 @@ function cpuLine(cores: Record<string, number> | null): string {
   if (!cores) return '-';
   const keys = Object.keys(cores).filter((k) => k !== 'machineBusy' && k !== 'machineCores');
   return `${keys.map((k) => `${k} ${cores[k].toFixed(2)}`).join(', ')}; machine busy ${cores.machineBusy.toFixed(2)} of ${cores.machineCores} cores`;
+}
+
+function msLine(ms: Record<string, number> | null): string {
+  if (!ms) return '-';
+  return Object.entries(ms)
+    .filter(([k]) => k !== 'machineBusy' && k !== 'other')
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
 }
 
 function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport | undefined): string[] {
@@ -558,6 +625,10 @@ async function main(): Promise<void> {
   const timed = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_200_000_000_000_000_000n, count: args.deliveries, label: 'B' });
   log(`pre-signed ${warm.length + timed.length} bodies of ${timed[0].body.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  const quietBefore = cpuSnapshot({});
+  await sleep(2000);
+  const background = cpuUsage(quietBefore, cpuSnapshot({}));
+  log(`machine busy before the bench: ${background.machineBusy.toFixed(2)} of ${background.machineCores} cores${background.machineBusy > 0.2 ? ' — other work is running; expect noisy numbers (see "other" in the CPU lines)' : ''}`);
   const roundTrips: RoundTripCost[] = await calibrate(args.pgUrl, args.redisUrl);
   log('round-trip cost on this machine (sequential, one connection):');
   for (const r of roundTrips) log(`  ${r.what.padEnd(48)} ${r.wallMicros.toFixed(0).padStart(5)} µs wall, ${r.clientCpuMicros.toFixed(0).padStart(4)} µs client CPU`);
@@ -566,16 +637,21 @@ async function main(): Promise<void> {
   let base: ScenarioReport | undefined;
   let hub: ScenarioReport | undefined;
   if (args.baseline) reports.push((base = await baselineScenario(args, id, tmp, warm, timed)));
-  if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, false)));
-  if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, true));
+  if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, 'all')));
+  if (args.apiOnly) reports.push(await hubScenario(args, id, tmp, warm, timed, 'api'));
+  if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, 'split'));
 
   for (const report of reports) printSamples(report);
   log('\nCPU use during the timed load (cores; 1.00 = one core busy):');
   for (const report of reports) log(`  ${report.name.padEnd(10)} ${cpuLine(report.load.cpuCores)}`);
+  log('CPU ms per accepted delivery during the load:');
+  for (const report of reports) log(`  ${report.name.padEnd(10)} ${msLine(report.load.cpuMsPerDelivery)}`);
   const drains = reports.filter((r) => r.endToEnd?.drainCpuCores);
   if (drains.length > 0) {
-    log('CPU use while draining the backlog after the load:');
+    log('CPU use while draining the backlog after the load (no HTTP traffic):');
     for (const report of drains) log(`  ${report.name.padEnd(10)} ${cpuLine(report.endToEnd?.drainCpuCores ?? null)}`);
+    log('CPU ms per order drained after the load:');
+    for (const report of drains) log(`  ${report.name.padEnd(10)} ${msLine(report.endToEnd?.drainCpuMsPerOrder ?? null)}`);
   }
 
   log('\nsummary');
@@ -595,7 +671,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     bench: 'ingest', id, startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
     durationSeconds: (performance.now() - started) / 1000, args, machine, targets: TARGETS, targetChecks: targets,
-    roundTrips, scenarios: reports, bodyBytes: timed[0].body.length,
+    backgroundCores: background.machineBusy, roundTrips, scenarios: reports, bodyBytes: timed[0].body.length,
   }, null, 2)}\n`);
   log(`\nresult written to ${file} (${((performance.now() - started) / 1000).toFixed(0)} s in all); child logs in ${tmp}`);
 }
