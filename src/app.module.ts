@@ -4,6 +4,7 @@ import { BullModule } from '@nestjs/bull';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
@@ -12,6 +13,7 @@ import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
 import { databaseOptions } from './platform/database/database-options.js';
+import { runMigrationsLocked } from './platform/database/run-migrations.js';
 import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
 
 @Global()
@@ -21,7 +23,14 @@ class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        TypeOrmModule.forRoot({ ...databaseOptions(config), retryAttempts: 0 }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...databaseOptions(config), retryAttempts: 0 }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrationsLocked(dataSource, { lock: config.databaseUrl !== null });
+            return dataSource;
+          },
+        }),
         BullModule.forRoot({ redis: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix }),
       ],
       providers: [

@@ -22,11 +22,7 @@ async function main(): Promise<void> {
   }
   const { createApp } = await import('./bootstrap.js');
   const app = await createApp(config).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));
-  if (config.role === 'worker') {
-    await app.init();
-    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'worker started', role: config.role })}\n`);
-    return;
-  }
+  // Workers listen too, for /health and /metrics; they register no webhook or GraphQL routes.
   await app.listen(config.port, config.host);
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
   process.stdout.write(

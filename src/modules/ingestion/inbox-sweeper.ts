@@ -44,6 +44,7 @@ export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         [this.config.sweepIntervalMs, limit],
       );
       if (rows.length === 0) return 0;
+      await this.clearFailedJobs(rows.map((row) => row.id));
       await this.queue.addBulk(
         rows.map((row) => ({
           name: PROCESS_INBOX_JOB,
@@ -58,6 +59,17 @@ export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       return 0;
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * A row still PENDING whose job sits in Bull's failed set (its final failure could not be
+   * recorded) would never run again under the same job id; removing that job lets it.
+   */
+  private async clearFailedJobs(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const job = await this.queue.getJob(id);
+      if (job && (await job.isFailed())) await job.remove();
     }
   }
 }

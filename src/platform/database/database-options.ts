@@ -5,14 +5,16 @@ import { createEmbeddedDriver } from './embedded-pool.js';
 
 /**
  * PostgreSQL when DATABASE_URL is set; otherwise the embedded PGlite database under
- * DATA_DIR. The same reviewed migrations run at start-up on both; never synchronize.
+ * DATA_DIR. The same reviewed migrations run at start-up on both (see run-migrations.ts);
+ * never synchronize.
  */
 export function databaseOptions(config: AppConfig, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
     entities,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by runMigrationsLocked at start-up, under an advisory lock.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: false,
