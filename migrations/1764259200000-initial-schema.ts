@@ -79,6 +79,8 @@ export class InitialSchema1764259200000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX orders_page_idx ON orders (placed_at DESC, id DESC)`);
     await q.query(`CREATE INDEX orders_status_idx ON orders (status, placed_at DESC)`);
+    // orderBySource may omit the account; channel ids are unique per channel in practice.
+    await q.query(`CREATE INDEX orders_external_id_idx ON orders (channel, external_id)`);
     await q.query(`
       CREATE TABLE order_lines (
         id uuid PRIMARY KEY,
