@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
 import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
 import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
 import { inTransaction } from '../../platform/database/sql.js';
-import { OrderEventsService, type OrderEventKind } from '../orders/order-events.service.js';
+import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '../orders/order-events.service.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 
@@ -25,9 +25,6 @@ const SHOPIFY_KINDS: Record<string, OrderEventKind> = {
   'orders/paid': 'UPDATED',
   'orders/cancelled': 'CANCELLED',
 };
-
-/** An authentic delivery the hub cannot use: kept as REJECTED with the reason, never retried. */
-class UnusablePayload extends Error {}
 
 /**
  * Works one inbox row off the queue: parse, validate, map to the canonical order and
@@ -53,22 +50,14 @@ export class InboxProcessorService {
       );
       const row = rows[0];
       if (!row || row.status !== 'PENDING') return 'SKIPPED';
-      let status: InboxStatus = 'PROCESSED';
-      let error: string | null = null;
-      try {
-        await runner.query('SAVEPOINT apply_event');
-        await this.apply(runner, row);
-        await runner.query('RELEASE SAVEPOINT apply_event');
-      } catch (failure) {
-        if (!(failure instanceof UnusablePayload)) throw failure;
-        await runner.query('ROLLBACK TO SAVEPOINT apply_event');
-        status = 'REJECTED';
-        error = failure.message;
-        this.logger.warn({ msg: 'delivery rejected', inboxId, topic: row.topic, reason: error });
-      }
+      // Everything that can reject the payload runs before any write, so no savepoint is needed.
+      const event = this.understand(row);
+      if (event.ok) await this.orders.apply(runner, event.value);
+      else this.logger.warn({ msg: 'delivery rejected', inboxId, topic: row.topic, reason: event.reason });
+      const status: InboxStatus = event.ok ? 'PROCESSED' : 'REJECTED';
       await runner.query(
         `UPDATE inbox SET status = $2, error = $3, attempts = attempts + 1, processed_at = now() WHERE id = $1`,
-        [inboxId, status, error],
+        [inboxId, status, event.ok ? null : event.reason],
       );
       this.metrics.processedRow(row.source, row.topic, status, new Date(row.received_at));
       return status;
@@ -83,26 +72,26 @@ export class InboxProcessorService {
     );
   }
 
-  private async apply(runner: QueryRunner, row: InboxRow): Promise<void> {
-    if (row.source !== 'SHOPIFY') throw new UnusablePayload(`no processor for source ${row.source}`);
+  /** Parse, validate and map a delivery into an order event, or say why it cannot be used. */
+  private understand(row: InboxRow): { ok: true; value: OrderEventInput } | { ok: false; reason: string } {
+    if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
     const kind = SHOPIFY_KINDS[row.topic];
-    if (!kind) throw new UnusablePayload(`topic ${row.topic} is not handled`);
+    if (!kind) return { ok: false, reason: `topic ${row.topic} is not handled` };
     let json: unknown;
     try {
       json = parseJsonPreservingBigIds(Buffer.from(row.raw_body).toString('utf8'));
     } catch (parseError) {
-      throw new UnusablePayload(`the body is not valid JSON: ${String(parseError)}`);
+      return { ok: false, reason: `the body is not valid JSON: ${String(parseError)}` };
     }
     const validated = validateShopifyOrder(json);
     if (!validated.ok) {
-      throw new UnusablePayload(`invalid order: ${validated.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+      return { ok: false, reason: `invalid order: ${validated.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}` };
     }
-    let order;
     try {
-      order = mapShopifyOrder(validated.dto, { shopDomain: row.account ?? 'unknown' });
+      const order = mapShopifyOrder(validated.dto, { shopDomain: row.account ?? 'unknown' });
+      return { ok: true, value: { order, kind, lineage: { inboxId: row.id, topic: row.topic, correlationId: row.correlation_id } } };
     } catch (mapError) {
-      throw new UnusablePayload(`the order cannot be mapped: ${mapError instanceof Error ? mapError.message : String(mapError)}`);
+      return { ok: false, reason: `the order cannot be mapped: ${mapError instanceof Error ? mapError.message : String(mapError)}` };
     }
-    await this.orders.apply(runner, { order, kind, lineage: { inboxId: row.id, topic: row.topic, correlationId: row.correlation_id } });
   }
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   SHOPIFY_ORDER_TOPICS,
+  containsCardData,
   parseJsonPreservingBigIds,
   stripCardData,
   verifyShopifyHmac,
@@ -108,17 +109,21 @@ export class ShopifyIngestionService {
       status = 'IGNORED';
       error = `topic ${topic} is not handled yet`;
     }
-    // Card data never reaches the database, whatever the topic; the body is parsed once here for that.
+    // Card data never reaches the database, whatever the topic. The native parser checks the
+    // syntax; the body is parsed again exactly and deep-copied only when card data may be in it.
     try {
-      const parsed = parseJsonPreservingBigIds(raw.toString('utf8'));
-      const stripped = stripCardData(parsed);
-      if (stripped.removed.length > 0) {
-        redacted = stripped.removed;
-        stored = Buffer.from(JSON.stringify(stripped.value));
-      }
+      const text = raw.toString('utf8');
+      const parsed: unknown = JSON.parse(text);
       if (status === 'PENDING' && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
         status = 'REJECTED';
         error = 'the body is JSON but not an object';
+      }
+      if (containsCardData(parsed)) {
+        const stripped = stripCardData(parseJsonPreservingBigIds(text));
+        if (stripped.removed.length > 0) {
+          redacted = stripped.removed;
+          stored = Buffer.from(JSON.stringify(stripped.value));
+        }
       }
     } catch (parseError) {
       status = 'REJECTED';

@@ -3,7 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
 import { decideTransition, evaluateReleaseGates, type ReleaseGateFailure } from './domain/release-gates.js';
-import { OrderWriter, type EventLineage, type HistoryEntry } from './persistence/order-writer.js';
+import { OrderWriter, type EventLineage, type HistoryEntry, type StoredOrderHead } from './persistence/order-writer.js';
 
 export type OrderEventKind = 'PLACED' | 'UPDATED' | 'CANCELLED';
 
@@ -20,67 +20,87 @@ export interface OrderEventResult {
   readonly holdReasons: readonly HoldReason[];
 }
 
+interface Decision {
+  readonly to: OrderStatus;
+  readonly holdReasons: readonly HoldReason[];
+  readonly gates: readonly ReleaseGateFailure[];
+}
+
 /**
- * Applies one channel event to the order aggregate, inside the caller's transaction:
- * lock → compare source versions → write → run the release gates → transition → record.
- * Applying the same event again changes nothing; an older version than the one held is
- * recorded as stale and changes nothing.
+ * Applies one channel event to the order aggregate, inside the caller's transaction.
+ * A new order is decided (release gates, state) before it is written, then written whole
+ * in one statement. An existing one is locked, compared by source version, replaced and
+ * transitioned. Applying the same event again changes nothing; an older version than the
+ * one held is recorded as stale and changes nothing.
  */
 @Injectable()
 export class OrderEventsService {
   async apply(runner: QueryRunner, input: OrderEventInput): Promise<OrderEventResult> {
     const writer = new OrderWriter(runner);
-    const { order, lineage } = input;
-    let head = await writer.lock(order);
-    let created = false;
+    // orders/create is nearly always new: try the one-statement insert before any lock.
+    let head = input.kind === 'PLACED' ? null : await writer.lock(input.order);
     if (!head) {
-      const id = await writer.insert(order);
-      if (id) {
-        created = true;
-        head = { id, status: 'RECEIVED', holdReasons: [], sourceUpdatedAt: new Date(order.sourceUpdatedAt) };
-        await writer.recordHistory(id, [{ from: null, to: 'RECEIVED', holdReasons: [], reason: `received via ${lineage.topic}` }], lineage);
-      } else {
-        head = await writer.lock(order);
-      }
+      const created = await this.create(writer, input);
+      if (created) return created;
+      head = await writer.lock(input.order);
+      if (!head) throw new Error(`order ${input.order.source.externalId} neither inserted nor found`);
     }
-    if (!head) throw new Error(`order ${order.source.externalId} neither inserted nor found`);
+    return this.update(writer, head, input);
+  }
 
-    const incoming = new Date(order.sourceUpdatedAt);
-    if (!created && incoming.getTime() < head.sourceUpdatedAt.getTime()) {
+  private async create(writer: OrderWriter, input: OrderEventInput): Promise<OrderEventResult | null> {
+    const decision = this.decide('RECEIVED', input);
+    const history: HistoryEntry[] = [
+      { from: null, to: 'RECEIVED', holdReasons: [], reason: `received via ${input.lineage.topic}` },
+      ...this.transitions('RECEIVED', [], decision, input.lineage.topic),
+    ];
+    const id = await writer.create(
+      input.order,
+      { status: decision.to, holdReasons: decision.holdReasons, holdDetails: details(decision.gates), history },
+      input.lineage,
+    );
+    return id ? { orderId: id, outcome: 'CREATED', status: decision.to, holdReasons: decision.holdReasons } : null;
+  }
+
+  private async update(writer: OrderWriter, head: StoredOrderHead, input: OrderEventInput): Promise<OrderEventResult> {
+    const { order, lineage } = input;
+    if (new Date(order.sourceUpdatedAt).getTime() < head.sourceUpdatedAt.getTime()) {
       await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'STALE', lineage);
       return { orderId: head.id, outcome: 'STALE', status: head.status, holdReasons: head.holdReasons };
     }
-    if (!created) await writer.replace(head.id, order);
-
-    const cancelled = input.kind === 'CANCELLED' || order.cancelledAt !== null;
-    // A cancelled order stays cancelled; its gates no longer mean anything.
-    const gates = cancelled || head.status === 'CANCELLED' ? [] : evaluateReleaseGates(order);
-    const decision = cancelled ? { to: 'CANCELLED' as const, holdReasons: [] } : decideTransition(head.status, gates);
-    const entries = this.transitions(head.status, head.holdReasons, decision.to, decision.holdReasons, gates, lineage.topic);
-    await writer.setStatus(head.id, decision.to, decision.holdReasons, gates.map((g) => ({ reason: g.reason, detail: g.detail })));
-    await writer.recordHistory(head.id, entries, lineage);
+    await writer.replace(head.id, order);
+    const decision = this.decide(head.status, input);
+    await writer.setStatus(head.id, decision.to, decision.holdReasons, details(decision.gates));
+    await writer.recordHistory(head.id, this.transitions(head.status, head.holdReasons, decision, lineage.topic), lineage);
     await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'APPLIED', lineage);
-    return { orderId: head.id, outcome: created ? 'CREATED' : 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
+    return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
+  }
+
+  private decide(current: OrderStatus, input: OrderEventInput): Decision {
+    // A cancelled order stays cancelled; its gates no longer mean anything.
+    if (input.kind === 'CANCELLED' || input.order.cancelledAt !== null || current === 'CANCELLED') {
+      return { to: 'CANCELLED', holdReasons: [], gates: [] };
+    }
+    const gates = evaluateReleaseGates(input.order);
+    return { ...decideTransition(current, gates), gates };
   }
 
   /** The history rows for a move, checked against the transition table; none when nothing changed. */
-  private transitions(
-    from: OrderStatus,
-    fromReasons: readonly HoldReason[],
-    to: OrderStatus,
-    toReasons: readonly HoldReason[],
-    gates: readonly ReleaseGateFailure[],
-    topic: string,
-  ): HistoryEntry[] {
-    const sameReasons = fromReasons.length === toReasons.length && fromReasons.every((r) => toReasons.includes(r));
+  private transitions(from: OrderStatus, fromReasons: readonly HoldReason[], decision: Decision, topic: string): HistoryEntry[] {
+    const { to, holdReasons, gates } = decision;
+    const sameReasons = fromReasons.length === holdReasons.length && fromReasons.every((r) => holdReasons.includes(r));
     if (from === to && (to !== 'ON_HOLD' || sameReasons)) return [];
-    orderStateMachine.assertTransition(from, to, { holdReasons: toReasons });
+    orderStateMachine.assertTransition(from, to, { holdReasons });
     const reason =
       to === 'CANCELLED'
         ? `cancelled by the channel (${topic})`
         : to === 'RELEASED'
           ? `all release gates passed (${topic})`
           : `held (${topic}): ${gates.map((g) => `${HOLD_REASON_MESSAGES[g.reason]}: ${g.detail}`).join('; ')}`;
-    return [{ from, to, holdReasons: toReasons, reason }];
+    return [{ from, to, holdReasons, reason }];
   }
+}
+
+function details(gates: readonly ReleaseGateFailure[]): { reason: string; detail: string }[] {
+  return gates.map((g) => ({ reason: g.reason, detail: g.detail }));
 }

@@ -1,4 +1,5 @@
 import {
+  containsCardData,
   isShopifyOrderTopic,
   parseJsonPreservingBigIds,
   SHOPIFY_ORDER_TOPICS,
@@ -154,5 +155,23 @@ describe('stripCardData', () => {
     expect(stripCardData('x')).toEqual({ value: 'x', removed: [] });
     expect(stripCardData(null)).toEqual({ value: null, removed: [] });
     expect(stripCardData([{ cvv: '1' }])).toEqual({ value: [{}], removed: ['0.cvv'] });
+  });
+});
+
+describe('containsCardData', () => {
+  it('says no for an ordinary order and yes wherever stripCardData would remove something', () => {
+    const ordinary = { id: 6012345678901234567n.toString(), number: 421, order_number: 1421, payment_gateway_names: ['shopify_payments'] };
+    expect(containsCardData(ordinary)).toBe(false);
+    expect(stripCardData(ordinary).removed).toEqual([]);
+    for (const body of [
+      '{"payment_details": {"credit_card_number": "4111111111111111"}}',
+      '{"x": [{"CVV": "123"}]}',
+      '{"number": "4111 1111 1111 1111"}',
+      '{"card": {"number": "4111111111111111"}}',
+      '{"payment": {"method": {"number": 12}}}',
+    ]) {
+      expect(containsCardData(JSON.parse(body))).toBe(true);
+      expect(stripCardData(JSON.parse(body)).removed.length).toBeGreaterThan(0);
+    }
   });
 });

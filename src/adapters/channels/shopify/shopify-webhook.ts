@@ -178,3 +178,23 @@ function looksLikePan(value: unknown): boolean {
   if (typeof value === 'number' || typeof value === 'bigint') return PAN_LIKE.test(String(value));
   return false;
 }
+
+/**
+ * Whether {@link stripCardData} would remove anything, answered by walking an already
+ * parsed body without copying it. The request path parses with the native parser (ids
+ * may lose digits there, which does not matter for this question) and pays for the exact
+ * parse and the deep copy only when the answer is yes. Numbers of 12 digits or more count
+ * as PAN-like here, a superset of what the strip removes.
+ */
+export function containsCardData(value: unknown, cardContext = false, depth = 0): boolean {
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((item) => containsCardData(item, cardContext, depth + 1));
+  for (const key in value as Record<string, unknown>) {
+    const child = (value as Record<string, unknown>)[key];
+    const normalised = normaliseKey(key);
+    if (CARD_DATA_KEYS.has(normalised)) return true;
+    if (normalised === 'number' && (cardContext || looksLikePan(child) || (typeof child === 'number' && Math.abs(child) >= 1e11))) return true;
+    if (typeof child === 'object' && child !== null && containsCardData(child, cardContext || CARD_CONTEXT.test(key), depth + 1)) return true;
+  }
+  return false;
+}

@@ -22,6 +22,14 @@ export const ADJUSTMENT_COLUMNS = [
 ] as const;
 export const TENDER_COLUMNS = ['id', 'order_id', 'position', 'kind', 'gateway', 'currency_code', 'authorized', 'captured'] as const;
 
+/** PostgreSQL types of the columns above, in the same order, for unnest($n::type[]). */
+export const LINE_TYPES = [
+  'uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'boolean', 'boolean',
+] as const;
+export const SHIPPING_TYPES = ['uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint'] as const;
+export const ADJUSTMENT_TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint'] as const;
+export const TENDER_TYPES = ['uuid', 'uuid', 'int', 'text', 'text', 'text', 'bigint', 'bigint'] as const;
+
 function adjustmentRows(
   orderId: string,
   parent: { lineId: string | null; shippingLineId: string | null },

@@ -6,6 +6,7 @@ import type { HoldReason, OrderStatus } from '../domain/order-state.js';
 import {
   ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
 } from './order-rows.js';
+import { wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
 
 export interface StoredOrderHead {
   readonly id: string;
@@ -42,27 +43,11 @@ export class OrderWriter {
     return row ? { id: row.id, status: row.status, holdReasons: row.hold_reasons, sourceUpdatedAt: new Date(row.source_updated_at) } : null;
   }
 
-  /** Inserts a new order as RECEIVED; null when a concurrent event created it first. */
-  async insert(order: CanonicalOrder): Promise<string | null> {
-    const id = randomUUID();
-    const t = order.sourceTotals;
-    const rows: { id: string }[] = await this.runner.query(
-      `INSERT INTO orders (id, channel, account, external_id, order_number, status, currency_code, placed_at, source_updated_at,
-         cancelled_at, payment_status, risk_recommendation, tax_status, taxes_included, subtotal, discounts, tax, shipping,
-         grand_total, customer, billing_address, shipping_address, tags)
-       VALUES ($1, $2, $3, $4, $5, 'RECEIVED', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-       ON CONFLICT (channel, account, external_id) DO NOTHING RETURNING id`,
-      [
-        id, order.source.system, order.source.account, order.source.externalId, order.orderNumber, order.currency,
-        order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus, order.risk.recommendation,
-        order.taxStatus, order.taxesIncluded, t.subtotal.amount.toString(), t.discounts.amount.toString(),
-        t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
-        jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
-      ],
-    );
-    if (rows.length === 0) return null;
-    await this.insertChildren(id, order);
-    return id;
+  /** Writes a new order whole in one statement; null when it already exists. */
+  async create(order: CanonicalOrder, state: NewOrderState, lineage: EventLineage): Promise<string | null> {
+    const { sql, params } = wholeOrderInsert(randomUUID(), order, state, lineage);
+    const rows: { id: string }[] = await this.runner.query(sql, params);
+    return rows[0]?.id ?? null;
   }
 
   /** Replaces the order's content with a newer version from the channel. */
