@@ -27,9 +27,9 @@ const SHOPIFY_KINDS: Record<string, OrderEventKind> = {
 };
 
 /**
- * Works one inbox row off the queue: parse, validate, map to the canonical order and
- * apply it, then mark the row, all in one transaction. A row that is no longer PENDING
- * is skipped, so redelivered jobs are harmless.
+ * Works inbox rows off the queue: parse, validate, map to the canonical order and apply
+ * it, then mark the row, in one transaction. A row that is no longer PENDING is skipped,
+ * so redelivered jobs are harmless.
  */
 @Injectable()
 export class InboxProcessorService {
@@ -42,25 +42,44 @@ export class InboxProcessorService {
   ) {}
 
   async process(inboxId: string): Promise<InboxStatus | 'SKIPPED'> {
+    return (await this.processBatch([inboxId])).get(inboxId) ?? 'SKIPPED';
+  }
+
+  /**
+   * Several rows in one transaction: one claim, one statement per order, one status update.
+   * Rows no longer PENDING (or locked by another worker) come back SKIPPED. Events for the
+   * same order apply in arrival order.
+   */
+  async processBatch(inboxIds: readonly string[]): Promise<Map<string, InboxStatus | 'SKIPPED'>> {
     return inTransaction(this.dataSource, async (runner) => {
       const rows: InboxRow[] = await runner.query(
         `SELECT id, source, account, topic, raw_body, correlation_id, status, received_at
-         FROM inbox WHERE id = $1 FOR UPDATE SKIP LOCKED`,
-        [inboxId],
+         FROM inbox WHERE id = ANY($1::uuid[]) AND status = 'PENDING'
+         ORDER BY received_at, id FOR UPDATE SKIP LOCKED`,
+        [[...inboxIds]],
       );
-      const row = rows[0];
-      if (!row || row.status !== 'PENDING') return 'SKIPPED';
-      // Everything that can reject the payload runs before any write, so no savepoint is needed.
-      const event = this.understand(row);
-      if (event.ok) await this.orders.apply(runner, event.value);
-      else this.logger.warn({ msg: 'delivery rejected', inboxId, topic: row.topic, reason: event.reason });
-      const status: InboxStatus = event.ok ? 'PROCESSED' : 'REJECTED';
-      await runner.query(
-        `UPDATE inbox SET status = $2, error = $3, attempts = attempts + 1, processed_at = now() WHERE id = $1`,
-        [inboxId, status, event.ok ? null : event.reason],
-      );
-      this.metrics.processedRow(row.source, row.topic, status, new Date(row.received_at));
-      return status;
+      const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
+      const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
+      for (const row of rows) {
+        // Everything that can reject the payload runs before any write, so no savepoint is needed.
+        const event = this.understand(row);
+        if (event.ok) await this.orders.apply(runner, event.value);
+        else this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
+        outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? null : event.reason });
+      }
+      if (outcomes.length > 0) {
+        await runner.query(
+          `UPDATE inbox SET status = u.status, error = u.error, attempts = attempts + 1, processed_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, status, error) WHERE inbox.id = u.id`,
+          [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.error)],
+        );
+      }
+      for (const [index, outcome] of outcomes.entries()) {
+        results.set(outcome.id, outcome.status);
+        const row = rows[index];
+        this.metrics.processedRow(row.source, row.topic, outcome.status, new Date(row.received_at));
+      }
+      return results;
     });
   }
 

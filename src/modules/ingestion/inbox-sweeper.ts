@@ -37,6 +37,7 @@ export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.running) return 0;
     this.running = true;
     try {
+      if (await this.queueCoversPending()) return 0;
       const rows: { id: string; correlation_id: string }[] = await this.dataSource.query(
         `SELECT id, correlation_id FROM inbox
          WHERE status = 'PENDING' AND received_at < now() - ($1 * interval '1 millisecond')
@@ -60,6 +61,18 @@ export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * While a backlog drains, the queue holds a job for every pending row and re-offering
+   * them all is wasted work. Only when the queue holds fewer jobs than there are pending
+   * rows (Redis lost jobs, or an enqueue failed) is there anything to recover.
+   */
+  private async queueCoversPending(): Promise<boolean> {
+    const [{ pending }] = await this.dataSource.query(`SELECT count(*)::int AS pending FROM inbox WHERE status = 'PENDING'`);
+    if (pending === 0) return true;
+    const counts = await this.queue.getJobCounts();
+    return counts.waiting + counts.active + counts.delayed >= pending;
   }
 
   /**

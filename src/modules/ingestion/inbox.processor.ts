@@ -3,6 +3,7 @@ import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { INGEST_QUEUE, PROCESS_INBOX_JOB, type ProcessInboxJob } from '../../platform/queue/queue-names.js';
+import { InboxBatcher } from './inbox-batcher.js';
 import { InboxProcessorService } from './inbox-processor.service.js';
 
 /** Bull consumer of the ingest queue; only registered where ROLE is worker or all. */
@@ -10,11 +11,15 @@ import { InboxProcessorService } from './inbox-processor.service.js';
 export class InboxQueueProcessor {
   private readonly logger = new Logger(InboxQueueProcessor.name);
 
-  constructor(@Inject(InboxProcessorService) private readonly processor: InboxProcessorService) {}
+  constructor(
+    @Inject(InboxProcessorService) private readonly processor: InboxProcessorService,
+    @Inject(InboxBatcher) private readonly batcher: InboxBatcher,
+  ) {}
 
-  @Process({ name: PROCESS_INBOX_JOB, concurrency: Number(process.env.INGEST_CONCURRENCY ?? 16) })
+  /** Enough jobs active at once to fill the batcher's transactions. */
+  @Process({ name: PROCESS_INBOX_JOB, concurrency: Number(process.env.INGEST_CONCURRENCY ?? 100) })
   handle(job: Job<ProcessInboxJob>): Promise<string> {
-    return withCorrelationId(job.data.correlationId, () => this.processor.process(job.data.inboxId));
+    return withCorrelationId(job.data.correlationId, () => this.batcher.submit(job.data.inboxId));
   }
 
   @OnQueueFailed()

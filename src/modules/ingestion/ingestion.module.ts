@@ -5,6 +5,7 @@ import { INGEST_QUEUE } from '../../platform/queue/queue-names.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
+import { InboxBatcher } from './inbox-batcher.js';
 import { InboxProcessorService } from './inbox-processor.service.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
@@ -30,7 +31,7 @@ export class IngestionModule {
         InboxWriter,
         ShopifyIngestionService,
         InboxProcessorService,
-        ...(worker ? [InboxQueueProcessor, InboxSweeper] : []),
+        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper] : []),
       ],
       exports: [InboxProcessorService],
     };

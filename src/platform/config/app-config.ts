@@ -117,7 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shopifyWebhookSecret: secret,
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
-    ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 16, 1, 256),
+    ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
   };
 }
 
