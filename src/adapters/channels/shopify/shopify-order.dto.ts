@@ -29,6 +29,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { MoneyError, parseDecimal } from '../../../canonical/money.js';
+import { pruneToDeclared } from '../../validation/prune-to-declared.js';
 
 /** A Shopify numeric id as it may arrive: a digit string (bigint-safe parse) or a safe integer. */
 export type ShopifyId = string | number;
@@ -583,7 +584,8 @@ export function validateShopifyOrder(json: unknown): ShopifyOrderValidation {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, errors: [{ field: '', reason: 'order body must be a JSON object' }] };
   }
-  const dto = plainToInstance(ShopifyOrderDto, json as Record<string, unknown>, { enableImplicitConversion: false });
+  const declared = pruneToDeclared(json, ShopifyOrderDto) as Record<string, unknown>;
+  const dto = plainToInstance(ShopifyOrderDto, declared, { enableImplicitConversion: false });
   const errors = flattenValidationErrors(validateSync(dto, { forbidUnknownValues: false }));
   if (errors.length > 0) return { ok: false, errors };
   const crossFieldErrors = checkAmountsAndReferences(dto);
