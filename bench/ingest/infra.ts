@@ -147,19 +147,20 @@ export async function waitForHttpReady(child: Child, port: number, path: string,
   throw new Error(`${child.name} was not ready within ${timeoutMs} ms:\n${logTail(child)}`);
 }
 
-/** For processes without HTTP (ROLE=worker): waits for a line in the log. */
-export async function waitForLogLine(child: Child, needle: string, timeoutMs: number): Promise<void> {
+/** For processes that may not serve HTTP (ROLE=worker): waits for any of the lines in the log. */
+export async function waitForLogLine(child: Child, needles: readonly string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exited) throw new Error(`${child.name} exited with ${child.exitCode} before it was ready:\n${logTail(child)}`);
     try {
-      if (readFileSync(child.logFile, 'utf8').includes(needle)) return;
+      const text = readFileSync(child.logFile, 'utf8');
+      if (needles.some((needle) => text.includes(needle))) return;
     } catch {
       // no log yet
     }
     await sleep(200);
   }
-  throw new Error(`${child.name} did not log "${needle}" within ${timeoutMs} ms:\n${logTail(child)}`);
+  throw new Error(`${child.name} logged none of ${JSON.stringify(needles)} within ${timeoutMs} ms:\n${logTail(child)}`);
 }
 
 /** SIGTERM, then SIGKILL after graceMs; only ever the child's own pid. */

@@ -125,6 +125,8 @@ interface EndToEnd {
   readonly samples: readonly Sample[];
   /** Index in samples of the one taken as the load ended. */
   readonly loadEndSample: number;
+  /** The hub's InboxSweeper re-offering PENDING rows older than SWEEP_INTERVAL_MS, from the hub logs. */
+  readonly sweeper: { runs: number; rowsReoffered: number };
   /** PostgreSQL queries and Redis commands per timed order, from the profile hook (--profile only). */
   readonly perOrder: { pgQueries: number; redisCommands: number; process: string }[];
 }
@@ -224,6 +226,25 @@ function lagFromMetrics(text: string): EndToEnd['lagSeconds'] {
   buckets.sort((a, b) => a.le - b.le);
   const quantile = (q: number): number | null => buckets.find((b) => b.count >= q * count)?.le ?? null;
   return { p50: quantile(0.5), p99: quantile(0.99), mean: sum === null ? null : sum / count, count };
+}
+
+function sweeperActivity(logFiles: readonly string[]): { runs: number; rowsReoffered: number } {
+  let runs = 0;
+  let rowsReoffered = 0;
+  for (const file of logFiles) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.includes('swept pending inbox rows')) continue;
+      runs++;
+      rowsReoffered += Number(/"rows":(\d+)/.exec(line)?.[1] ?? 0);
+    }
+  }
+  return { runs, rowsReoffered };
 }
 
 /** Least-squares slope of pending over time, for the samples taken while the load ran. */
@@ -381,7 +402,8 @@ async function hubScenario(
     logs.push(logFile);
     if (args.profile) profileFiles.push(profileOut);
     stops.push(onCleanup(`stop hub ${role}`, () => stopChild(child)));
-    if (role === 'worker') await waitForLogLine(child, 'worker started', 60_000);
+    // A worker logs "worker started", or "hub listening" when it also serves health/metrics.
+    if (role === 'worker') await waitForLogLine(child, ['"msg":"worker started"', '"msg":"hub listening'], 60_000);
     else await waitForHttpReady(child, port, '/health/ready', 60_000);
     log(`  hub ${role} pid ${child.pid}${role === 'worker' ? '' : ` on port ${port}`}`);
     return { child, port };
@@ -491,6 +513,7 @@ async function hubScenario(
       lagSeconds,
       samples,
       loadEndSample: samples.indexOf(atLoadEnd),
+      sweeper: sweeperActivity(logs),
       perOrder: profiles.flatMap((p, i) => (p.counts ? [{
         process: children[i]?.name ?? '?',
         pgQueries: p.counts.pgQueries / Math.max(1, timedOrders),
@@ -501,6 +524,7 @@ async function hubScenario(
     const loss = lossCheck(target, last.inbox, result);
     log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
     log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(inboxByStatus)}`);
+    log(`  sweeper: ${endToEnd.sweeper.runs} sweeps re-offered ${endToEnd.sweeper.rowsReoffered} PENDING rows to the queue (warm-up included)`);
     for (const child of children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
     return {
       name,
@@ -574,6 +598,7 @@ function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport |
   rows.push(['orders persisted', ...col((r) => (r.endToEnd ? `${r.endToEnd.ordersPersisted}/${r.endToEnd.expectedOrders}` : '-'))]);
   rows.push(['pending at load end', ...col((r) => fmt(r.endToEnd?.pendingAtLoadEnd))]);
   rows.push(['backlog growth /s', ...col((r) => fmt(r.endToEnd?.backlogGrowthPerSecond))]);
+  rows.push(['sweeper re-offers', ...col((r) => (r.endToEnd ? `${r.endToEnd.sweeper.rowsReoffered} in ${r.endToEnd.sweeper.runs}` : '-'))]);
   const bound = (v: number | null): string => (v === null ? '-' : Number.isFinite(v) ? `≤${v}` : '>60');
   rows.push(['lag p50/p99 s (histogram)', ...col((r) => (r.endToEnd?.lagSeconds ? `${bound(r.endToEnd.lagSeconds.p50)}/${bound(r.endToEnd.lagSeconds.p99)}` : '-'))]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

@@ -22,7 +22,7 @@ interface Shape {
   readonly nested: ReadonlyMap<string, new () => object>;
 }
 
-const shapes = new Map<Function, Shape>();
+const shapes = new Map<new () => object, Shape>();
 
 function shapeOf(target: new () => object): Shape {
   let shape = shapes.get(target);
