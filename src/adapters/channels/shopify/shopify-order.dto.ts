@@ -31,6 +31,12 @@ import {
 import { MoneyError, parseDecimal } from '../../../canonical/money.js';
 import { pruneToDeclared } from '../../validation/prune-to-declared.js';
 
+/** An optional array of nested DTOs: the four decorators every such Shopify list needs. */
+function OptionalNestedArray(type: () => new () => object): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [IsOptional(), IsArray(), ValidateNested({ each: true }), Type(type)];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
 /** A Shopify numeric id as it may arrive: a digit string (bigint-safe parse) or a safe integer. */
 export type ShopifyId = string | number;
 
@@ -275,16 +281,10 @@ export class ShopifyLineItemDto {
   @IsString()
   fulfillment_status?: string | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyTaxLineDto)
+  @OptionalNestedArray(() => ShopifyTaxLineDto)
   tax_lines?: ShopifyTaxLineDto[] | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyDiscountAllocationDto)
+  @OptionalNestedArray(() => ShopifyDiscountAllocationDto)
   discount_allocations?: ShopifyDiscountAllocationDto[] | null;
 
   /** POS and some apps set the location a line is fulfilled from. */
@@ -341,16 +341,10 @@ export class ShopifyShippingLineDto {
   @IsBoolean()
   is_removed?: boolean | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyDiscountAllocationDto)
+  @OptionalNestedArray(() => ShopifyDiscountAllocationDto)
   discount_allocations?: ShopifyDiscountAllocationDto[] | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyTaxLineDto)
+  @OptionalNestedArray(() => ShopifyTaxLineDto)
   tax_lines?: ShopifyTaxLineDto[] | null;
 }
 
@@ -493,23 +487,14 @@ export class ShopifyOrderDto {
   @Type(() => ShopifyLineItemDto)
   line_items: ShopifyLineItemDto[];
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyShippingLineDto)
+  @OptionalNestedArray(() => ShopifyShippingLineDto)
   shipping_lines?: ShopifyShippingLineDto[] | null;
 
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyDiscountApplicationDto)
+  @OptionalNestedArray(() => ShopifyDiscountApplicationDto)
   discount_applications?: ShopifyDiscountApplicationDto[] | null;
 
   /** Order-level tax summary (the per-line tax_lines are the ones mapped). */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyTaxLineDto)
+  @OptionalNestedArray(() => ShopifyTaxLineDto)
   tax_lines?: ShopifyTaxLineDto[] | null;
 
   /** Gateways used, in order; Shopify sends [] or [""] when nothing was charged. */
@@ -558,10 +543,7 @@ export class ShopifyOrderDto {
   source_name?: string | null;
 
   /** Not sent by Shopify's order webhooks; see ShopifyOrderRiskDto. */
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ShopifyOrderRiskDto)
+  @OptionalNestedArray(() => ShopifyOrderRiskDto)
   risks?: ShopifyOrderRiskDto[] | null;
 }
 
