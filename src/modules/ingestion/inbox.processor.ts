@@ -16,7 +16,7 @@ export class InboxQueueProcessor {
     @Inject(InboxBatcher) private readonly batcher: InboxBatcher,
   ) {}
 
-  /** Enough jobs active at once to fill the batcher's transactions. */
+  /** Enough jobs active at once to fill the batcher's transactions; main.ts sets the validated value. */
   @Process({ name: PROCESS_INBOX_JOB, concurrency: Number(process.env.INGEST_CONCURRENCY ?? 100) })
   handle(job: Job<ProcessInboxJob>): Promise<string> {
     return withCorrelationId(job.data.correlationId, () => this.batcher.submit(job.data.inboxId));
