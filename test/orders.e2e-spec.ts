@@ -302,6 +302,11 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(Number(total[0].n));
 
+    const tooMany = await graphql(hub.app, READER_KEY, '{ orders(first: 1000) { edges { cursor } } }');
+    expect(tooMany.body.errors[0].extensions).toEqual({ code: 'INVALID_PAGE_SIZE', field: 'first' });
+    const badCursor = await graphql(hub.app, READER_KEY, '{ orders(after: "bm9wZQ") { edges { cursor } } }');
+    expect(badCursor.body.errors[0].extensions).toEqual({ code: 'INVALID_CURSOR', field: 'after' });
+
     const filtered = await graphql(hub.app, READER_KEY, '{ orders(filter: { status: ON_HOLD }, first: 50) { edges { node { status } } } }');
     const statuses = filtered.body.data.orders.edges.map((e: { node: { status: string } }) => e.node.status);
     expect(statuses.length).toBeGreaterThan(0);

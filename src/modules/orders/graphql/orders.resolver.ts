@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { ApiError } from '../../../platform/http/api-error.js';
+import { userError } from '../../../platform/graphql/graphql-errors.js';
 import { OrderReader } from '../persistence/order-reader.js';
 import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel } from './order.model.js';
 
@@ -13,7 +13,7 @@ function encodeCursor(order: OrderModel): string {
 function decodeCursor(cursor: string): { placedAt: Date; id: string } {
   const [placedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(placedAt ?? '');
-  if (!id || Number.isNaN(at.getTime())) throw new ApiError(400, 'INVALID_CURSOR', 'after is not a cursor this API gave out', 'after');
+  if (!id || Number.isNaN(at.getTime())) throw userError('INVALID_CURSOR', 'after is not a cursor this API gave out', 'after');
   return { placedAt: at, id };
 }
 
@@ -42,7 +42,7 @@ export class OrdersResolver {
     @Args('first', { type: () => Int, defaultValue: 20 }) first = 20,
     @Args('after', { nullable: true, type: () => String }) after?: string,
   ): Promise<OrderConnectionModel> {
-    if (first < 1 || first > MAX_PAGE) throw new ApiError(400, 'INVALID_PAGE_SIZE', `first must be between 1 and ${MAX_PAGE}`, 'first');
+    if (first < 1 || first > MAX_PAGE) throw userError('INVALID_PAGE_SIZE', `first must be between 1 and ${MAX_PAGE}`, 'first');
     const rows = await this.reader.page({ ...filter, first, after: after ? decodeCursor(after) : undefined });
     const page = rows.slice(0, first);
     return {
