@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { MasterDataModule } from './modules/master-data/master-data.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
@@ -56,6 +57,7 @@ export class AppModule {
         OrdersModule,
         OpsModule,
         ChannelAccountsModule,
+        MasterDataModule,
         ...(api
           ? [
               GraphQLModule.forRoot<MercuriusDriverConfig>({

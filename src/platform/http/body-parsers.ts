@@ -3,14 +3,21 @@ import { ApiError } from './api-error.js';
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** text/csv and text/plain, whatever their parameters (charset=utf-8). */
+const TEXT_TYPES = /^\s*text\/(csv|plain)\s*(;|$)/i;
+
 /**
  * Webhook routes get the raw bytes untouched: the signature is over them, and a
- * malformed body from an authentic sender must still be kept. Other routes get JSON.
+ * malformed body from an authentic sender must still be kept. Admin routes take CSV
+ * (mapping imports) as text when the content type says so. Other bodies are JSON.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   const parse = (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     if (request.url.startsWith('/webhooks/')) return done(null, body);
+    if (request.url.startsWith('/admin/') && TEXT_TYPES.test(request.headers['content-type'] ?? '')) {
+      return done(null, body.toString('utf8'));
+    }
     if (body.length === 0) return done(null, undefined);
     try {
       done(null, JSON.parse(body.toString('utf8')));

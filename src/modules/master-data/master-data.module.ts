@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { MappingsResolver } from './graphql/mappings.resolver.js';
+import { MappingCache } from './mapping-cache.js';
+import { MappingImportService } from './mapping-import.service.js';
+import { MappingService } from './mapping.service.js';
+import { MappingsController } from './mappings.controller.js';
+
+/**
+ * Governed master-data mappings (SKU, location, tax code, tender, customer, return
+ * reason, fee type): versioned store, admin REST and GraphQL, and the cached batch
+ * resolution the order flow calls (MappingService.resolve).
+ * @since 0.2.0
+ */
+@Module({
+  controllers: [MappingsController],
+  providers: [MappingCache, MappingService, MappingImportService, MappingsResolver],
+  exports: [MappingService],
+})
+export class MasterDataModule {}
