@@ -1,0 +1,265 @@
+/**
+ * Business Central sandbox: API v2.0 salesOrders with salesOrderLines, behind the Microsoft
+ * identity platform's client-credentials tokens, with OData error bodies, etags and 429 +
+ * Retry-After over the concurrency cap.
+ *
+ *   POST  /{tenant}/oauth2/v2.0/token                                   client-credentials token
+ *   GET   /{tenant}/{env}/api/v2.0/companies
+ *   POST  .../companies({id})/salesOrders                               deep insert with salesOrderLines → 201
+ *   GET   .../companies({id})/salesOrders?$filter=externalDocumentNumber eq '...'&$expand=salesOrderLines
+ *   GET   .../companies({id})/salesOrders({id})                         with @odata.etag
+ *   PATCH .../companies({id})/salesOrders({id})                         If-Match required; 412 when stale
+ *   GET   .../companies({id})/salesOrders({id})/salesOrderLines
+ * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
+ */
+import { randomUUID } from 'node:crypto';
+import { SandboxContext } from '../shared/context.js';
+import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
+import type { Knobs } from '../shared/knobs.js';
+import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
+import type { StoredDocument } from '../shared/store.js';
+import { priceLine, totalOrder } from './amounts.js';
+import { ODATA_HEADERS, badRequest, entityNotFound, odataError, withCorrelation } from './errors.js';
+import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
+import { BC_SCOPE, TokenIssuer, type ClientCredentials } from './token.js';
+import { checkSalesOrder } from './validate.js';
+
+type Json = Record<string, unknown>;
+
+export const DEFAULT_BC_CREDENTIALS: ClientCredentials = {
+  tenantId: '7c0a1f5e-3b8d-4e2a-9f61-2d4c8b0e5a13',
+  clientId: '3f9e2a71-6c4b-4d8e-a1f0-9b7c5e2d1a48',
+  clientSecret: 'sandbox-client-secret',
+};
+
+export interface BusinessCentralSandboxOptions extends SandboxServerOptions {
+  readonly credentials?: ClientCredentials;
+  readonly environment?: string;
+  readonly companyId?: string;
+  readonly companyName?: string;
+  /** The company's local currency: sent as currencyCode '' (sending the code itself is refused). */
+  readonly lcyCode?: string;
+  /** Tax percent per line taxCode, for the computed tax amounts; unknown codes tax at 0. */
+  readonly taxRates?: Readonly<Record<string, number>>;
+  readonly knobs?: Partial<Knobs>;
+}
+
+export interface BusinessCentralSandbox extends RunningSandbox<BcSalesOrder> {
+  readonly credentials: ClientCredentials;
+  readonly scope: string;
+  readonly environment: string;
+  readonly companyId: string;
+  /** {url}/{tenant}/oauth2/v2.0/token */
+  readonly tokenUrl: string;
+  /** {url}/{tenant}/{environment}/api/v2.0 */
+  readonly apiUrl: string;
+}
+
+const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+const API_PATH = /^(?:\/v2\.0)?\/([^/]+)\/([^/]+)\/api\/v2\.0(\/.*)?$/;
+const GUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
+const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines)?)?$`);
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+interface Settings {
+  readonly credentials: ClientCredentials;
+  readonly environment: string;
+  readonly companyId: string;
+  readonly companyName: string;
+  readonly lcyCode: string;
+  readonly taxRates: Readonly<Record<string, number>>;
+}
+
+class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
+  readonly name = 'dynamics365-bc';
+  private readonly tokens: TokenIssuer;
+  private nextNumber = 101001;
+
+  constructor(private readonly context: SandboxContext<BcSalesOrder>, private readonly settings: Settings) {
+    this.tokens = new TokenIssuer(settings.credentials, () => context.knobs.tokenLifetimeSeconds);
+    context.onReset(() => {
+      this.nextNumber = 101001;
+    });
+  }
+
+  classify(method: string, url: URL): 'api' | 'auxiliary' {
+    // The token endpoint is the identity platform, not Business Central: no cap, no faults.
+    return TOKEN_PATH.test(url.pathname) ? 'auxiliary' : 'api';
+  }
+
+  authenticate(req: SandboxRequest): Reply | undefined {
+    const m = API_PATH.exec(req.url.pathname);
+    if (!m) return undefined;
+    const reason = this.tokens.check(req, m[1]);
+    if (reason === undefined) return undefined;
+    return odataError(401, 'Authentication_InvalidCredentials', withCorrelation('The server has rejected the client credentials.'), {
+      'www-authenticate': `Bearer authorization_uri="${req.url.origin}/${m[1]}/oauth2/authorize", error="invalid_token", error_description="${reason}"`,
+    });
+  }
+
+  handle(req: SandboxRequest): Reply {
+    const token = TOKEN_PATH.exec(req.url.pathname);
+    if (token) {
+      return req.method === 'POST' ? this.tokens.issue(req, token[1]) : { status: 405, headers: { allow: 'POST' } };
+    }
+    const api = API_PATH.exec(req.url.pathname);
+    if (!api) return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment '${req.url.pathname}'.`);
+    const [, tenant, environment, rest = ''] = api;
+    if (environment !== this.settings.environment) {
+      return odataError(404, 'BadRequest_ResourceNotFound', `Environment '${environment}' was not found in tenant '${tenant}'.`);
+    }
+    const urls: EntityUrls = { api: `${req.url.origin}/${tenant}/${environment}/api/v2.0`, companyId: this.settings.companyId };
+    if (rest === '/companies' && req.method === 'GET') return this.companies(urls);
+    const m = ORDERS.exec(rest);
+    if (!m) return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment '${rest.split('/').filter(Boolean).pop() ?? ''}'.`);
+    const [, companyId, orderId, lines] = m;
+    if (companyId.toLowerCase() !== this.settings.companyId.toLowerCase()) {
+      return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${companyId})'.`);
+    }
+    if (orderId === undefined) {
+      if (req.method === 'GET') return this.list(req, urls);
+      if (req.method === 'POST') return this.create(req, urls);
+    } else if (lines) {
+      if (req.method === 'GET') return this.lines(orderId, urls);
+    } else {
+      if (req.method === 'GET') return this.read(req, orderId, urls);
+      if (req.method === 'PATCH') return this.patch(req, orderId, urls);
+    }
+    return odataError(405, 'BadRequest_MethodNotAllowed', `'${req.method}' requests for 'salesOrders' are not allowed within Microsoft Dynamics 365 Business Central OData web services.`);
+  }
+
+  fault(kind: 'server-error' | 'throttled' | 'concurrency'): Reply {
+    if (kind === 'server-error') return odataError(500, 'Internal_ServerError', withCorrelation('An unexpected error occurred on the server.'));
+    const { retryAfterSeconds, concurrency } = this.context.knobs;
+    const message = kind === 'concurrency'
+      ? `Too many requests reached. Actual (${this.context.stats.inFlight + 1}). Maximum (${concurrency}).`
+      : 'Too many requests. The rate limit was exceeded; retry after the Retry-After interval.';
+    return odataError(429, 'Application_TooManyRequests', message, { 'retry-after': String(retryAfterSeconds) });
+  }
+
+  error(status: number, message: string): Reply {
+    return odataError(status, status === 413 ? 'BadRequest' : 'Internal_ServerError', message);
+  }
+
+  present(doc: StoredDocument<BcSalesOrder>): unknown {
+    return presentOrder(doc, { api: '', companyId: this.settings.companyId }, true, false);
+  }
+
+  private companies(urls: EntityUrls): Reply {
+    const { companyId, companyName } = this.settings;
+    return this.ok(200, {
+      '@odata.context': `${urls.api}/$metadata#companies`,
+      value: [{ id: companyId, systemVersion: '24.0', timestamp: 0, name: companyName, displayName: companyName, businessProfileId: '', systemCreatedAt: '2024-01-01T00:00:00Z', systemCreatedBy: '00000000-0000-0000-0000-000000000000', systemModifiedAt: '2024-01-01T00:00:00Z', systemModifiedBy: '00000000-0000-0000-0000-000000000000' }],
+    });
+  }
+
+  private list(req: SandboxRequest, urls: EntityUrls): Reply {
+    const q = req.url.searchParams;
+    const expand = this.expand(q.get('$expand'));
+    if (expand === 'invalid') return badRequest(`Could not find a property named '${q.get('$expand')}' on type 'Microsoft.NAV.salesOrder'.`);
+    const filterText = q.get('$filter');
+    const filter = filterText === null ? [] : parseFilter(filterText);
+    if (!filter) return odataError(400, 'BadRequest_NotFound', 'Bad Request - Error in query syntax.');
+    const top = q.get('$top');
+    let docs = this.context.store.all().filter((d) => matches(d.body.order, filter));
+    if (top !== null) docs = docs.slice(0, /^\d+$/.test(top) ? Number(top) : undefined);
+    return this.ok(200, {
+      '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders`,
+      value: docs.map((d) => presentOrder(d, urls, expand, false)),
+    });
+  }
+
+  private read(req: SandboxRequest, id: string, urls: EntityUrls): Reply {
+    const doc = this.context.store.get(id.toLowerCase());
+    if (!doc) return entityNotFound('Sales Order', id);
+    const expand = this.expand(req.url.searchParams.get('$expand'));
+    if (expand === 'invalid') return badRequest(`Could not find a property named '${req.url.searchParams.get('$expand')}' on type 'Microsoft.NAV.salesOrder'.`);
+    return this.ok(200, presentOrder(doc, urls, expand, true), { etag: etagOf(doc) });
+  }
+
+  private lines(id: string, urls: EntityUrls): Reply {
+    const doc = this.context.store.get(id.toLowerCase());
+    if (!doc) return entityNotFound('Sales Order', id);
+    return this.ok(200, {
+      '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders(${doc.id})/salesOrderLines`,
+      value: doc.body.lines.map((l) => presentLine(doc, l)),
+    });
+  }
+
+  private create(req: SandboxRequest, urls: EntityUrls): Reply {
+    const body = this.json(req);
+    if (!body) return badRequest('Invalid Request Body.');
+    const checked = checkSalesOrder(body, 'create', this.context.knobs, this.settings);
+    if (!checked.ok) return checked.reply;
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const order: Json = {
+      orderDate: today(), postingDate: today(), status: 'Draft', currencyCode: '',
+      ...checked.value.order, id, number: `S-ORD${this.nextNumber++}`, lastModifiedDateTime: now,
+    };
+    const lines = (checked.value.lines ?? []).map((l, i) => priceLine(this.settings.taxRates, { lineType: 'Item', sequence: (i + 1) * 10000, ...l, id: randomUUID(), documentId: id }));
+    const doc = this.context.store.create(id, typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined, { order: totalOrder(order, lines), lines });
+    const expand = this.expand(req.url.searchParams.get('$expand')) === true;
+    return {
+      ...this.ok(201, presentOrder(doc, urls, expand, true), { etag: etagOf(doc), location: `${urls.api}/companies(${urls.companyId})/salesOrders(${id})` }),
+      committed: true,
+    };
+  }
+
+  private patch(req: SandboxRequest, id: string, urls: EntityUrls): Reply {
+    const doc = this.context.store.get(id.toLowerCase());
+    if (!doc) return entityNotFound('Sales Order', id);
+    const ifMatch = header(req, 'if-match');
+    if (!ifMatch) {
+      return odataError(400, 'BadRequest_InvalidToken', 'Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.');
+    }
+    if (ifMatch !== '*' && ifMatch !== etagOf(doc)) {
+      return odataError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
+    }
+    const body = this.json(req);
+    if (!body) return badRequest('Invalid Request Body.');
+    const checked = checkSalesOrder(body, 'update', this.context.knobs, this.settings);
+    if (!checked.ok) return checked.reply;
+    const order: Json = { ...doc.body.order, ...checked.value.order, lastModifiedDateTime: new Date().toISOString() };
+    const key = typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined;
+    this.context.store.update(doc, { order: totalOrder(order, doc.body.lines), lines: doc.body.lines }, key);
+    return { ...this.ok(200, presentOrder(doc, urls, false, true), { etag: etagOf(doc) }), committed: true };
+  }
+
+  private expand(value: string | null): boolean | 'invalid' {
+    if (value === null) return false;
+    return value.trim() === 'salesOrderLines' ? true : 'invalid';
+  }
+
+  private json(req: SandboxRequest): Json | undefined {
+    return jsonObject(req.body);
+  }
+
+  private ok(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+    return { status, headers: { ...ODATA_HEADERS, ...headers }, body };
+  }
+}
+
+export async function startBusinessCentralSandbox(options: BusinessCentralSandboxOptions = {}): Promise<BusinessCentralSandbox> {
+  const settings: Settings = {
+    credentials: options.credentials ?? DEFAULT_BC_CREDENTIALS,
+    environment: options.environment ?? 'sandbox',
+    companyId: (options.companyId ?? 'c5f4e2a0-8d1b-4f3a-b6e9-0a1b2c3d4e5f').toLowerCase(),
+    companyName: options.companyName ?? 'CRONUS USA, Inc.',
+    lcyCode: options.lcyCode ?? 'USD',
+    taxRates: options.taxRates ?? {},
+  };
+  const context = new SandboxContext<BcSalesOrder>(options.knobs);
+  const running = await startSandboxServer(new BusinessCentralVariant(context, settings), context, options);
+  const tenant = settings.credentials.tenantId;
+  return {
+    ...running,
+    credentials: settings.credentials,
+    scope: BC_SCOPE,
+    environment: settings.environment,
+    companyId: settings.companyId,
+    tokenUrl: `${running.url}/${tenant}/oauth2/v2.0/token`,
+    apiUrl: `${running.url}/${tenant}/${settings.environment}/api/v2.0`,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The salesOrder fields the sandbox accepts, with their types. Names and types follow the
+ * record/v1 salesOrder field list in ../shared/contracts/netsuite (derived from Oracle's REST
+ * API Browser, 2020.2); that list is reference-only, so this is a hand-picked subset (what an
+ * order posting uses), not a copy. Enum lists there are truncated, so country fields are only
+ * checked for shape. Item-line fields (the salesOrderItem sublist) are not in that list and
+ * follow NetSuite's documented sublist (item, quantity, rate, amount, price, location, taxCode).
+ */
+
+/** ref: a record reference, {"id": "107"} or {"externalId": "..."}; country: "US" or {"id": "US"}. */
+export type NsType =
+  | 'string' | 'float' | 'int' | 'bool' | 'date' | 'ref' | 'country' | 'address'
+  | { readonly enum: readonly string[] }
+  | { readonly sublist: FieldTable };
+
+export interface FieldSpec {
+  readonly type: NsType;
+  /** The label NetSuite names in "Please enter value(s) for: ..." when it is missing. */
+  readonly requiredLabel?: string;
+  /** Server-set: refused in a request body. */
+  readonly readOnly?: boolean;
+}
+
+export type FieldTable = Readonly<Record<string, FieldSpec>>;
+
+const t = (type: NsType, extra: Omit<FieldSpec, 'type'> = {}): FieldSpec => ({ type, ...extra });
+
+export const ADDRESS_FIELDS: FieldTable = {
+  addr1: t('string'), addr2: t('string'), addr3: t('string'), addressee: t('string'), attention: t('string'),
+  addrPhone: t('string'), city: t('string'), state: t('string'), zip: t('string'), country: t('country'),
+  override: t('bool'),
+};
+
+export const ITEM_LINE_FIELDS: FieldTable = {
+  item: t('ref', { requiredLabel: 'Item' }),
+  quantity: t('float'),
+  rate: t('float'),
+  amount: t('float'),
+  grossAmt: t('float'),
+  price: t('ref'),
+  description: t('string'),
+  location: t('ref'),
+  inventoryLocation: t('ref'),
+  department: t('ref'),
+  class: t('ref'),
+  units: t('ref'),
+  taxCode: t('ref'),
+  taxRate1: t('float'),
+  tax1Amt: t('float'),
+  isTaxable: t('bool'),
+  taxDetailsReference: t('string'),
+  line: t('int'),
+  isClosed: t('bool'),
+  expectedShipDate: t('date'),
+};
+
+export const TAX_DETAIL_FIELDS: FieldTable = {
+  taxDetailsReference: t('string'),
+  lineType: t('string'),
+  lineName: t('string'),
+  taxType: t('ref'),
+  taxCode: t('ref'),
+  taxBasis: t('float'),
+  taxRate: t('float'),
+  taxAmount: t('float'),
+  calcDetail: t('string'),
+};
+
+export const SALES_ORDER_FIELDS: FieldTable = {
+  externalId: t('string'),
+  tranId: t('string'),
+  tranDate: t('date'),
+  entity: t('ref', { requiredLabel: 'Customer' }),
+  currency: t('ref'),
+  exchangeRate: t('float'),
+  subsidiary: t('ref'),
+  location: t('ref'),
+  department: t('ref'),
+  class: t('ref'),
+  customForm: t('ref'),
+  memo: t('string'),
+  otherRefNum: t('string'),
+  orderStatus: t({ enum: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'Y'] }),
+  startDate: t('date'),
+  endDate: t('date'),
+  shipDate: t('date'),
+  email: t('string'),
+  saleschannel: t('ref'),
+  salesRep: t('ref'),
+  partner: t('ref'),
+  leadSource: t('ref'),
+  terms: t('ref'),
+  paymentMethod: t('ref'),
+  promoCode: t('ref'),
+  discountItem: t('ref'),
+  discountRate: t('float'),
+  discountTotal: t('float'),
+  shipMethod: t('ref'),
+  shippingCost: t('float'),
+  handlingCost: t('float'),
+  shipComplete: t('bool'),
+  shipIsResidential: t('bool'),
+  isTaxable: t('bool'),
+  taxItem: t('ref'),
+  taxRate: t('float'),
+  taxTotal: t('float'),
+  taxDetailsOverride: t('bool'),
+  taxRegOverride: t('bool'),
+  taxPointDate: t('date'),
+  pricesIncludeTax: t('bool'),
+  subtotal: t('float'),
+  total: t('float'),
+  billingaddress: t('address'),
+  shippingAddress: t('address'),
+  billAddr1: t('string'), billAddr2: t('string'), billAddr3: t('string'), billCity: t('string'),
+  billState: t('string'), billZip: t('string'), billCountry: t('country'),
+  billaddressee: t('string'), billattention: t('string'), billphone: t('string'),
+  shipAddr1: t('string'), shipAddr2: t('string'), shipAddr3: t('string'), shipCity: t('string'),
+  shipState: t('string'), shipZip: t('string'), shipCountry: t('country'),
+  shipAddressee: t('string'), shipAttention: t('string'), shipPhone: t('string'),
+  item: t({ sublist: ITEM_LINE_FIELDS }, { requiredLabel: 'Items' }),
+  taxDetails: t({ sublist: TAX_DETAIL_FIELDS }),
+  id: t('string', { readOnly: true }),
+  links: t('string', { readOnly: true }),
+  refName: t('string', { readOnly: true }),
+  createdDate: t('string', { readOnly: true }),
+  lastModifiedDate: t('string', { readOnly: true }),
+};
+
+/** Account-specific custom fields exist on every real account: custbody_* on the header, custcol_* on lines. */
+export const CUSTOM_BODY_FIELD = /^custbody[a-z0-9_]+$/;
+export const CUSTOM_LINE_FIELD = /^custcol[a-z0-9_]+$/;

@@ -1,0 +1,100 @@
+/**
+ * How the sandbox stores and shows a salesOrder: server-set fields (id, tranId, dates), item
+ * lines numbered like NetSuite's `line`, and the record/v1 JSON shape with links.
+ */
+type Json = Record<string, unknown>;
+
+export interface NsSalesOrder extends Json {
+  id: string;
+  tranId: string;
+  createdDate: string;
+  lastModifiedDate: string;
+  item: { items: Json[] };
+}
+
+/** Cents, not floats, for the amounts the sandbox derives (quantity × rate). */
+function amountOf(line: Json): number | undefined {
+  if (typeof line.amount === 'number') return line.amount;
+  if (typeof line.quantity !== 'number' || typeof line.rate !== 'number') return undefined;
+  return Math.round(line.quantity * line.rate * 100) / 100;
+}
+
+function numbered(lines: readonly Json[], start: number): Json[] {
+  return lines.map((l, i) => {
+    const line: Json = { line: start + i, ...l };
+    const amount = amountOf(line);
+    return amount === undefined ? line : { ...line, amount };
+  });
+}
+
+/**
+ * Lines of an update. NetSuite merges a sublist by default: a line naming an existing `line`
+ * number changes that line, any other line is added. `?replace=item` replaces the sublist, which
+ * is what an idempotent re-send of a whole order needs; without it a re-send duplicates lines,
+ * as it would on a real account.
+ */
+function mergeLines(existing: readonly Json[], incoming: readonly Json[] | undefined, replace: boolean): Json[] {
+  if (incoming === undefined) return [...existing];
+  if (replace) return numbered(incoming, 1);
+  const out = existing.map((l) => ({ ...l }));
+  let next = out.reduce((max, l) => Math.max(max, Number(l.line) || 0), 0) + 1;
+  for (const line of incoming) {
+    const at = out.findIndex((l) => line.line !== undefined && l.line === line.line);
+    if (at >= 0) {
+      const merged: Json = { ...out[at], ...line };
+      if (line.amount === undefined && (line.quantity !== undefined || line.rate !== undefined)) delete merged.amount;
+      const amount = amountOf(merged);
+      out[at] = amount === undefined ? merged : { ...merged, amount };
+    } else {
+      out.push(...numbered([line], next++));
+    }
+  }
+  return out;
+}
+
+export function newRecord(id: string, input: Json): NsSalesOrder {
+  const now = new Date().toISOString();
+  const { item, ...header } = input;
+  const lines = (item as { items?: Json[] } | undefined)?.items ?? [];
+  return {
+    tranDate: now.slice(0, 10),
+    orderStatus: 'B',
+    ...header,
+    id,
+    tranId: typeof input.tranId === 'string' ? input.tranId : `SO${id}`,
+    createdDate: now,
+    lastModifiedDate: now,
+    item: { items: numbered(lines, 1) },
+  };
+}
+
+export function updatedRecord(previous: NsSalesOrder, input: Json, replaceSublists: readonly string[]): NsSalesOrder {
+  const { item, ...header } = input;
+  const incoming = (item as { items?: Json[] } | undefined)?.items;
+  return {
+    ...previous,
+    ...header,
+    id: previous.id,
+    tranId: typeof input.tranId === 'string' ? input.tranId : previous.tranId,
+    createdDate: previous.createdDate,
+    lastModifiedDate: new Date().toISOString(),
+    item: { items: mergeLines(previous.item.items, incoming, replaceSublists.includes('item')) },
+  };
+}
+
+/** record/v1 JSON: links to self; sublists as links unless expandSubResources=true. */
+export function presentRecord(record: NsSalesOrder, selfUrl: string, expand: boolean): Json {
+  const itemUrl = `${selfUrl}/item`;
+  const lines = record.item.items;
+  return {
+    links: [{ rel: 'self', href: selfUrl }],
+    ...record,
+    item: expand
+      ? {
+          links: [{ rel: 'self', href: itemUrl }],
+          items: lines.map((l) => ({ links: [{ rel: 'self', href: `${itemUrl}/${String(l.line)}` }], ...l })),
+          count: lines.length, hasMore: false, offset: 0, totalResults: lines.length,
+        }
+      : { links: [{ rel: 'self', href: itemUrl }] },
+  };
+}

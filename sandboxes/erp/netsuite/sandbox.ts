@@ -1,0 +1,211 @@
+/**
+ * NetSuite sandbox: the SuiteTalk REST record API subset an order posting uses, behind
+ * token-based authentication, with NetSuite's error bodies and its concurrency governance
+ * (HTTP 429 over the account limit, as the REST web services answer it).
+ *
+ *   POST  /services/rest/record/v1/salesOrder                 create → 204 + Location
+ *   PUT   /services/rest/record/v1/salesOrder/eid:{externalId} upsert → 204 + Location
+ *   PATCH /services/rest/record/v1/salesOrder/{id | eid:...}  update → 204 + Location
+ *   GET   /services/rest/record/v1/salesOrder/{id | eid:...}  record (?expandSubResources=true)
+ */
+import { SandboxContext } from '../shared/context.js';
+import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
+import type { Knobs } from '../shared/knobs.js';
+import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
+import type { StoredDocument } from '../shared/store.js';
+import { TbaVerifier } from './auth.js';
+import { invalidContent, invalidLogin, notFound, nsError } from './errors.js';
+import type { TbaCredentials } from './oauth1.js';
+import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
+import { validateSalesOrder } from './validate.js';
+
+export const RECORD_BASE = '/services/rest/record/v1';
+const COLLECTION = `${RECORD_BASE}/salesOrder`;
+const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
+
+/** Fixed defaults so the demo and benchmarks need no setup; tests may pass their own. */
+export const DEFAULT_NETSUITE_CREDENTIALS: TbaCredentials = {
+  accountId: 'TSTDRV1234567',
+  consumerKey: 'sandbox-consumer-key',
+  consumerSecret: 'sandbox-consumer-secret',
+  tokenId: 'sandbox-token-id',
+  tokenSecret: 'sandbox-token-secret',
+};
+
+export interface NetSuiteSandboxOptions extends SandboxServerOptions {
+  readonly credentials?: TbaCredentials;
+  readonly knobs?: Partial<Knobs>;
+  readonly timestampToleranceSeconds?: number;
+}
+
+export interface NetSuiteSandbox extends RunningSandbox<NsSalesOrder> {
+  readonly credentials: TbaCredentials;
+  /** Base URL for the adapter: {url}/services/rest/record/v1 */
+  readonly recordApiUrl: string;
+}
+
+type Target = { kind: 'id'; id: string } | { kind: 'eid'; externalId: string };
+
+function parseTarget(segment: string): Target | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+  if (decoded.startsWith('eid:')) return decoded.length > 4 ? { kind: 'eid', externalId: decoded.slice(4) } : undefined;
+  return /^\d+$/.test(decoded) ? { kind: 'id', id: decoded } : undefined;
+}
+
+class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
+  readonly name = 'netsuite';
+  private nextId = 1001;
+
+  constructor(
+    private readonly context: SandboxContext<NsSalesOrder>,
+    private readonly verifier: TbaVerifier,
+  ) {
+    context.onReset(() => {
+      this.nextId = 1001;
+      verifier.reset();
+    });
+  }
+
+  classify(): 'api' {
+    return 'api';
+  }
+
+  authenticate(req: SandboxRequest): Reply | undefined {
+    const reason = this.verifier.verify(req);
+    return reason === undefined ? undefined : invalidLogin(reason);
+  }
+
+  handle(req: SandboxRequest): Reply {
+    const path = req.url.pathname.replace(/\/+$/, '');
+    if (path === COLLECTION) {
+      return req.method === 'POST' ? this.create(req) : this.methodNotAllowed(req, 'POST');
+    }
+    if (!path.startsWith(`${COLLECTION}/`)) {
+      return nsError(404, [{ detail: `Record type or resource not found: ${path}`, code: 'INVALID_URL', urlPath: path }]);
+    }
+    const target = parseTarget(path.slice(COLLECTION.length + 1));
+    if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
+    switch (req.method) {
+      case 'GET': return this.read(req, target);
+      case 'PUT': return target.kind === 'eid' ? this.upsert(req, target.externalId) : this.methodNotAllowed(req, 'GET, PATCH');
+      case 'PATCH': return this.patch(req, target);
+      default: return this.methodNotAllowed(req, 'GET, PUT, PATCH');
+    }
+  }
+
+  fault(kind: 'server-error' | 'throttled' | 'concurrency'): Reply {
+    if (kind === 'server-error') {
+      const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+      return nsError(500, [{ detail: `An unexpected error occurred. Error ID: ${id}`, code: 'UNEXPECTED_ERROR' }]);
+    }
+    // REST web services answer the account concurrency limit with 429 (NOTES); the code names it.
+    return nsError(429, [{ detail: 'Concurrent request limit exceeded. Request blocked.', code: 'CONCURRENCY_LIMIT_EXCEEDED' }]);
+  }
+
+  error(status: number, message: string): Reply {
+    return nsError(status, [{ detail: message, code: status === 413 ? 'INVALID_CONTENT' : 'UNEXPECTED_ERROR' }]);
+  }
+
+  present(doc: StoredDocument<NsSalesOrder>): unknown {
+    return doc.body;
+  }
+
+  private create(req: SandboxRequest): Reply {
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    const body = parsed.value;
+    const problem = validateSalesOrder(body, 'create', this.context.knobs);
+    if (problem) return problem;
+    if (typeof body.externalId === 'string' && this.byExternalId(body.externalId)) {
+      return nsError(400, [{ detail: 'Error while accessing a resource. A record with the same external ID already exists.', code: 'USER_ERROR', path: 'externalId' }]);
+    }
+    return this.insert(req, body);
+  }
+
+  private upsert(req: SandboxRequest, externalId: string): Reply {
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    const body = parsed.value;
+    if (body.externalId !== undefined && body.externalId !== externalId) {
+      return invalidContent('Error while accessing a resource. The externalId in the body differs from the one in the URL.', 'externalId');
+    }
+    const existing = this.byExternalId(externalId);
+    const problem = validateSalesOrder(body, existing ? 'update' : 'create', this.context.knobs);
+    if (problem) return problem;
+    return existing ? this.update(req, existing, body) : this.insert(req, { ...body, externalId });
+  }
+
+  private patch(req: SandboxRequest, target: Target): Reply {
+    const existing = this.find(target);
+    if (!existing) return notFound(req.url.pathname);
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    const body = parsed.value;
+    const problem = validateSalesOrder(body, 'update', this.context.knobs);
+    if (problem) return problem;
+    if (typeof body.externalId === 'string' && body.externalId !== existing.key && this.byExternalId(body.externalId)) {
+      return nsError(400, [{ detail: 'Error while accessing a resource. A record with the same external ID already exists.', code: 'USER_ERROR', path: 'externalId' }]);
+    }
+    return this.update(req, existing, body);
+  }
+
+  private read(req: SandboxRequest, target: Target): Reply {
+    const doc = this.find(target);
+    if (!doc) return notFound(req.url.pathname);
+    const expand = req.url.searchParams.get('expandSubResources') === 'true';
+    return { status: 200, headers: { 'content-type': SINGULAR_TYPE }, body: presentRecord(doc.body, this.selfUrl(req, doc.id), expand) };
+  }
+
+  private insert(req: SandboxRequest, body: Record<string, unknown>): Reply {
+    const id = String(this.nextId++);
+    const record = newRecord(id, body);
+    this.context.store.create(id, typeof record.externalId === 'string' ? record.externalId : undefined, record);
+    return { status: 204, headers: { location: this.selfUrl(req, id) }, committed: true };
+  }
+
+  private update(req: SandboxRequest, doc: StoredDocument<NsSalesOrder>, body: Record<string, unknown>): Reply {
+    const replace = (req.url.searchParams.get('replace') ?? '').split(',').map((s) => s.trim());
+    const record = updatedRecord(doc.body, body, replace);
+    this.context.store.update(doc, record, typeof record.externalId === 'string' ? record.externalId : undefined);
+    return { status: 204, headers: { location: this.selfUrl(req, doc.id) }, committed: true };
+  }
+
+  private body(req: SandboxRequest): { ok: true; value: Record<string, unknown> } | { ok: false; reply: Reply } {
+    const type = (header(req, 'content-type') ?? '').toLowerCase();
+    if (!type.startsWith('application/json') && !type.startsWith('application/vnd.oracle.resource+json')) {
+      return { ok: false, reply: nsError(415, [{ detail: 'Unsupported Content-Type; send application/json.', code: 'INVALID_HEADER', header: 'Content-Type' }]) };
+    }
+    const value = jsonObject(req.body);
+    return value ? { ok: true, value } : { ok: false, reply: invalidContent('Invalid content in the request body: expected a JSON object.') };
+  }
+
+  private find(target: Target): StoredDocument<NsSalesOrder> | undefined {
+    return target.kind === 'id' ? this.context.store.get(target.id) : this.byExternalId(target.externalId);
+  }
+
+  /** NetSuite keeps external ids unique per record type, so there is at most one. */
+  private byExternalId(externalId: string): StoredDocument<NsSalesOrder> | undefined {
+    return this.context.store.findByKey(externalId)[0];
+  }
+
+  private selfUrl(req: SandboxRequest, id: string): string {
+    return `${req.url.origin}${COLLECTION}/${id}`;
+  }
+
+  private methodNotAllowed(req: SandboxRequest, allow: string): Reply {
+    return nsError(405, [{ detail: `Method ${req.method} is not allowed on this resource.`, code: 'METHOD_NOT_ALLOWED', urlPath: req.url.pathname }], { allow });
+  }
+}
+
+export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {}): Promise<NetSuiteSandbox> {
+  const credentials = options.credentials ?? DEFAULT_NETSUITE_CREDENTIALS;
+  const context = new SandboxContext<NsSalesOrder>(options.knobs);
+  const verifier = new TbaVerifier({ credentials, timestampToleranceSeconds: options.timestampToleranceSeconds });
+  const running = await startSandboxServer(new NetSuiteVariant(context, verifier), context, options);
+  return { ...running, credentials, recordApiUrl: `${running.url}${RECORD_BASE}` };
+}

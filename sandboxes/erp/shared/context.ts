@@ -1,0 +1,105 @@
+/**
+ * The state of one sandbox run: knobs, fault draws, statistics and the document store. The
+ * variant (NetSuite, Business Central) and the HTTP core share it, and the admin endpoints
+ * read and reset it.
+ */
+import { DEFAULT_KNOBS, mergeKnobs, type Knobs } from './knobs.js';
+import { SeededRandom } from './random.js';
+import { DocumentStore } from './store.js';
+
+export interface Stats {
+  startedAt: string;
+  /** Every request except the /_sandbox endpoints. */
+  requests: number;
+  /** Requests to the ERP API proper (counted against the cap); excludes e.g. the token endpoint. */
+  apiRequests: number;
+  inFlight: number;
+  /** Most API requests admitted at once: never above the cap. */
+  peakConcurrency: number;
+  /**
+   * Most API requests the clients had open at once, counting the one that arrived over the cap
+   * (refused ones are answered at once, so they do not pile up): above the cap exactly when some
+   * client exceeded it. This is the number a "cap never exceeded" test asserts on.
+   */
+  peakAttempted: number;
+  /** Requests refused because the cap was full (the vendor's concurrency error). */
+  refusedOverCap: number;
+  authFailures: number;
+  faults: { serverError: number; throttled: number; commitTimeout: number };
+  byStatus: Record<string, number>;
+}
+
+function freshStats(): Stats {
+  return {
+    startedAt: new Date().toISOString(),
+    requests: 0,
+    apiRequests: 0,
+    inFlight: 0,
+    peakConcurrency: 0,
+    peakAttempted: 0,
+    refusedOverCap: 0,
+    authFailures: 0,
+    faults: { serverError: 0, throttled: 0, commitTimeout: 0 },
+    byStatus: {},
+  };
+}
+
+export type Fault = 'none' | 'server-error' | 'throttled' | 'commit-timeout';
+
+export class SandboxContext<T> {
+  knobs: Knobs;
+  stats: Stats = freshStats();
+  readonly store = new DocumentStore<T>();
+  private faults: SeededRandom;
+  /** Latency has its own stream so that changing latency does not shift the fault sequence. */
+  private latencies: SeededRandom;
+  private readonly resetHooks: (() => void)[] = [];
+
+  constructor(knobs: Partial<Knobs> = {}) {
+    this.knobs = mergeKnobs(DEFAULT_KNOBS, knobs as Record<string, unknown>);
+    this.faults = new SeededRandom(this.knobs.seed);
+    this.latencies = new SeededRandom(this.knobs.seed ^ 0x9e3779b9);
+  }
+
+  setKnobs(patch: Record<string, unknown>): Knobs {
+    this.knobs = mergeKnobs(this.knobs, patch);
+    if ('seed' in patch) this.reseed();
+    return this.knobs;
+  }
+
+  /** Variants register their own run state (nonces, counters) to be cleared with the documents. */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  /** Forgets documents, statistics and variant run state; keeps knobs (and issued tokens). */
+  reset(): void {
+    const inFlight = this.stats.inFlight;
+    this.store.clear();
+    this.stats = freshStats();
+    this.stats.inFlight = inFlight;
+    this.reseed();
+    for (const hook of this.resetHooks) hook();
+  }
+
+  /** One draw per API request, after authentication: which fault, if any, this request gets. */
+  drawFault(isWrite: boolean): Fault {
+    const { errorRate, rate429, commitTimeoutRate } = this.knobs;
+    if (errorRate + rate429 + commitTimeoutRate === 0) return 'none';
+    const r = this.faults.next();
+    if (r < errorRate) return 'server-error';
+    if (r < errorRate + rate429) return 'throttled';
+    if (r < errorRate + rate429 + commitTimeoutRate) return isWrite ? 'commit-timeout' : 'none';
+    return 'none';
+  }
+
+  drawLatency(): number {
+    const l = this.knobs.latencyMs;
+    return typeof l === 'number' ? l : this.latencies.between(l[0], l[1]);
+  }
+
+  private reseed(): void {
+    this.faults = new SeededRandom(this.knobs.seed);
+    this.latencies = new SeededRandom(this.knobs.seed ^ 0x9e3779b9);
+  }
+}

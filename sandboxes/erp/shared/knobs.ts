@@ -1,0 +1,106 @@
+/**
+ * Fault and behaviour knobs of a sandbox run. Set at start (CLI flags or options) and changed
+ * while running through `POST /_sandbox/knobs`, so one sandbox process can serve a whole test
+ * file or benchmark with different fault mixes.
+ */
+export type CommitTimeoutMode = 'destroy' | 'delay';
+
+export interface Knobs {
+  /** Added to every API request while it holds a concurrency slot: fixed, or [min, max]. */
+  readonly latencyMs: number | readonly [number, number];
+  /** Share of API requests answered with a 5xx before anything is stored. */
+  readonly errorRate: number;
+  /** Share of API requests answered 429 (as if throttled) before anything is stored. */
+  readonly rate429: number;
+  /** Share of writes that are stored and then never answered in time. */
+  readonly commitTimeoutRate: number;
+  /** destroy: the socket is closed after the commit; delay: the answer comes after commitTimeoutDelayMs. */
+  readonly commitTimeoutMode: CommitTimeoutMode;
+  readonly commitTimeoutDelayMs: number;
+  /** Simultaneous API requests allowed; beyond it the vendor's concurrency error. 0 = no cap. */
+  readonly concurrency: number;
+  /** Retry-After seconds sent with 429 (Business Central). */
+  readonly retryAfterSeconds: number;
+  /** Seed of the fault draws; setting it restarts the sequence. */
+  readonly seed: number;
+  /** Lifetime of issued bearer tokens (Business Central client credentials). */
+  readonly tokenLifetimeSeconds: number;
+  /** Customer references the ERP does not know (missing master data: the document is refused). */
+  readonly unknownCustomers: readonly string[];
+  /** Item references the ERP does not know. */
+  readonly unknownItems: readonly string[];
+}
+
+export const DEFAULT_KNOBS: Knobs = {
+  latencyMs: 0,
+  errorRate: 0,
+  rate429: 0,
+  commitTimeoutRate: 0,
+  commitTimeoutMode: 'destroy',
+  commitTimeoutDelayMs: 30_000,
+  concurrency: 15,
+  retryAfterSeconds: 1,
+  seed: 1,
+  tokenLifetimeSeconds: 3599,
+  unknownCustomers: [],
+  unknownItems: [],
+};
+
+export class KnobError extends Error {}
+
+function rate(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new KnobError(`${name} must be a number from 0 to 1`);
+  return value;
+}
+
+function whole(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new KnobError(`${name} must be a whole number >= 0`);
+  return value;
+}
+
+function strings(name: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new KnobError(`${name} must be an array of strings`);
+  return [...(value as string[])];
+}
+
+/** "100" → 100, "50-150" → [50, 150]; the CLI form of latencyMs. */
+export function parseLatency(text: string): number | readonly [number, number] {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) throw new KnobError(`latency must be N or MIN-MAX milliseconds, got ${text}`);
+  if (m[2] === undefined) return Number(m[1]);
+  const [min, max] = [Number(m[1]), Number(m[2])];
+  if (max < min) throw new KnobError(`latency range ${text} has max < min`);
+  return [min, max];
+}
+
+function latency(value: unknown): number | readonly [number, number] {
+  if (typeof value === 'string') return parseLatency(value);
+  if (Array.isArray(value) && value.length === 2) {
+    const [min, max] = [whole('latencyMs[0]', value[0]), whole('latencyMs[1]', value[1])];
+    if (max < min) throw new KnobError('latencyMs range has max < min');
+    return [min, max];
+  }
+  return whole('latencyMs', value);
+}
+
+/** Validates a partial knob object (JSON from the admin endpoint or options) and merges it. */
+export function mergeKnobs(base: Knobs, patch: Record<string, unknown>): Knobs {
+  const next: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    switch (key) {
+      case 'latencyMs': next[key] = latency(value); break;
+      case 'errorRate': case 'rate429': case 'commitTimeoutRate': next[key] = rate(key, value); break;
+      case 'commitTimeoutDelayMs': case 'concurrency': case 'retryAfterSeconds': case 'seed': next[key] = whole(key, value); break;
+      case 'tokenLifetimeSeconds': next[key] = whole(key, value); break;
+      case 'unknownCustomers': case 'unknownItems': next[key] = strings(key, value); break;
+      case 'commitTimeoutMode':
+        if (value !== 'destroy' && value !== 'delay') throw new KnobError('commitTimeoutMode must be "destroy" or "delay"');
+        next[key] = value;
+        break;
+      default: throw new KnobError(`unknown knob ${key}`);
+    }
+  }
+  const knobs = next as unknown as Knobs;
+  if (knobs.errorRate + knobs.rate429 + knobs.commitTimeoutRate > 1) throw new KnobError('errorRate + rate429 + commitTimeoutRate must not exceed 1');
+  return knobs;
+}

@@ -1,0 +1,203 @@
+/**
+ * The HTTP core every ERP sandbox runs on: node:http, no framework, so the sandbox itself never
+ * limits a benchmark. It owns what is the same across vendors (concurrency cap, latency, fault
+ * injection, the /_sandbox admin endpoints) and hands each API request to the vendor variant
+ * for authentication, routing and the vendor's own error format.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SandboxContext } from './context.js';
+import { BodyTooLargeError, jsonObject, readBody, send, type Reply, type SandboxRequest } from './http.js';
+import { KnobError } from './knobs.js';
+import type { StoredDocument } from './store.js';
+
+export type FaultReplyKind = 'server-error' | 'throttled' | 'concurrency';
+
+export interface SandboxVariant<T> {
+  readonly name: string;
+  /** api: the ERP API proper (capped, faulted, authenticated); auxiliary: e.g. a token endpoint. */
+  classify(method: string, url: URL): 'api' | 'auxiliary';
+  /** Undefined when the caller is authenticated; otherwise the vendor's refusal. */
+  authenticate(req: SandboxRequest): Reply | undefined;
+  handle(req: SandboxRequest): Reply;
+  /** The vendor's answer for an injected 5xx, an injected 429 and a request over the cap. */
+  fault(kind: FaultReplyKind): Reply;
+  /** The vendor's answer for a transport-level problem (body too large, a sandbox bug). */
+  error(status: number, message: string): Reply;
+  /** How a stored document is shown by GET /_sandbox/documents. */
+  present(doc: StoredDocument<T>): unknown;
+}
+
+export interface SandboxServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** NetSuite accepts up to 104 MB; a sandbox has no use for that much. */
+  readonly bodyLimitBytes?: number;
+}
+
+export interface RunningSandbox<T> {
+  readonly url: string;
+  readonly port: number;
+  readonly context: SandboxContext<T>;
+  close(): Promise<void>;
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function startSandboxServer<T>(
+  variant: SandboxVariant<T>,
+  context: SandboxContext<T>,
+  options: SandboxServerOptions = {},
+): Promise<RunningSandbox<T>> {
+  const bodyLimit = options.bodyLimitBytes ?? 10 * 1024 * 1024;
+  const delayed = new Set<NodeJS.Timeout>();
+
+  const reply = (res: ServerResponse, r: Reply): void => {
+    context.stats.byStatus[r.status] = (context.stats.byStatus[r.status] ?? 0) + 1;
+    send(res, r);
+  };
+
+  /** Commit then time out: the document is already stored; the client never hears so in time. */
+  const withhold = (res: ServerResponse, r: Reply): void => {
+    context.stats.faults.commitTimeout += 1;
+    if (context.knobs.commitTimeoutMode === 'destroy') {
+      res.socket?.destroy();
+      return;
+    }
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      reply(res, r);
+    }, context.knobs.commitTimeoutDelayMs);
+    delayed.add(timer);
+  };
+
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    // context.stats is read afresh after each await: a reset replaces it (carrying inFlight over).
+    const { stats, knobs } = context;
+    stats.apiRequests += 1;
+    stats.peakAttempted = Math.max(stats.peakAttempted, stats.inFlight + 1);
+    if (knobs.concurrency > 0 && stats.inFlight >= knobs.concurrency) {
+      stats.refusedOverCap += 1;
+      req.resume();
+      reply(res, variant.fault('concurrency'));
+      return;
+    }
+    stats.inFlight += 1;
+    stats.peakConcurrency = Math.max(stats.peakConcurrency, stats.inFlight);
+    // The slot is given back when the server is done with the request, which for a withheld
+    // answer is at commit: a client that times out and retries must not be refused by a slot
+    // the server no longer uses, or the peak would not reflect what the client really did.
+    let held = true;
+    const release = (): void => {
+      if (held) context.stats.inFlight -= 1;
+      held = false;
+    };
+    try {
+      const body = await readBody(req, bodyLimit);
+      const latency = context.drawLatency();
+      if (latency > 0) await sleep(latency);
+      const sreq: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, body };
+      const refusal = variant.authenticate(sreq);
+      if (refusal) {
+        context.stats.authFailures += 1;
+        reply(res, refusal);
+        return;
+      }
+      const fault = context.drawFault(WRITES.has(sreq.method));
+      if (fault === 'server-error' || fault === 'throttled') {
+        context.stats.faults[fault === 'server-error' ? 'serverError' : 'throttled'] += 1;
+        reply(res, variant.fault(fault));
+        return;
+      }
+      const r = variant.handle(sreq);
+      if (fault === 'commit-timeout' && r.committed) {
+        release();
+        withhold(res, r);
+        return;
+      }
+      reply(res, r);
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) reply(res, variant.error(413, err.message));
+      else reply(res, variant.error(500, err instanceof Error ? err.message : String(err)));
+    } finally {
+      release();
+    }
+  };
+
+  const serveAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const route = `${req.method} ${url.pathname}`;
+    const body = await readBody(req, 1024 * 1024);
+    if (route === 'GET /_sandbox/documents') {
+      const key = url.searchParams.get('key');
+      const docs = key === null ? context.store.all() : context.store.findByKey(key);
+      send(res, {
+        status: 200,
+        body: {
+          variant: variant.name,
+          count: docs.length,
+          creates: docs.reduce((n, d) => n + d.creates, 0),
+          updates: docs.reduce((n, d) => n + d.updates, 0),
+          duplicateKeys: context.store.duplicateKeys(),
+          documents: docs.map((d) => ({
+            id: d.id, key: d.key ?? null, creates: d.creates, updates: d.updates,
+            createdAt: d.createdAt, updatedAt: d.updatedAt, document: variant.present(d),
+          })),
+        },
+      });
+    } else if (route === 'GET /_sandbox/stats') {
+      send(res, { status: 200, body: { variant: variant.name, ...context.stats, documents: context.store.size, knobs: context.knobs } });
+    } else if (route === 'POST /_sandbox/reset') {
+      context.reset();
+      send(res, { status: 204 });
+    } else if (route === 'GET /_sandbox/knobs') {
+      send(res, { status: 200, body: context.knobs });
+    } else if (route === 'POST /_sandbox/knobs') {
+      const patch = jsonObject(body);
+      if (!patch) return send(res, { status: 400, body: { error: 'send a JSON object of knobs' } });
+      try {
+        send(res, { status: 200, body: context.setKnobs(patch) });
+      } catch (err) {
+        if (!(err instanceof KnobError)) throw err;
+        send(res, { status: 400, body: { error: err.message } });
+      }
+    } else {
+      send(res, { status: 404, body: { error: `no sandbox endpoint ${route}` } });
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const work = url.pathname.startsWith('/_sandbox/')
+      ? serveAdmin(req, res, url)
+      : (() => {
+          context.stats.requests += 1;
+          if (variant.classify(req.method ?? 'GET', url) === 'auxiliary') {
+            return readBody(req, bodyLimit).then((body) =>
+              reply(res, variant.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })));
+          }
+          return serveApi(req, res, url);
+        })();
+    work.catch((err: unknown) => send(res, variant.error(500, err instanceof Error ? err.message : String(err))));
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    context,
+    close: async () => {
+      for (const timer of delayed) clearTimeout(timer);
+      delayed.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
