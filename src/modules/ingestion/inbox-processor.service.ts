@@ -7,6 +7,7 @@ import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '../orders/order-events.service.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { OrderMappingResolver } from './order-mapping-resolver.js';
 
 interface InboxRow {
   id: string;
@@ -39,6 +40,7 @@ export class InboxProcessorService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrderEventsService) private readonly orders: OrderEventsService,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+    @Inject(OrderMappingResolver) private readonly mappings: OrderMappingResolver,
   ) {}
 
   async process(inboxId: string): Promise<InboxStatus | 'SKIPPED'> {
@@ -60,10 +62,12 @@ export class InboxProcessorService {
       );
       const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
-      for (const row of rows) {
-        // Everything that can reject the payload runs before any write, so no savepoint is needed.
-        const event = this.understand(row);
-        if (event.ok) await this.orders.apply(runner, event.value);
+      // Everything that can reject the payload runs before any write, so no savepoint is needed.
+      const events = rows.map((row) => this.understand(row));
+      const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok ? [e.value.order] : [])));
+      for (const [index, row] of rows.entries()) {
+        const event = events[index];
+        if (event.ok) await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
         else this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
         outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? null : event.reason });
       }
@@ -80,6 +84,26 @@ export class InboxProcessorService {
         this.metrics.processedRow(row.source, row.topic, outcome.status, new Date(row.received_at));
       }
       return results;
+    });
+  }
+
+  /**
+   * Applies an already processed delivery again, as it is now understood: after a mapping
+   * change, the order's latest delivery re-runs the release gates. Re-applying the same
+   * source version is idempotent, and the order row lock makes the release happen once.
+   */
+  async reapply(inboxId: string): Promise<'REAPPLIED' | 'SKIPPED'> {
+    return inTransaction(this.dataSource, async (runner) => {
+      const rows: InboxRow[] = await runner.query(
+        `SELECT id, source, account, topic, raw_body, correlation_id, status, received_at FROM inbox WHERE id = $1 AND status = 'PROCESSED'`,
+        [inboxId],
+      );
+      const event = rows[0] ? this.understand(rows[0]) : null;
+      if (!event?.ok) return 'SKIPPED';
+      const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
+      const lineage = { ...event.value.lineage, topic: `${event.value.lineage.topic}, re-evaluated after a mapping change` };
+      await this.orders.apply(runner, { ...event.value, kind: 'UPDATED', lineage, unmapped: unmapped.get(event.value.order) ?? [] });
+      return 'REAPPLIED';
     });
   }
 

@@ -2,7 +2,9 @@ import { Inject, Logger } from '@nestjs/common';
 import { OnQueueFailed, Process, Processor } from '@nestjs/bull';
 import type { Job } from 'bull';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
-import { INGEST_QUEUE, PROCESS_INBOX_JOB, type ProcessInboxJob } from '../../platform/queue/queue-names.js';
+import {
+  INGEST_QUEUE, PROCESS_INBOX_JOB, REDRIVE_ORDER_JOB, type ProcessInboxJob, type RedriveOrderJob,
+} from '../../platform/queue/queue-names.js';
 import { InboxBatcher } from './inbox-batcher.js';
 import { InboxProcessorService } from './inbox-processor.service.js';
 
@@ -20,6 +22,11 @@ export class InboxQueueProcessor {
   @Process({ name: PROCESS_INBOX_JOB, concurrency: Number(process.env.INGEST_CONCURRENCY ?? 100) })
   handle(job: Job<ProcessInboxJob>): Promise<string> {
     return withCorrelationId(job.data.correlationId, () => this.batcher.submit(job.data.inboxId));
+  }
+
+  @Process({ name: REDRIVE_ORDER_JOB, concurrency: 4 })
+  redrive(job: Job<RedriveOrderJob>): Promise<string> {
+    return withCorrelationId(job.data.correlationId, () => this.processor.reapply(job.data.inboxId));
   }
 
   @OnQueueFailed()

@@ -5,7 +5,10 @@ import { INGEST_QUEUE } from '../../platform/queue/queue-names.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
+import { MasterDataModule } from '../master-data/master-data.module.js';
+import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
+import { OrderMappingResolver } from './order-mapping-resolver.js';
 import { InboxProcessorService } from './inbox-processor.service.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
@@ -24,14 +27,15 @@ export class IngestionModule {
     const worker = role === 'worker' || role === 'all';
     return {
       module: IngestionModule,
-      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ChannelAccountsModule],
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ChannelAccountsModule, MasterDataModule],
       controllers: api ? [ShopifyWebhookController] : [],
       providers: [
         IngestMetrics,
         InboxWriter,
         ShopifyIngestionService,
         InboxProcessorService,
-        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper] : []),
+        OrderMappingResolver,
+        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
       exports: [InboxProcessorService],
     };

@@ -53,6 +53,7 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
   private live = false;
   private started = false;
   private subscriber: Redis | null = null;
+  private readonly listeners: (() => void)[] = [];
   private publisher: Redis | null = null;
   readonly channel: string;
 
@@ -131,9 +132,22 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
     if (group.kind === 'CUSTOMER' && group.sourceValue !== DEFAULT_CUSTOMER) this.file({ ...group, sourceValue: DEFAULT_CUSTOMER }, key);
   }
 
+  /**
+   * Called after any mapping change this process hears of, its own or another's. A hint
+   * only (pub/sub can drop a message): whoever acts on it must also poll the database.
+   */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
   /** After a committed change: evict here at once, then tell every other process. */
   async changed(groups: readonly MappingGroup[]): Promise<void> {
     if (groups.length === 0) return;
+    this.notify();
     const all = groups.length > MAX_GROUPS_PER_MESSAGE;
     if (all) this.clear();
     else this.evict(groups.map(groupId));
@@ -147,6 +161,7 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private receive(message: string): void {
+    this.notify();
     try {
       const parsed = JSON.parse(message) as { origin?: string; all?: boolean; groups?: unknown };
       if (parsed.all === true) this.clear();

@@ -14,6 +14,6 @@ import { MappingsController } from './mappings.controller.js';
 @Module({
   controllers: [MappingsController],
   providers: [MappingCache, MappingService, MappingImportService, MappingsResolver],
-  exports: [MappingService],
+  exports: [MappingService, MappingCache],
 })
 export class MasterDataModule {}

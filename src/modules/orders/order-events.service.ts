@@ -7,10 +7,20 @@ import { OrderWriter, type EventLineage, type HistoryEntry, type StoredOrderHead
 
 export type OrderEventKind = 'PLACED' | 'UPDATED' | 'CANCELLED';
 
+/** An identifier of the order the ERP has no mapping for yet (resolved by master data). */
+export interface UnmappedIdentifier {
+  readonly kind: string;
+  readonly channel: string;
+  readonly account: string;
+  readonly sourceValue: string;
+}
+
 export interface OrderEventInput {
   readonly order: CanonicalOrder;
   readonly kind: OrderEventKind;
   readonly lineage: EventLineage;
+  /** What master data could not resolve; each holds the order with UNMAPPED. */
+  readonly unmapped?: readonly UnmappedIdentifier[];
 }
 
 export interface OrderEventResult {
@@ -56,7 +66,7 @@ export class OrderEventsService {
     ];
     const id = await writer.create(
       input.order,
-      { status: decision.to, holdReasons: decision.holdReasons, holdDetails: details(decision.gates), history },
+      { status: decision.to, holdReasons: decision.holdReasons, holdDetails: details(decision.gates), history, unmapped: input.unmapped ?? [] },
       input.lineage,
     );
     return id ? { orderId: id, outcome: 'CREATED', status: decision.to, holdReasons: decision.holdReasons } : null;
@@ -71,6 +81,7 @@ export class OrderEventsService {
     await writer.replace(head.id, order);
     const decision = this.decide(head.status, input);
     await writer.setStatus(head.id, decision.to, decision.holdReasons, details(decision.gates));
+    await writer.replaceUnmapped(head.id, decision.to === 'CANCELLED' ? [] : (input.unmapped ?? []));
     await writer.recordHistory(head.id, this.transitions(head.status, head.holdReasons, decision, lineage.topic), lineage);
     await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'APPLIED', lineage);
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
@@ -81,7 +92,11 @@ export class OrderEventsService {
     if (input.kind === 'CANCELLED' || input.order.cancelledAt !== null || current === 'CANCELLED') {
       return { to: 'CANCELLED', holdReasons: [], gates: [] };
     }
-    const gates = evaluateReleaseGates(input.order);
+    const gates = [...evaluateReleaseGates(input.order)];
+    const unmapped = input.unmapped ?? [];
+    if (unmapped.length > 0) {
+      gates.push({ reason: 'UNMAPPED', detail: unmapped.map((u) => `${u.kind} ${u.sourceValue}`).join(', ') });
+    }
     return { ...decideTransition(current, gates), gates };
   }
 

@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly sweepIntervalMs: number;
   readonly ingestConcurrency: number;
+  /** Mapping kinds an order must resolve before release; empty turns the check off. */
+  readonly mappingRequired: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,18 @@ function url(env: Env, name: string, protocols: readonly string[], fallback: str
 }
 
 const API_ROLES: readonly ApiRole[] = ['admin', 'operator', 'reader'];
+const ORDER_MAPPING_KINDS = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER'];
+
+/** `none`, or kinds separated by commas; every order identifier of those kinds must be mapped. */
+function mappingKinds(env: Env): string[] {
+  const value = text(env, 'MAPPING_REQUIRED');
+  if (value === undefined) return [...ORDER_MAPPING_KINDS];
+  if (value.toLowerCase() === 'none') return [];
+  const kinds = value.split(',').map((kind) => kind.trim().toUpperCase()).filter(Boolean);
+  const unknown = kinds.find((kind) => !ORDER_MAPPING_KINDS.includes(kind));
+  if (unknown) throw new ConfigError('MAPPING_REQUIRED', `must be none or a list of ${ORDER_MAPPING_KINDS.join(', ')}; got "${unknown}"`);
+  return kinds;
+}
 
 /** Parses `role:key` pairs; the key is never echoed back in an error. */
 export function parseApiKeys(value: string | undefined): ApiKey[] {
@@ -118,6 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
+    mappingRequired: mappingKinds(env),
   };
 }
 

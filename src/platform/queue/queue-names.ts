@@ -7,3 +7,12 @@ export interface ProcessInboxJob {
   readonly inboxId: string;
   readonly correlationId: string;
 }
+
+/** Re-evaluate a held order from its latest delivery (after a mapping change). */
+export const REDRIVE_ORDER_JOB = 'redrive-order';
+
+export interface RedriveOrderJob {
+  readonly orderId: string;
+  readonly inboxId: string;
+  readonly correlationId: string;
+}

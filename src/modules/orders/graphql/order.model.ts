@@ -86,6 +86,25 @@ export class SourceEventModel {
   @Field() receivedAt: Date;
 }
 
+@ObjectType('UnmappedKey', { description: 'An identifier of the order with no master-data mapping yet.' })
+export class UnmappedKeyModel {
+  @Field({ description: 'ITEM, LOCATION, TAX_CODE, TENDER or CUSTOMER' }) kind: string;
+  @Field(() => ChannelEnum) channel: string;
+  @Field() account: string;
+  @Field() sourceValue: string;
+}
+
+@ObjectType('UnmappedValue', { description: 'A missing mapping and the held orders waiting for it.' })
+export class UnmappedValueModel {
+  @Field() kind: string;
+  @Field(() => ChannelEnum) channel: string;
+  @Field() account: string;
+  @Field() sourceValue: string;
+  @Field(() => Int, { description: 'Held orders waiting for this mapping' }) orderCount: number;
+  @Field({ description: 'When the oldest of them started waiting' }) since: Date;
+  @Field(() => [String], { description: 'ERP references the hub can see that may fit; applied only by a person' }) suggestions: string[];
+}
+
 @ObjectType('Order')
 export class OrderModel {
   @Field(() => ID) id: string;
@@ -107,6 +126,7 @@ export class OrderModel {
   @Field(() => [TenderModel]) tenders: TenderModel[];
   @Field(() => [OrderHistoryModel]) history: OrderHistoryModel[];
   @Field(() => [SourceEventModel]) sourceEvents: SourceEventModel[];
+  @Field(() => [UnmappedKeyModel]) unmappedKeys: UnmappedKeyModel[];
 }
 
 @ObjectType('OrderEdge')

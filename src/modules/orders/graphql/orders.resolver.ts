@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { userError } from '../../../platform/graphql/graphql-errors.js';
 import { OrderReader } from '../persistence/order-reader.js';
-import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel } from './order.model.js';
+import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel, UnmappedValueModel } from './order.model.js';
 
 const MAX_PAGE = 100;
 
@@ -34,6 +34,12 @@ export class OrdersResolver {
     @Args('account', { nullable: true, type: () => String }) account?: string,
   ): Promise<OrderModel | null> {
     return this.reader.bySource(channel, externalId, account ?? undefined);
+  }
+
+  @Query(() => [UnmappedValueModel], { description: 'Missing mappings holding orders, most blocking first.' })
+  unmappedValues(@Args('first', { type: () => Int, defaultValue: 50 }) first = 50): Promise<UnmappedValueModel[]> {
+    if (first < 1 || first > 500) throw userError('INVALID_PAGE_SIZE', 'first must be between 1 and 500', 'first');
+    return this.reader.unmappedValues(first);
   }
 
   @Query(() => OrderConnectionModel, { description: 'Newest first; pass pageInfo.endCursor as after for the next page.' })

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { formatDecimal } from '../../../canonical/money.js';
 import { toBigInt } from '../../../platform/database/sql.js';
 import type {
-  MoneyModel, OrderHistoryModel, OrderLineModel, OrderModel, ShippingLineModel, SourceEventModel, TenderModel,
+  MoneyModel, OrderHistoryModel, UnmappedValueModel, OrderLineModel, OrderModel, ShippingLineModel, SourceEventModel, TenderModel,
 } from '../graphql/order.model.js';
 
 type Row = Record<string, unknown>;
@@ -50,6 +50,25 @@ export class OrderReader {
     return (await this.load(where, account ? [channel, externalId, account] : [channel, externalId], 1))[0] ?? null;
   }
 
+  /** The worklist: missing mappings by how many held orders wait for them, oldest first among equals. */
+  async unmappedValues(limit: number): Promise<UnmappedValueModel[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT u.kind, u.channel, u.account, u.source_value, count(DISTINCT u.order_id)::int AS order_count, min(u.since) AS since,
+         coalesce((SELECT array_agg(DISTINCT m.target->>'itemId') FROM mappings m
+                   WHERE u.kind = 'ITEM' AND m.kind = 'ITEM' AND m.valid_to IS NULL AND NOT m.retired
+                     AND upper(m.target->>'itemId') = upper(u.source_value)), '{}') AS suggestions
+       FROM order_unmapped_keys u JOIN orders o ON o.id = u.order_id AND o.status = 'ON_HOLD'
+       GROUP BY u.kind, u.channel, u.account, u.source_value
+       ORDER BY order_count DESC, since ASC, u.kind, u.source_value
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      kind: r.kind as string, channel: r.channel as string, account: r.account as string, sourceValue: r.source_value as string,
+      orderCount: r.order_count as number, since: new Date(r.since as string), suggestions: r.suggestions as string[],
+    }));
+  }
+
   /** One more row than asked for tells whether a next page exists. */
   async page(query: OrderPageQuery): Promise<OrderModel[]> {
     const clauses: string[] = [];
@@ -76,7 +95,7 @@ export class OrderReader {
     );
     if (heads.length === 0) return [];
     const ids = heads.map((h) => h.id as string);
-    const [lines, shipping, tenders, history, events] = await Promise.all([
+    const [lines, shipping, tenders, history, events, unmapped] = await Promise.all([
       this.dataSource.query('SELECT * FROM order_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_shipping_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_tenders WHERE order_id = ANY($1) ORDER BY position', [ids]),
@@ -86,14 +105,16 @@ export class OrderReader {
          WHERE e.order_id = ANY($1) ORDER BY e.id`,
         [ids],
       ),
+      this.dataSource.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
     ]);
     const byOrder = {
       lines: groupBy(lines), shipping: groupBy(shipping), tenders: groupBy(tenders), history: groupBy(history), events: groupBy(events),
+      unmapped: groupBy(unmapped),
     };
     return heads.map((head) => this.toModel(head, byOrder));
   }
 
-  private toModel(head: Row, children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events', Map<string, Row[]>>): OrderModel {
+  private toModel(head: Row, children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events' | 'unmapped', Map<string, Row[]>>): OrderModel {
     const id = head.id as string;
     const currency = (head.currency_code as string).trim();
     const m = (value: unknown) => money(value, currency);
@@ -157,6 +178,9 @@ export class OrderReader {
           receivedAt: new Date(r.received_at as string),
         }),
       ),
+      unmappedKeys: (children.unmapped.get(id) ?? []).map((r) => ({
+        kind: r.kind as string, channel: r.channel as string, account: r.account as string, sourceValue: r.source_value as string,
+      })),
     };
   }
 }

@@ -7,6 +7,7 @@ import {
   ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
 } from './order-rows.js';
 import { wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
+import type { UnmappedIdentifier } from '../order-events.service.js';
 
 export interface StoredOrderHead {
   readonly id: string;
@@ -77,6 +78,21 @@ export class OrderWriter {
     await this.runner.query(
       `UPDATE orders SET status = $2, hold_reasons = $3, hold_details = $4, updated_at = now() WHERE id = $1`,
       [id, status, [...holdReasons], JSON.stringify(holdDetails)],
+    );
+  }
+
+  /** Keeps `since` for keys still missing, drops the ones now mapped, adds new ones. */
+  async replaceUnmapped(id: string, keys: readonly UnmappedIdentifier[]): Promise<void> {
+    await this.runner.query(
+      `DELETE FROM order_unmapped_keys WHERE order_id = $1
+       AND (kind, source_value) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [id, keys.map((k) => k.kind), keys.map((k) => k.sourceValue)],
+    );
+    if (keys.length === 0) return;
+    await this.runner.query(
+      `INSERT INTO order_unmapped_keys (order_id, kind, channel, account, source_value)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING`,
+      [id, keys.map((k) => k.kind), keys.map((k) => k.channel), keys.map((k) => k.account), keys.map((k) => k.sourceValue)],
     );
   }
 

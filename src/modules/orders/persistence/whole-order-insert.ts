@@ -5,12 +5,14 @@ import {
   orderChildRows,
 } from './order-rows.js';
 import type { EventLineage, HistoryEntry } from './order-writer.js';
+import type { UnmappedIdentifier } from '../order-events.service.js';
 
 export interface NewOrderState {
   readonly status: OrderStatus;
   readonly holdReasons: readonly HoldReason[];
   readonly holdDetails: readonly { reason: string; detail: string }[];
   readonly history: readonly HistoryEntry[];
+  readonly unmapped: readonly UnmappedIdentifier[];
 }
 
 /**
@@ -57,6 +59,12 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     history.length
       ? `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id)
          SELECT * FROM (VALUES ${history.join(', ')}) AS h WHERE EXISTS (SELECT 1 FROM o)`
+      : null,
+    state.unmapped.length
+      ? `INSERT INTO order_unmapped_keys (order_id, kind, channel, account, source_value)
+         SELECT (SELECT id FROM o), * FROM unnest(${p(state.unmapped.map((u) => u.kind), '::text[]')}, ${p(state.unmapped.map((u) => u.channel), '::text[]')},
+           ${p(state.unmapped.map((u) => u.account), '::text[]')}, ${p(state.unmapped.map((u) => u.sourceValue), '::text[]')})
+         WHERE EXISTS (SELECT 1 FROM o)`
       : null,
     `INSERT INTO order_source_events (order_id, inbox_id, topic, source_version, outcome, correlation_id)
      SELECT id, ${p(lineage.inboxId, '::uuid')}, ${p(lineage.topic)}, ${p(order.sourceUpdatedAt, '::timestamptz')}, 'APPLIED', ${p(lineage.correlationId)} FROM o`,

@@ -1,0 +1,38 @@
+import type { CanonicalOrder } from '../../canonical/order.js';
+import { DEFAULT_CUSTOMER, type MappingKind } from './mapping-kinds.js';
+import type { ResolveKey } from './mapping.service.js';
+
+/** An identifier of an order that has no mapping yet. */
+export interface UnmappedKey {
+  readonly kind: MappingKind;
+  readonly channel: string;
+  readonly account: string;
+  readonly sourceValue: string;
+}
+
+/** The kinds an order needs before it may be released, in the order they are reported. */
+export const ORDER_MAPPING_KINDS: readonly MappingKind[] = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER'];
+
+/**
+ * Every identifier of an order the ERP must know, for the kinds required: each line's SKU
+ * (its variant id when it has none), each fulfilment location, each tax title, each tender
+ * gateway, and the customer (an account's default customer `*` also answers for it).
+ */
+export function orderMappingKeys(order: CanonicalOrder, required: readonly MappingKind[]): ResolveKey[] {
+  const channel = order.source.system;
+  const account = order.source.account;
+  const keys = new Map<string, ResolveKey>();
+  const add = (kind: MappingKind, value: string | null | undefined) => {
+    if (!required.includes(kind) || !value) return;
+    keys.set(`${kind}\u0000${value}`, { kind, channel, account, sourceValue: value });
+  };
+  for (const line of order.lines) {
+    add('ITEM', line.sku ?? (line.variantId ? `variant:${line.variantId}` : null));
+    add('LOCATION', line.locationRef);
+    for (const tax of line.taxes) add('TAX_CODE', tax.title);
+  }
+  for (const shipping of order.shippingLines) for (const tax of shipping.taxes) add('TAX_CODE', tax.title);
+  for (const tender of order.tenders) add('TENDER', tender.gateway);
+  add('CUSTOMER', order.customer?.externalId ?? DEFAULT_CUSTOMER);
+  return [...keys.values()];
+}
