@@ -9,8 +9,14 @@ jest.setTimeout(60_000);
 
 const SHOP = 'example-shop.myshopify.com';
 
+interface NewMapping {
+  readonly kind: string;
+  readonly sourceValue: string;
+  readonly target: Record<string, string>;
+}
+
 /** Everything order-create.json needs except its first SKU and the store location. */
-const BASE_MAPPINGS = [
+const BASE_MAPPINGS: NewMapping[] = [
   { kind: 'ITEM', sourceValue: 'SOCK-TRAIL-3PK', target: { itemId: '1202' } },
   { kind: 'TAX_CODE', sourceValue: 'NY State Tax', target: { taxCode: 'NY-STATE' } },
   { kind: 'TAX_CODE', sourceValue: 'New York City Tax', target: { taxCode: 'NY-CITY' } },
@@ -32,7 +38,7 @@ describe('orders held for unmapped identifiers', () => {
     await dropQueueKeys(prefix);
   });
 
-  const createMapping = (mapping: { kind: string; sourceValue: string; target: Record<string, string> }) =>
+  const createMapping = (mapping: NewMapping) =>
     request(hub.app.getHttpServer())
       .post('/admin/mappings')
       .set('Authorization', `Bearer ${ADMIN_KEY}`)

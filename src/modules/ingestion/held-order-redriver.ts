@@ -19,6 +19,7 @@ export class HeldOrderRedriver implements OnApplicationBootstrap, OnModuleDestro
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Timeout | null = null;
   private running = false;
+  private lastScan: Date | null = null;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -49,22 +50,27 @@ export class HeldOrderRedriver implements OnApplicationBootstrap, OnModuleDestro
     if (this.running) return 0;
     this.running = true;
     try {
+      // Only mappings changed since the last good scan (with a margin) can release anything
+      // new; the first scan after start-up looks at all of them, for changes made while no
+      // worker ran.
+      const startedAt = new Date();
+      const since = this.lastScan ? new Date(this.lastScan.getTime() - 60_000) : null;
       const rows: { order_id: string; inbox_id: string; correlation_id: string }[] = await this.dataSource.query(
         `SELECT DISTINCT ON (o.id) o.id AS order_id, e.inbox_id, i.correlation_id
-         FROM orders o
+         FROM (SELECT DISTINCT u.order_id
+               FROM mappings m JOIN order_unmapped_keys u
+                 ON u.kind = m.kind AND u.channel = m.channel
+                AND (u.source_value = m.source_value OR (m.kind = 'CUSTOMER' AND m.source_value = '*'))
+                AND (m.account IS NULL OR m.account = u.account)
+               WHERE m.valid_to IS NULL AND NOT m.retired AND ($2::timestamptz IS NULL OR m.valid_from > $2)) held
+         JOIN orders o ON o.id = held.order_id AND o.status = 'ON_HOLD'
          JOIN order_source_events e ON e.order_id = o.id AND e.outcome = 'APPLIED'
          JOIN inbox i ON i.id = e.inbox_id
-         WHERE o.status = 'ON_HOLD' AND 'UNMAPPED' = ANY (o.hold_reasons)
-           AND EXISTS (
-             SELECT 1 FROM order_unmapped_keys u JOIN mappings m
-               ON m.kind = u.kind AND m.channel = u.channel AND m.valid_to IS NULL AND NOT m.retired
-              AND (m.source_value = u.source_value OR (u.kind = 'CUSTOMER' AND m.source_value = '*'))
-              AND (m.account IS NULL OR m.account = u.account)
-             WHERE u.order_id = o.id)
          ORDER BY o.id, e.id DESC
          LIMIT $1`,
-        [limit],
+        [limit, since],
       );
+      if (rows.length < limit) this.lastScan = startedAt;
       if (rows.length === 0) return 0;
       await this.queue.addBulk(
         rows.map((row) => ({
