@@ -73,14 +73,28 @@ describe('orders held for unmapped identifiers', () => {
     const [keys] = await hub.sql<{ n: string }>('SELECT count(*)::text AS n FROM order_unmapped_keys');
     expect(keys.n).toBe('2');
 
+    // A second order missing only the SKU: the worklist puts the most blocking key first.
+    const plain = fixture('order-create.json');
+    const secondId = '6012345678901299999';
+    const second = await deliver(hub.app, { body: plain.replace(new RegExp(orderIdOf(plain), 'g'), secondId) });
+    expect(second.status).toBe(202);
+    await eventually(async () => {
+      const current = await order(secondId);
+      if (current?.status !== 'ON_HOLD') throw new Error('second order not held yet');
+    });
     const worklist = await graphql(hub.app, READER_KEY, '{ unmappedValues { kind channel account sourceValue orderCount since suggestions } }');
     expect(worklist.body.data.unmappedValues.map((v: { kind: string; sourceValue: string; orderCount: number }) => [v.kind, v.sourceValue, v.orderCount])).toEqual([
-      ['ITEM', 'MER-CREW-NVY-M', 1],
+      ['ITEM', 'MER-CREW-NVY-M', 2],
       ['LOCATION', '64000000001', 1],
     ]);
+    expect(worklist.body.data.unmappedValues[0]).toMatchObject({ channel: 'SHOPIFY', account: SHOP });
 
-    // Mapping one of the two keys is not enough: the order stays held for the other.
+    // Mapping the SKU releases the second order; the first stays held for its location.
     expect((await createMapping({ kind: 'ITEM', sourceValue: 'MER-CREW-NVY-M', target: { itemId: '1201' } })).status).toBe(201);
+    await eventually(async () => {
+      const current = await order(secondId);
+      if (current.status !== 'RELEASED') throw new Error(`second order ${current.status}`);
+    });
     await eventually(async () => {
       const current = await order(id);
       if (current.unmappedKeys.length !== 1) throw new Error(`still ${current.unmappedKeys.length} keys`);
