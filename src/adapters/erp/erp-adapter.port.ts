@@ -1,0 +1,99 @@
+import type { Money } from '../../canonical/money.js';
+
+/**
+ * The one port every ERP variant implements. Sales orders now; the other documents are
+ * named so later work fills them in behind the same shape.
+ * @since 0.3.0
+ */
+export type ErpVariant = 'netsuite' | 'dynamics365-bc';
+
+/** Where an ERP is and how to reach it. Credentials are variant-specific and never logged. */
+export interface ErpConnection {
+  readonly targetId: string;
+  readonly variant: ErpVariant;
+  readonly baseUrl: string;
+  readonly credentials: Readonly<Record<string, string>>;
+  /** Per request; a request that takes longer is an ambiguous outcome. */
+  readonly timeoutMs: number;
+}
+
+export interface SalesOrderLine {
+  /** The hub's stable reference of the line (channel line id), for matching on update. */
+  readonly lineRef: string;
+  /** The ERP's item, already resolved through master data. */
+  readonly itemId: string;
+  readonly description: string;
+  readonly quantity: number;
+  /** Unit price before discounts. */
+  readonly unitPrice: Money;
+  /** Discount on the whole line (all units). */
+  readonly discount: Money;
+  /** Tax on the whole line (all units). */
+  readonly tax: Money;
+  readonly taxCode: string | null;
+  /** The ERP location the line ships from, when known. */
+  readonly locationId: string | null;
+}
+
+/** A sales order in the hub's terms, already mapped to ERP ids; adapters translate it to their API. */
+export interface SalesOrderDocument {
+  /** The natural key the ERP stores (NetSuite externalId, BC externalDocumentNumber): the hub's posting key. */
+  readonly externalId: string;
+  readonly channelOrderNumber: string;
+  readonly placedAt: string;
+  readonly currency: string;
+  readonly customerId: string;
+  readonly subsidiaryId: string | null;
+  readonly locationId: string | null;
+  readonly lines: readonly SalesOrderLine[];
+  readonly shipping: Money;
+  readonly shippingTaxCode: string | null;
+  readonly grandTotal: Money;
+  readonly memo: string | null;
+}
+
+/** Where the document landed. */
+export interface ErpDocumentRef {
+  readonly internalId: string;
+  readonly documentNumber: string | null;
+}
+
+export interface ErpCallContext {
+  /** One per logical call, reused across retries (sent where the ERP supports it; logged). */
+  readonly idempotencyKey: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface ErpAdapter {
+  readonly variant: ErpVariant;
+  /** Creates or updates the sales order keyed by externalId; never creates a second one for the same key. */
+  upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Looks the document up by its natural key: after an ambiguous failure, before sending again. */
+  findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
+  postFulfillment?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  postCreditMemo?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  cancelSalesOrder?(externalId: string, ctx: ErpCallContext): Promise<void>;
+}
+
+/**
+ * What went wrong, in terms the pipeline acts on:
+ * - RETRYABLE: network, 429, 5xx, the ERP's concurrency error — back off (retryAfterMs when the ERP said) and send again;
+ * - AMBIGUOUS: timed out or cut off after sending — the ERP may have committed: look up by natural key first;
+ * - PERMANENT: the ERP rejected the document — DEAD with the ERP's message, until a person fixes and replays it;
+ * - MISSING_DEPENDENCY: something the document refers to is not in the ERP yet (customer, item) — wait and re-drive, never DEAD for that alone;
+ * - AUTH: credentials refused — retried after refreshing a token once, then treated as PERMANENT for the target.
+ */
+export type ErpErrorKind = 'RETRYABLE' | 'AMBIGUOUS' | 'PERMANENT' | 'MISSING_DEPENDENCY' | 'AUTH';
+
+export class ErpError extends Error {
+  constructor(
+    readonly kind: ErpErrorKind,
+    message: string,
+    readonly details: { readonly status?: number; readonly code?: string; readonly retryAfterMs?: number; readonly field?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ErpError';
+  }
+}
