@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
+import { ErpSyncModule } from './modules/erp-sync/erp-sync.module.js';
 import { MasterDataModule } from './modules/master-data/master-data.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         OpsModule,
         ChannelAccountsModule,
         MasterDataModule,
+        ErpSyncModule.forRole(config.role),
         ...(api
           ? [
               GraphQLModule.forRoot<MercuriusDriverConfig>({

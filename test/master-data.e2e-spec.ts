@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { countQueries as countQueriesOf } from './support/count-queries.js';
 import { MappingService, resolutionKey, type ResolveKey } from '../src/modules/master-data/mapping.service.js';
 import { graphql } from './support/shopify-delivery.js';
 import { freshDatabase } from './support/test-database.js';
@@ -16,21 +17,9 @@ const csvFixture = () => readFileSync(fileURLToPath(new URL('./fixtures/master-d
 const HEADER = 'kind,channel,account,erp_target,source_value,target,note';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Counts the SQL a data source runs while `work` does; the worker's sweeper is left out. */
-async function countQueries<T>(hub: TestHub, work: () => Promise<T>): Promise<{ result: T; queries: number }> {
-  const dataSource = hub.app.get(DataSource);
-  const original = dataSource.query.bind(dataSource);
-  let queries = 0;
-  dataSource.query = ((...args: Parameters<DataSource['query']>) => {
-    if (!String(args[0]).includes("'PENDING'")) queries += 1;
-    return original(...args);
-  }) as DataSource['query'];
-  try {
-    const result = await work();
-    return { result, queries };
-  } finally {
-    dataSource.query = original;
-  }
+/** Counts the SQL one piece of work sends (see support/count-queries.ts). */
+function countQueries<T>(hub: TestHub, work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  return countQueriesOf(hub.app.get(DataSource), work);
 }
 
 describe('master-data mappings: versioned store, admin API, resolution and its cache', () => {

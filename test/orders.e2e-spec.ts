@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { deliver, fixture, graphql, orderIdOf, withField } from './support/shopify-delivery.js';
+import { countQueries } from './support/count-queries.js';
 import { freshDatabase } from './support/test-database.js';
 import { READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
@@ -265,29 +266,19 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     const wrongKey = await graphql(hub.app, 'not-a-key-at-all', '{ orders { edges { cursor } } }');
     expect(wrongKey.status).toBe(401);
 
-    const dataSource = hub.app.get(DataSource);
-    const original = dataSource.query.bind(dataSource);
-    let queries = 0;
-    dataSource.query = ((...args: Parameters<DataSource['query']>) => {
-      // The worker's sweeper shares this data source; only the API's reads are counted.
-      if (!String(args[0]).includes("'PENDING'")) queries += 1;
-      return original(...args);
-    }) as DataSource['query'];
     const counted = async (first: number) => {
-      queries = 0;
-      const res = await graphql(hub.app, READER_KEY, `query($first: Int!) { orders(first: $first) { edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { first });
+      const { result: res, queries } = await countQueries(hub.app.get(DataSource), (correlationId) =>
+        graphql(hub.app, READER_KEY, `query($first: Int!) { orders(first: $first) { edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { first })
+          .set('X-Correlation-Id', correlationId));
       expect(res.body.errors).toBeUndefined();
       return { queries, edges: res.body.data.orders.edges.length, pageInfo: res.body.data.orders.pageInfo };
     };
-    try {
-      const small = await counted(2);
-      const large = await counted(10);
-      expect(small.edges).toBe(2);
-      expect(large.edges).toBeGreaterThan(small.edges);
-      expect(large.queries).toBe(small.queries);
-    } finally {
-      dataSource.query = original;
-    }
+    const small = await counted(2);
+    const large = await counted(10);
+    expect(small.edges).toBe(2);
+    expect(large.edges).toBeGreaterThan(small.edges);
+    expect(small.queries).toBeGreaterThan(0);
+    expect(large.queries).toBe(small.queries);
 
     // Cursor paging walks every order exactly once.
     const seen: string[] = [];

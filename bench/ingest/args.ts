@@ -19,6 +19,10 @@ export interface BenchArgs {
   readonly resultsDir: string;
   readonly fixture: string;
   readonly keepDatabases: boolean;
+  /** Line items per order; null: the fixture's own lines, unchanged. */
+  readonly lines: number | null;
+  /** MAPPING_REQUIRED for the hub; null: not set, the hub's default (every kind). */
+  readonly mappingRequired: string | null;
 }
 
 const USAGE = `usage: node dist/bench/ingest/run.js [options]
@@ -39,7 +43,12 @@ const USAGE = `usage: node dist/bench/ingest/run.js [options]
   --redis-url URL         Redis (default redis://127.0.0.1:6379)
   --results-dir DIR       where the JSON result goes (default bench/results)
   --fixture FILE          orders/create body (default test/fixtures/shopify/order-create.json)
-  --keep-databases        leave the bench databases for inspection (Redis keys are still deleted)`;
+  --keep-databases        leave the bench databases for inspection (Redis keys are still deleted)
+  --lines N               orders with N line items: N copies of the fixture's first line with SKUs
+                          BENCH-SKU-001…, totals recomputed, an ITEM mapping seeded per SKU
+                          (default: the fixture's own line items, 2)
+  --mapping-required V    MAPPING_REQUIRED for the hub: none, or kinds such as ITEM,TAX_CODE
+                          (default: not set, so the hub requires ITEM,LOCATION,TAX_CODE,TENDER,CUSTOMER)`;
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number\n${USAGE}`);
@@ -68,6 +77,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     resultsDir: 'bench/results',
     fixture: 'test/fixtures/shopify/order-create.json',
     keepDatabases: false,
+    lines: null as number | null,
+    mappingRequired: null as string | null,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -95,6 +106,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--results-dir': args.resultsDir = value(); break;
       case '--fixture': args.fixture = value(); break;
       case '--keep-databases': args.keepDatabases = true; break;
+      case '--lines': args.lines = positiveInt(flag, value(), 1000); break;
+      case '--mapping-required': {
+        const v = value().trim();
+        if (!/^(none|[A-Za-z_]+(\s*,\s*[A-Za-z_]+)*)$/i.test(v)) throw new Error(`${flag} must be none or a comma-separated list of mapping kinds\n${USAGE}`);
+        args.mappingRequired = v;
+        break;
+      }
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { parseArgs, type BenchArgs } from './args.js';
-import { buildDeliveries, loadTemplate, type Delivery } from './bodies.js';
+import { buildDeliveries, loadTemplate, withLineItems, type Delivery } from './bodies.js';
 import { calibrate, type RoundTripCost } from './calibrate.js';
 import {
   createDatabase, deleteRedisPrefix, dropDatabase, fetchText, freePort, logTail, startChild, stopChild,
@@ -29,10 +29,15 @@ const SHOP = 'bench-shop.myshopify.com';
 /**
  * Orders are released only when every identifier is mapped (MAPPING_REQUIRED defaults to
  * all kinds), so the bench loads the quick-start mappings for its shop first: the measured
- * path includes resolution, as in production.
+ * path includes resolution, as in production. With --lines, one ITEM mapping per bench SKU
+ * is appended, so every line needs a mapping and finds one.
  */
-async function seedMappings(port: number): Promise<void> {
-  const csv = readFileSync('examples/quickstart-mappings.csv', 'utf8').replaceAll('example-shop.myshopify.com', SHOP);
+async function seedMappings(port: number, skus: readonly string[]): Promise<void> {
+  let csv = readFileSync('examples/quickstart-mappings.csv', 'utf8').replaceAll('example-shop.myshopify.com', SHOP);
+  if (skus.length > 0) {
+    if (!csv.endsWith('\n')) csv += '\n';
+    csv += skus.map((sku, i) => `ITEM,SHOPIFY,${SHOP},,${sku},"{""itemId"":""${9001 + i}""}",bench: --lines item master\n`).join('');
+  }
   const res = await fetch(`http://127.0.0.1:${port}/admin/mappings/import`, {
     method: 'POST',
     headers: { authorization: 'Bearer admin-key-123', 'content-type': 'text/csv' },
@@ -133,6 +138,10 @@ interface EndToEnd {
   readonly backlogGrowthPerSecond: number;
   readonly backlogGrew: boolean;
   readonly inboxByStatus: Record<string, number>;
+  /** Orders (warm-up included) by status, e.g. RELEASED or ON_HOLD. */
+  readonly ordersByStatus: Record<string, number>;
+  /** Hold reasons over the ON_HOLD orders (an order may have several). */
+  readonly holdReasons: Record<string, number>;
   readonly drainCpuCores: Record<string, number> | null;
   /** CPU milliseconds per order drained after the load, by process group (worker cost alone when ROLE=all is idle on HTTP). */
   readonly drainCpuMsPerOrder: Record<string, number> | null;
@@ -380,7 +389,7 @@ const HUB_MODES: Record<HubMode, { name: string; title: string; description: str
 };
 
 async function hubScenario(
-  args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], mode: HubMode,
+  args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], mode: HubMode, skus: readonly string[],
 ): Promise<ScenarioReport> {
   const split = mode === 'split';
   const { name, title, description } = HUB_MODES[mode];
@@ -411,6 +420,7 @@ async function hubScenario(
       API_KEYS: 'admin:admin-key-123,reader:reader-key-123', SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: prefix,
       ROLE: role, LOG_LEVEL: args.logLevel,
       ...(args.ingestConcurrency ? { INGEST_CONCURRENCY: String(args.ingestConcurrency) } : {}),
+      ...(args.mappingRequired !== null ? { MAPPING_REQUIRED: args.mappingRequired } : {}),
       ...(args.profile ? { BENCH_PROFILE_OUT: profileOut } : {}),
     }, logFile);
     children.push(child);
@@ -428,7 +438,7 @@ async function hubScenario(
     // One at a time: each process runs the migrations at start.
     const api = await start(mode === 'all' ? 'all' : 'api');
     if (split) await start('worker');
-    await seedMappings(api.port);
+    await seedMappings(api.port, skus);
     log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
 
     const target = warm.length + timed.length;
@@ -505,6 +515,12 @@ async function hubScenario(
 
     const byStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM inbox GROUP BY status');
     const inboxByStatus = Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)]));
+    const orderStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status');
+    const ordersByStatus = Object.fromEntries(orderStatus.rows.map((r) => [r.status, Number(r.n)]));
+    const holds = await pool.query<{ reason: string; n: string }>(
+      'SELECT reason, count(*) AS n FROM orders, unnest(hold_reasons) AS reason GROUP BY reason ORDER BY reason',
+    );
+    const holdReasons = Object.fromEntries(holds.rows.map((r) => [r.reason, Number(r.n)]));
     const lagSeconds = split ? null : lagFromMetrics(await fetchText(api.port, '/metrics').catch(() => ''));
     const complete = last.orders >= target;
     const timedOrders = last.orders - warm.length;
@@ -522,6 +538,8 @@ async function hubScenario(
       backlogGrowthPerSecond: slope(loadSamples),
       backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
       inboxByStatus,
+      ordersByStatus,
+      holdReasons,
       drainCpuCores: drainCpu,
       drainCpuMsPerOrder: drainCpu && last.orders > atLoadEnd.orders
         ? perUnit(drainCpu, last.t - atLoadEnd.t, last.orders - atLoadEnd.orders)
@@ -540,6 +558,7 @@ async function hubScenario(
     const loss = lossCheck(target, last.inbox, result);
     log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
     log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(inboxByStatus)}`);
+    log(`  orders by status ${JSON.stringify(ordersByStatus)}${Object.keys(holdReasons).length > 0 ? `; hold reasons ${JSON.stringify(holdReasons)}` : ''}`);
     log(`  sweeper: ${endToEnd.sweeper.runs} sweeps re-offered ${endToEnd.sweeper.rowsReoffered} PENDING rows to the queue (warm-up included)`);
     for (const child of children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
     return {
@@ -612,6 +631,7 @@ function summaryTable(reports: readonly ScenarioReport[], base: ScenarioReport |
   rows.push(['e2e orders/s (whole run)', ...col((r) => fmt(r.endToEnd?.ordersPerSecond))]);
   rows.push(['e2e orders/s during load', ...col((r) => fmt(r.endToEnd?.ordersPerSecondDuringLoad))]);
   rows.push(['orders persisted', ...col((r) => (r.endToEnd ? `${r.endToEnd.ordersPersisted}/${r.endToEnd.expectedOrders}` : '-'))]);
+  rows.push(['orders RELEASED (all)', ...col((r) => (r.endToEnd ? `${r.endToEnd.ordersByStatus.RELEASED ?? 0}/${Object.values(r.endToEnd.ordersByStatus).reduce((a, b) => a + b, 0)}` : '-'))]);
   rows.push(['pending at load end', ...col((r) => fmt(r.endToEnd?.pendingAtLoadEnd))]);
   rows.push(['backlog growth /s', ...col((r) => fmt(r.endToEnd?.backlogGrowthPerSecond))]);
   rows.push(['sweeper re-offers', ...col((r) => (r.endToEnd ? `${r.endToEnd.sweeper.rowsReoffered} in ${r.endToEnd.sweeper.runs}` : '-'))]);
@@ -661,7 +681,9 @@ async function main(): Promise<void> {
   log('note: the load generator runs on the same cores as the server, PostgreSQL and Redis; its CPU share is reported per phase.');
 
   const started = performance.now();
-  const template = loadTemplate(args.fixture);
+  const fixture = loadTemplate(args.fixture);
+  const { template, skus } = args.lines === null ? { template: fixture, skus: [] as string[] } : withLineItems(fixture, args.lines);
+  log(`orders: ${args.lines === null ? 'the fixture\'s own line items' : `${args.lines} line items (${skus[0]}…${skus[skus.length - 1]}, one ITEM mapping each)`}; MAPPING_REQUIRED ${args.mappingRequired ?? 'not set (hub default: every kind)'}`);
   const warm = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_100_000_000_000_000_000n, count: args.warmup, label: 'W' });
   const timed = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_200_000_000_000_000_000n, count: args.deliveries, label: 'B' });
   log(`pre-signed ${warm.length + timed.length} bodies of ${timed[0].body.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -678,9 +700,9 @@ async function main(): Promise<void> {
   let base: ScenarioReport | undefined;
   let hub: ScenarioReport | undefined;
   if (args.baseline) reports.push((base = await baselineScenario(args, id, tmp, warm, timed)));
-  if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, 'all')));
-  if (args.apiOnly) reports.push(await hubScenario(args, id, tmp, warm, timed, 'api'));
-  if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, 'split'));
+  if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, 'all', skus)));
+  if (args.apiOnly) reports.push(await hubScenario(args, id, tmp, warm, timed, 'api', skus));
+  if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, 'split', skus));
 
   for (const report of reports) printSamples(report);
   log('\nCPU use during the timed load (cores; 1.00 = one core busy):');

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { PostingOutbox } from '../erp-sync/outbox/posting-outbox.js';
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
@@ -45,6 +46,8 @@ interface Decision {
  */
 @Injectable()
 export class OrderEventsService {
+  constructor(@Inject(PostingOutbox) private readonly outbox: PostingOutbox) {}
+
   async apply(runner: QueryRunner, input: OrderEventInput): Promise<OrderEventResult> {
     const writer = new OrderWriter(runner);
     // orders/create is nearly always new: try the one-statement insert before any lock.
@@ -69,7 +72,9 @@ export class OrderEventsService {
       { status: decision.to, holdReasons: decision.holdReasons, holdDetails: details(decision.gates), history, unmapped: input.unmapped ?? [] },
       input.lineage,
     );
-    return id ? { orderId: id, outcome: 'CREATED', status: decision.to, holdReasons: decision.holdReasons } : null;
+    if (!id) return null;
+    if (decision.to === 'RELEASED') await this.released(writer, id, input);
+    return { orderId: id, outcome: 'CREATED', status: decision.to, holdReasons: decision.holdReasons };
   }
 
   private async update(writer: OrderWriter, head: StoredOrderHead, input: OrderEventInput): Promise<OrderEventResult> {
@@ -84,7 +89,14 @@ export class OrderEventsService {
     await writer.replaceUnmapped(head.id, decision.to === 'CANCELLED' ? [] : (input.unmapped ?? []));
     await writer.recordHistory(head.id, this.transitions(head.status, head.holdReasons, decision, lineage.topic), lineage);
     await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'APPLIED', lineage);
+    if (decision.to === 'RELEASED' && head.status !== 'RELEASED') await this.released(writer, head.id, input);
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
+  }
+
+  /** The outbox rows for the ERP targets that take this order, in the same transaction. */
+  private released(writer: OrderWriter, orderId: string, input: OrderEventInput): Promise<number> {
+    const { source } = input.order;
+    return this.outbox.released(writer.runner, { id: orderId, channel: source.system, account: source.account, correlationId: input.lineage.correlationId });
   }
 
   private decide(current: OrderStatus, input: OrderEventInput): Decision {

@@ -34,3 +34,12 @@ export function toBigInt(value: unknown): bigint {
   if (typeof value === 'string' || typeof value === 'number') return BigInt(value);
   throw new TypeError(`not an integer column value: ${String(value)}`);
 }
+
+/**
+ * TypeORM's postgres driver answers UPDATE and DELETE with [rows, affected] but INSERT and
+ * SELECT with rows; this gives the rows of a RETURNING either way.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -22,7 +22,8 @@ describe('order state machine', () => {
   it.each<[OrderStatus, OrderStatus[]]>([
     ['RECEIVED', ['ON_HOLD', 'RELEASED', 'CANCELLED']],
     ['ON_HOLD', ['ON_HOLD', 'RELEASED', 'CANCELLED']],
-    ['RELEASED', ['ON_HOLD', 'CANCELLED']],
+    ['RELEASED', ['ON_HOLD', 'POSTED', 'CANCELLED']],
+    ['POSTED', ['CANCELLED']],
     ['CANCELLED', []],
   ])('from %s allows exactly %j', (from, allowed) => {
     for (const to of ORDER_STATUSES) {

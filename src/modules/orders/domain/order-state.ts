@@ -1,13 +1,13 @@
 /**
  * The order aggregate's states and its one transition table (DESIGN.md "Aggregates
- * and their states"). For now the order stops at RELEASED; POSTED and the fulfilment
- * states come with the ERP and fulfilment work.
+ * and their states"). POSTED once every routed ERP target holds the order; the
+ * fulfilment states come with the fulfilment work.
  *
  * @since 0.1.0
  */
 import { defineStateMachine } from '../../../platform/state-machine/state-machine.js';
 
-export const ORDER_STATUSES = ['RECEIVED', 'ON_HOLD', 'RELEASED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = ['RECEIVED', 'ON_HOLD', 'RELEASED', 'POSTED', 'CANCELLED'] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -57,7 +57,9 @@ export const orderStateMachine = defineStateMachine<OrderStatus, OrderTransition
   transitions: {
     RECEIVED: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
     ON_HOLD: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
-    RELEASED: { to: ['ON_HOLD', 'CANCELLED'] },
+    RELEASED: { to: ['ON_HOLD', 'POSTED', 'CANCELLED'] },
+    // Every ERP target routed to has the order; a cancel then needs an ERP cancel posting.
+    POSTED: { to: ['CANCELLED'] },
     CANCELLED: { to: [] },
   },
   guards: {

@@ -108,6 +108,9 @@ export function decideTransition(current: OrderStatus, gates: readonly ReleaseGa
   switch (current) {
     case 'CANCELLED':
       return { to: 'CANCELLED', holdReasons: [] };
+    // Already in the ERP: later channel updates change content, not the state.
+    case 'POSTED':
+      return { to: 'POSTED', holdReasons: [] };
     case 'RECEIVED':
     case 'ON_HOLD':
     case 'RELEASED': {

@@ -105,6 +105,18 @@ export class UnmappedValueModel {
   @Field(() => [String], { description: 'ERP references the hub can see that may fit; applied only by a person' }) suggestions: string[];
 }
 
+@ObjectType('ErpReference', { description: 'The order in one ERP target: its posting status and, once posted, the ERP ids.' })
+export class ErpReferenceModel {
+  @Field() target: string;
+  @Field() documentType: string;
+  @Field() postingStatus: string;
+  @Field(() => String, { nullable: true }) internalId: string | null;
+  @Field(() => String, { nullable: true }) documentNumber: string | null;
+  @Field(() => Int) attempts: number;
+  @Field(() => String, { nullable: true }) lastError: string | null;
+  @Field(() => Date, { nullable: true }) postedAt: Date | null;
+}
+
 @ObjectType('Order')
 export class OrderModel {
   @Field(() => ID) id: string;
@@ -127,6 +139,7 @@ export class OrderModel {
   @Field(() => [OrderHistoryModel]) history: OrderHistoryModel[];
   @Field(() => [SourceEventModel]) sourceEvents: SourceEventModel[];
   @Field(() => [UnmappedKeyModel]) unmappedKeys: UnmappedKeyModel[];
+  @Field(() => [ErpReferenceModel]) erpReferences: ErpReferenceModel[];
 }
 
 @ObjectType('OrderEdge')

@@ -95,7 +95,7 @@ export class OrderReader {
     );
     if (heads.length === 0) return [];
     const ids = heads.map((h) => h.id as string);
-    const [lines, shipping, tenders, history, events, unmapped] = await Promise.all([
+    const [lines, shipping, tenders, history, events, unmapped, postings] = await Promise.all([
       this.dataSource.query('SELECT * FROM order_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_shipping_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_tenders WHERE order_id = ANY($1) ORDER BY position', [ids]),
@@ -106,15 +106,16 @@ export class OrderReader {
         [ids],
       ),
       this.dataSource.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
+      this.dataSource.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type', [ids]),
     ]);
     const byOrder = {
       lines: groupBy(lines), shipping: groupBy(shipping), tenders: groupBy(tenders), history: groupBy(history), events: groupBy(events),
-      unmapped: groupBy(unmapped),
+      unmapped: groupBy(unmapped), postings: groupBy(postings),
     };
     return heads.map((head) => this.toModel(head, byOrder));
   }
 
-  private toModel(head: Row, children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events' | 'unmapped', Map<string, Row[]>>): OrderModel {
+  private toModel(head: Row, children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events' | 'unmapped' | 'postings', Map<string, Row[]>>): OrderModel {
     const id = head.id as string;
     const currency = (head.currency_code as string).trim();
     const m = (value: unknown) => money(value, currency);
@@ -180,6 +181,12 @@ export class OrderReader {
       ),
       unmappedKeys: (children.unmapped.get(id) ?? []).map((r) => ({
         kind: r.kind as string, channel: r.channel as string, account: r.account as string, sourceValue: r.source_value as string,
+      })),
+      erpReferences: (children.postings.get(id) ?? []).map((r) => ({
+        target: r.target_id as string, documentType: r.document_type as string, postingStatus: r.status as string,
+        internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
+        attempts: r.attempts as number, lastError: r.last_error as string | null,
+        postedAt: r.posted_at ? new Date(r.posted_at as string) : null,
       })),
     };
   }

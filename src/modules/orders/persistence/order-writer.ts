@@ -31,7 +31,7 @@ export interface EventLineage {
 
 /** SQL for the order aggregate. Every call runs on the caller's transaction. */
 export class OrderWriter {
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(readonly runner: QueryRunner) {}
 
   /** Locks the order's row for the rest of the transaction, so events for one order apply one at a time. */
   async lock(order: CanonicalOrder): Promise<StoredOrderHead | null> {

@@ -1,0 +1,340 @@
+/**
+ * SalesOrderDocument → Business Central API v2.0 salesOrder with its salesOrderLines (field names
+ * and types per ../shared/contracts/dynamics365-bc/salesOrder(Line).v2.0.resource.json). Pure: no
+ * I/O, no clock.
+ *
+ * Header
+ *  - externalDocumentNumber: the posting key through `bcExternalDocumentNumber` (below).
+ *  - customerId when the hub's customer reference is a GUID (BC's customer id), otherwise
+ *    customerNumber (the customer's No.). BC requires one of the two; sending both is not done.
+ *  - orderDate: the date part of placedAt as written (the hub writes placedAt in UTC).
+ *  - currencyCode: '' for the company's local currency (BC has no Currency record for it and
+ *    refuses its code), otherwise the ISO code.
+ *  - Not sent: `number` (BC numbers orders from its No. Series and refuses a given one), the
+ *    read-only totals, and what the v2.0 salesOrder has no field for: subsidiaryId (NetSuite
+ *    only), the header locationId, memo and channelOrderNumber (externalDocumentNumber already
+ *    carries the channel order).
+ *
+ * Lines (lineType 'Item')
+ *  - itemId when the hub's item reference is a GUID, otherwise lineObjectNumber (the item No.).
+ *  - quantity; unitPrice before discounts; discountAmount = the line's discount over all units
+ *    (BC's line discount amount), so BC's net line amount is quantity × unitPrice − discount.
+ *  - taxCode when known; BC computes the tax amounts itself (they are read-only in the API).
+ *  - description, cut to BC's 100 characters.
+ *  - locationId is not sent: the v2.0 salesOrderLine has no location field.
+ *  - Shipping, when not zero: one more line of `shippingLineType` (default 'Account', a G/L account,
+ *    as BC's own Shopify connector books shipping charges) for `shippingAccountNumber`, quantity 1,
+ *    with the shipping tax code. Shipping without a configured account is refused (PERMANENT):
+ *    dropping it would post an order short of its total.
+ *
+ * Money. Decimals are printed from bigint minor units with formatDecimal and kept as `BcDecimal`
+ * text; `serializeBcJson` writes them into the JSON body as number literals digit for digit, so
+ * no amount ever passes through a binary float on the way out.
+ */
+import { createHash } from 'node:crypto';
+import { currencyExponent, formatDecimal, multiply, type Money } from '../../../canonical/money.js';
+import { ErpError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+
+/** A decimal number as BC takes it (Edm.Decimal), kept as its exact text until it is written. */
+export class BcDecimal {
+  readonly text: string;
+
+  constructor(text: string) {
+    if (!DECIMAL.test(text)) throw new TypeError(`not a plain decimal: ${JSON.stringify(text)}`);
+    this.text = text;
+  }
+
+  static of(value: Money): BcDecimal {
+    return new BcDecimal(formatDecimal(value));
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+export type BcLineType = 'Item' | 'Account' | 'Resource' | 'Charge' | 'Fixed Asset';
+export const BC_LINE_TYPES: readonly BcLineType[] = ['Item', 'Account', 'Resource', 'Charge', 'Fixed Asset'];
+
+export interface BcSalesOrderLineBody {
+  readonly lineType: BcLineType;
+  readonly itemId?: string;
+  readonly lineObjectNumber?: string;
+  readonly description?: string;
+  readonly quantity: BcDecimal;
+  readonly unitPrice: BcDecimal;
+  readonly discountAmount: BcDecimal;
+  readonly taxCode?: string;
+}
+
+export interface BcSalesOrderHeader {
+  readonly externalDocumentNumber: string;
+  readonly customerId?: string;
+  readonly customerNumber?: string;
+  readonly orderDate: string;
+  readonly currencyCode: string;
+}
+
+/** The body of POST …/salesOrders: the header with its lines in one deep insert. */
+export interface BcSalesOrderBody extends BcSalesOrderHeader {
+  readonly salesOrderLines: readonly BcSalesOrderLineBody[];
+}
+
+export interface BcMappingOptions {
+  /** The company's local currency (LCY), sent as currencyCode ''. */
+  readonly localCurrency: string;
+  /** The G/L account (or item / charge / resource, per shippingLineType) shipping is booked to. */
+  readonly shippingAccountNumber?: string;
+  readonly shippingLineType?: BcLineType;
+}
+
+/** BC's lengths (Sales Header / Sales Line fields). */
+export const EXTERNAL_DOCUMENT_NUMBER_MAX = 35;
+const DESCRIPTION_MAX = 100;
+const HASH_CHARS = 16;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE_PART = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
+
+function refuse(message: string, field: string, code = 'UNMAPPABLE_DOCUMENT'): never {
+  throw new ErpError('PERMANENT', message, { code, field });
+}
+
+/**
+ * The externalDocumentNumber that carries a posting key. BC keeps at most 35 characters, stores the
+ * field upper-case and compares it without regard to case, so:
+ *  - the key is upper-cased (what BC would store anyway; keys differing only in case are one order);
+ *  - a key of up to 35 characters is kept whole;
+ *  - a longer one becomes its first 18 characters, '~', and the first 16 hex digits (64 bits) of
+ *    SHA-256 over the whole upper-cased key: 35 characters, deterministic, still readable by prefix.
+ * Both the create and every look-up ($filter) go through this function, so they always agree.
+ */
+export function bcExternalDocumentNumber(externalId: string): string {
+  const key = externalId.trim().toUpperCase();
+  if (key === '') refuse('the posting key (externalId) is empty', 'externalId', 'INVALID_KEY');
+  if (key.length <= EXTERNAL_DOCUMENT_NUMBER_MAX) return key;
+  const hash = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, HASH_CHARS).toUpperCase();
+  let prefix = key.slice(0, EXTERNAL_DOCUMENT_NUMBER_MAX - HASH_CHARS - 1);
+  if (/[\uD800-\uDBFF]$/.test(prefix)) prefix = prefix.slice(0, -1);
+  return `${prefix}~${hash}`;
+}
+
+/** An OData string literal: quotes doubled. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The $filter that finds the order of a posting key. */
+export function externalDocumentNumberFilter(externalId: string): string {
+  return `externalDocumentNumber eq ${odataString(bcExternalDocumentNumber(externalId))}`;
+}
+
+function sameCurrency(value: Money, currency: string, field: string): Money {
+  if (value.currency !== currency) refuse(`${field} is in ${value.currency}, the order in ${currency}`, field, 'CURRENCY_MISMATCH');
+  return value;
+}
+
+/** A JS number as a decimal literal, refusing what is not a plain finite decimal. */
+function plainNumber(value: number, field: string): BcDecimal {
+  const text = Number.isFinite(value) ? String(value) : '';
+  if (!DECIMAL.test(text)) refuse(`${field} ${String(value)} is not a plain decimal number`, field, 'INVALID_QUANTITY');
+  return new BcDecimal(text);
+}
+
+const nonEmpty = (value: string | null | undefined): string | undefined => {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+};
+
+function description(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const chars = Array.from(text);
+  return chars.length <= DESCRIPTION_MAX ? text : chars.slice(0, DESCRIPTION_MAX).join('');
+}
+
+function itemLine(line: SalesOrderLine, index: number, currency: string): BcSalesOrderLineBody {
+  const at = `lines[${index}]`;
+  if (!(line.quantity > 0)) refuse(`line ${line.lineRef}: quantity ${line.quantity} is not positive`, `${at}.quantity`, 'INVALID_QUANTITY');
+  const quantity = plainNumber(line.quantity, `${at}.quantity`);
+  const unitPrice = sameCurrency(line.unitPrice, currency, `${at}.unitPrice`);
+  const discount = sameCurrency(line.discount, currency, `${at}.discount`);
+  sameCurrency(line.tax, currency, `${at}.tax`);
+  if (unitPrice.amount < 0n) refuse(`line ${line.lineRef}: unit price ${formatDecimal(unitPrice)} is negative`, `${at}.unitPrice`, 'INVALID_PRICE');
+  if (discount.amount < 0n) refuse(`line ${line.lineRef}: discount ${formatDecimal(discount)} is negative`, `${at}.discount`, 'INVALID_DISCOUNT');
+  if (Number.isInteger(line.quantity) && discount.amount > multiply(unitPrice, line.quantity).amount) {
+    refuse(`line ${line.lineRef}: discount ${formatDecimal(discount)} exceeds the line's ${formatDecimal(multiply(unitPrice, line.quantity))}`, `${at}.discount`, 'INVALID_DISCOUNT');
+  }
+  const item = nonEmpty(line.itemId);
+  if (item === undefined) refuse(`line ${line.lineRef} has no item`, `${at}.itemId`, 'MISSING_ITEM');
+  const taxCode = nonEmpty(line.taxCode);
+  const text = description(line.description);
+  return {
+    lineType: 'Item',
+    ...(GUID.test(item) ? { itemId: item.toLowerCase() } : { lineObjectNumber: item }),
+    ...(text !== undefined && { description: text }),
+    quantity,
+    unitPrice: BcDecimal.of(unitPrice),
+    discountAmount: BcDecimal.of(discount),
+    ...(taxCode !== undefined && { taxCode }),
+  };
+}
+
+function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderLineBody | undefined {
+  const shipping = sameCurrency(doc.shipping, doc.currency, 'shipping');
+  if (shipping.amount === 0n) return undefined;
+  if (shipping.amount < 0n) refuse(`shipping ${formatDecimal(shipping)} is negative`, 'shipping', 'INVALID_SHIPPING');
+  const number = nonEmpty(options.shippingAccountNumber);
+  if (number === undefined) {
+    refuse(
+      `shipping of ${formatDecimal(shipping)} ${shipping.currency} cannot be posted: the Business Central target has no shippingAccountNumber configured`,
+      'shipping', 'SHIPPING_NOT_CONFIGURED',
+    );
+  }
+  const lineType = options.shippingLineType ?? 'Account';
+  if (!BC_LINE_TYPES.includes(lineType)) refuse(`shippingLineType ${JSON.stringify(lineType)} is not a BC line type`, 'shippingLineType', 'INVALID_OPTION');
+  const taxCode = nonEmpty(doc.shippingTaxCode);
+  return {
+    lineType,
+    lineObjectNumber: number,
+    description: 'Shipping',
+    quantity: new BcDecimal('1'),
+    unitPrice: BcDecimal.of(shipping),
+    discountAmount: BcDecimal.of({ amount: 0n, currency: doc.currency }),
+    ...(taxCode !== undefined && { taxCode }),
+  };
+}
+
+/** The currencyCode BC takes for a currency: '' for the local one. */
+export function bcCurrencyCode(currency: string, localCurrency: string): string {
+  try {
+    currencyExponent(currency);
+  } catch {
+    refuse(`${JSON.stringify(currency)} is not an ISO 4217 currency code`, 'currency', 'INVALID_CURRENCY');
+  }
+  return currency.toUpperCase() === localCurrency.trim().toUpperCase() ? '' : currency;
+}
+
+/** The header fields of the order (what a PATCH may carry; lines aside). */
+export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderHeader {
+  const date = DATE_PART.exec(doc.placedAt)?.[1];
+  if (date === undefined) refuse(`placedAt ${JSON.stringify(doc.placedAt)} has no date part`, 'placedAt', 'INVALID_DATE');
+  const customer = nonEmpty(doc.customerId);
+  if (customer === undefined) refuse('the order has no customer', 'customerId', 'MISSING_CUSTOMER');
+  return {
+    externalDocumentNumber: bcExternalDocumentNumber(doc.externalId),
+    ...(GUID.test(customer) ? { customerId: customer.toLowerCase() } : { customerNumber: customer }),
+    orderDate: date,
+    currencyCode: bcCurrencyCode(doc.currency, options.localCurrency),
+  };
+}
+
+/** The POST body. Throws ErpError PERMANENT when the document cannot be expressed exactly. */
+export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderBody {
+  const header = toBcSalesOrderHeader(doc, options);
+  sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
+  if (doc.lines.length === 0) refuse('the order has no lines', 'lines', 'NO_LINES');
+  const lines = doc.lines.map((line, index) => itemLine(line, index, doc.currency));
+  const shipping = shippingLine(doc, options);
+  return { ...header, salesOrderLines: shipping ? [...lines, shipping] : lines };
+}
+
+/**
+ * JSON text of a body built from strings, booleans, safe integers, BcDecimal (written as a number
+ * literal, exactly as its text), arrays and plain objects; undefined properties are left out.
+ */
+export function serializeBcJson(value: unknown): string {
+  if (value instanceof BcDecimal) return value.text;
+  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`refusing to write the float ${value}; use BcDecimal`);
+    return String(value);
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => serializeBcJson(v)).join(',')}]`;
+  if (typeof value === 'object') {
+    const parts: string[] = [];
+    for (const [key, v] of Object.entries(value)) {
+      if (v !== undefined) parts.push(`${JSON.stringify(key)}:${serializeBcJson(v)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  throw new TypeError(`cannot write ${typeof value} as JSON`);
+}
+
+type Json = Record<string, unknown>;
+
+/** A decimal text without sign noise, leading or trailing zeros: "019.900" → "19.9", "-0.0" → "0". */
+function canonicalDecimal(text: string): string | undefined {
+  const m = /^(-)?0*(\d*?)(?:\.(\d*?)0*)?$/.exec(text);
+  if (!m || !DECIMAL.test(text)) return undefined;
+  const whole = m[2] === '' ? '0' : m[2];
+  const fraction = m[3] ?? '';
+  const body = fraction === '' ? whole : `${whole}.${fraction}`;
+  return m[1] && body !== '0' ? `-${body}` : body;
+}
+
+/** Whether a number BC sent (parsed from JSON) is the decimal we sent. Absent counts as zero. */
+function sameDecimal(sent: BcDecimal, received: unknown): boolean {
+  const text = typeof received === 'number' ? String(received) : typeof received === 'string' ? received : received === undefined ? '0' : '';
+  const a = canonicalDecimal(sent.text);
+  return a !== undefined && a === canonicalDecimal(text);
+}
+
+const upper = (v: unknown): string => (typeof v === 'string' ? v.trim().toUpperCase() : '');
+
+export interface BcOrderComparison {
+  /** Header fields that differ and may be changed with a PATCH. */
+  readonly patch: Partial<Pick<BcSalesOrderHeader, 'orderDate'>>;
+  /** Differences an update through the API cannot make (customer, currency, lines); empty when none. */
+  readonly conflicts: readonly string[];
+}
+
+/**
+ * How an order already in BC (as GET …/salesOrders?$expand=salesOrderLines shows it) differs from
+ * the one we would create. Comment lines are ignored; lines are compared in order on type, item,
+ * quantity, unit price, line discount and (when we send one) tax code. The local currency counts
+ * the same whether BC shows it as '' or as its code.
+ */
+export function compareWithExisting(wanted: BcSalesOrderBody, existing: Json, options: BcMappingOptions): BcOrderComparison {
+  const conflicts: string[] = [];
+  if (wanted.customerNumber !== undefined && upper(existing.customerNumber) !== upper(wanted.customerNumber)) {
+    conflicts.push(`customerNumber is ${JSON.stringify(existing.customerNumber)}, the hub has ${JSON.stringify(wanted.customerNumber)}`);
+  }
+  if (wanted.customerId !== undefined && upper(existing.customerId) !== upper(wanted.customerId)) {
+    conflicts.push(`customerId is ${JSON.stringify(existing.customerId)}, the hub has ${JSON.stringify(wanted.customerId)}`);
+  }
+  const lcy = options.localCurrency.trim().toUpperCase();
+  const currencyOf = (code: unknown): string => (upper(code) === lcy ? '' : upper(code));
+  if (currencyOf(existing.currencyCode) !== currencyOf(wanted.currencyCode)) {
+    conflicts.push(`currencyCode is ${JSON.stringify(existing.currencyCode)}, the hub has ${JSON.stringify(wanted.currencyCode || lcy)}`);
+  }
+
+  const lines = Array.isArray(existing.salesOrderLines)
+    ? (existing.salesOrderLines as unknown[]).filter((l): l is Json => l !== null && typeof l === 'object' && (l as Json).lineType !== 'Comment')
+    : undefined;
+  if (lines === undefined) {
+    conflicts.push('the order was read without its lines');
+  } else if (lines.length !== wanted.salesOrderLines.length) {
+    conflicts.push(`the order has ${lines.length} lines, the hub has ${wanted.salesOrderLines.length}`);
+  } else {
+    wanted.salesOrderLines.forEach((want, i) => {
+      const have = lines[i];
+      const what: string[] = [];
+      if (upper(have.lineType ?? 'Item') !== upper(want.lineType)) what.push(`lineType ${JSON.stringify(have.lineType)} ≠ ${JSON.stringify(want.lineType)}`);
+      if (want.itemId !== undefined && upper(have.itemId) !== upper(want.itemId)) what.push(`itemId ${JSON.stringify(have.itemId)} ≠ ${JSON.stringify(want.itemId)}`);
+      if (want.lineObjectNumber !== undefined && upper(have.lineObjectNumber) !== upper(want.lineObjectNumber)) {
+        what.push(`lineObjectNumber ${JSON.stringify(have.lineObjectNumber)} ≠ ${JSON.stringify(want.lineObjectNumber)}`);
+      }
+      if (!sameDecimal(want.quantity, have.quantity)) what.push(`quantity ${String(have.quantity)} ≠ ${want.quantity.text}`);
+      if (!sameDecimal(want.unitPrice, have.unitPrice)) what.push(`unitPrice ${String(have.unitPrice)} ≠ ${want.unitPrice.text}`);
+      if (!sameDecimal(want.discountAmount, have.discountAmount)) what.push(`discountAmount ${String(have.discountAmount)} ≠ ${want.discountAmount.text}`);
+      if (want.taxCode !== undefined && upper(have.taxCode) !== upper(want.taxCode)) what.push(`taxCode ${JSON.stringify(have.taxCode)} ≠ ${JSON.stringify(want.taxCode)}`);
+      if (what.length > 0) conflicts.push(`line ${i + 1}: ${what.join(', ')}`);
+    });
+  }
+
+  const patch = typeof existing.orderDate === 'string' && existing.orderDate !== wanted.orderDate ? { orderDate: wanted.orderDate } : {};
+  return { patch, conflicts };
+}

@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ProcessRole } from '../../platform/config/app-config.js';
+import { MasterDataModule } from '../master-data/master-data.module.js';
+import { ErpTargetsController } from './erp-targets.controller.js';
+import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
+import { ErpTargetsService } from './erp-targets.service.js';
+import { PostingStore } from './posting-store.js';
+import { PostingWorker } from './posting-worker.js';
+import { PostingsController } from './postings.controller.js';
+import { SalesOrderBuilder } from './sales-order-builder.js';
+
+/**
+ * ERP targets, postings and the posting pipeline. The outbox writer the order aggregate
+ * uses lives apart (ErpOutboxModule) so orders do not depend on this module.
+ */
+@Module({})
+export class ErpSyncModule {
+  static forRole(role: ProcessRole): DynamicModule {
+    const worker = role !== 'api';
+    return {
+      module: ErpSyncModule,
+      imports: [MasterDataModule],
+      controllers: [ErpTargetsController, PostingsController],
+      providers: [ErpTargetsService, PostingStore, SalesOrderBuilder, ErpSyncResolver, ...(worker ? [PostingWorker] : [])],
+      exports: [ErpTargetsService, PostingStore],
+    };
+  }
+}

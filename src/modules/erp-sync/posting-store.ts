@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+
+export interface ClaimedPosting {
+  readonly id: string;
+  readonly targetId: string;
+  readonly orderId: string;
+  readonly attempts: number;
+  readonly lookupFirst: boolean;
+  readonly correlationId: string;
+}
+
+/** A posting IN_FLIGHT longer than this is taken back as an ambiguous outcome. */
+const STUCK_AFTER = "interval '2 minutes'";
+
+/** SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing. */
+@Injectable()
+export class PostingStore {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** PENDING or RETRYING and due → IN_FLIGHT, attempts + 1; null when someone else has it or it is not due. */
+  async claim(id: string): Promise<ClaimedPosting | null> {
+    const rows = returnedRows<Record<string, unknown>>(await this.dataSource.query(
+      `UPDATE postings SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now(),
+              first_attempt_at = coalesce(first_attempt_at, now())
+       WHERE id = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
+       RETURNING id, target_id, order_id, attempts, lookup_first, correlation_id`,
+      [id],
+    ));
+    const r = rows[0];
+    return r
+      ? { id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string }
+      : null;
+  }
+
+  /** POSTED with the ERP's ids; the order becomes POSTED when every one of its postings is. */
+  async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<void> {
+    await inTransaction(this.dataSource, async (runner) => {
+      const updated = returnedRows(await runner.query(
+        `UPDATE postings SET status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
+                last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false
+         WHERE id = $1 AND status = 'IN_FLIGHT' RETURNING id`,
+        [posting.id, internalId, documentNumber],
+      ));
+      if (updated.length === 0) return;
+      const [order]: { status: string }[] = await runner.query('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [posting.orderId]);
+      const [open]: { n: number }[] = await runner.query(
+        `SELECT count(*)::int AS n FROM postings WHERE order_id = $1 AND status <> 'POSTED'`,
+        [posting.orderId],
+      );
+      if (order?.status !== 'RELEASED' || open.n > 0) return;
+      await runner.query(`UPDATE orders SET status = 'POSTED', updated_at = now() WHERE id = $1`, [posting.orderId]);
+      await runner.query(
+        `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id)
+         VALUES ($1, 'RELEASED', 'POSTED', '{}', $2, $3)`,
+        [posting.orderId, 'posted to every ERP target it routes to', posting.correlationId],
+      );
+    });
+  }
+
+  async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE postings SET status = 'RETRYING', next_attempt_at = now() + ($2 * interval '1 millisecond'), lookup_first = $3,
+              last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
+       WHERE id = $1 AND status = 'IN_FLIGHT'`,
+      [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null],
+    );
+  }
+
+  async dead(posting: ClaimedPosting, error: { message: string; kind: string; code?: string }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE postings SET status = 'DEAD', last_error = $2, last_error_kind = $3, last_error_code = $4, updated_at = now()
+       WHERE id = $1 AND status = 'IN_FLIGHT'`,
+      [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null],
+    );
+  }
+
+  orderSource(orderId: string): Promise<{ channel: string; external_id: string }[]> {
+    return this.dataSource.query('SELECT channel, external_id FROM orders WHERE id = $1', [orderId]);
+  }
+
+  /** Due postings for the relay, oldest first. */
+  async due(limit: number): Promise<{ id: string; target_id: string; attempts: number }[]> {
+    return this.dataSource.query(
+      `SELECT id, target_id, attempts FROM postings
+       WHERE status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
+       ORDER BY next_attempt_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** IN_FLIGHT for too long (a worker died mid-call): the ERP may have it, so look it up before sending again. */
+  async recoverStuck(): Promise<number> {
+    const rows = returnedRows(await this.dataSource.query(
+      `UPDATE postings SET status = 'RETRYING', lookup_first = true, next_attempt_at = now(), updated_at = now(),
+              last_error = 'in flight too long; the outcome is unknown', last_error_kind = 'AMBIGUOUS'
+       WHERE status = 'IN_FLIGHT' AND updated_at < now() - ${STUCK_AFTER} RETURNING id`,
+    ));
+    return rows.length;
+  }
+
+  /** Replay: a DEAD (or RETRYING) posting is sent again now, looking the document up first. */
+  async replay(ids: readonly string[]): Promise<string[]> {
+    const rows = returnedRows<{ id: string }>(await this.dataSource.query(
+      `UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
+      [[...ids]],
+    ));
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import Bull, { type Queue } from 'bull';
+import { Redis } from 'ioredis';
+import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { withCorrelationId } from '../../platform/correlation/correlation.js';
+import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
+import { RedisSemaphore, takeRateSlot } from '../../platform/queue/redis-semaphore.js';
+import { ErpAdapterFactory } from './erp-adapter-factory.js';
+import type { ErpTarget } from './erp-target.js';
+import { ErpTargetsService } from './erp-targets.service.js';
+import { decide } from './posting-outcomes.js';
+import { PostingStore, type ClaimedPosting } from './posting-store.js';
+import { SalesOrderBuilder } from './sales-order-builder.js';
+
+const RELAY_INTERVAL_MS = 200;
+
+/**
+ * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
+ * truth) onto a Bull queue per target under deterministic job ids; each target's queue is
+ * consumed with its concurrency cap, held across every worker process by a Redis
+ * semaphore, and paced by its rate limit. Each job claims its posting with a guarded
+ * UPDATE, so a duplicate or stale job does nothing.
+ */
+@Injectable()
+export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PostingWorker.name);
+  private readonly queues = new Map<string, Queue<{ postingId: string }>>();
+  private readonly adapters = new ErpAdapterFactory();
+  private readonly holder = randomUUID();
+  private redis: Redis | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private relaying = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PostingStore) private readonly store: PostingStore,
+    @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
+    @Inject(SalesOrderBuilder) private readonly builder: SalesOrderBuilder,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.redis = new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null });
+    this.redis.on('error', (error: Error) => this.logger.warn({ msg: 'ERP sync Redis error', err: error.message }));
+    this.timer = setInterval(() => void this.relay(), RELAY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    this.redis?.disconnect();
+  }
+
+  /** Due postings → their target's queue. A job id per attempt: enqueueing twice is a no-op. */
+  async relay(): Promise<number> {
+    if (this.relaying) return 0;
+    this.relaying = true;
+    try {
+      await this.store.recoverStuck();
+      const due = await this.store.due(1000);
+      const byTarget = new Map<string, typeof due>();
+      for (const row of due) byTarget.set(row.target_id, [...(byTarget.get(row.target_id) ?? []), row]);
+      for (const [targetId, rows] of byTarget) {
+        const target = await this.targets.get(targetId);
+        if (!target?.enabled) continue;
+        await this.queueFor(target).addBulk(
+          rows.map((row) => ({
+            data: { postingId: row.id },
+            opts: { jobId: `posting:${row.id}:${row.attempts}`, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+          })),
+        );
+      }
+      return due.length;
+    } catch (error) {
+      this.logger.warn({ msg: 'posting relay failed; will try again', err: String(error) });
+      return 0;
+    } finally {
+      this.relaying = false;
+    }
+  }
+
+  private queueFor(target: ErpTarget): Queue<{ postingId: string }> {
+    let queue = this.queues.get(target.id);
+    if (!queue) {
+      queue = new Bull<{ postingId: string }>(`erp-${target.id}`, { redis: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
+      void queue.process(target.concurrencyCap, (job) => this.post(job.data.postingId));
+      queue.on('error', (error: Error) => this.logger.warn({ msg: 'ERP queue error', target: target.id, err: error.message }));
+      this.queues.set(target.id, queue);
+    }
+    return queue;
+  }
+
+  private async post(postingId: string): Promise<string> {
+    const posting = await this.store.claim(postingId);
+    if (!posting) return 'SKIPPED';
+    return withCorrelationId(posting.correlationId, () => this.attempt(posting));
+  }
+
+  private async attempt(posting: ClaimedPosting): Promise<string> {
+    const target = await this.targets.get(posting.targetId);
+    if (!target?.enabled) {
+      await this.store.retry(posting, 30_000, posting.lookupFirst, { message: `target ${posting.targetId} is missing or disabled`, kind: 'MISSING_DEPENDENCY' });
+      return 'WAITING';
+    }
+    const semaphore = new RedisSemaphore(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:inflight`);
+    const slot = `${this.holder}:${posting.id}`;
+    try {
+      const document = await this.builder.build(posting.orderId, target.id, await this.orderKey(posting.orderId));
+      if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
+        throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
+      }
+      try {
+        if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
+        const adapter = this.adapters.forTarget(target);
+        const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
+        const found = posting.lookupFirst ? await adapter.findSalesOrder(document.externalId, context) : null;
+        const ref = found ?? (await adapter.upsertSalesOrder(document, context));
+        await this.store.posted(posting, ref.internalId, ref.documentNumber);
+        return 'POSTED';
+      } finally {
+        await semaphore.release(slot);
+      }
+    } catch (failure) {
+      const error = failure instanceof ErpError ? failure : new ErpError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      const next = decide(error, posting.attempts);
+      const detail = { message: error.message, kind: error.kind, code: error.details.code };
+      if (next.status === 'DEAD') await this.store.dead(posting, detail);
+      else await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+      this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
+      return next.status;
+    }
+  }
+
+  private readonly orderKeys = new Map<string, string>();
+
+  /** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
+  private async orderKey(orderId: string): Promise<string> {
+    let key = this.orderKeys.get(orderId);
+    if (!key) {
+      const [row]: { channel: string; external_id: string }[] = await this.store.orderSource(orderId);
+      key = `${row.channel}-${row.external_id}`;
+      if (this.orderKeys.size > 10_000) this.orderKeys.clear();
+      this.orderKeys.set(orderId, key);
+    }
+    return key;
+  }
+}
