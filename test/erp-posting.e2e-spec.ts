@@ -105,6 +105,17 @@ describe('ERP posting to NetSuite', () => {
     expect(dead.last_error).toMatch(/Invalid Field Value|item/i);
     const before = await documents(sandbox);
 
+    // A dry run of a bulk replay lists it and changes nothing.
+    const dryRun = await admin('post', '/admin/postings/replay', { targetId: 'netsuite-main', status: 'DEAD', dryRun: true });
+    expect(dryRun.status).toBe(201);
+    expect(dryRun.body.postings.map((p: Json) => p.id)).toEqual([dead.id]);
+    expect(dryRun.body.replayed).toEqual([]);
+    const [still] = await hub.sql<{ status: string }>('SELECT status FROM postings WHERE id = $1', [dead.id]);
+    expect(still.status).toBe('DEAD');
+    const badFilter = await admin('post', '/admin/postings/replay', { status: 'POSTED' });
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.body.field).toBe('status');
+
     const fixed = await admin('put', `/admin/mappings/${broken.body.mappingKey}`, { target: { itemId: '503' }, note: 'e2e: fix the typo' });
     expect(fixed.status).toBe(200);
     const replay = await request(hub.app.getHttpServer()).post(`/admin/postings/${dead.id}/replay`).set('Authorization', `Bearer ${ADMIN_KEY}`).send({});

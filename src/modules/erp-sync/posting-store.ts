@@ -2,6 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
 
+export interface ReplayFilter {
+  readonly targetId?: string;
+  readonly status?: 'DEAD' | 'RETRYING';
+  readonly errorCode?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
 export interface ClaimedPosting {
   readonly id: string;
   readonly targetId: string;
@@ -98,6 +106,22 @@ export class PostingStore {
        WHERE status = 'IN_FLIGHT' AND updated_at < now() - ${STUCK_AFTER} RETURNING id`,
     ));
     return rows.length;
+  }
+
+  /**
+   * The postings a bulk replay would send: DEAD or RETRYING ones matching every given
+   * filter (target, status, error code or kind, last change within a time range).
+   */
+  async replayable(filter: ReplayFilter, limit: number): Promise<{ id: string; target_id: string; order_id: string; status: string; last_error_code: string | null; last_error: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT id, target_id, order_id, status, last_error_code, last_error FROM postings
+       WHERE status IN ('DEAD', 'RETRYING')
+         AND ($1::text IS NULL OR target_id = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($3::text IS NULL OR last_error_code = $3 OR last_error_kind = $3)
+         AND ($4::timestamptz IS NULL OR updated_at >= $4) AND ($5::timestamptz IS NULL OR updated_at < $5)
+       ORDER BY updated_at LIMIT $6`,
+      [filter.targetId ?? null, filter.status ?? null, filter.errorCode ?? null, filter.from ?? null, filter.to ?? null, limit],
+    );
   }
 
   /** Replay: a DEAD (or RETRYING) posting is sent again now, looking the document up first. */

@@ -2,7 +2,7 @@ import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
-import { PostingStore } from './posting-store.js';
+import { PostingStore, type ReplayFilter } from './posting-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -11,6 +11,38 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Controller('admin/postings')
 export class PostingsController {
   constructor(@Inject(PostingStore) private readonly store: PostingStore) {}
+
+  /**
+   * Bulk replay by filter. `dryRun: true` lists what would be sent and changes nothing.
+   * At most 1,000 postings per call.
+   */
+  @Post('replay')
+  @RequireRole('operator')
+  @ApiOperation({ summary: 'Replay postings by filter (target, status, error code, time range), with a dry run' })
+  async replayMany(@Body() body: unknown): Promise<{ dryRun: boolean; postings: object[]; replayed: string[] }> {
+    const input = (body ?? {}) as Record<string, unknown>;
+    const text = (field: string): string | undefined => {
+      const value = input[field];
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== 'string' || value === '') throw new ApiError(400, 'VALIDATION_FAILED', `${field} must be a non-empty string`, field);
+      return value;
+    };
+    const time = (field: string): Date | undefined => {
+      const value = text(field);
+      if (value === undefined) return undefined;
+      const parsed = new Date(value);
+      if (Number.isNaN(parsed.getTime())) throw new ApiError(400, 'VALIDATION_FAILED', `${field} must be an ISO-8601 time`, field);
+      return parsed;
+    };
+    const status = text('status');
+    if (status !== undefined && status !== 'DEAD' && status !== 'RETRYING') throw new ApiError(400, 'VALIDATION_FAILED', 'status must be DEAD or RETRYING', 'status');
+    if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') throw new ApiError(400, 'VALIDATION_FAILED', 'dryRun must be true or false', 'dryRun');
+    const filter: ReplayFilter = { targetId: text('targetId'), status, errorCode: text('errorCode'), from: time('from'), to: time('to') };
+    const candidates = await this.store.replayable(filter, 1000);
+    const dryRun = input.dryRun === true;
+    const replayed = dryRun ? [] : await this.store.replay(candidates.map((c) => c.id));
+    return { dryRun, postings: candidates, replayed };
+  }
 
   /** Sends a DEAD or RETRYING posting again now; the adapter looks the document up first, so it cannot double. */
   @Post(':id/replay')

@@ -5,7 +5,7 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Keys whose values never reach a log line: secrets, card data and personal data. */
-const REDACTED_KEYS = /(secret|password|token|authorization|api[-_]?key|hmac|card|cvv|cvc|email|phone|address|first_?name|last_?name)/i;
+const REDACTED_KEYS = /(secret|password|token|credential|authorization|api[-_]?key|hmac|card|cvv|cvc|email|phone|address|first_?name|last_?name)/i;
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
