@@ -14,7 +14,9 @@ import { decide } from './posting-outcomes.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { SalesOrderBuilder } from './sales-order-builder.js';
 
-const RELAY_INTERVAL_MS = 200;
+const RELAY_INTERVAL_MS = 100;
+/** Jobs a process runs beyond the cap: they build their documents while waiting for a slot. */
+const PREFETCH = 4;
 
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
@@ -85,7 +87,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     let queue = this.queues.get(target.id);
     if (!queue) {
       queue = new Bull<{ postingId: string }>(`erp-${target.id}`, { redis: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
-      void queue.process(target.concurrencyCap, (job) => this.post(job.data.postingId));
+      void queue.process(target.concurrencyCap + PREFETCH, (job) => this.post(job.data.postingId));
       queue.on('error', (error: Error) => this.logger.warn({ msg: 'ERP queue error', target: target.id, err: error.message }));
       this.queues.set(target.id, queue);
     }
@@ -111,17 +113,19 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
+      let ref: { internalId: string; documentNumber: string | null };
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
         const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
         const found = posting.lookupFirst ? await adapter.findSalesOrder(document.externalId, context) : null;
-        const ref = found ?? (await adapter.upsertSalesOrder(document, context));
-        await this.store.posted(posting, ref.internalId, ref.documentNumber);
-        return 'POSTED';
+        ref = found ?? (await adapter.upsertSalesOrder(document, context));
       } finally {
+        // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
         await semaphore.release(slot);
       }
+      await this.store.posted(posting, ref.internalId, ref.documentNumber);
+      return 'POSTED';
     } catch (failure) {
       const error = failure instanceof ErpError ? failure : new ErpError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
       const next = decide(error, posting.attempts);

@@ -40,7 +40,7 @@ export class RedisSemaphore {
     while (!(await this.tryAcquire(holder, cap, leaseMs))) {
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
-      pause = Math.min(pause * 2, 100);
+      pause = Math.min(pause * 2, 20);
     }
     return true;
   }
