@@ -11,6 +11,8 @@ function reachable(host, port) {
 }
 
 export default async function globalSetup() {
+  // Workers inherit this; it names this run's databases (see test/support/test-database.ts).
+  process.env.HUB_E2E_RUN = String(process.pid);
   const pg = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   if (!(await reachable(pg.hostname, Number(pg.port || 5432)))) {

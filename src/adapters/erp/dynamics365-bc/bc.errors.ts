@@ -23,34 +23,20 @@
  * Messages are the ERP's own; they never carry request headers, so no token can leak into them.
  */
 import { ErpError } from '../erp-adapter.port.js';
+import {
+  header, parseRetryAfter, transportError as sharedTransportError, type HeaderSource, type TransportContext,
+} from '../shared/http-errors.js';
+
+export { parseRetryAfter, transportCode, type HeaderSource, type TransportContext } from '../shared/http-errors.js';
 
 export interface ODataErrorBody {
   readonly error?: { readonly code?: string; readonly message?: string };
 }
 
-export type HeaderSource = Headers | Readonly<Record<string, string | undefined>>;
-
 export interface BcErrorContext {
   /** POST / PATCH: a lost or gateway-cut answer may hide a commit. */
   readonly write?: boolean;
   readonly nowMs?: number;
-}
-
-function header(headers: HeaderSource | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }
 
 /** The OData error body, from text or an already parsed value; undefined when it is not one. */
@@ -129,52 +115,7 @@ export function parseTokenError(status: number, body: unknown, headers?: HeaderS
   return new ErpError('AUTH', message, { status, code: error });
 }
 
-/** Failures before a connection exists: nothing reached the server. */
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-/** The system error code under fetch's "fetch failed" (on the cause, or on each error of an AggregateError). */
-export function transportCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ERR_INVALID_STATE') return code;
-    const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      const codes = errors.map((e) => transportCode(e));
-      if (codes.every((c) => c !== undefined && c === codes[0])) return codes[0];
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-export interface TransportContext {
-  /** A write may have been committed when its answer is lost; a read changes nothing. */
-  readonly write: boolean;
-  /** Our per-request timeout fired. */
-  readonly timedOut: boolean;
-  /** The caller's signal fired. */
-  readonly cancelled: boolean;
-  readonly timeoutMs: number;
-  /** What was being talked to, for the message. */
-  readonly peer?: string;
-}
-
-/** A request that got no (complete) HTTP answer, as a typed ErpError: AMBIGUOUS for a write once it may have left. */
-export function transportError(err: unknown, ctx: TransportContext): ErpError {
-  const peer = ctx.peer ?? 'Business Central';
-  const code = transportCode(err);
-  if (!ctx.timedOut && !ctx.cancelled && code !== undefined && CONNECT_CODES.has(code)) {
-    return new ErpError('RETRYABLE', `could not connect to ${peer} (${code}); nothing was sent`, { code });
-  }
-  const what = ctx.timedOut
-    ? `no answer from ${peer} within ${ctx.timeoutMs} ms`
-    : ctx.cancelled
-      ? `the request to ${peer} was cancelled`
-      : `the connection to ${peer} was lost (${code ?? (err instanceof Error ? err.message : 'unknown error')})`;
-  const errorCode = ctx.timedOut ? 'TIMEOUT' : ctx.cancelled ? 'ABORTED' : (code ?? 'NETWORK');
-  if (!ctx.write) return new ErpError('RETRYABLE', what, { code: errorCode });
-  return new ErpError('AMBIGUOUS', `${what} after the request was sent; ${peer} may have committed it`, { code: errorCode });
+/** A Business Central request that got no (complete) HTTP answer, as a typed ErpError. */
+export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'> & { readonly peer?: string }): ErpError {
+  return sharedTransportError(err, { ...ctx, peer: ctx.peer ?? 'Business Central' });
 }

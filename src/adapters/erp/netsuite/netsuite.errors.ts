@@ -20,6 +20,11 @@
  * Messages carry NetSuite's own text or a transport code; never a header, a URL query or a credential.
  */
 import { ErpError } from '../erp-adapter.port.js';
+import {
+  header, parseRetryAfter, transportError as sharedTransportError, type HeaderSource, type TransportContext,
+} from '../shared/http-errors.js';
+
+export { parseRetryAfter, transportCode, type HeaderSource, type TransportContext } from '../shared/http-errors.js';
 
 export interface NetSuiteErrorDetail {
   readonly detail?: string;
@@ -37,8 +42,6 @@ export interface NetSuiteErrorBody {
   readonly 'o:errorDetails'?: readonly NetSuiteErrorDetail[];
 }
 
-/** Headers as fetch gives them, or a plain record (tests). */
-export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | undefined>>;
 
 const AUTH_CODES = new Set(['INVALID_LOGIN', 'INVALID_LOGIN_ATTEMPT', 'INVALID_LOGIN_CREDENTIALS', 'INVALID_CREDENTIALS']);
 /** The account's concurrency governance: REST answers 429, RESTlets 400 SSS_REQUEST_LIMIT_EXCEEDED. */
@@ -53,22 +56,7 @@ const DEPENDENCY_FIELDS: readonly { readonly field: string; readonly path: RegEx
 ];
 const INVALID_VALUE = /Invalid Field Value (.+?) for the following field: ([A-Za-z0-9_]+)/;
 
-function header(headers: HeaderSource | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === 'function') return (headers as { get(n: string): string | null }).get(name) ?? undefined;
-  const record = headers as Readonly<Record<string, string | undefined>>;
-  const key = Object.keys(record).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : record[key];
-}
 
-/** Retry-After in delta-seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
 
 /** The body as NetSuite's error object, or undefined when it is something else (a proxy's HTML page). */
 export function readErrorBody(body: unknown): NetSuiteErrorBody | undefined {
@@ -136,49 +124,7 @@ export function parseNetSuiteError(status: number, body: unknown, headers?: Head
   return new ErpError('PERMANENT', message, base);
 }
 
-/** Failures before a connection exists: nothing reached NetSuite. */
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-/** The system error code under fetch's "fetch failed" (undici puts it on the cause, or on each of an AggregateError's errors). */
-export function transportCode(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ERR_INVALID_STATE') return code;
-    const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      const codes = errors.map((e) => transportCode(e));
-      if (codes.every((c) => c !== undefined && c === codes[0])) return codes[0];
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-export interface TransportContext {
-  /** A write may have been committed when the answer is lost; a read never changes anything. */
-  readonly write: boolean;
-  /** Our own per-request timeout fired. */
-  readonly timedOut: boolean;
-  /** The caller's signal fired. */
-  readonly cancelled: boolean;
-  readonly timeoutMs: number;
-}
-
-/** A request that got no HTTP answer, as a typed ErpError. */
-export function transportError(err: unknown, ctx: TransportContext): ErpError {
-  const code = transportCode(err);
-  if (!ctx.timedOut && !ctx.cancelled && code !== undefined && CONNECT_CODES.has(code)) {
-    return new ErpError('RETRYABLE', `could not connect to NetSuite (${code}); nothing was sent`, { code });
-  }
-  const what = ctx.timedOut
-    ? `no answer from NetSuite within ${ctx.timeoutMs} ms`
-    : ctx.cancelled
-      ? 'the request to NetSuite was cancelled'
-      : `the connection to NetSuite was lost (${code ?? (err instanceof Error ? err.message : 'unknown error')})`;
-  const errorCode = ctx.timedOut ? 'TIMEOUT' : ctx.cancelled ? 'ABORTED' : (code ?? 'NETWORK');
-  if (!ctx.write) return new ErpError('RETRYABLE', what, { code: errorCode });
-  return new ErpError('AMBIGUOUS', `${what} after the request was sent; NetSuite may have committed it`, { code: errorCode });
+/** A NetSuite request that got no HTTP answer, as a typed ErpError. */
+export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'>): ErpError {
+  return sharedTransportError(err, { ...ctx, peer: 'NetSuite' });
 }
