@@ -30,6 +30,29 @@ describe('master-data mappings: versioned store, admin API, resolution and its c
   beforeAll(async () => {
     databaseUrl = await freshDatabase('master_data');
     hub = await startHub({ databaseUrl, queuePrefix: prefix });
+    // Mappings scoped to an ERP target may only name a configured one.
+    for (const id of ['netsuite', 'netsuite-prod']) {
+      const res = await request(hub.app.getHttpServer()).put(`/admin/erp-targets/${id}`).set('Authorization', `Bearer ${ADMIN_KEY}`).send({
+        variant: 'netsuite', baseUrl: 'http://127.0.0.1:9', concurrencyCap: 1, enabled: false,
+        credentials: { accountId: 'A', consumerKey: 'k', consumerSecret: 's', tokenId: 't', tokenSecret: 'ts' },
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('refuses a mapping that names an ERP target that does not exist', async () => {
+    const res = await request(hub.app.getHttpServer()).post('/admin/mappings').set('Authorization', `Bearer ${ADMIN_KEY}`).send({
+      kind: 'ITEM', channel: 'SHOPIFY', erpTarget: 'no-such-erp', sourceValue: 'SKU-NO-TARGET', target: { itemId: 'X' }, note: 'e2e',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', field: 'erpTarget' });
+    const csv = `${HEADER}\r\nITEM,SHOPIFY,,no-such-erp,SKU-NO-TARGET,"{""itemId"":""X""}",e2e\r\n`;
+    const imported = await request(hub.app.getHttpServer()).post('/admin/mappings/import').set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .set('Content-Type', 'text/csv').send(csv);
+    expect(imported.status).toBe(400);
+    expect(imported.body.errors).toEqual([{ row: 1, line: 2, field: 'erp_target', reason: 'ERP target no-such-erp does not exist' }]);
+    const [count] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM mappings WHERE source_value = 'SKU-NO-TARGET'`);
+    expect(count.n).toBe(0);
   });
 
   afterAll(async () => {

@@ -23,6 +23,7 @@ export interface ImportSummary {
 
 interface ValidRow {
   readonly row: number;
+  readonly line: number;
   readonly draft: MappingDraft;
 }
 
@@ -44,6 +45,11 @@ export class MappingImportService {
 
   async importCsv(ctx: WriteContext, csv: unknown): Promise<ImportSummary> {
     const rows = this.validate(csv);
+    const unknown = new Set(await this.mappings.unknownTargets(rows.map((r) => r.draft.erpTarget)));
+    const badTargets = rows.filter((r) => r.draft.erpTarget !== null && unknown.has(r.draft.erpTarget));
+    if (badTargets.length > 0) {
+      throw new ImportRejectedError(badTargets.map((r) => ({ row: r.row, line: r.line, field: 'erp_target', reason: `ERP target ${r.draft.erpTarget} does not exist` })));
+    }
     let touched: MappingVersion[] = [];
     const summary = await this.mappings.write(async (store) => {
       const current = new Map((await store.lockCurrent(rows.map((r) => r.draft))).map((m) => [identityId(m), m]));
@@ -123,7 +129,7 @@ export class MappingImportService {
         continue;
       }
       seen.set(id, row);
-      valid.push({ row, draft: checked.value });
+      valid.push({ row, line, draft: checked.value });
     }
     if (errors.length) throw new ImportRejectedError(errors);
     return valid;

@@ -72,6 +72,8 @@ export class MappingService {
    * next version, so its history stays in one place. 409 when a live one exists.
    */
   async create(ctx: WriteContext, draft: MappingDraft): Promise<MappingVersion> {
+    const unknown = await this.unknownTargets([draft.erpTarget]);
+    if (unknown.length > 0) throw mappingError('VALIDATION_FAILED', `ERP target ${unknown[0]} does not exist`, 'erpTarget');
     const created = await this.write(async (store) => {
       const [current] = await store.lockCurrent([draft]);
       if (current && !current.retired) {
@@ -171,6 +173,15 @@ export class MappingService {
       if (asOf === undefined) this.cache.store(resolutionKey(rows[i]), groupOf(rows[i]), targets[i], generation);
     });
     return answers;
+  }
+
+  /** The ERP targets among these that are not configured (a mapping may only name a real one). */
+  async unknownTargets(targets: readonly (string | null)[]): Promise<string[]> {
+    const named = [...new Set(targets.filter((t): t is string => t !== null))];
+    if (named.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM erp_targets WHERE id = ANY($1)', [named]);
+    const known = new Set(rows.map((r) => r.id));
+    return named.filter((t) => !known.has(t));
   }
 
   /** Runs a write in its own transaction; constraint races become 409s, never 500s. */
