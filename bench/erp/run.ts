@@ -4,6 +4,7 @@
  * Compares the measured rate with the ceiling the ERP allows (cap ÷ latency).
  * See docs/PERFORMANCE.md, "ERP posting throughput".
  */
+import { cleanupRegistry } from '../shared/cleanups.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,21 +92,9 @@ function log(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-const cleanups: { label: string; fn: () => Promise<unknown> }[] = [];
-function onCleanup(label: string, fn: () => Promise<unknown>): void {
-  cleanups.push({ label, fn });
-}
-async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) {
-    const entry = cleanups.pop();
-    if (!entry) break;
-    try {
-      await entry.fn();
-    } catch (error) {
-      log(`cleanup "${entry.label}" failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-}
+const cleanups = cleanupRegistry(log);
+const onCleanup = (label: string, fn: () => Promise<unknown>): (() => Promise<void>) => cleanups.add(label, fn);
+const runCleanups = (): Promise<void> => cleanups.run();
 
 function runId(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').toLowerCase();

@@ -3,6 +3,7 @@
  * end-to-end order rate of the hub against real PostgreSQL and Redis, beside a bare
  * Fastify baseline doing the same durable work per request. See docs/PERFORMANCE.md.
  */
+import { cleanupRegistry } from '../shared/cleanups.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,28 +57,9 @@ const TARGETS = {
 
 // ---------------------------------------------------------------- cleanup
 
-const cleanups: { label: string; fn: () => Promise<unknown> }[] = [];
-function onCleanup(label: string, fn: () => Promise<unknown>): () => Promise<void> {
-  const entry = { label, fn };
-  cleanups.push(entry);
-  return async () => {
-    const index = cleanups.indexOf(entry);
-    if (index < 0) return;
-    cleanups.splice(index, 1);
-    await fn();
-  };
-}
-async function runCleanups(): Promise<void> {
-  while (cleanups.length > 0) {
-    const entry = cleanups.pop();
-    if (!entry) break;
-    try {
-      await entry.fn();
-    } catch (error) {
-      log(`cleanup "${entry.label}" failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-}
+const cleanups = cleanupRegistry(log);
+const onCleanup = (label: string, fn: () => Promise<unknown>): (() => Promise<void>) => cleanups.add(label, fn);
+const runCleanups = (): Promise<void> => cleanups.run();
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);

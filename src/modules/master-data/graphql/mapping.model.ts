@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, PartialType, registerEnumType } from '@nestjs/graphql';
 import { ChannelEnum } from '../../orders/graphql/order.model.js';
 import { MAPPING_KINDS } from '../mapping-kinds.js';
 
@@ -25,17 +25,8 @@ export class MappingTargetModel {
 }
 
 @InputType('MappingTargetInput', { description: "Give exactly the mapping kind's fields (see MappingTarget)." })
-export class MappingTargetInput {
-  @Field(() => String, { nullable: true }) itemId?: string | null;
-  @Field(() => String, { nullable: true }) locationId?: string | null;
-  @Field(() => String, { nullable: true }) subsidiaryId?: string | null;
-  @Field(() => String, { nullable: true }) taxCode?: string | null;
-  @Field(() => String, { nullable: true }) paymentMethod?: string | null;
-  @Field(() => String, { nullable: true }) clearingAccount?: string | null;
-  @Field(() => String, { nullable: true }) customerId?: string | null;
-  @Field(() => String, { nullable: true }) reason?: string | null;
-  @Field(() => String, { nullable: true }) glAccount?: string | null;
-}
+/** The same fields as MappingTarget, as input: one list of target fields to keep in step. */
+export class MappingTargetInput extends PartialType(MappingTargetModel, InputType) {}
 
 @ObjectType('Mapping', { description: 'One version of a mapping; mappingKey is the same across its versions.' })
 export class MappingModel {

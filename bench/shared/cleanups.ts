@@ -1,0 +1,36 @@
+/**
+ * Undo steps registered as a bench starts things (children, databases, Redis keys), run
+ * last-first at the end, on failure and on Ctrl-C; one failing step does not stop the rest.
+ */
+export interface Cleanups {
+  /** Registers a step; the returned function runs it now instead (once) and unregisters it. */
+  add(label: string, fn: () => Promise<unknown>): () => Promise<void>;
+  run(): Promise<void>;
+}
+
+export function cleanupRegistry(log: (line: string) => void): Cleanups {
+  const entries: { label: string; fn: () => Promise<unknown> }[] = [];
+  return {
+    add(label, fn) {
+      const entry = { label, fn };
+      entries.push(entry);
+      return async () => {
+        const index = entries.indexOf(entry);
+        if (index < 0) return;
+        entries.splice(index, 1);
+        await fn();
+      };
+    },
+    async run() {
+      while (entries.length > 0) {
+        const entry = entries.pop();
+        if (!entry) break;
+        try {
+          await entry.fn();
+        } catch (error) {
+          log(`cleanup "${entry.label}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    },
+  };
+}
