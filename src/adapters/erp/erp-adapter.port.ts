@@ -52,6 +52,48 @@ export interface SalesOrderDocument {
   readonly memo: string | null;
 }
 
+/** Shipped quantities of one sales-order line. */
+export interface FulfillmentLine {
+  /** The sales order line's lineRef (channel line id). */
+  readonly lineRef: string;
+  readonly itemId: string;
+  /** Units shipped in this shipment (not cumulative). */
+  readonly quantity: number;
+  /** The ERP location the units left from. */
+  readonly locationId: string | null;
+}
+
+/**
+ * One shipment (or one pickup) against a sales order already in the ERP: NetSuite
+ * itemFulfillment transformed from the sales order, Business Central shipment of the lines.
+ */
+export interface FulfillmentDocument {
+  /** The hub's natural key of this shipment in the ERP (NetSuite externalId; BC externalDocumentNumber-style marker). */
+  readonly externalId: string;
+  readonly salesOrderExternalId: string;
+  /** The ERP's id of the sales order, from its POSTED posting. */
+  readonly salesOrderInternalId: string;
+  /** ISO-8601 instant the parcel left (or the customer picked up). */
+  readonly shippedAt: string;
+  readonly carrier: string | null;
+  readonly trackingNumbers: readonly string[];
+  readonly lines: readonly FulfillmentLine[];
+  readonly memo: string | null;
+}
+
+/**
+ * Lines of a sales order reduced (cancelled before shipping): each named line's ordered
+ * quantity becomes `quantity` (absolute, so sending it twice changes nothing); a line at
+ * its shipped quantity is closed.
+ */
+export interface SalesOrderChangeDocument {
+  /** The hub's key of this change (for logs and idempotency keys). */
+  readonly externalId: string;
+  readonly salesOrderExternalId: string;
+  readonly salesOrderInternalId: string;
+  readonly lines: readonly { readonly lineRef: string; readonly quantity: number }[];
+}
+
 /** Where the document landed. */
 export interface ErpDocumentRef {
   readonly internalId: string;
@@ -70,11 +112,15 @@ export interface ErpAdapter {
   upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   /** Looks the document up by its natural key: after an ambiguous failure, before sending again. */
   findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
-  postFulfillment?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Posts the shipment once: the same externalId twice yields the same document. */
+  postFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Looks a fulfilment up by its externalId (ambiguous outcome). */
+  findFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
+  /** Sets the ordered quantity of the named lines (cancelled units taken off). */
+  changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postCreditMemo?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
-  cancelSalesOrder?(externalId: string, ctx: ErpCallContext): Promise<void>;
 }
 
 /**

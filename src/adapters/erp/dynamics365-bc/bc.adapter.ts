@@ -31,7 +31,7 @@
  * One call is one attempt: retries, backoff and concurrency caps belong to the posting pipeline.
  */
 import { Logger } from '@nestjs/common';
-import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { BcTokenProvider, BC_SCOPE, tokenEndpoint } from './bc-token.js';
 import { parseBcError, transportError } from './bc.errors.js';
 import {
@@ -168,6 +168,18 @@ export class BusinessCentralAdapter implements ErpAdapter {
     if (patched.status !== 200 && patched.status !== 204) throw parseBcError(patched.status, patched.text, patched.headers, { write: true });
     const order = parseJson(patched.text);
     return isObject(order) && typeof order.id === 'string' ? refOf(order) : ref;
+  }
+
+  postFulfillment(doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return Promise.reject(new ErpError('PERMANENT', `Business Central fulfilment posting is not built yet (${doc.externalId})`));
+  }
+
+  findFulfillment(_doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return Promise.resolve(null);
+  }
+
+  changeSalesOrderLines(doc: SalesOrderChangeDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return Promise.reject(new ErpError('PERMANENT', `Business Central sales order line changes are not built yet (${doc.externalId})`));
   }
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { tbaAuthorizationHeader, type TbaCredentials } from '../../../../sandboxes/erp/netsuite/oauth1.js';
-import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { parseNetSuiteError, transportError } from './netsuite.errors.js';
 import { toNetSuiteSalesOrder, type NetSuiteMappingOptions } from './netsuite.mapper.js';
 
@@ -101,6 +101,18 @@ export class NetSuiteAdapter implements ErpAdapter {
     if (found) return internalId !== undefined ? { internalId, documentNumber: found.documentNumber } : found;
     if (internalId !== undefined) return { internalId, documentNumber: null };
     throw new ErpError('AMBIGUOUS', 'NetSuite accepted the sales order but did not find it by its external id afterwards', { code: 'NO_LOCATION' });
+  }
+
+  postFulfillment(doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return Promise.reject(new ErpError('PERMANENT', `NetSuite fulfilment posting is not built yet (${doc.externalId})`));
+  }
+
+  findFulfillment(_doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return Promise.resolve(null);
+  }
+
+  changeSalesOrderLines(doc: SalesOrderChangeDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return Promise.reject(new ErpError('PERMANENT', `NetSuite sales order line changes are not built yet (${doc.externalId})`));
   }
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
