@@ -2,6 +2,7 @@ import { InitialSchema1764259200000 } from './1764259200000-initial-schema.js';
 import { MasterData1764300000000 } from './1764300000000-master-data.js';
 import { OrderUnmappedKeys1764310000000 } from './1764310000000-order-unmapped-keys.js';
 import { ErpSync1764320000000 } from './1764320000000-erp-sync.js';
+import { Fulfillments1764330000000 } from './1764330000000-fulfillments.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
-export const MIGRATIONS = [InitialSchema1764259200000, MasterData1764300000000, OrderUnmappedKeys1764310000000, ErpSync1764320000000];
+export const MIGRATIONS = [InitialSchema1764259200000, MasterData1764300000000, OrderUnmappedKeys1764310000000, ErpSync1764320000000, Fulfillments1764330000000];

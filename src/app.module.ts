@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
 import { IngestionModule } from './modules/ingestion/ingestion.module.js';
 import { ErpSyncModule } from './modules/erp-sync/erp-sync.module.js';
+import { FulfillmentsModule } from './modules/fulfillments/fulfillments.module.js';
 import { MasterDataModule } from './modules/master-data/master-data.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         ChannelAccountsModule,
         MasterDataModule,
         ErpSyncModule.forRole(config.role),
+        FulfillmentsModule.forRole(config.role),
         ...(api
           ? [
               GraphQLModule.forRoot<MercuriusDriverConfig>({

@@ -4,3 +4,4 @@ export * from './references.js';
 export * from './order.js';
 export * from './totals.js';
 export * from './events.js';
+export * from './fulfillment.js';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 
 export class UpsertChannelAccountDto {
@@ -17,6 +17,21 @@ export class UpsertChannelAccountDto {
   @IsString()
   @Length(8, 512)
   webhookSecret: string;
+
+  @ApiProperty({
+    required: false,
+    example: 'https://example-shop.myshopify.com/admin/api/2026-04',
+    description: "The channel's Admin API base (tracking goes back through it); Shopify default https://{shop}/admin/api/2026-04",
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  adminApiUrl?: string;
+
+  @ApiProperty({ required: false, writeOnly: true, description: 'Admin API access token (Shopify X-Shopify-Access-Token); never returned' })
+  @IsOptional()
+  @IsString()
+  @Length(8, 512)
+  adminAccessToken?: string;
 
   @ApiProperty({ required: false, default: true })
   @IsOptional()

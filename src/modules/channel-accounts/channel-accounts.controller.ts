@@ -14,8 +14,16 @@ interface ChannelAccountView {
   channel: string;
   account: string;
   enabled: boolean;
+  adminApiUrl: string | null;
+  adminApiConfigured: boolean;
   updatedAt: Date;
 }
+
+const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, updated_at';
+const view = (r: Record<string, unknown>): ChannelAccountView => ({
+  id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
+  adminApiUrl: r.admin_api_url as string | null, adminApiConfigured: r.admin_api_configured as boolean, updatedAt: r.updated_at as Date,
+});
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
 @ApiTags('admin')
@@ -30,17 +38,13 @@ export class ChannelAccountsController {
   @Get()
   @RequireRole('reader')
   async list(): Promise<ChannelAccountView[]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      'SELECT id, channel, account, enabled, updated_at FROM channel_accounts ORDER BY channel, account',
-    );
-    return rows.map((r) => ({
-      id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean, updatedAt: r.updated_at as Date,
-    }));
+    const rows: Record<string, unknown>[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM channel_accounts ORDER BY channel, account`);
+    return rows.map(view);
   }
 
   @Put()
   @RequireRole('admin')
-  @ApiOperation({ summary: 'Create or replace a channel account and its webhook secret' })
+  @ApiOperation({ summary: 'Create or replace a channel account: its webhook secret and, optionally, Admin API access' })
   async upsert(@Body() body: unknown): Promise<ChannelAccountView> {
     const dto = plainToInstance(UpsertChannelAccountDto, body ?? {});
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
@@ -50,13 +54,13 @@ export class ChannelAccountsController {
     }
     const account = dto.channel === 'SHOPIFY' ? dto.account.toLowerCase() : dto.account;
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled, updated_at = now()
-       RETURNING id, channel, account, enabled, updated_at`,
-      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true],
+      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
+         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, dto.adminApiUrl?.replace(/\/$/, '') ?? null, dto.adminAccessToken ?? null],
     );
     this.secrets.forget(dto.channel, account);
-    const r = rows[0];
-    return { id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean, updatedAt: r.updated_at as Date };
+    return view(rows[0]);
   }
 }

@@ -7,6 +7,7 @@ import { ErpTargetsService } from './erp-targets.service.js';
 import { PostingStore } from './posting-store.js';
 import { PostingWorker } from './posting-worker.js';
 import { PostingsController } from './postings.controller.js';
+import { PostingDocuments } from './posting-documents.js';
 import { SalesOrderBuilder } from './sales-order-builder.js';
 
 /**
@@ -21,7 +22,7 @@ export class ErpSyncModule {
       module: ErpSyncModule,
       imports: [MasterDataModule],
       controllers: [ErpTargetsController, PostingsController],
-      providers: [ErpTargetsService, PostingStore, SalesOrderBuilder, ErpSyncResolver, ...(worker ? [PostingWorker] : [])],
+      providers: [ErpTargetsService, PostingStore, SalesOrderBuilder, PostingDocuments, ErpSyncResolver, ...(worker ? [PostingWorker] : [])],
       exports: [ErpTargetsService, PostingStore],
     };
   }

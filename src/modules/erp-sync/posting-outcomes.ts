@@ -23,7 +23,7 @@ export function decide(error: ErpError, attempt: number, random = Math.random): 
     case 'AUTH':
       return { status: 'DEAD' };
     case 'MISSING_DEPENDENCY':
-      return { status: 'RETRYING', delayMs: MISSING_DEPENDENCY_DELAY_MS, lookupFirst: false };
+      return { status: 'RETRYING', delayMs: error.details.retryAfterMs ?? MISSING_DEPENDENCY_DELAY_MS, lookupFirst: false };
     case 'AMBIGUOUS':
       return attempt >= MAX_RETRYABLE_ATTEMPTS ? { status: 'DEAD' } : { status: 'RETRYING', delayMs: backoffMs(attempt, undefined, random), lookupFirst: true };
     case 'RETRYABLE':

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+import type { DocumentType } from './posting-documents.js';
 
 export interface ReplayFilter {
   readonly targetId?: string;
@@ -14,6 +15,8 @@ export interface ClaimedPosting {
   readonly id: string;
   readonly targetId: string;
   readonly orderId: string;
+  readonly documentType: DocumentType;
+  readonly documentKey: string;
   readonly attempts: number;
   readonly lookupFirst: boolean;
   readonly correlationId: string;
@@ -33,16 +36,23 @@ export class PostingStore {
       `UPDATE postings SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now(),
               first_attempt_at = coalesce(first_attempt_at, now())
        WHERE id = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
-       RETURNING id, target_id, order_id, attempts, lookup_first, correlation_id`,
+       RETURNING id, target_id, order_id, document_type, document_key, attempts, lookup_first, correlation_id`,
       [id],
     ));
     const r = rows[0];
     return r
-      ? { id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string }
+      ? {
+          id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, documentType: r.document_type as DocumentType,
+          documentKey: r.document_key as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string,
+        }
       : null;
   }
 
-  /** POSTED with the ERP's ids; the order becomes POSTED when every one of its postings is. */
+  /**
+   * POSTED with the ERP's ids. A sales order landing re-drives the documents waiting for
+   * it (fulfilments, line changes) at once; the order becomes POSTED when every target
+   * holds its sales order.
+   */
   async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<void> {
     await inTransaction(this.dataSource, async (runner) => {
       const updated = returnedRows(await runner.query(
@@ -51,10 +61,15 @@ export class PostingStore {
          WHERE id = $1 AND status = 'IN_FLIGHT' RETURNING id`,
         [posting.id, internalId, documentNumber],
       ));
-      if (updated.length === 0) return;
+      if (updated.length === 0 || posting.documentType !== 'SALES_ORDER') return;
+      await runner.query(
+        `UPDATE postings SET next_attempt_at = now(), updated_at = now()
+         WHERE order_id = $1 AND target_id = $2 AND document_type <> 'SALES_ORDER' AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY'`,
+        [posting.orderId, posting.targetId],
+      );
       const [order]: { status: string }[] = await runner.query('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [posting.orderId]);
       const [open]: { n: number }[] = await runner.query(
-        `SELECT count(*)::int AS n FROM postings WHERE order_id = $1 AND status <> 'POSTED'`,
+        `SELECT count(*)::int AS n FROM postings WHERE order_id = $1 AND document_type = 'SALES_ORDER' AND status <> 'POSTED'`,
         [posting.orderId],
       );
       if (order?.status !== 'RELEASED' || open.n > 0) return;

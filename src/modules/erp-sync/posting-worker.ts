@@ -12,7 +12,7 @@ import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { decide } from './posting-outcomes.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
-import { SalesOrderBuilder } from './sales-order-builder.js';
+import { PostingDocuments } from './posting-documents.js';
 
 const RELAY_INTERVAL_MS = 100;
 /** Jobs a process runs beyond the cap: they build their documents while waiting for a slot. */
@@ -39,7 +39,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PostingStore) private readonly store: PostingStore,
     @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
-    @Inject(SalesOrderBuilder) private readonly builder: SalesOrderBuilder,
+    @Inject(PostingDocuments) private readonly documents: PostingDocuments,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -109,7 +109,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const semaphore = new RedisSemaphore(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}`;
     try {
-      const document = await this.builder.build(posting.orderId, target.id, await this.orderKey(posting.orderId));
+      const document = await this.documents.prepare(posting, await this.orderKey(posting.orderId));
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
@@ -118,8 +118,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
         const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
-        const found = posting.lookupFirst ? await adapter.findSalesOrder(document.externalId, context) : null;
-        ref = found ?? (await adapter.upsertSalesOrder(document, context));
+        const found = posting.lookupFirst ? await document.find(adapter, context) : null;
+        ref = found ?? (await document.send(adapter, context));
       } finally {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
         await semaphore.release(slot);

@@ -2,7 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
 import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
+import { mapShopifyFulfillment } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
 import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
+import type { ShipmentConfirmation } from '../../canonical/fulfillment.js';
+import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
+import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '../orders/order-events.service.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
@@ -19,6 +23,14 @@ interface InboxRow {
   status: InboxStatus;
   received_at: Date;
 }
+
+/** What a delivery says: an order event, a shipment, a store's ready-for-pickup, or nothing to act on. */
+type Understood =
+  | { ok: true; type: 'order'; value: OrderEventInput }
+  | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
+  | { ok: true; type: 'ready'; requestId: string; at: string }
+  | { ok: true; type: 'nothing'; reason: string }
+  | { ok: false; reason: string };
 
 const SHOPIFY_KINDS: Record<string, OrderEventKind> = {
   'orders/create': 'PLACED',
@@ -41,6 +53,7 @@ export class InboxProcessorService {
     @Inject(OrderEventsService) private readonly orders: OrderEventsService,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(OrderMappingResolver) private readonly mappings: OrderMappingResolver,
+    @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
   ) {}
 
   async process(inboxId: string): Promise<InboxStatus | 'SKIPPED'> {
@@ -64,12 +77,20 @@ export class InboxProcessorService {
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
       // Everything that can reject the payload runs before any write, so no savepoint is needed.
       const events = rows.map((row) => this.understand(row));
-      const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok ? [e.value.order] : [])));
+      const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok && e.type === 'order' ? [e.value.order] : [])));
       for (const [index, row] of rows.entries()) {
         const event = events[index];
-        if (event.ok) await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
-        else this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
-        outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? null : event.reason });
+        const lineage = { inboxId: row.id, correlationId: row.correlation_id };
+        let note: string | null = null;
+        if (!event.ok) this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
+        else if (event.type === 'order') await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
+        else if (event.type === 'shipment') {
+          const outcome = await this.shipments.apply(runner, event.confirmation, lineage);
+          if (outcome.kind === 'HELD') note = `shipment held: ${outcome.reason}`;
+        } else if (event.type === 'ready') {
+          if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
+        } else note = event.reason;
+        outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? note : event.reason });
       }
       if (outcomes.length > 0) {
         await runner.query(
@@ -99,7 +120,7 @@ export class InboxProcessorService {
         [inboxId],
       );
       const event = rows[0] ? this.understand(rows[0]) : null;
-      if (!event?.ok) return 'SKIPPED';
+      if (!event?.ok || event.type !== 'order') return 'SKIPPED';
       const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
       const lineage = { ...event.value.lineage, topic: `${event.value.lineage.topic}, re-evaluated after a mapping change` };
       await this.orders.apply(runner, { ...event.value, kind: 'UPDATED', lineage, unmapped: unmapped.get(event.value.order) ?? [] });
@@ -116,23 +137,29 @@ export class InboxProcessorService {
   }
 
   /** Parse, validate and map a delivery into an order event, or say why it cannot be used. */
-  private understand(row: InboxRow): { ok: true; value: OrderEventInput } | { ok: false; reason: string } {
-    if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
-    const kind = SHOPIFY_KINDS[row.topic];
-    if (!kind) return { ok: false, reason: `topic ${row.topic} is not handled` };
+  private understand(row: InboxRow): Understood {
     let json: unknown;
     try {
       json = parseJsonPreservingBigIds(Buffer.from(row.raw_body).toString('utf8'));
     } catch (parseError) {
       return { ok: false, reason: `the body is not valid JSON: ${String(parseError)}` };
     }
+    if (row.source === 'WMS' || row.source === 'STORE') return understandFulfillmentEvent(row.source, json);
+    if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
+    if (row.topic.startsWith('fulfillments/')) {
+      const mapped = mapShopifyFulfillment(json, row.account ?? 'unknown');
+      if (mapped.ok) return { ok: true, type: 'shipment', confirmation: mapped.confirmation };
+      return mapped.usable ? { ok: true, type: 'nothing', reason: mapped.reason } : { ok: false, reason: `invalid fulfillment: ${mapped.field}: ${mapped.reason}` };
+    }
+    const kind = SHOPIFY_KINDS[row.topic];
+    if (!kind) return { ok: false, reason: `topic ${row.topic} is not handled` };
     const validated = validateShopifyOrder(json);
     if (!validated.ok) {
       return { ok: false, reason: `invalid order: ${validated.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}` };
     }
     try {
       const order = mapShopifyOrder(validated.dto, { shopDomain: row.account ?? 'unknown' });
-      return { ok: true, value: { order, kind, lineage: { inboxId: row.id, topic: row.topic, correlationId: row.correlation_id } } };
+      return { ok: true, type: 'order', value: { order, kind, lineage: { inboxId: row.id, topic: row.topic, correlationId: row.correlation_id } } };
     } catch (mapError) {
       return { ok: false, reason: `the order cannot be mapped: ${mapError instanceof Error ? mapError.message : String(mapError)}` };
     }

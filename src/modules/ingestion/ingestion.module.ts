@@ -3,6 +3,9 @@ import { BullModule } from '@nestjs/bull';
 import type { ProcessRole } from '../../platform/config/app-config.js';
 import { INGEST_QUEUE } from '../../platform/queue/queue-names.js';
 import { OrdersModule } from '../orders/orders.module.js';
+import { ShipmentEventsModule } from '../fulfillments/shipments/shipment-events.module.js';
+import { FulfillmentIngestionService } from './fulfillment-ingestion.service.js';
+import { FulfillmentWebhookController } from './fulfillment-webhook.controller.js';
 import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
@@ -27,12 +30,13 @@ export class IngestionModule {
     const worker = role === 'worker' || role === 'all';
     return {
       module: IngestionModule,
-      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ChannelAccountsModule, MasterDataModule],
-      controllers: api ? [ShopifyWebhookController] : [],
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule],
+      controllers: api ? [ShopifyWebhookController, FulfillmentWebhookController] : [],
       providers: [
         IngestMetrics,
         InboxWriter,
         ShopifyIngestionService,
+        FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),

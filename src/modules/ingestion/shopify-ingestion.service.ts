@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  SHOPIFY_ORDER_TOPICS,
+  SHOPIFY_HANDLED_TOPICS,
   containsCardData,
   parseJsonPreservingBigIds,
   stripCardData,
@@ -105,7 +105,7 @@ export class ShopifyIngestionService {
     if (topic === '') {
       status = 'REJECTED';
       error = 'X-Shopify-Topic header is missing';
-    } else if (!(SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) {
+    } else if (!SHOPIFY_HANDLED_TOPICS.includes(topic)) {
       status = 'IGNORED';
       error = `topic ${topic} is not handled yet`;
     }

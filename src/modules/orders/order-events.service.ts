@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PostingOutbox } from '../erp-sync/outbox/posting-outbox.js';
+import { FulfillmentOutbox } from '../fulfillments/outbox/fulfillment-outbox.js';
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
@@ -46,7 +47,10 @@ interface Decision {
  */
 @Injectable()
 export class OrderEventsService {
-  constructor(@Inject(PostingOutbox) private readonly outbox: PostingOutbox) {}
+  constructor(
+    @Inject(PostingOutbox) private readonly outbox: PostingOutbox,
+    @Inject(FulfillmentOutbox) private readonly fulfilments: FulfillmentOutbox,
+  ) {}
 
   async apply(runner: QueryRunner, input: OrderEventInput): Promise<OrderEventResult> {
     const writer = new OrderWriter(runner);
@@ -90,16 +94,27 @@ export class OrderEventsService {
     await writer.recordHistory(head.id, this.transitions(head.status, head.holdReasons, decision, lineage.topic), lineage);
     await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'APPLIED', lineage);
     if (decision.to === 'RELEASED' && head.status !== 'RELEASED') await this.released(writer, head.id, input);
+    if (decision.to === 'CANCELLED' && head.status !== 'CANCELLED') await this.cancelled(writer, head.id, lineage.correlationId);
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
   }
 
-  /** The outbox rows for the ERP targets that take this order, in the same transaction. */
-  private released(writer: OrderWriter, orderId: string, input: OrderEventInput): Promise<number> {
+  /** The outbox rows for the ERP targets that take this order and its fulfilment requests, in the same transaction. */
+  private async released(writer: OrderWriter, orderId: string, input: OrderEventInput): Promise<void> {
     const { source } = input.order;
-    return this.outbox.released(writer.runner, { id: orderId, channel: source.system, account: source.account, correlationId: input.lineage.correlationId });
+    const correlationId = input.lineage.correlationId;
+    await this.outbox.released(writer.runner, { id: orderId, channel: source.system, account: source.account, correlationId });
+    await this.fulfilments.released(writer.runner, orderId, input.order, correlationId);
+  }
+
+  /** Unshipped units come off the ERP's sales order and off the open fulfilment requests. */
+  private async cancelled(writer: OrderWriter, orderId: string, correlationId: string): Promise<void> {
+    await this.outbox.cancelled(writer.runner, orderId, correlationId);
+    await this.fulfilments.cancelled(writer.runner, orderId);
   }
 
   private decide(current: OrderStatus, input: OrderEventInput): Decision {
+    // Everything shipped: a late cancel has nothing left to take back (a return would).
+    if (current === 'FULFILLED') return { to: 'FULFILLED', holdReasons: [], gates: [] };
     // A cancelled order stays cancelled; its gates no longer mean anything.
     if (input.kind === 'CANCELLED' || input.order.cancelledAt !== null || current === 'CANCELLED') {
       return { to: 'CANCELLED', holdReasons: [], gates: [] };

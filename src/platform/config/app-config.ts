@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly queuePrefix: string;
   readonly apiKeys: readonly ApiKey[];
   readonly shopifyWebhookSecret: string | null;
+  /** Signs shipment confirmations from the WMS and store systems (X-Fulfillment-Hmac-Sha256); null refuses them all. */
+  readonly fulfillmentWebhookSecret: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly sweepIntervalMs: number;
   readonly ingestConcurrency: number;
@@ -109,6 +111,12 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
   });
 }
 
+function fulfillmentSecret(env: Env): string | null {
+  const value = text(env, 'FULFILLMENT_WEBHOOK_SECRET') ?? null;
+  if (value !== null && value.length < 16) throw new ConfigError('FULFILLMENT_WEBHOOK_SECRET', 'must be at least 16 characters');
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], null);
   const role = oneOf<ProcessRole>(env, 'ROLE', ['api', 'worker', 'all'], 'all');
@@ -129,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix: text(env, 'QUEUE_PREFIX') ?? 'hub',
     apiKeys: parseApiKeys(text(env, 'API_KEYS')),
     shopifyWebhookSecret: secret,
+    fulfillmentWebhookSecret: fulfillmentSecret(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),

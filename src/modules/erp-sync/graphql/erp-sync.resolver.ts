@@ -22,7 +22,8 @@ class ErpTargetModel {
 class PostingModel {
   @Field() id: string;
   @Field() targetId: string;
-  @Field() documentType: string;
+  @Field({ description: 'SALES_ORDER, ITEM_FULFILLMENT or SALES_ORDER_CHANGE' }) documentType: string;
+  @Field({ description: "'' for the sales order; the shipment id for an item fulfilment; 'cancel' for a cancellation" }) documentKey: string;
   @Field() orderId: string;
   @Field() status: string;
   @Field(() => Int) attempts: number;
@@ -69,8 +70,8 @@ export class ErpSyncResolver {
       [filter?.status ?? null, filter?.targetId ?? null, first],
     );
     return rows.map((r) => ({
-      id: r.id as string, targetId: r.target_id as string, documentType: r.document_type as string, orderId: r.order_id as string,
-      status: r.status as string, attempts: r.attempts as number, lastError: r.last_error as string | null,
+      id: r.id as string, targetId: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string,
+      orderId: r.order_id as string, status: r.status as string, attempts: r.attempts as number, lastError: r.last_error as string | null,
       lastErrorKind: r.last_error_kind as string | null, erpInternalId: r.erp_internal_id as string | null,
       erpDocumentNumber: r.erp_document_number as string | null, nextAttemptAt: new Date(r.next_attempt_at as string),
       updatedAt: new Date(r.updated_at as string),

@@ -16,9 +16,35 @@ export class PostingOutbox {
        WHERE t.enabled
          AND (NOT (t.routing ? 'channels') OR t.routing->'channels' ? $3)
          AND (NOT (t.routing ? 'accounts') OR t.routing->'accounts' ? $4)
-       ON CONFLICT (target_id, document_type, order_id) DO NOTHING
+       ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
        RETURNING id`,
       [order.id, order.correlationId, order.channel, order.account],
+    );
+    return rows.length;
+  }
+
+  /**
+   * A cancelled order the ERP may already hold: one line change per target that has (or
+   * will have) its sales order, taking off every unit not shipped. It waits for the sales
+   * order to be posted first.
+   */
+  async cancelled(runner: QueryRunner, orderId: string, correlationId: string): Promise<number> {
+    return this.follows(runner, orderId, 'SALES_ORDER_CHANGE', 'cancel', correlationId);
+  }
+
+  /** One item fulfilment per shipment, to every target that takes the order's sales order. */
+  async shipped(runner: QueryRunner, orderId: string, shipmentId: string, correlationId: string): Promise<number> {
+    return this.follows(runner, orderId, 'ITEM_FULFILLMENT', shipmentId, correlationId);
+  }
+
+  private async follows(runner: QueryRunner, orderId: string, documentType: string, documentKey: string, correlationId: string): Promise<number> {
+    const rows: unknown[] = await runner.query(
+      `INSERT INTO postings (id, target_id, document_type, document_key, order_id, status, correlation_id)
+       SELECT gen_random_uuid(), p.target_id, $2, $3, p.order_id, 'PENDING', $4
+       FROM postings p WHERE p.order_id = $1 AND p.document_type = 'SALES_ORDER'
+       ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
+       RETURNING id`,
+      [orderId, documentType, documentKey, correlationId],
     );
     return rows.length;
   }

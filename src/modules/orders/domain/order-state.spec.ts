@@ -22,8 +22,10 @@ describe('order state machine', () => {
   it.each<[OrderStatus, OrderStatus[]]>([
     ['RECEIVED', ['ON_HOLD', 'RELEASED', 'CANCELLED']],
     ['ON_HOLD', ['ON_HOLD', 'RELEASED', 'CANCELLED']],
-    ['RELEASED', ['ON_HOLD', 'POSTED', 'CANCELLED']],
-    ['POSTED', ['CANCELLED']],
+    ['RELEASED', ['ON_HOLD', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED']],
+    ['POSTED', ['PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED']],
+    ['PARTIALLY_FULFILLED', ['PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED']],
+    ['FULFILLED', []],
     ['CANCELLED', []],
   ])('from %s allows exactly %j', (from, allowed) => {
     for (const to of ORDER_STATUSES) {

@@ -7,7 +7,7 @@
  */
 import { defineStateMachine } from '../../../platform/state-machine/state-machine.js';
 
-export const ORDER_STATUSES = ['RECEIVED', 'ON_HOLD', 'RELEASED', 'POSTED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = ['RECEIVED', 'ON_HOLD', 'RELEASED', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED'] as const;
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -45,8 +45,10 @@ export interface OrderTransitionContext {
 /**
  * RECEIVED → ON_HOLD | RELEASED | CANCELLED.
  * ON_HOLD → ON_HOLD (the reasons changed) | RELEASED | CANCELLED.
- * RELEASED → ON_HOLD (a later update re-holds it before it is posted) | CANCELLED.
- * CANCELLED is final.
+ * RELEASED → ON_HOLD (a later update re-holds it before it is posted) | POSTED | PARTIALLY_FULFILLED | FULFILLED | CANCELLED.
+ * POSTED → PARTIALLY_FULFILLED | FULFILLED | CANCELLED.
+ * PARTIALLY_FULFILLED → PARTIALLY_FULFILLED (another parcel) | FULFILLED | CANCELLED (the unshipped rest).
+ * FULFILLED and CANCELLED are final.
  *
  * Guards keep the state and the reasons consistent: no hold without a reason, no
  * release while a reason is open.
@@ -57,9 +59,12 @@ export const orderStateMachine = defineStateMachine<OrderStatus, OrderTransition
   transitions: {
     RECEIVED: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
     ON_HOLD: { to: ['ON_HOLD', 'RELEASED', 'CANCELLED'] },
-    RELEASED: { to: ['ON_HOLD', 'POSTED', 'CANCELLED'] },
-    // Every ERP target routed to has the order; a cancel then needs an ERP cancel posting.
-    POSTED: { to: ['CANCELLED'] },
+    // A warehouse may ship before the ERP has acknowledged the order: shipping does not wait for POSTED.
+    RELEASED: { to: ['ON_HOLD', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED'] },
+    // Every ERP target routed to has the order; a cancel then posts the matching ERP line change.
+    POSTED: { to: ['PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED'] },
+    PARTIALLY_FULFILLED: { to: ['PARTIALLY_FULFILLED', 'FULFILLED', 'CANCELLED'] },
+    FULFILLED: { to: [] },
     CANCELLED: { to: [] },
   },
   guards: {

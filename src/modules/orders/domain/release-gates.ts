@@ -110,7 +110,9 @@ export function decideTransition(current: OrderStatus, gates: readonly ReleaseGa
       return { to: 'CANCELLED', holdReasons: [] };
     // Already in the ERP: later channel updates change content, not the state.
     case 'POSTED':
-      return { to: 'POSTED', holdReasons: [] };
+    case 'PARTIALLY_FULFILLED':
+    case 'FULFILLED':
+      return { to: current, holdReasons: [] };
     case 'RECEIVED':
     case 'ON_HOLD':
     case 'RELEASED': {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CHANNEL_CODES } from '../../../canonical/references.js';
 import { HOLD_REASONS, ORDER_STATUSES } from '../domain/order-state.js';
+import { FulfillmentRequestModel, ShipmentModel } from './fulfillment.model.js';
 
 const asEnum = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
 
@@ -109,6 +110,7 @@ export class UnmappedValueModel {
 export class ErpReferenceModel {
   @Field() target: string;
   @Field() documentType: string;
+  @Field({ description: "'' for the sales order; the shipment id for an item fulfilment; 'cancel' for a cancellation" }) documentKey: string;
   @Field() postingStatus: string;
   @Field(() => String, { nullable: true }) internalId: string | null;
   @Field(() => String, { nullable: true }) documentNumber: string | null;
@@ -140,6 +142,8 @@ export class OrderModel {
   @Field(() => [SourceEventModel]) sourceEvents: SourceEventModel[];
   @Field(() => [UnmappedKeyModel]) unmappedKeys: UnmappedKeyModel[];
   @Field(() => [ErpReferenceModel]) erpReferences: ErpReferenceModel[];
+  @Field(() => [FulfillmentRequestModel]) fulfillmentRequests: FulfillmentRequestModel[];
+  @Field(() => [ShipmentModel]) shipments: ShipmentModel[];
 }
 
 @ObjectType('OrderEdge')

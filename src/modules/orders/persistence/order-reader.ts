@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { requestModel, shipmentModel } from './fulfillment-rows.js';
 import { formatDecimal } from '../../../canonical/money.js';
 import { toBigInt } from '../../../platform/database/sql.js';
 import type {
@@ -95,7 +96,7 @@ export class OrderReader {
     );
     if (heads.length === 0) return [];
     const ids = heads.map((h) => h.id as string);
-    const [lines, shipping, tenders, history, events, unmapped, postings] = await Promise.all([
+    const [lines, shipping, tenders, history, events, unmapped, postings, requests, shipments] = await Promise.all([
       this.dataSource.query('SELECT * FROM order_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_shipping_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
       this.dataSource.query('SELECT * FROM order_tenders WHERE order_id = ANY($1) ORDER BY position', [ids]),
@@ -106,16 +107,26 @@ export class OrderReader {
         [ids],
       ),
       this.dataSource.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
-      this.dataSource.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type', [ids]),
+      this.dataSource.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type, created_at', [ids]),
+      this.dataSource.query(
+        `SELECT r.*, m.status AS delivery_status, m.last_error AS delivery_error FROM fulfillment_requests r
+         LEFT JOIN outbound_messages m ON m.kind = 'FULFILLMENT_REQUEST' AND m.subject_id = r.id
+         WHERE r.order_id = ANY($1) ORDER BY r.created_at, r.location_ref`,
+        [ids],
+      ),
+      this.dataSource.query('SELECT * FROM shipments WHERE order_id = ANY($1) ORDER BY shipped_at, received_at', [ids]),
     ]);
     const byOrder = {
       lines: groupBy(lines), shipping: groupBy(shipping), tenders: groupBy(tenders), history: groupBy(history), events: groupBy(events),
-      unmapped: groupBy(unmapped), postings: groupBy(postings),
+      unmapped: groupBy(unmapped), postings: groupBy(postings), requests: groupBy(requests), shipments: groupBy(shipments),
     };
     return heads.map((head) => this.toModel(head, byOrder));
   }
 
-  private toModel(head: Row, children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events' | 'unmapped' | 'postings', Map<string, Row[]>>): OrderModel {
+  private toModel(
+    head: Row,
+    children: Record<'lines' | 'shipping' | 'tenders' | 'history' | 'events' | 'unmapped' | 'postings' | 'requests' | 'shipments', Map<string, Row[]>>,
+  ): OrderModel {
     const id = head.id as string;
     const currency = (head.currency_code as string).trim();
     const m = (value: unknown) => money(value, currency);
@@ -183,11 +194,13 @@ export class OrderReader {
         kind: r.kind as string, channel: r.channel as string, account: r.account as string, sourceValue: r.source_value as string,
       })),
       erpReferences: (children.postings.get(id) ?? []).map((r) => ({
-        target: r.target_id as string, documentType: r.document_type as string, postingStatus: r.status as string,
+        target: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string, postingStatus: r.status as string,
         internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
         attempts: r.attempts as number, lastError: r.last_error as string | null,
         postedAt: r.posted_at ? new Date(r.posted_at as string) : null,
       })),
+      fulfillmentRequests: (children.requests.get(id) ?? []).map(requestModel),
+      shipments: (children.shipments.get(id) ?? []).map((r) => shipmentModel(r, children.postings.get(id) ?? [])),
     };
   }
 }

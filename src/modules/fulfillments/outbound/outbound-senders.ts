@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ShopifyAdminClient } from '../../../adapters/channels/shopify/shopify-admin.client.js';
+import { ErpError } from '../../../adapters/erp/erp-adapter.port.js';
+import { FulfillmentSystemClient } from '../../../adapters/fulfillment/fulfillment-system.client.js';
+import type { ShipmentLine } from '../../../canonical/fulfillment.js';
+import type { ClaimedMessage } from './outbound-store.js';
+
+type Row = Record<string, unknown>;
+const TIMEOUT_MS = 15_000;
+
+/**
+ * What each outbound message says and where it goes. Returns the receiver's reference
+ * (the fulfilment system's request id, the channel's fulfilment id); throws ErpError kinds
+ * the backoff understands.
+ */
+@Injectable()
+export class OutboundSenders {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  send(message: ClaimedMessage): Promise<string> {
+    return message.kind === 'FULFILLMENT_REQUEST' ? this.request(message) : this.channelFulfillment(message);
+  }
+
+  /** A request to the location's system; the system is idempotent on our request id, so resending is safe. */
+  private async request(message: ClaimedMessage): Promise<string> {
+    const [row]: Row[] = await this.dataSource.query(
+      `SELECT r.id, r.location_ref, r.method, r.lines, r.status, o.id AS order_id, o.order_number, o.shipping_address, o.customer,
+              l.system, l.base_url, l.api_key, l.enabled
+       FROM fulfillment_requests r JOIN orders o ON o.id = r.order_id LEFT JOIN fulfillment_locations l ON l.location_ref = r.location_ref
+       WHERE r.id = $1`,
+      [message.subjectId],
+    );
+    if (!row) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
+    if (row.status === 'CANCELLED') return 'CANCELLED';
+    if (!row.base_url || !row.enabled) throw new ErpError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
+    const client = new FulfillmentSystemClient({ kind: row.system as 'wms' | 'store', baseUrl: row.base_url as string, apiKey: row.api_key as string, timeoutMs: TIMEOUT_MS });
+    const accepted = await client.sendRequest({
+      requestId: row.id as string,
+      orderRef: row.order_id as string,
+      orderNumber: row.order_number as string,
+      locationRef: row.location_ref as string,
+      method: row.method as 'SHIP',
+      shipTo: shipTo(row.shipping_address, row.customer),
+      lines: (row.lines as { lineRef: string; sku: string | null; quantity: number }[]).map((l) => ({ lineRef: l.lineRef, sku: l.sku ?? '', quantity: l.quantity })),
+    });
+    return accepted.externalId;
+  }
+
+  /**
+   * Tracking to the channel: a Shopify fulfilment of the shipped line items. After an
+   * ambiguous outcome, look for it by tracking number first, so the customer gets one.
+   */
+  private async channelFulfillment(message: ClaimedMessage): Promise<string> {
+    const [row]: Row[] = await this.dataSource.query(
+      `SELECT s.lines, s.carrier, s.tracking_numbers, s.tracking_url, s.kind, o.channel, o.account, o.external_id,
+              a.admin_api_url, a.admin_access_token
+       FROM shipments s JOIN orders o ON o.id = s.order_id
+       LEFT JOIN channel_accounts a ON a.channel = o.channel AND a.account = o.account AND a.enabled
+       WHERE s.id = $1`,
+      [message.subjectId],
+    );
+    if (!row) throw new ErpError('PERMANENT', `shipment ${message.subjectId} does not exist`);
+    if (row.channel !== 'SHOPIFY') throw new ErpError('PERMANENT', `no channel fulfilment for ${row.channel as string}`);
+    if (!row.admin_access_token) {
+      throw new ErpError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${row.account as string} (channel account adminAccessToken)`);
+    }
+    const shop = row.account as string;
+    const client = new ShopifyAdminClient({
+      shopDomain: shop, baseUrl: (row.admin_api_url as string | null) ?? `https://${shop}/admin/api/2026-04`, accessToken: row.admin_access_token as string, timeoutMs: TIMEOUT_MS,
+    });
+    const trackingNumbers = row.tracking_numbers as string[];
+    if (message.lookupFirst && trackingNumbers.length > 0) {
+      const found = await client.findFulfillment(row.external_id as string, trackingNumbers);
+      if (found) return found.fulfillmentId;
+    }
+    const created = await client.createFulfillment({
+      orderId: row.external_id as string,
+      lines: (row.lines as ShipmentLine[]).map((l) => ({ lineItemId: l.lineRef, quantity: l.quantity })),
+      trackingCompany: row.carrier as string | null,
+      trackingNumbers,
+      trackingUrl: row.tracking_url as string | null,
+      notifyCustomer: row.kind === 'SHIPMENT',
+    });
+    return created.fulfillmentId;
+  }
+}
+
+/** The address the parcel goes to; a pickup has none. Names only as the channel gave them. */
+function shipTo(address: unknown, customer: unknown): Record<string, string | null> | null {
+  if (!address || typeof address !== 'object') return null;
+  const a = address as Record<string, string | null>;
+  const c = (customer ?? {}) as Record<string, string | null>;
+  return {
+    name: a.name ?? ([c.firstName, c.lastName].filter(Boolean).join(' ') || null), company: a.company ?? null, line1: a.line1 ?? null,
+    line2: a.line2 ?? null, city: a.city ?? null, region: a.region ?? null, postalCode: a.postalCode ?? null, countryCode: a.countryCode ?? null,
+    phone: a.phone ?? null,
+  };
+}

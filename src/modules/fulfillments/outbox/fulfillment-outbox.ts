@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
+import type { CanonicalOrder } from '../../../canonical/order.js';
+import { planRequests } from '../domain/routing.js';
+import { FulfillmentLocationsCache } from './fulfillment-locations.cache.js';
+
+/**
+ * The fulfilment half of releasing an order, inside the release transaction: one request
+ * per (location, method) and, beside each, the outbound message that sends it. The unique
+ * (order, location, method) key makes a second release a no-op.
+ */
+@Injectable()
+export class FulfillmentOutbox {
+  constructor(@Inject(FulfillmentLocationsCache) private readonly locations: FulfillmentLocationsCache) {}
+
+  async released(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<number> {
+    const locations = await this.locations.enabled();
+    if (locations.length === 0) return 0;
+    const plans = planRequests(
+      order.lines.map((l) => ({
+        lineRef: l.externalId, sku: l.sku, quantity: l.quantity, method: l.fulfillmentMethod, locationRef: l.locationRef, requiresShipping: l.requiresShipping,
+      })),
+      locations,
+    );
+    if (plans.length === 0) return 0;
+    const rows: unknown[] = await runner.query(
+      `WITH planned AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS p(location_ref, method, system, lines)
+       ), requests AS (
+         INSERT INTO fulfillment_requests (id, order_id, location_ref, method, system, status, lines, correlation_id)
+         SELECT gen_random_uuid(), $1, location_ref, method, system, 'PENDING', lines, $6 FROM planned
+         ON CONFLICT (order_id, location_ref, method) DO NOTHING
+         RETURNING id
+       )
+       INSERT INTO outbound_messages (id, kind, subject_id, order_id, status, correlation_id)
+       SELECT gen_random_uuid(), 'FULFILLMENT_REQUEST', id, $1, 'PENDING', $6 FROM requests
+       RETURNING id`,
+      [
+        orderId,
+        plans.map((p) => p.locationRef),
+        plans.map((p) => p.method),
+        plans.map((p) => p.system),
+        plans.map((p) => JSON.stringify(p.lines)),
+        correlationId,
+      ],
+    );
+    return rows.length;
+  }
+
+  /** A cancelled order's requests not yet shipped are cancelled with it. */
+  async cancelled(runner: QueryRunner, orderId: string): Promise<void> {
+    await runner.query(
+      `UPDATE fulfillment_requests SET status = 'CANCELLED', updated_at = now()
+       WHERE order_id = $1 AND status IN ('PENDING', 'ACCEPTED', 'READY_FOR_PICKUP')`,
+      [orderId],
+    );
+  }
+}

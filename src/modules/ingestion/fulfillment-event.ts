@@ -1,0 +1,41 @@
+import { parseShipmentConfirmation } from '../../adapters/fulfillment/shipment-confirmation.js';
+import type { ShipmentConfirmation } from '../../canonical/fulfillment.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type FulfillmentEventMeaning =
+  | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
+  | { ok: true; type: 'ready'; requestId: string; at: string }
+  | { ok: false; reason: string };
+
+/**
+ * A WMS or store event in the hub's terms. Those systems know the order by the hub's ids
+ * (we sent them in the request), so the order reference must be one of ours.
+ */
+export function understandFulfillmentEvent(source: 'WMS' | 'STORE', body: unknown): FulfillmentEventMeaning {
+  const parsed = parseShipmentConfirmation(body);
+  if (!parsed.ok) return { ok: false, reason: `invalid confirmation: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}` };
+  const event = parsed.value;
+  if (!UUID.test(event.orderRef)) return { ok: false, reason: `invalid confirmation: orderRef: ${event.orderRef} is not an order id the hub sent` };
+  const requestId = event.requestId && UUID.test(event.requestId) ? event.requestId : null;
+  if (event.type === 'READY_FOR_PICKUP') {
+    return requestId ? { ok: true, type: 'ready', requestId, at: event.occurredAt } : { ok: false, reason: 'invalid confirmation: requestId: a pickup needs the request id the hub sent' };
+  }
+  return {
+    ok: true,
+    type: 'shipment',
+    confirmation: {
+      source,
+      account: source.toLowerCase(),
+      externalId: event.shipmentId,
+      kind: event.type === 'PICKED_UP' ? 'PICKUP' : 'SHIPMENT',
+      order: { by: 'HUB', orderId: event.orderRef, requestId },
+      locationRef: event.locationRef,
+      carrier: event.carrier,
+      trackingNumbers: event.trackingNumbers,
+      trackingUrl: null,
+      shippedAt: event.occurredAt,
+      lines: event.lines.map((l) => ({ lineRef: l.lineRef, sku: l.sku, quantity: l.quantity })),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { verifyFulfillmentSignature } from '../../adapters/fulfillment/shipment-confirmation.js';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { InboxWriter } from './inbox/inbox-writer.js';
+import type { InboxStatus } from './inbox/inbox-status.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import type { WebhookReceipt } from './shopify-ingestion.service.js';
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+export const FULFILLMENT_SOURCES = { wms: 'WMS', store: 'STORE' } as const;
+const KEPT_HEADERS = ['x-fulfillment-event-id', 'x-fulfillment-source', 'content-type', 'content-length', 'user-agent', 'x-correlation-id'];
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Shipment confirmations from the WMS and store systems: authenticate over the raw bytes,
+ * keep the delivery in the inbox (deduplicated on the event id), queue it, answer. The
+ * confirmation is understood on the worker, like a channel delivery.
+ */
+@Injectable()
+export class FulfillmentIngestionService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(InboxWriter) private readonly inbox: InboxWriter,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+  ) {}
+
+  async receive(headers: Headers, rawBody: Buffer | undefined, correlationId: string): Promise<WebhookReceipt> {
+    const body = rawBody && ArrayBuffer.isView(rawBody) ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.alloc(0);
+    const signature = header(headers, 'x-fulfillment-hmac-sha256');
+    if (!signature) throw new ApiError(401, 'SIGNATURE_MISSING', 'X-Fulfillment-Hmac-Sha256 is required', 'X-Fulfillment-Hmac-Sha256');
+    const secret = this.config.fulfillmentWebhookSecret;
+    if (!secret) throw new ApiError(401, 'SECRET_NOT_CONFIGURED', 'no fulfilment webhook secret is configured (FULFILLMENT_WEBHOOK_SECRET)', 'X-Fulfillment-Hmac-Sha256');
+    if (!verifyFulfillmentSignature(body, signature, secret)) {
+      this.metrics.received('fulfillment', 'unauthenticated');
+      throw new ApiError(401, 'SIGNATURE_INVALID', 'the HMAC does not match the body', 'X-Fulfillment-Hmac-Sha256');
+    }
+    const sourceHeader = header(headers, 'x-fulfillment-source')?.toLowerCase() ?? '';
+    const source = FULFILLMENT_SOURCES[sourceHeader as keyof typeof FULFILLMENT_SOURCES];
+    if (!source) throw new ApiError(400, 'SOURCE_INVALID', 'X-Fulfillment-Source must be wms or store', 'X-Fulfillment-Source');
+    const eventId = header(headers, 'x-fulfillment-event-id');
+    if (!eventId) throw new ApiError(400, 'EVENT_ID_MISSING', 'X-Fulfillment-Event-Id is required: it makes redelivery harmless', 'X-Fulfillment-Event-Id');
+
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    let status: InboxStatus = 'PENDING';
+    let error: string | null = null;
+    let topic = 'shipment/unknown';
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as { type?: unknown };
+      if (typeof parsed?.type === 'string') topic = `shipment/${parsed.type}`;
+    } catch (parseError) {
+      status = 'REJECTED';
+      error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
+    }
+    const kept: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = header(headers, name);
+      if (value !== undefined) kept[name] = value;
+    }
+    const outcome = await this.inbox.write({
+      id: randomUUID(), source, account: sourceHeader, topic, dedupeKey: eventId, eventId, bodyHash, rawBody: body, redactedFields: [],
+      headers: kept, correlationId, status, error, triggeredAt: null,
+    });
+    if (outcome.kind === 'conflict') {
+      this.metrics.received('fulfillment', 'conflict');
+      throw new ApiError(409, 'EVENT_ID_REUSED', 'this event id was delivered before with a different body', 'X-Fulfillment-Event-Id');
+    }
+    if (outcome.kind === 'duplicate') {
+      this.metrics.received('fulfillment', 'duplicate');
+      return { httpStatus: 200, status: 'duplicate', inboxId: outcome.id, correlationId };
+    }
+    const state = status === 'REJECTED' ? 'rejected' : 'accepted';
+    this.metrics.received('fulfillment', state);
+    return { httpStatus: state === 'accepted' ? 202 : 200, status: state, inboxId: outcome.id, correlationId, reason: error ?? undefined };
+  }
+}
