@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import request from 'supertest';
+import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confirmation.js';
+import { deliver, graphql } from './support/shopify-delivery.js';
+import {
+  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, startFulfillmentWorld, type FulfillmentWorld,
+} from './support/fulfillment-world.js';
+import { freshDatabase } from './support/test-database.js';
+import { READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+
+jest.setTimeout(90_000);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const ORDER_QUERY = `query($id: String!) { orderBySource(channel: SHOPIFY, externalId: $id) {
+  id status
+  erpReferences { documentType documentKey postingStatus internalId }
+  fulfillmentRequests { id locationRef method system status externalId deliveryStatus lines { lineRef quantity } }
+  shipments { id source externalId kind status holdReason carrier trackingNumbers channelStatus channelReference
+              lines { lineRef quantity } erp { target postingStatus internalId } }
+} }`;
+
+/** Fulfilment end to end: one ERP order, requests per location, parcels back to Shopify and NetSuite. */
+describe('fulfilment orchestration', () => {
+  let hub: TestHub;
+  let world: FulfillmentWorld;
+  const prefix = `e2e-ful-${randomUUID()}`;
+
+  const order = async (id: string): Promise<Json> => (await graphql(hub.app, READER_KEY, ORDER_QUERY, { id })).body.data.orderBySource as Json;
+  const orderWhen = (id: string, check: (o: Json) => boolean, what: string): Promise<Json> =>
+    eventually(async () => {
+      const o = await order(id);
+      if (!o || !check(o)) throw new Error(`${what}: ${JSON.stringify(o)}`);
+      return o;
+    }, 30_000);
+  const seedShopify = (body: string): Promise<Json> =>
+    getJson(`${world.shopify.url}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const fulfilments = async (): Promise<Json[]> =>
+    ((await getJson(`${world.netsuite.url}/_sandbox/documents`)).documents as Json[]).filter((d) => d.type === 'itemFulfillment');
+
+  beforeAll(async () => {
+    hub = await startHub({ databaseUrl: await freshDatabase('fulfilment'), queuePrefix: prefix, env: { FULFILLMENT_WEBHOOK_SECRET: FULFILLMENT_SECRET } });
+    await hub.app.listen(0, '127.0.0.1');
+    world = await startFulfillmentWorld(hub, await hub.app.getUrl());
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await world?.close();
+    await dropQueueKeys(prefix);
+  });
+
+  it('posts one sales order with per-line locations, ships in parcels, and tells Shopify and NetSuite exactly what shipped', async () => {
+    const id = '6012345678900100001';
+    const body = splitOrder(id);
+    await seedShopify(body);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+
+    const released = await orderWhen(id, (o) => o.status === 'POSTED' && o.fulfillmentRequests.every((r: Json) => r.status === 'ACCEPTED'), 'posted and requested');
+    expect(released.fulfillmentRequests.map((r: Json) => [r.locationRef, r.method, r.system, r.lines])).toEqual([
+      [WAREHOUSE, 'SHIP', 'wms', [{ lineRef: LINE_SWEATER, quantity: 2 }]],
+      [STORE, 'SHIP_FROM_STORE', 'store', [{ lineRef: LINE_SOCKS, quantity: 1 }]],
+    ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    const docs = await getJson(`${world.netsuite.url}/_sandbox/documents`);
+    const salesOrder = (docs.documents as Json[]).find((d) => d.key === `SHOPIFY-${id}`)!;
+    expect(salesOrder.document.item.items.map((l: Json) => [l.item.id, l.quantity, l.location?.id])).toEqual([['501', 2, '11'], ['502', 1, '12']]);
+
+    const wmsRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'wms');
+    const storeRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'store');
+    // Partial: one sweater in the first parcel.
+    await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZPARCEL0001' }] });
+    const partial = await orderWhen(id, (o) => o.status === 'PARTIALLY_FULFILLED' && o.shipments[0]?.channelStatus === 'NOTIFIED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'partial');
+    expect(partial.shipments.map((s: Json) => [s.source, s.status, s.trackingNumbers, s.lines])).toEqual([['WMS', 'CONFIRMED', ['1ZPARCEL0001'], [{ lineRef: LINE_SWEATER, quantity: 1 }]]]);
+    // Complete: the second sweater from the warehouse, the socks from the store.
+    await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZPARCEL0002' }] });
+    await postJson(`${world.store.url}/_sandbox/requests/${storeRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SOCKS, quantity: 1 }], carrier: 'USPS', trackingNumber: '9400100000000000000001' }] });
+    const done = await orderWhen(
+      id,
+      (o) => o.status === 'FULFILLED' && o.shipments.length === 3 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp[0]?.postingStatus === 'POSTED'),
+      'fulfilled',
+    );
+    expect(done.fulfillmentRequests.map((r: Json) => r.status)).toEqual(['SHIPPED', 'SHIPPED']);
+
+    // NetSuite: three item fulfilments from the sales order, each with exactly its parcel's units.
+    const itemFulfilments = (await fulfilments()).filter((d) => d.document.createdFrom?.id === salesOrder.id || d.salesOrderKey === `SHOPIFY-${id}`);
+    expect(itemFulfilments).toHaveLength(3);
+    expect(itemFulfilments.every((d) => d.creates === 1)).toBe(true);
+    const shippedUnits = itemFulfilments.map((d) => (d.document.item.items as Json[]).map((l) => [l.item?.id ?? l.orderLine, l.quantity]));
+    expect(shippedUnits.flat().map((pair) => pair[1])).toEqual([1, 1, 1]);
+    // Shopify: one fulfilment per parcel, with its tracking number.
+    const shopify = await getJson(`${world.shopify.url}/_sandbox/fulfillments?order_id=${id}`);
+    expect(shopify.count).toBe(3);
+    expect(shopify.fulfillments.map((f: Json) => f.tracking_number).sort()).toEqual(['1ZPARCEL0001', '1ZPARCEL0002', '9400100000000000000001']);
+    expect(done.shipments.map((s: Json) => s.channelReference).sort()).toEqual(shopify.fulfillments.map((f: Json) => String(f.id)).sort());
+  });
+
+  it('changes nothing when the same confirmation arrives three times and out of order', async () => {
+    const id = '6012345678900100002';
+    const body = splitOrder(id);
+    await seedShopify(body);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    const released = await orderWhen(id, (o) => o.fulfillmentRequests.length === 2 && o.fulfillmentRequests.every((r: Json) => r.status === 'ACCEPTED'), 'requested');
+    const wmsRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'wms');
+    // Two parcels; the second is redelivered before and after the first is redelivered.
+    await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [
+      { lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], trackingNumber: '1ZDUP0001' },
+      { lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], trackingNumber: '1ZDUP0002' },
+    ] });
+    const settled = await orderWhen(id, (o) => o.shipments.length === 2 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp[0]?.postingStatus === 'POSTED'), 'two parcels');
+    const events = (await getJson(`${world.wms.url}/_sandbox/events?requestId=${wmsRequest.id}`)).events as Json[];
+    expect(events).toHaveLength(2);
+    const [first, second] = events.map((e) => e.eventId ?? e.body?.eventId);
+    for (const eventId of [second, first, second, first]) await postJson(`${world.wms.url}/_sandbox/events/${eventId}/redeliver`);
+    // The same bytes signed again by hand under a new event id is still the same shipment.
+    const event = events[1].body ?? events[1];
+    const raw = JSON.stringify({ ...event, eventId: randomUUID() });
+    const replayed = await request(hub.app.getHttpServer()).post('/webhooks/wms/shipments').set('Content-Type', 'application/json')
+      .set('X-Fulfillment-Source', 'wms').set('X-Fulfillment-Event-Id', randomUUID()).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
+    expect(replayed.status).toBe(202);
+    await eventually(async () => {
+      const [row] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE source = 'WMS' AND status = 'PENDING'`);
+      if (row.n > 0) throw new Error('inbox still pending');
+    }, 10_000);
+    const after = await order(id);
+    expect(after.status).toBe('PARTIALLY_FULFILLED');
+    expect(after.shipments.map((s: Json) => s.id).sort()).toEqual(settled.shipments.map((s: Json) => s.id).sort());
+    const [counts] = await hub.sql<{ postings: number; messages: number }>(
+      `SELECT (SELECT count(*)::int FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 AND p.document_type = 'ITEM_FULFILLMENT') AS postings,
+              (SELECT count(*)::int FROM outbound_messages m JOIN orders o ON o.id = m.order_id WHERE o.external_id = $1 AND m.kind = 'CHANNEL_FULFILLMENT') AS messages`,
+      [id],
+    );
+    expect(counts).toEqual({ postings: 2, messages: 2 });
+    expect((await getJson(`${world.shopify.url}/_sandbox/fulfillments?order_id=${id}`)).count).toBe(2);
+  });
+
+  it('holds an over-shipment with its reason and posts nothing for it', async () => {
+    const id = '6012345678900100003';
+    const body = splitOrder(id);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    const released = await orderWhen(id, (o) => o.status === 'POSTED' && o.fulfillmentRequests.length === 2, 'posted');
+    const storeRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'store');
+    const raw = JSON.stringify({
+      eventId: randomUUID(), type: 'SHIPPED', source: 'store', requestId: storeRequest.id, shipmentId: 'SHP-OVER-1', orderRef: released.id,
+      orderNumber: '#1001', locationRef: STORE, carrier: 'USPS', trackingNumbers: ['9400OVER'], occurredAt: new Date().toISOString(),
+      lines: [{ lineRef: LINE_SOCKS, sku: 'SOCK-TRAIL-3PK', quantity: 3 }],
+    });
+    const sent = await request(hub.app.getHttpServer()).post('/webhooks/wms/shipments').set('Content-Type', 'application/json')
+      .set('X-Fulfillment-Source', 'store').set('X-Fulfillment-Event-Id', randomUUID()).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
+    expect(sent.status).toBe(202);
+    const held = await orderWhen(id, (o) => o.shipments.length === 1, 'held shipment');
+    expect(held.status).toBe('POSTED');
+    expect(held.shipments[0]).toMatchObject({ status: 'HELD', channelStatus: 'NOT_REQUIRED', erp: [] });
+    expect(held.shipments[0].holdReason).toBe(`OVER_SHIPMENT: line ${LINE_SOCKS}: ordered 1, shipped 0 before, this confirms 3`);
+    const [n] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM postings WHERE order_id = $1 AND document_type = 'ITEM_FULFILLMENT'`, [held.id]);
+    expect(n.n).toBe(0);
+
+    const forged = await request(hub.app.getHttpServer()).post('/webhooks/wms/shipments').set('Content-Type', 'application/json')
+      .set('X-Fulfillment-Source', 'store').set('X-Fulfillment-Event-Id', randomUUID()).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, 'not-the-secret-at-all')).send(raw);
+    expect(forged.status).toBe(401);
+    expect(forged.body).toMatchObject({ code: 'SIGNATURE_INVALID', field: 'X-Fulfillment-Hmac-Sha256' });
+  });
+
+  it('posts the ERP fulfilment of a pickup when the customer collects, not when it is ready', async () => {
+    const id = '6012345678900100004';
+    const body = pickupOrder(id);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    const released = await orderWhen(id, (o) => o.fulfillmentRequests[0]?.status === 'ACCEPTED', 'pickup requested');
+    expect(released.fulfillmentRequests.map((r: Json) => [r.locationRef, r.method, r.system])).toEqual([[STORE, 'PICKUP_IN_STORE', 'store']]);
+    const requestId = released.fulfillmentRequests[0].id;
+    await postJson(`${world.store.url}/_sandbox/requests/${requestId}/ready-for-pickup`);
+    const ready = await orderWhen(id, (o) => o.fulfillmentRequests[0].status === 'READY_FOR_PICKUP', 'ready');
+    expect(ready.shipments).toEqual([]);
+    await postJson(`${world.store.url}/_sandbox/requests/${requestId}/picked-up`);
+    const collected = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'picked up');
+    expect(collected.shipments.map((s: Json) => [s.kind, s.source])).toEqual([['PICKUP', 'STORE']]);
+  });
+
+  it('posts an ERP fulfilment for a merchant-fulfilled Shopify shipment, without echoing it back to Shopify', async () => {
+    const id = '6012345678900100005';
+    const body = splitOrder(id).replace(`"location_id": ${WAREHOUSE}`, '"location_id": 79999').replace(`"location_id": ${STORE}`, '"location_id": 79999');
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
+    const fulfillment = `{"id": 9012345678900000001, "order_id": ${id}, "status": "success", "created_at": "2026-11-27T10:00:00-05:00",
+      "updated_at": "2026-11-27T10:00:00-05:00", "tracking_company": "FedEx", "tracking_number": "7777000011", "tracking_numbers": ["7777000011"],
+      "location_id": 79999, "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
+    expect((await deliver(hub.app, { body: fulfillment, topic: 'fulfillments/create' })).status).toBe(202);
+    expect((await deliver(hub.app, { body: fulfillment.replace('"7777000011"]', '"7777000011", "7777000012"]'), topic: 'fulfillments/update' })).status).toBe(202);
+    const done = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'fulfilled by Shopify');
+    expect(done.shipments).toHaveLength(1);
+    expect(done.shipments[0]).toMatchObject({ source: 'SHOPIFY', channelStatus: 'NOT_REQUIRED', carrier: 'FedEx' });
+    expect(done.fulfillmentRequests).toEqual([]);
+  });
+
+  it('takes the unshipped units off the ERP sales order when a partly shipped order is cancelled', async () => {
+    const id = '6012345678900100006';
+    const body = splitOrder(id);
+    await seedShopify(body);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    const released = await orderWhen(id, (o) => o.status === 'POSTED' && o.fulfillmentRequests.every((r: Json) => r.status === 'ACCEPTED'), 'posted');
+    const wmsRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'wms');
+    await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], trackingNumber: '1ZCANCEL01' }] });
+    await orderWhen(id, (o) => o.status === 'PARTIALLY_FULFILLED', 'partial');
+    const cancelled = body.replace('"cancelled_at": null', '"cancelled_at": "2026-11-27T12:00:00-05:00"').replace(/"updated_at": "[^"]+"/, '"updated_at": "2026-11-27T12:00:00-05:00"');
+    expect((await deliver(hub.app, { body: cancelled, topic: 'orders/cancelled' })).status).toBe(202);
+    const done = await orderWhen(id, (o) => o.status === 'CANCELLED' && o.erpReferences.some((r: Json) => r.documentType === 'SALES_ORDER_CHANGE' && r.postingStatus === 'POSTED'), 'cancel posted');
+    expect(done.fulfillmentRequests.map((r: Json) => [r.system, r.status]).sort()).toEqual([['store', 'CANCELLED'], ['wms', 'PARTIALLY_SHIPPED']]);
+    const docs = await getJson(`${world.netsuite.url}/_sandbox/documents`);
+    const salesOrder = (docs.documents as Json[]).find((d) => d.key === `SHOPIFY-${id}`)!;
+    expect(salesOrder.document.item.items.map((l: Json) => [l.item.id, l.quantity])).toEqual([['501', 1], ['502', 0]]);
+  });
+});
