@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confirmation.js';
+import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
 import { deliver, graphql } from './support/shopify-delivery.js';
 import {
   FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, startFulfillmentWorld, type FulfillmentWorld,
@@ -36,8 +37,7 @@ describe('fulfilment orchestration', () => {
     }, 30_000);
   const seedShopify = (body: string): Promise<Json> =>
     getJson(`${world.shopify.url}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const fulfilments = async (): Promise<Json[]> =>
-    ((await getJson(`${world.netsuite.url}/_sandbox/documents`)).documents as Json[]).filter((d) => d.type === 'itemFulfillment');
+  const fulfilments = async (): Promise<Json> => (await getJson(`${world.netsuite.url}/_sandbox/documents`)).fulfillments as Json;
 
   beforeAll(async () => {
     hub = await startHub({ databaseUrl: await freshDatabase('fulfilment'), queuePrefix: prefix, env: { FULFILLMENT_WEBHOOK_SECRET: FULFILLMENT_SECRET } });
@@ -51,7 +51,7 @@ describe('fulfilment orchestration', () => {
     await dropQueueKeys(prefix);
   });
 
-  it('posts one sales order with per-line locations, ships in parcels, and tells Shopify and NetSuite exactly what shipped', async () => {
+  it('posts one sales order with per-line locations, ships in parcels, and tells Shopify and both ERPs exactly what shipped', async () => {
     const id = '6012345678900100001';
     const body = splitOrder(id);
     await seedShopify(body);
@@ -70,24 +70,34 @@ describe('fulfilment orchestration', () => {
     const storeRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'store');
     // Partial: one sweater in the first parcel.
     await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZPARCEL0001' }] });
-    const partial = await orderWhen(id, (o) => o.status === 'PARTIALLY_FULFILLED' && o.shipments[0]?.channelStatus === 'NOTIFIED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'partial');
+    const partial = await orderWhen(id, (o) => o.status === 'PARTIALLY_FULFILLED' && o.shipments[0]?.channelStatus === 'NOTIFIED' && o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'POSTED'), 'partial');
     expect(partial.shipments.map((s: Json) => [s.source, s.status, s.trackingNumbers, s.lines])).toEqual([['WMS', 'CONFIRMED', ['1ZPARCEL0001'], [{ lineRef: LINE_SWEATER, quantity: 1 }]]]);
     // Complete: the second sweater from the warehouse, the socks from the store.
     await postJson(`${world.wms.url}/_sandbox/requests/${wmsRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZPARCEL0002' }] });
     await postJson(`${world.store.url}/_sandbox/requests/${storeRequest.id}/ship`, { parcels: [{ lines: [{ lineRef: LINE_SOCKS, quantity: 1 }], carrier: 'USPS', trackingNumber: '9400100000000000000001' }] });
     const done = await orderWhen(
       id,
-      (o) => o.status === 'FULFILLED' && o.shipments.length === 3 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp[0]?.postingStatus === 'POSTED'),
+      (o) => o.status === 'FULFILLED' && o.shipments.length === 3 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED')),
       'fulfilled',
     );
     expect(done.fulfillmentRequests.map((r: Json) => r.status)).toEqual(['SHIPPED', 'SHIPPED']);
 
     // NetSuite: three item fulfilments from the sales order, each with exactly its parcel's units.
-    const itemFulfilments = (await fulfilments()).filter((d) => d.document.createdFrom?.id === salesOrder.id || d.salesOrderKey === `SHOPIFY-${id}`);
-    expect(itemFulfilments).toHaveLength(3);
-    expect(itemFulfilments.every((d) => d.creates === 1)).toBe(true);
-    const shippedUnits = itemFulfilments.map((d) => (d.document.item.items as Json[]).map((l) => [l.item?.id ?? l.orderLine, l.quantity]));
-    expect(shippedUnits.flat().map((pair) => pair[1])).toEqual([1, 1, 1]);
+    const all = await fulfilments();
+    expect(all.duplicateKeys).toEqual([]);
+    const byKey = new Map((all.documents as Json[]).map((d) => [d.key, d]));
+    const shippedUnits = done.shipments.map((s: Json) => {
+      const doc = byKey.get(fulfillmentKey(s.id));
+      expect(doc?.creates).toBe(1);
+      expect(doc!.document.createdFrom.id).toBe(salesOrder.id);
+      return (doc!.document.item.items as Json[]).filter((l) => l.itemReceive !== false).map((l) => [l.item?.id, l.quantity, l.location?.id]);
+    });
+    expect(shippedUnits).toEqual([[['501', 1, '11']], [['501', 1, '11']], [['502', 1, '12']]]);
+    // Business Central: one posted shipment per parcel, carrying its key, with exactly the shipped lines.
+    const bcShipments = (await getJson(`${world.bc.url}/_sandbox/documents`)).fulfillments as Json;
+    expect(bcShipments.duplicateKeys).toEqual([]);
+    for (const shipment of done.shipments as Json[]) expect(bcShipments.createsByKey[fulfillmentKey(shipment.id)]).toBe(1);
+    expect(done.shipments.every((s: Json) => s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED'))).toBe(true);
     // Shopify: one fulfilment per parcel, with its tracking number.
     const shopify = await getJson(`${world.shopify.url}/_sandbox/fulfillments?order_id=${id}`);
     expect(shopify.count).toBe(3);
@@ -107,7 +117,7 @@ describe('fulfilment orchestration', () => {
       { lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], trackingNumber: '1ZDUP0001' },
       { lines: [{ lineRef: LINE_SWEATER, quantity: 1 }], trackingNumber: '1ZDUP0002' },
     ] });
-    const settled = await orderWhen(id, (o) => o.shipments.length === 2 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp[0]?.postingStatus === 'POSTED'), 'two parcels');
+    const settled = await orderWhen(id, (o) => o.shipments.length === 2 && o.shipments.every((s: Json) => s.channelStatus === 'NOTIFIED' && s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED')), 'two parcels');
     const events = (await getJson(`${world.wms.url}/_sandbox/events?requestId=${wmsRequest.id}`)).events as Json[];
     expect(events).toHaveLength(2);
     const [first, second] = events.map((e) => e.eventId ?? e.body?.eventId);
@@ -130,7 +140,8 @@ describe('fulfilment orchestration', () => {
               (SELECT count(*)::int FROM outbound_messages m JOIN orders o ON o.id = m.order_id WHERE o.external_id = $1 AND m.kind = 'CHANNEL_FULFILLMENT') AS messages`,
       [id],
     );
-    expect(counts).toEqual({ postings: 2, messages: 2 });
+    // Two parcels: one item fulfilment each in each of the two ERPs, one Shopify fulfilment each.
+    expect(counts).toEqual({ postings: 4, messages: 2 });
     expect((await getJson(`${world.shopify.url}/_sandbox/fulfillments?order_id=${id}`)).count).toBe(2);
   });
 
@@ -172,7 +183,7 @@ describe('fulfilment orchestration', () => {
     const ready = await orderWhen(id, (o) => o.fulfillmentRequests[0].status === 'READY_FOR_PICKUP', 'ready');
     expect(ready.shipments).toEqual([]);
     await postJson(`${world.store.url}/_sandbox/requests/${requestId}/picked-up`);
-    const collected = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'picked up');
+    const collected = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'POSTED'), 'picked up');
     expect(collected.shipments.map((s: Json) => [s.kind, s.source])).toEqual([['PICKUP', 'STORE']]);
   });
 
@@ -186,7 +197,7 @@ describe('fulfilment orchestration', () => {
       "location_id": 79999, "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
     expect((await deliver(hub.app, { body: fulfillment, topic: 'fulfillments/create' })).status).toBe(202);
     expect((await deliver(hub.app, { body: fulfillment.replace('"7777000011"]', '"7777000011", "7777000012"]'), topic: 'fulfillments/update' })).status).toBe(202);
-    const done = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp[0]?.postingStatus === 'POSTED', 'fulfilled by Shopify');
+    const done = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'POSTED'), 'fulfilled by Shopify');
     expect(done.shipments).toHaveLength(1);
     expect(done.shipments[0]).toMatchObject({ source: 'SHOPIFY', channelStatus: 'NOT_REQUIRED', carrier: 'FedEx' });
     expect(done.fulfillmentRequests).toEqual([]);
@@ -203,7 +214,7 @@ describe('fulfilment orchestration', () => {
     await orderWhen(id, (o) => o.status === 'PARTIALLY_FULFILLED', 'partial');
     const cancelled = body.replace('"cancelled_at": null', '"cancelled_at": "2026-11-27T12:00:00-05:00"').replace(/"updated_at": "[^"]+"/, '"updated_at": "2026-11-27T12:00:00-05:00"');
     expect((await deliver(hub.app, { body: cancelled, topic: 'orders/cancelled' })).status).toBe(202);
-    const done = await orderWhen(id, (o) => o.status === 'CANCELLED' && o.erpReferences.some((r: Json) => r.documentType === 'SALES_ORDER_CHANGE' && r.postingStatus === 'POSTED'), 'cancel posted');
+    const done = await orderWhen(id, (o) => o.status === 'CANCELLED' && o.erpReferences.filter((r: Json) => r.documentType === 'SALES_ORDER_CHANGE' && r.postingStatus === 'POSTED').length === 2, 'cancel posted');
     expect(done.fulfillmentRequests.map((r: Json) => [r.system, r.status]).sort()).toEqual([['store', 'CANCELLED'], ['wms', 'PARTIALLY_SHIPPED']]);
     const docs = await getJson(`${world.netsuite.url}/_sandbox/documents`);
     const salesOrder = (docs.documents as Json[]).find((d) => d.key === `SHOPIFY-${id}`)!;

@@ -152,4 +152,121 @@ describe('Business Central sandbox (API v2.0, client credentials)', () => {
     expect(((await refused[0].json()) as Json).error.code).toBe('Application_TooManyRequests');
     expect(await admin(sb, 'stats')).toMatchObject({ peakConcurrency: cap, refusedOverCap: 4 });
   });
+  describe('shipping: line staging, shipAndInvoice, salesShipments, line changes', () => {
+    const company = (): string => `${sb.apiUrl}/companies(${sb.companyId})`;
+    const raw = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, auth = true): Promise<Response> =>
+      fetch(`${company()}${path}`, {
+        method,
+        headers: { ...(auth && { authorization: `Bearer ${accessToken}` }), ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let created: Json;
+    const lines = async (): Promise<Json[]> => ((await (await raw('GET', `/salesOrders(${created.id})/salesOrderLines`)).json()) as Json).value as Json[];
+    const stage = async (quantities: number[]): Promise<void> => {
+      for (const [i, line] of (await lines()).entries()) {
+        const res = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${line.id})`, { shipQuantity: quantities[i] }, { 'if-match': line['@odata.etag'] });
+        expect(res.status).toBe(200);
+      }
+    };
+    const post = (): Promise<Response> => raw('POST', `/salesOrders(${created.id})/Microsoft.NAV.shipAndInvoice`);
+
+    beforeEach(async () => {
+      created = (await (await api(sb, accessToken, 'POST', '', order('SHOP-S'))).json()) as Json;
+    });
+
+    it('defaults the quantity to ship to what is outstanding, and checks it against that', async () => {
+      expect((await lines()).map((l) => [l.quantity, l.shipQuantity, l.shippedQuantity, l.invoiceQuantity])).toEqual([[2, 2, 0, 2], [1, 1, 0, 1]]);
+      const [first, second] = await lines();
+      const noEtag = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shipQuantity: 1 });
+      expect([noEtag.status, ((await noEtag.json()) as Json).error.code]).toEqual([400, 'BadRequest_InvalidToken']);
+      const tooMany = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shipQuantity: 3 }, { 'if-match': first['@odata.etag'] });
+      expect(await tooMany.json()).toEqual({ error: { code: 'Application_DialogException', message: 'You cannot ship more than 2 units.' } });
+      const readOnly = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shippedQuantity: 1 }, { 'if-match': first['@odata.etag'] });
+      expect(((await readOnly.json()) as Json).error.code).toBe('BadRequest_InvalidOperation');
+
+      const ok = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shipQuantity: 1 }, { 'if-match': first['@odata.etag'] });
+      const written = (await ok.json()) as Json;
+      expect([ok.status, written.shipQuantity, written.invoiceQuantity]).toEqual([200, 1, 1]);
+      expect(written['@odata.etag']).not.toBe(first['@odata.etag']);
+      expect(ok.headers.get('etag')).toBe(written['@odata.etag']);
+      const stale = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shipQuantity: 2 }, { 'if-match': first['@odata.etag'] });
+      expect([stale.status, ((await stale.json()) as Json).error.code]).toEqual([412, 'Request_EntityChanged']);
+      // Each line has its own row version: the other line's etag is still good.
+      const other = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${second.id})`, { shipQuantity: 0 }, { 'if-match': second['@odata.etag'] });
+      expect(other.status).toBe(200);
+    });
+
+    it('posts exactly the staged quantities as a shipment (and invoice), findable by external document number and order number', async () => {
+      await stage([1, 0]);
+      const posted = await post();
+      expect(posted.status).toBe(204);
+      expect((await lines()).map((l) => [l.quantity, l.shippedQuantity, l.invoicedQuantity, l.shipQuantity])).toEqual([[2, 1, 1, 1], [1, 0, 0, 1]]);
+
+      const byKey = await raw('GET', `/salesShipments?$filter=${encodeURIComponent("externalDocumentNumber eq 'shop-s'")}&$expand=salesShipmentLines`);
+      const [shipment] = ((await byKey.json()) as Json).value as Json[];
+      expect(shipment).toMatchObject({ number: 'S-SHPT102001', externalDocumentNumber: 'SHOP-S', orderNumber: 'S-ORD101001', customerNumber: '10000', currencyCode: 'EUR' });
+      expect(shipment.salesShipmentLines.map((l: Json) => [l.sequence, l.lineObjectNumber, l.quantity])).toEqual([[10000, '1896-S', 1]]);
+      const byOrder = ((await (await raw('GET', `/salesShipments?$filter=${encodeURIComponent("orderNumber eq 'S-ORD101001'")}`)).json()) as Json).value as Json[];
+      expect(byOrder.map((s) => s.id)).toEqual([shipment.id]);
+      expect(byOrder[0]).not.toHaveProperty('salesShipmentLines');
+      expect(((await (await raw('GET', `/salesShipments(${shipment.id})`)).json()) as Json).number).toBe('S-SHPT102001');
+      expect(((await (await raw('GET', `/salesShipments(${shipment.id})/salesShipmentLines`)).json()) as Json).value).toHaveLength(1);
+      expect((await raw('POST', '/salesShipments', {})).status).toBe(405);
+
+      // Posting again ships what is outstanding by default; then the order is complete and BC deletes it.
+      expect((await post()).status).toBe(204);
+      expect((await api(sb, accessToken, 'GET', `(${created.id})`)).status).toBe(404);
+      expect((await post()).status).toBe(404);
+      const docs = await admin(sb, 'documents');
+      expect(docs.fulfillments).toMatchObject({ count: 2, creates: 2, createsByKey: { 'SHOP-S': 2 } });
+      expect(docs.fulfillments.documents.map((d: Json) => [d.document.number, d.document.postedInvoiceNumber])).toEqual([['S-SHPT102001', 'S-INV103001'], ['S-SHPT102002', 'S-INV103002']]);
+      expect(docs.documents[0].document).toHaveProperty(['@sandbox.deletedAt']);
+      expect(await admin(sb, 'stats')).toMatchObject({ fulfillments: 2, documents: 1 });
+    });
+
+    it('refuses to post nothing, and an order with a numbered line of quantity 0', async () => {
+      await stage([0, 0]);
+      expect(await (await post()).json()).toEqual({ error: { code: 'Application_DialogException', message: 'There is nothing to post.' } });
+      const [first] = await lines();
+      await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { quantity: 0 }, { 'if-match': first['@odata.etag'] });
+      expect(((await (await post()).json()) as Json).error.message).toBe('One or more document lines with a value in the No. column do not have a quantity specified.');
+      expect((await admin(sb, 'documents')).fulfillments.count).toBe(0);
+    });
+
+    it('changes a line’s quantity (not below what shipped) or deletes an unshipped line, recording each change', async () => {
+      await stage([1, 0]);
+      await post();
+      const [first, second] = await lines();
+      const below = await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { quantity: 0 }, { 'if-match': first['@odata.etag'] });
+      expect(((await below.json()) as Json).error.message).toBe("Quantity must not be less than 1 in Sales Line Document Type='Order',Document No.='S-ORD101001',Line No.='10000'.");
+      const reduced = (await (await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { quantity: 1 }, { 'if-match': first['@odata.etag'] })).json()) as Json;
+      expect([reduced.quantity, reduced.shippedQuantity, reduced.shipQuantity, reduced.amountExcludingTax]).toEqual([1, 1, 0, 19.99]);
+
+      expect((await raw('DELETE', `/salesOrders(${created.id})/salesOrderLines(${second.id})`)).status).toBe(400);
+      expect((await raw('DELETE', `/salesOrders(${created.id})/salesOrderLines(${second.id})`, undefined, { 'if-match': second['@odata.etag'] })).status).toBe(204);
+      const shippedLine = (await lines())[0];
+      expect(((await (await raw('DELETE', `/salesOrders(${created.id})/salesOrderLines(${shippedLine.id})`, undefined, { 'if-match': shippedLine['@odata.etag'] })).json()) as Json).error.code)
+        .toBe('Application_DialogException');
+      expect((await lines()).map((l) => l.sequence)).toEqual([10000]);
+
+      const docs = await admin(sb, 'documents');
+      expect(docs.lineChanges.changes.map((c: Json) => [c.salesOrderKey, c.lines])).toEqual([
+        ['SHOP-S', [{ line: 10000, quantityBefore: 2, quantityAfter: 1 }]],
+        ['SHOP-S', [{ line: 20000, quantityBefore: 1, quantityAfter: 0, deleted: true }]],
+      ]);
+      expect(await admin(sb, 'stats')).toMatchObject({ lineChanges: 2 });
+    });
+
+    it('asks for a valid token on lines, shipAndInvoice and salesShipments', async () => {
+      const [first] = await lines();
+      for (const res of [
+        await raw('PATCH', `/salesOrders(${created.id})/salesOrderLines(${first.id})`, { shipQuantity: 1 }, { 'if-match': first['@odata.etag'] }, false),
+        await raw('POST', `/salesOrders(${created.id})/Microsoft.NAV.shipAndInvoice`, undefined, {}, false),
+        await raw('GET', '/salesShipments', undefined, {}, false),
+      ]) {
+        expect([res.status, ((await res.json()) as Json).error.code]).toEqual([401, 'Authentication_InvalidCredentials']);
+      }
+      expect((await admin(sb, 'documents')).fulfillments.count).toBe(0);
+    });
+  });
 });

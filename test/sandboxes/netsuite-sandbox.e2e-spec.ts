@@ -177,4 +177,109 @@ describe('NetSuite sandbox (SuiteTalk REST record API, TBA)', () => {
     expect(stats).toMatchObject({ peakConcurrency: cap, peakAttempted: cap + 1, refusedOverCap: 5, inFlight: 0 });
     expect((await admin(sb, 'documents')).count).toBe(cap);
   });
+  describe('item fulfilments and line changes', () => {
+    const SO = '/services/rest/record/v1/salesOrder';
+    const IF = '/services/rest/record/v1/itemFulfillment';
+    let soId: string;
+    const transform = (body: unknown, id = soId): Promise<Response> => call(sb, { method: 'POST', path: `${SO}/${id}/!transform/itemFulfillment`, body });
+    const errorOf = async (res: Response): Promise<Json> => ((await res.json()) as Json)['o:errorDetails'][0] as Json;
+    const lines = async (): Promise<Json[]> => (await admin(sb, 'documents?key=SHOP-F')).documents[0].document.item.items as Json[];
+
+    beforeEach(async () => {
+      const created = await call(sb, { method: 'PUT', path: `${SO}/eid:SHOP-F`, body: order('SHOP-F', 3) });
+      soId = /(\d+)$/.exec(created.headers.get('location') ?? '')![1];
+    });
+
+    it('transforms a sales order into an itemFulfillment (204 + Location), readable by id and by external id', async () => {
+      const res = await transform({
+        externalId: 'F-1', tranDate: '2026-11-28', shipStatus: { id: 'C' }, memo: 'parcel 1',
+        item: { items: [{ orderLine: 1, itemReceive: true, quantity: 2, location: { id: '3' } }, { orderLine: 2, itemReceive: false }] },
+        package: { items: [{ packageTrackingNumber: '1Z999', packageDescr: 'UPS' }] },
+      });
+      expect(res.status).toBe(204);
+      const location = res.headers.get('location') ?? '';
+      expect(location).toMatch(new RegExp(`^${sb.url}${IF}/\\d+$`));
+      const id = /(\d+)$/.exec(location)![1];
+
+      const byEid = (await (await call(sb, { method: 'GET', path: `${IF}/eid:F-1?expandSubResources=true` })).json()) as Json;
+      expect(byEid).toMatchObject({ id, externalId: 'F-1', tranId: `IF${id}`, tranDate: '2026-11-28', shipStatus: { id: 'C' }, createdFrom: { id: soId }, entity: { id: '107' } });
+      expect(byEid.item.items.map((l: Json) => [l.line, l.orderLine, l.item.id, l.quantity, l.location.id])).toEqual([[1, 1, '501', 2, '3']]);
+      expect(byEid.package.items).toEqual([{ packageTrackingNumber: '1Z999', packageDescr: 'UPS' }]);
+      expect((await call(sb, { method: 'GET', path: `${IF}/${id}` })).status).toBe(200);
+      expect((await call(sb, { method: 'GET', path: `${IF}/eid:F-NONE` })).status).toBe(404);
+
+      expect((await lines()).map((l) => [l.quantity, l.quantityFulfilled ?? 0])).toEqual([[3, 2], [1, 0]]);
+      const so = (await (await call(sb, { method: 'GET', path: `${SO}/${soId}?expandSubResources=true` })).json()) as Json;
+      expect([so.orderStatus, so.item.items.map((l: Json) => l.quantityFulfilled)]).toEqual(['D', [2, 0]]);
+      expect((await admin(sb, 'documents')).fulfillments).toMatchObject({ count: 1, createsByKey: { 'F-1': 1 } });
+      expect(await admin(sb, 'stats')).toMatchObject({ fulfillments: 1, lineChanges: 0, documents: 1 });
+    });
+
+    it('fulfils every open line in full unless told otherwise, as a transform does', async () => {
+      expect((await transform({ externalId: 'F-ALL', item: { items: [{ orderLine: 1, quantity: 1 }] } })).status).toBe(204);
+      expect((await lines()).map((l) => l.quantityFulfilled)).toEqual([1, 1]);
+      const nothing = await transform({ externalId: 'F-NONE', item: { items: [{ orderLine: 1, itemReceive: false }] } });
+      expect(await errorOf(nothing)).toMatchObject({ 'o:errorCode': 'USER_ERROR', detail: 'Error while accessing a resource. You must enter at least one line item for this transaction.' });
+    });
+
+    it('refuses a second fulfilment with the same external id with a duplicate-record error', async () => {
+      const body = { externalId: 'F-DUP', item: { items: [{ orderLine: 1, quantity: 1 }, { orderLine: 2, itemReceive: false }] } };
+      expect((await transform(body)).status).toBe(204);
+      const again = await transform(body);
+      expect(again.status).toBe(400);
+      expect(await again.json()).toMatchObject({ status: 400, title: 'Bad Request', 'o:errorDetails': [{ 'o:errorCode': 'DUP_RCRD', 'o:errorPath': 'externalId' }] });
+      const docs = await admin(sb, 'documents');
+      expect(docs.fulfillments).toMatchObject({ count: 1, createsByKey: { 'F-DUP': 1 }, duplicateRefusals: { 'F-DUP': 1 } });
+      expect((await lines()).map((l) => l.quantityFulfilled ?? 0)).toEqual([1, 0]);
+    });
+
+    it('validates the order, its lines, the quantities and the fields, storing nothing', async () => {
+      const over = await transform({ externalId: 'F-X', item: { items: [{ orderLine: 1, quantity: 4 }] } });
+      expect(await errorOf(over)).toEqual({
+        detail: 'Error while accessing a resource. You cannot fulfill more than the quantity remaining on the order: line 1 (item 501) has 3 remaining, 4 entered.',
+        'o:errorCode': 'USER_ERROR', 'o:errorPath': 'item.items[0].quantity',
+      });
+      const zero = await transform({ externalId: 'F-X', item: { items: [{ orderLine: 1, quantity: 0 }] } });
+      expect((await errorOf(zero))['o:errorPath']).toBe('item.items[0].quantity');
+      const noLine = await transform({ externalId: 'F-X', item: { items: [{ orderLine: 9, quantity: 1 }] } });
+      expect((await errorOf(noLine)).detail).toContain('Invalid Field Value 9 for the following field: orderLine');
+      const badField = await transform({ externalId: 'F-X', shipVia: 'UPS' });
+      expect((await errorOf(badField)).detail).toBe("Error while accessing a resource. Field 'shipVia' for record 'itemFulfillment' was not found.");
+      const badType = await transform({ externalId: 'F-X', shipStatus: 'Z' });
+      expect((await errorOf(badType))['o:errorPath']).toBe('shipStatus');
+      expect((await transform({ externalId: 'F-X' }, '99999')).status).toBe(404);
+      expect((await call(sb, { method: 'GET', path: `${SO}/${soId}/!transform/itemFulfillment` })).status).toBe(405);
+      expect((await admin(sb, 'documents')).fulfillments.count).toBe(0);
+    });
+
+    it('takes a lower quantity or a closed line through PATCH, but never below what was fulfilled', async () => {
+      await transform({ externalId: 'F-1', item: { items: [{ orderLine: 1, quantity: 2 }, { orderLine: 2, itemReceive: false }] } });
+      const below = await call(sb, { method: 'PATCH', path: `${SO}/${soId}`, body: { item: { items: [{ line: 1, quantity: 1 }] } } });
+      expect(below.status).toBe(400);
+      expect(await errorOf(below)).toMatchObject({ 'o:errorCode': 'USER_ERROR', 'o:errorPath': 'item.items[0].quantity' });
+      const readOnly = await call(sb, { method: 'PATCH', path: `${SO}/${soId}`, body: { item: { items: [{ line: 1, quantityFulfilled: 0 }] } } });
+      expect((await errorOf(readOnly)).detail).toContain("'quantityFulfilled' is read-only");
+
+      const ok = await call(sb, { method: 'PATCH', path: `${SO}/${soId}`, body: { item: { items: [{ line: 1, quantity: 2, isClosed: true }, { line: 2, quantity: 0, isClosed: true }] } } });
+      expect(ok.status).toBe(204);
+      const docs = await admin(sb, 'documents');
+      expect(docs.lineChanges).toMatchObject({
+        count: 1,
+        changes: [{ salesOrderId: soId, salesOrderKey: 'SHOP-F', lines: [{ line: 1, quantityBefore: 3, quantityAfter: 2, closed: true }, { line: 2, quantityBefore: 1, quantityAfter: 0, closed: true }] }],
+      });
+      expect((await lines()).map((l) => [l.quantity, l.quantityFulfilled ?? 0, l.isClosed])).toEqual([[2, 2, true], [0, 0, true]]);
+      const closed = await transform({ externalId: 'F-2', item: { items: [{ orderLine: 2, quantity: 1 }] } });
+      expect((await errorOf(closed)).detail).toContain('has 0 remaining');
+      expect(await admin(sb, 'stats')).toMatchObject({ fulfillments: 1, lineChanges: 1 });
+    });
+
+    it('still asks for token-based authentication on the new endpoints', async () => {
+      const wrong = { ...sb.credentials, tokenSecret: 'not-the-secret' };
+      const refused = await call(sb, { method: 'POST', path: `${SO}/${soId}/!transform/itemFulfillment`, body: { externalId: 'F-A' }, credentials: wrong });
+      expect([refused.status, (await errorOf(refused))['o:errorCode']]).toEqual([401, 'INVALID_LOGIN']);
+      const read = await fetch(`${sb.url}${IF}/eid:F-A`);
+      expect(read.status).toBe(401);
+      expect((await admin(sb, 'documents')).fulfillments.count).toBe(0);
+    });
+  });
 });

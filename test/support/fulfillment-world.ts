@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
 import { startStoreSandbox, startWmsSandbox, type FulfillmentSandbox } from '../../sandboxes/fulfillment/sandbox.js';
 import { startShopifySandbox, type ShopifySandbox } from '../../sandboxes/shopify/sandbox.js';
@@ -13,6 +14,7 @@ export const LINE_SOCKS = '1612345678901234502';
 
 export interface FulfillmentWorld {
   readonly netsuite: NetSuiteSandbox;
+  readonly bc: BusinessCentralSandbox;
   readonly shopify: ShopifySandbox;
   readonly wms: FulfillmentSandbox;
   readonly store: FulfillmentSandbox;
@@ -22,14 +24,15 @@ export interface FulfillmentWorld {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
- * Every system of the worked example around one hub: NetSuite, Shopify's Admin API, a WMS
+ * Every system of the worked example around one hub: NetSuite, Business Central, Shopify's Admin API, a WMS
  * for the warehouse and a store system, configured through the hub's admin API as an
- * integration team would. The hub must be listening, so the WMS and store can call back.
+ * integration team would. Orders go to both ERPs. The hub must be listening, so the WMS and store can call back.
  */
 export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promise<FulfillmentWorld> {
   const callback = { callbackUrl: `${hubUrl}/webhooks/wms/shipments`, callbackSecret: FULFILLMENT_SECRET };
-  const [netsuite, shopify, wms, store] = await Promise.all([
+  const [netsuite, bc, shopify, wms, store] = await Promise.all([
     startNetSuiteSandbox({ port: 0 }),
+    startBusinessCentralSandbox({ port: 0 }),
     startShopifySandbox({ port: 0, shopDomain: SHOP }),
     startWmsSandbox({ port: 0, ...callback }),
     startStoreSandbox({ port: 0, ...callback }),
@@ -40,6 +43,10 @@ export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promi
     return res.body as Json;
   };
   await admin('put', '/admin/erp-targets/netsuite-main', { variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000 });
+  await admin('put', '/admin/erp-targets/bc-main', {
+    variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: 5000,
+    credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+  });
   await admin('put', '/admin/channel-accounts', {
     channel: 'SHOPIFY', account: SHOP, webhookSecret: SHOPIFY_SECRET, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,
   });
@@ -57,9 +64,9 @@ export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promi
     await admin('post', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'fulfilment e2e' });
   }
   return {
-    netsuite, shopify, wms, store,
+    netsuite, bc, shopify, wms, store,
     async close() {
-      await Promise.all([netsuite.close(), shopify.close(), wms.close(), store.close()]);
+      await Promise.all([netsuite.close(), bc.close(), shopify.close(), wms.close(), store.close()]);
     },
   };
 }

@@ -94,6 +94,38 @@ export const SALES_ORDER_LINE: PropertyTable = {
   itemVariantId: p('guid'),
 };
 
+/**
+ * salesShipment and salesShipmentLine (read-only entities; posted by salesOrders' shipAndInvoice),
+ * a subset of the API v2.0 pages (APIV2 - Sales Shipments / Sales Shipment Lines): the Sales
+ * Shipment Header keeps the order's External Document No. and its Order No.
+ */
+export const SALES_SHIPMENT: PropertyTable = {
+  id: p('guid', { readOnly: true }),
+  number: p('string', { maxLength: 20, code: true, readOnly: true }),
+  externalDocumentNumber: p('string', { maxLength: 35, code: true, readOnly: true }),
+  invoiceDate: p('date', { readOnly: true }),
+  postingDate: p('date', { readOnly: true }),
+  customerId: p('guid', { readOnly: true }),
+  customerNumber: p('string', { maxLength: 20, code: true, readOnly: true }),
+  customerName: p('string', { maxLength: 100, readOnly: true }),
+  currencyCode: p('string', { maxLength: 10, code: true, readOnly: true }),
+  orderNumber: p('string', { maxLength: 20, code: true, readOnly: true }),
+  lastModifiedDateTime: p('datetime', { readOnly: true }),
+};
+
+export const SALES_SHIPMENT_LINE: PropertyTable = {
+  id: p('guid', { readOnly: true }),
+  documentId: p('guid', { readOnly: true }),
+  documentNo: p('string', { maxLength: 20, code: true, readOnly: true }),
+  sequence: p('integer', { readOnly: true }),
+  lineType: p({ enum: ['Comment', 'Account', 'Item', 'Resource', 'Value', 'Fixed Asset', 'Charge'], edm: 'Microsoft.NAV.invoiceLineAggLineType' }, { readOnly: true }),
+  lineObjectNumber: p('string', { maxLength: 20, code: true, readOnly: true }),
+  description: p('string', { maxLength: 100, readOnly: true }),
+  quantity: p('decimal', { readOnly: true }),
+  unitPrice: p('decimal', { readOnly: true }),
+  shipmentDate: p('date', { readOnly: true }),
+};
+
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 /** BC returns every property; unset ones carry the type's empty value. */

@@ -4,14 +4,19 @@
  * and entity bodies with @odata.context and @odata.etag.
  */
 import type { StoredDocument } from '../shared/store.js';
-import { SALES_ORDER, SALES_ORDER_LINE, withDefaults } from './fields.js';
+import { SALES_ORDER, SALES_ORDER_LINE, withDefaults, type PropertyTable } from './fields.js';
 
 type Json = Record<string, unknown>;
 
 export interface BcSalesOrder {
   order: Json;
   lines: Json[];
+  /** Set when posting shipped and invoiced everything: BC deletes the order, the API no longer shows it. */
+  deletedAt?: string;
 }
+
+/** Each line's row version, kept beside the line (BC versions every row by itself). */
+export const LINE_VERSION = '@sandbox.version';
 
 export interface FilterClause {
   readonly property: string;
@@ -21,12 +26,12 @@ export interface FilterClause {
 const CLAUSE = /^([A-Za-z][A-Za-z0-9]*)\s+eq\s+('(?:[^']|'')*'|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|-?\d+(?:\.\d+)?|true|false)\s*/;
 
 /** Undefined when the expression is outside what the sandbox (and the adapter) needs. */
-export function parseFilter(text: string): FilterClause[] | undefined {
+export function parseFilter(text: string, table: PropertyTable = SALES_ORDER): FilterClause[] | undefined {
   const clauses: FilterClause[] = [];
   let rest = text.trim();
   for (;;) {
     const m = CLAUSE.exec(rest);
-    if (!m || !(m[1] in SALES_ORDER)) return undefined;
+    if (!m || !(m[1] in table)) return undefined;
     const literal = m[2];
     const value = literal.startsWith("'") ? literal.slice(1, -1).replace(/''/g, "'")
       : literal === 'true' || literal === 'false' ? literal === 'true'
@@ -41,10 +46,10 @@ export function parseFilter(text: string): FilterClause[] | undefined {
   }
 }
 
-export function matches(order: Json, clauses: readonly FilterClause[]): boolean {
+export function matches(entity: Json, clauses: readonly FilterClause[], table: PropertyTable = SALES_ORDER): boolean {
   return clauses.every(({ property, value }) => {
-    const spec = SALES_ORDER[property];
-    const actual = order[property] ?? withDefaults({ [property]: spec }, {})[property];
+    const spec = table[property];
+    const actual = entity[property] ?? withDefaults({ [property]: spec }, {})[property];
     // Code fields are stored upper case and GUIDs compare without case, as in BC.
     if (typeof value === 'string' && typeof actual === 'string' && (spec.code || spec.type === 'guid')) {
       return actual.toUpperCase() === value.toUpperCase();
@@ -57,8 +62,15 @@ export function etagOf(doc: StoredDocument<BcSalesOrder>): string {
   return `W/"${Buffer.from(`'${doc.version};${doc.id};'`).toString('base64')}"`;
 }
 
-export function lineEtag(doc: StoredDocument<BcSalesOrder>, line: Json): string {
-  return `W/"${Buffer.from(`'${doc.version};${String(line.id)};'`).toString('base64')}"`;
+export function lineEtag(line: Json): string {
+  const version = typeof line[LINE_VERSION] === 'number' ? line[LINE_VERSION] : 1;
+  return `W/"${Buffer.from(`'${version};${String(line.id)};'`).toString('base64')}"`;
+}
+
+/** The line after a write: its row version moves on, so earlier etags go stale. */
+export function touched(line: Json): Json {
+  const version = typeof line[LINE_VERSION] === 'number' ? line[LINE_VERSION] : 1;
+  return { ...line, [LINE_VERSION]: version + 1 };
 }
 
 export interface EntityUrls {
@@ -67,8 +79,8 @@ export interface EntityUrls {
   readonly companyId: string;
 }
 
-export function presentLine(doc: StoredDocument<BcSalesOrder>, line: Json): Json {
-  return { '@odata.etag': lineEtag(doc, line), ...withDefaults(SALES_ORDER_LINE, line) };
+export function presentLine(line: Json): Json {
+  return { '@odata.etag': lineEtag(line), ...withDefaults(SALES_ORDER_LINE, line) };
 }
 
 export function presentOrder(doc: StoredDocument<BcSalesOrder>, urls: EntityUrls, expandLines: boolean, single: boolean): Json {
@@ -77,6 +89,6 @@ export function presentOrder(doc: StoredDocument<BcSalesOrder>, urls: EntityUrls
     ...(single && { '@odata.context': context }),
     '@odata.etag': etagOf(doc),
     ...withDefaults(SALES_ORDER, doc.body.order),
-    ...(expandLines && { salesOrderLines: doc.body.lines.map((l) => presentLine(doc, l)) }),
+    ...(expandLines && { salesOrderLines: doc.body.lines.map((l) => presentLine(l)) }),
   };
 }

@@ -10,6 +10,9 @@
  *   GET   .../companies({id})/salesOrders({id})                         with @odata.etag
  *   PATCH .../companies({id})/salesOrders({id})                         If-Match required; 412 when stale
  *   GET   .../companies({id})/salesOrders({id})/salesOrderLines
+ *   PATCH | DELETE .../salesOrders({id})/salesOrderLines({lineId})    If-Match (order-lines.ts)
+ *   POST  .../salesOrders({id})/Microsoft.NAV.shipAndInvoice            → 204 (shipping.ts)
+ *   GET   .../companies({id})/salesShipments[({id})[/salesShipmentLines]] read-only, $filter
  * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
  */
 import { randomUUID } from 'node:crypto';
@@ -19,8 +22,10 @@ import type { Knobs } from '../shared/knobs.js';
 import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
 import type { StoredDocument } from '../shared/store.js';
 import { priceLine, totalOrder } from './amounts.js';
-import { ODATA_HEADERS, badRequest, entityNotFound, odataError, withCorrelation } from './errors.js';
+import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, withCorrelation } from './errors.js';
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
+import { BcOrderLines } from './order-lines.js';
+import { BcShipping, presentShipment } from './shipping.js';
 import { BC_SCOPE, TokenIssuer, type ClientCredentials } from './token.js';
 import { checkSalesOrder } from './validate.js';
 
@@ -58,7 +63,8 @@ export interface BusinessCentralSandbox extends RunningSandbox<BcSalesOrder> {
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const API_PATH = /^(?:\/v2\.0)?\/([^/]+)\/([^/]+)\/api\/v2\.0(\/.*)?$/;
 const GUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
-const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines)?)?$`);
+const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines(?:\\(${GUID}\\))?|/Microsoft\\.NAV\\.shipAndInvoice)?)?$`);
+const SHIPMENTS = new RegExp(`^/companies\\(${GUID}\\)/salesShipments(?:\\(${GUID}\\)(/salesShipmentLines)?)?$`);
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
@@ -74,10 +80,14 @@ interface Settings {
 class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   readonly name = 'dynamics365-bc';
   private readonly tokens: TokenIssuer;
+  private readonly orderLines: BcOrderLines;
+  private readonly shipping: BcShipping;
   private nextNumber = 101001;
 
   constructor(private readonly context: SandboxContext<BcSalesOrder>, private readonly settings: Settings) {
     this.tokens = new TokenIssuer(settings.credentials, () => context.knobs.tokenLifetimeSeconds);
+    this.orderLines = new BcOrderLines(context, settings.taxRates);
+    this.shipping = new BcShipping(context);
     context.onReset(() => {
       this.nextNumber = 101001;
     });
@@ -111,22 +121,28 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     }
     const urls: EntityUrls = { api: `${req.url.origin}/${tenant}/${environment}/api/v2.0`, companyId: this.settings.companyId };
     if (rest === '/companies' && req.method === 'GET') return this.companies(urls);
+    const shipments = SHIPMENTS.exec(rest);
     const m = ORDERS.exec(rest);
-    if (!m) return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment '${rest.split('/').filter(Boolean).pop() ?? ''}'.`);
-    const [, companyId, orderId, lines] = m;
+    if (!m && !shipments) return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment '${rest.split('/').filter(Boolean).pop() ?? ''}'.`);
+    const companyId = (m ?? shipments)![1];
     if (companyId.toLowerCase() !== this.settings.companyId.toLowerCase()) {
       return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${companyId})'.`);
     }
+    if (shipments) {
+      if (req.method !== 'GET') return this.notAllowed(req, 'salesShipments');
+      return shipments[2] === undefined ? this.shipping.list(req, urls) : this.shipping.read(req, shipments[2], urls, shipments[3] !== undefined);
+    }
+    const [, , orderId, sub] = m!;
     if (orderId === undefined) {
       if (req.method === 'GET') return this.list(req, urls);
       if (req.method === 'POST') return this.create(req, urls);
-    } else if (lines) {
-      if (req.method === 'GET') return this.lines(orderId, urls);
+    } else if (sub !== undefined) {
+      return this.orderAction(req, orderId, sub, urls);
     } else {
       if (req.method === 'GET') return this.read(req, orderId, urls);
       if (req.method === 'PATCH') return this.patch(req, orderId, urls);
     }
-    return odataError(405, 'BadRequest_MethodNotAllowed', `'${req.method}' requests for 'salesOrders' are not allowed within Microsoft Dynamics 365 Business Central OData web services.`);
+    return this.notAllowed(req, 'salesOrders');
   }
 
   fault(kind: 'server-error' | 'throttled' | 'concurrency'): Reply {
@@ -143,7 +159,32 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   }
 
   present(doc: StoredDocument<BcSalesOrder>): unknown {
-    return presentOrder(doc, { api: '', companyId: this.settings.companyId }, true, false);
+    const shown = presentOrder(doc, { api: '', companyId: this.settings.companyId }, true, false);
+    return doc.body.deletedAt === undefined ? shown : { ...shown, '@sandbox.deletedAt': doc.body.deletedAt };
+  }
+
+  presentFulfillment(doc: StoredDocument<Json>): unknown {
+    return { ...presentShipment(doc.body, true), postedInvoiceNumber: doc.body.postedInvoiceNumber };
+  }
+
+  /** What hangs off one order: its lines, one line, or the posting action. */
+  private orderAction(req: SandboxRequest, orderId: string, sub: string, urls: EntityUrls): Reply {
+    const doc = this.order(orderId);
+    if (!doc) return entityNotFound('Sales Order', orderId);
+    if (sub === '/Microsoft.NAV.shipAndInvoice') return req.method === 'POST' ? this.shipping.shipAndInvoice(doc) : this.notAllowed(req, 'shipAndInvoice');
+    const lineId = /\(([^)]+)\)$/.exec(sub)?.[1];
+    if (lineId === undefined) return req.method === 'GET' ? this.lines(orderId, urls) : this.notAllowed(req, 'salesOrderLines');
+    return this.orderLines.route(req, doc, lineId) ?? this.notAllowed(req, 'salesOrderLines');
+  }
+
+  /** An order the API still shows: posting deletes one shipped and invoiced in full. */
+  private order(id: string): StoredDocument<BcSalesOrder> | undefined {
+    const doc = this.context.store.get(id.toLowerCase());
+    return doc && doc.body.deletedAt === undefined ? doc : undefined;
+  }
+
+  private notAllowed(req: SandboxRequest, entitySet: string): Reply {
+    return odataError(405, 'BadRequest_MethodNotAllowed', `'${req.method}' requests for '${entitySet}' are not allowed within Microsoft Dynamics 365 Business Central OData web services.`);
   }
 
   private companies(urls: EntityUrls): Reply {
@@ -162,7 +203,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     const filter = filterText === null ? [] : parseFilter(filterText);
     if (!filter) return odataError(400, 'BadRequest_NotFound', 'Bad Request - Error in query syntax.');
     const top = q.get('$top');
-    let docs = this.context.store.all().filter((d) => matches(d.body.order, filter));
+    let docs = this.context.store.all().filter((d) => d.body.deletedAt === undefined && matches(d.body.order, filter));
     if (top !== null) docs = docs.slice(0, /^\d+$/.test(top) ? Number(top) : undefined);
     return this.ok(200, {
       '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders`,
@@ -171,7 +212,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   }
 
   private read(req: SandboxRequest, id: string, urls: EntityUrls): Reply {
-    const doc = this.context.store.get(id.toLowerCase());
+    const doc = this.order(id);
     if (!doc) return entityNotFound('Sales Order', id);
     const expand = this.expand(req.url.searchParams.get('$expand'));
     if (expand === 'invalid') return badRequest(`Could not find a property named '${req.url.searchParams.get('$expand')}' on type 'Microsoft.NAV.salesOrder'.`);
@@ -179,11 +220,11 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   }
 
   private lines(id: string, urls: EntityUrls): Reply {
-    const doc = this.context.store.get(id.toLowerCase());
+    const doc = this.order(id);
     if (!doc) return entityNotFound('Sales Order', id);
     return this.ok(200, {
       '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders(${doc.id})/salesOrderLines`,
-      value: doc.body.lines.map((l) => presentLine(doc, l)),
+      value: doc.body.lines.map((l) => presentLine(l)),
     });
   }
 
@@ -198,7 +239,13 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
       orderDate: today(), postingDate: today(), status: 'Draft', currencyCode: '',
       ...checked.value.order, id, number: `S-ORD${this.nextNumber++}`, lastModifiedDateTime: now,
     };
-    const lines = (checked.value.lines ?? []).map((l, i) => priceLine(this.settings.taxRates, { lineType: 'Item', sequence: (i + 1) * 10000, ...l, id: randomUUID(), documentId: id }));
+    const lines = (checked.value.lines ?? []).map((l, i) => priceLine(this.settings.taxRates, {
+      lineType: 'Item', sequence: (i + 1) * 10000, ...l, id: randomUUID(), documentId: id,
+      // Default Qty. to Ship = Remainder: a new line is to be shipped (and invoiced) in full.
+      shipQuantity: l.shipQuantity ?? l.quantity ?? 0, invoiceQuantity: l.shipQuantity ?? l.quantity ?? 0, shippedQuantity: 0, invoicedQuantity: 0,
+    }));
+    const overShipped = lines.find((l) => (l.shipQuantity as number) > (l.quantity as number));
+    if (overShipped) return dialog(`You cannot ship more than ${String(overShipped.quantity)} units.`);
     const doc = this.context.store.create(id, typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined, { order: totalOrder(order, lines), lines });
     const expand = this.expand(req.url.searchParams.get('$expand')) === true;
     return {
@@ -208,7 +255,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   }
 
   private patch(req: SandboxRequest, id: string, urls: EntityUrls): Reply {
-    const doc = this.context.store.get(id.toLowerCase());
+    const doc = this.order(id);
     if (!doc) return entityNotFound('Sales Order', id);
     const ifMatch = header(req, 'if-match');
     if (!ifMatch) {

@@ -128,3 +128,8 @@ function headerRuleProblem(order: Json, mode: 'create' | 'update', knobs: Knobs,
   }
   return undefined;
 }
+
+/** A PATCH of one salesOrderLine: types, read-only controls and lengths (its rules are the caller's). */
+export function checkSalesOrderLinePatch(body: Json): Checked<Json> {
+  return checkEntity(body, SALES_ORDER_LINE, SALES_ORDER_LINE_TYPE, '');
+}

@@ -87,3 +87,20 @@ export function missingValue(label: string, path: string): Reply {
 export function notFound(urlPath: string): Reply {
   return nsError(404, [{ detail: 'The record instance does not exist. Provide a valid record instance ID.', code: 'NONEXISTENT_ID', urlPath }]);
 }
+
+/**
+ * A second record of one type with an external id already taken: NetSuite keeps external ids
+ * unique per record type and refuses the save with a duplicate-record error.
+ */
+export function duplicateRecord(externalId: string): Reply {
+  return nsError(400, [{
+    detail: `Error while accessing a resource. This record already exists: a record with the external ID ${JSON.stringify(externalId)} already exists.`,
+    code: 'DUP_RCRD',
+    path: 'externalId',
+  }]);
+}
+
+/** NetSuite's user error for a business rule (more than is left, nothing to fulfil, …). */
+export function userError(detail: string, path?: string): Reply {
+  return nsError(400, [{ detail: `Error while accessing a resource. ${detail}`, code: 'USER_ERROR', ...(path !== undefined && { path }) }]);
+}

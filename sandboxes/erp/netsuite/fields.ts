@@ -52,6 +52,8 @@ export const ITEM_LINE_FIELDS: FieldTable = {
   line: t('int'),
   isClosed: t('bool'),
   expectedShipDate: t('date'),
+  // Kept by NetSuite as item fulfilments are saved against the line.
+  quantityFulfilled: t('float', { readOnly: true }),
 };
 
 export const TAX_DETAIL_FIELDS: FieldTable = {
@@ -130,3 +132,50 @@ export const SALES_ORDER_FIELDS: FieldTable = {
 /** Account-specific custom fields exist on every real account: custbody_* on the header, custcol_* on lines. */
 export const CUSTOM_BODY_FIELD = /^custbody[a-z0-9_]+$/;
 export const CUSTOM_LINE_FIELD = /^custcol[a-z0-9_]+$/;
+
+/**
+ * itemFulfillment header fields the sandbox accepts: a subset of the record/v1 itemFulfillment field
+ * list (ItemFulfillment.fields.json in the contracts), with its types. shipStatus is A (Picked),
+ * B (Packed) or C (Shipped). entity and createdFrom come from the sales order being transformed.
+ */
+export const FULFILLMENT_LINE_FIELDS: FieldTable = {
+  // The sales order line this fulfilment line draws on; how a transform's lines are merged.
+  orderLine: t('int'),
+  itemReceive: t('bool'),
+  quantity: t('float'),
+  location: t('ref'),
+  item: t('ref'),
+  description: t('string'),
+  line: t('int', { readOnly: true }),
+  quantityRemaining: t('float', { readOnly: true }),
+};
+
+export const PACKAGE_FIELDS: FieldTable = {
+  packageTrackingNumber: t('string'),
+  packageDescr: t('string'),
+  packageWeight: t('float'),
+};
+
+export const ITEM_FULFILLMENT_FIELDS: FieldTable = {
+  externalId: t('string'),
+  tranId: t('string'),
+  tranDate: t('date'),
+  memo: t('string'),
+  shipStatus: t({ enum: ['A', 'B', 'C'] }),
+  shipMethod: t('ref'),
+  shipCarrier: t('string'),
+  shippingCost: t('float'),
+  handlingCost: t('float'),
+  department: t('ref'),
+  class: t('ref'),
+  customForm: t('ref'),
+  item: t({ sublist: FULFILLMENT_LINE_FIELDS }),
+  package: t({ sublist: PACKAGE_FIELDS }),
+  entity: t('ref', { readOnly: true }),
+  createdFrom: t('ref', { readOnly: true }),
+  id: t('string', { readOnly: true }),
+  links: t('string', { readOnly: true }),
+  refName: t('string', { readOnly: true }),
+  createdDate: t('string', { readOnly: true }),
+  lastModifiedDate: t('string', { readOnly: true }),
+};

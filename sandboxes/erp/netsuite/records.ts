@@ -82,10 +82,13 @@ export function updatedRecord(previous: NsSalesOrder, input: Json, replaceSublis
   };
 }
 
+/** A sales order line shows what has been fulfilled of it, 0 until something was. */
+const withFulfilled = (l: Json): Json => (typeof l.quantity === 'number' ? { ...l, quantityFulfilled: l.quantityFulfilled ?? 0 } : l);
+
 /** record/v1 JSON: links to self; sublists as links unless expandSubResources=true. */
 export function presentRecord(record: NsSalesOrder, selfUrl: string, expand: boolean): Json {
   const itemUrl = `${selfUrl}/item`;
-  const lines = record.item.items;
+  const lines = record.item.items.map(withFulfilled);
   return {
     links: [{ rel: 'self', href: selfUrl }],
     ...record,

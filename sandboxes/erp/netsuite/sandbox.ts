@@ -7,6 +7,10 @@
  *   PUT   /services/rest/record/v1/salesOrder/eid:{externalId} upsert → 204 + Location
  *   PATCH /services/rest/record/v1/salesOrder/{id | eid:...}  update → 204 + Location
  *   GET   /services/rest/record/v1/salesOrder/{id | eid:...}  record (?expandSubResources=true)
+ *   POST  /services/rest/record/v1/salesOrder/{id | eid:...}/!transform/itemFulfillment → 204 + Location
+ *   GET   /services/rest/record/v1/itemFulfillment/{id | eid:...}
+ * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
+ * line-changes.ts).
  */
 import { SandboxContext } from '../shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
@@ -14,7 +18,9 @@ import type { Knobs } from '../shared/knobs.js';
 import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
 import type { StoredDocument } from '../shared/store.js';
 import { TbaVerifier } from './auth.js';
-import { invalidContent, invalidLogin, notFound, nsError } from './errors.js';
+import { duplicateRecord, invalidContent, invalidLogin, notFound, nsError } from './errors.js';
+import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
+import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from './oauth1.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
 import { validateSalesOrder } from './validate.js';
@@ -22,6 +28,7 @@ import { validateSalesOrder } from './validate.js';
 export const RECORD_BASE = '/services/rest/record/v1';
 const COLLECTION = `${RECORD_BASE}/salesOrder`;
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
+const TRANSFORM = /^(.+)\/!transform\/itemFulfillment$/;
 
 /** Fixed defaults so the demo and benchmarks need no setup; tests may pass their own. */
 export const DEFAULT_NETSUITE_CREDENTIALS: TbaCredentials = {
@@ -60,11 +67,14 @@ function parseTarget(segment: string): Target | undefined {
 class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
   readonly name = 'netsuite';
   private nextId = 1001;
+  private readonly fulfillments: NetSuiteFulfillments;
 
   constructor(
     private readonly context: SandboxContext<NsSalesOrder>,
     private readonly verifier: TbaVerifier,
   ) {
+    // Transactions share one internal id sequence, as in NetSuite.
+    this.fulfillments = new NetSuiteFulfillments(context, () => String(this.nextId++));
     context.onReset(() => {
       this.nextId = 1001;
       verifier.reset();
@@ -84,6 +94,16 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     const path = req.url.pathname.replace(/\/+$/, '');
     if (path === COLLECTION) {
       return req.method === 'POST' ? this.create(req) : this.methodNotAllowed(req, 'POST');
+    }
+    if (path.startsWith(`${FULFILLMENT_PATH}/`)) {
+      const target = parseTarget(path.slice(FULFILLMENT_PATH.length + 1));
+      if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
+      return req.method === 'GET' ? this.fulfillments.read(req, target) : this.methodNotAllowed(req, 'GET');
+    }
+    const transform = TRANSFORM.exec(path);
+    if (transform && transform[1].startsWith(`${COLLECTION}/`)) {
+      if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
+      return this.transform(req, transform[1].slice(COLLECTION.length + 1));
     }
     if (!path.startsWith(`${COLLECTION}/`)) {
       return nsError(404, [{ detail: `Record type or resource not found: ${path}`, code: 'INVALID_URL', urlPath: path }]);
@@ -115,6 +135,16 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     return doc.body;
   }
 
+  private transform(req: SandboxRequest, segment: string): Reply {
+    const target = parseTarget(segment);
+    if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: req.url.pathname }]);
+    const order = this.find(target);
+    if (!order) return notFound(req.url.pathname);
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    return this.fulfillments.transform(req, order, parsed.value);
+  }
+
   private create(req: SandboxRequest): Reply {
     const parsed = this.body(req);
     if (!parsed.ok) return parsed.reply;
@@ -122,7 +152,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     const problem = validateSalesOrder(body, 'create', this.context.knobs);
     if (problem) return problem;
     if (typeof body.externalId === 'string' && this.byExternalId(body.externalId)) {
-      return nsError(400, [{ detail: 'Error while accessing a resource. A record with the same external ID already exists.', code: 'USER_ERROR', path: 'externalId' }]);
+      return duplicateRecord(body.externalId);
     }
     return this.insert(req, body);
   }
@@ -146,12 +176,16 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     const parsed = this.body(req);
     if (!parsed.ok) return parsed.reply;
     const body = parsed.value;
-    const problem = validateSalesOrder(body, 'update', this.context.knobs);
+    const problem = validateSalesOrder(body, 'update', this.context.knobs) ?? checkLineChanges(existing.body, body, this.replaces(req, 'item'));
     if (problem) return problem;
     if (typeof body.externalId === 'string' && body.externalId !== existing.key && this.byExternalId(body.externalId)) {
-      return nsError(400, [{ detail: 'Error while accessing a resource. A record with the same external ID already exists.', code: 'USER_ERROR', path: 'externalId' }]);
+      return duplicateRecord(body.externalId);
     }
-    return this.update(req, existing, body);
+    const before = existing.body;
+    const reply = this.update(req, existing, body);
+    const change = this.replaces(req, 'item') ? undefined : lineChangeOf(existing.id, existing.key, before, existing.body);
+    if (change) this.context.lineChanges.push(change);
+    return reply;
   }
 
   private read(req: SandboxRequest, target: Target): Reply {
@@ -166,6 +200,10 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     const record = newRecord(id, body);
     this.context.store.create(id, typeof record.externalId === 'string' ? record.externalId : undefined, record);
     return { status: 204, headers: { location: this.selfUrl(req, id) }, committed: true };
+  }
+
+  private replaces(req: SandboxRequest, sublist: string): boolean {
+    return (req.url.searchParams.get('replace') ?? '').split(',').map((s) => s.trim()).includes(sublist);
   }
 
   private update(req: SandboxRequest, doc: StoredDocument<NsSalesOrder>, body: Record<string, unknown>): Reply {

@@ -6,7 +6,7 @@ import type { Reply } from '../shared/http.js';
 import type { Knobs } from '../shared/knobs.js';
 import { invalidContent, invalidFieldValue, missingValue } from './errors.js';
 import {
-  ADDRESS_FIELDS, CUSTOM_BODY_FIELD, CUSTOM_LINE_FIELD, SALES_ORDER_FIELDS,
+  ADDRESS_FIELDS, CUSTOM_BODY_FIELD, CUSTOM_LINE_FIELD, ITEM_FULFILLMENT_FIELDS, SALES_ORDER_FIELDS,
   type FieldSpec, type FieldTable, type NsType,
 } from './fields.js';
 
@@ -40,7 +40,7 @@ function isDate(v: unknown): boolean {
 const isCountry = (v: unknown): boolean =>
   (typeof v === 'string' && /^[A-Z]{2}$/.test(v)) || (isObject(v) && typeof v.id === 'string' && /^[A-Z]{2}$/.test(v.id));
 
-function checkType(type: NsType, value: unknown, name: string, path: string): Reply | undefined {
+function checkType(type: NsType, value: unknown, name: string, path: string, record: string): Reply | undefined {
   const bad = (): Reply => invalidFieldValue(name, value, path);
   if (typeof type === 'object') {
     if ('enum' in type) {
@@ -54,7 +54,7 @@ function checkType(type: NsType, value: unknown, name: string, path: string): Re
     if (value.items === undefined) return undefined;
     if (!Array.isArray(value.items)) return invalidContent(`Error while accessing a resource. ${name}.items must be an array.`, `${path}.items`);
     for (const [i, line] of value.items.entries()) {
-      const problem = checkRecord(line, type.sublist, CUSTOM_LINE_FIELD, `${path}.items[${i}]`);
+      const problem = checkRecord(line, type.sublist, CUSTOM_LINE_FIELD, `${path}.items[${i}]`, record);
       if (problem) return problem;
     }
     return undefined;
@@ -67,11 +67,11 @@ function checkType(type: NsType, value: unknown, name: string, path: string): Re
     case 'date': return isDate(value) ? undefined : bad();
     case 'ref': return isRef(value) ? undefined : bad();
     case 'country': return isCountry(value) ? undefined : bad();
-    case 'address': return checkRecord(value, ADDRESS_FIELDS, undefined, path);
+    case 'address': return checkRecord(value, ADDRESS_FIELDS, undefined, path, record);
   }
 }
 
-function checkRecord(value: unknown, table: FieldTable, custom: RegExp | undefined, path: string): Reply | undefined {
+function checkRecord(value: unknown, table: FieldTable, custom: RegExp | undefined, path: string, record: string): Reply | undefined {
   if (!isObject(value)) return invalidContent('Error while accessing a resource. Expected a JSON object.', path);
   for (const [name, v] of Object.entries(value)) {
     const at = path ? `${path}.${name}` : name;
@@ -82,17 +82,17 @@ function checkRecord(value: unknown, table: FieldTable, custom: RegExp | undefin
         if (scalar || isRef(v)) continue;
         return invalidFieldValue(name, v, at);
       }
-      return invalidContent(`Error while accessing a resource. Field '${name}' for record 'salesOrder' was not found.`, at);
+      return invalidContent(`Error while accessing a resource. Field '${name}' for record '${record}' was not found.`, at);
     }
     if (spec.readOnly) return invalidContent(`Error while accessing a resource. Field '${name}' is read-only.`, at);
-    const problem = checkType(spec.type, v, name, at);
+    const problem = checkType(spec.type, v, name, at, record);
     if (problem) return problem;
   }
   return undefined;
 }
 
 export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs: Knobs): Reply | undefined {
-  const problem = checkRecord(body, SALES_ORDER_FIELDS, CUSTOM_BODY_FIELD, '');
+  const problem = checkRecord(body, SALES_ORDER_FIELDS, CUSTOM_BODY_FIELD, '', 'salesOrder');
   if (problem) return problem;
   const lines = isObject(body.item) && Array.isArray(body.item.items) ? (body.item.items as Json[]) : undefined;
   if (mode === 'create') {
@@ -110,4 +110,9 @@ export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs:
     if (item !== undefined && knobs.unknownItems.includes(item)) return invalidFieldValue('item', item, `item.items[${i}].item`);
   }
   return undefined;
+}
+
+/** The itemFulfillment body of a transform: fields and types only; the lines are checked against the order. */
+export function validateItemFulfillment(body: Json): Reply | undefined {
+  return checkRecord(body, ITEM_FULFILLMENT_FIELDS, CUSTOM_BODY_FIELD, '', 'itemFulfillment');
 }

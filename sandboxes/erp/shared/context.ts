@@ -46,10 +46,32 @@ function freshStats(): Stats {
 
 export type Fault = 'none' | 'server-error' | 'throttled' | 'commit-timeout';
 
+/** One change of a sales order's lines (ordered quantity, closed, deleted), as the ERP applied it. */
+export interface LineChange {
+  readonly at: string;
+  /** The sales order's internal id and natural key. */
+  readonly salesOrderId: string;
+  readonly salesOrderKey: string | null;
+  readonly lines: readonly {
+    /** The ERP's line handle (NetSuite line number, Business Central sequence). */
+    readonly line: number;
+    readonly quantityBefore: number;
+    readonly quantityAfter: number;
+    readonly closed?: boolean;
+    readonly deleted?: boolean;
+  }[];
+}
+
 export class SandboxContext<T> {
   knobs: Knobs;
   stats: Stats = freshStats();
   readonly store = new DocumentStore<T>();
+  /** Shipments posted against the sales orders (NetSuite itemFulfillment, BC posted salesShipment), keyed by the hub's key. */
+  readonly fulfillments = new DocumentStore<Record<string, unknown>>();
+  /** Every applied line change, oldest first. */
+  readonly lineChanges: LineChange[] = [];
+  /** Writes refused because their key already named a fulfilment: key → times. */
+  readonly duplicateRefusals = new Map<string, number>();
   private faults: SeededRandom;
   /** Latency has its own stream so that changing latency does not shift the fault sequence. */
   private latencies: SeededRandom;
@@ -76,20 +98,27 @@ export class SandboxContext<T> {
   reset(): void {
     const inFlight = this.stats.inFlight;
     this.store.clear();
+    this.fulfillments.clear();
+    this.lineChanges.length = 0;
+    this.duplicateRefusals.clear();
     this.stats = freshStats();
     this.stats.inFlight = inFlight;
     this.reseed();
     for (const hook of this.resetHooks) hook();
   }
 
-  /** One draw per API request, after authentication: which fault, if any, this request gets. */
-  drawFault(isWrite: boolean): Fault {
+  /**
+   * One draw per API request, after authentication: which fault, if any, this request gets. The
+   * draw happens whatever the request, so narrowing commit timeouts to some paths
+   * (commitTimeoutPath) does not shift the sequence.
+   */
+  drawFault(isWrite: boolean, path = ''): Fault {
     const { errorRate, rate429, commitTimeoutRate } = this.knobs;
     if (errorRate + rate429 + commitTimeoutRate === 0) return 'none';
     const r = this.faults.next();
     if (r < errorRate) return 'server-error';
     if (r < errorRate + rate429) return 'throttled';
-    if (r < errorRate + rate429 + commitTimeoutRate) return isWrite ? 'commit-timeout' : 'none';
+    if (r < errorRate + rate429 + commitTimeoutRate) return isWrite && path.includes(this.knobs.commitTimeoutPath) ? 'commit-timeout' : 'none';
     return 'none';
   }
 

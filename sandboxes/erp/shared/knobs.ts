@@ -17,6 +17,8 @@ export interface Knobs {
   /** destroy: the socket is closed after the commit; delay: the answer comes after commitTimeoutDelayMs. */
   readonly commitTimeoutMode: CommitTimeoutMode;
   readonly commitTimeoutDelayMs: number;
+  /** Only writes whose path contains this text can commit then time out ('' = every write), e.g. 'shipAndInvoice'. */
+  readonly commitTimeoutPath: string;
   /** Simultaneous API requests allowed; beyond it the vendor's concurrency error. 0 = no cap. */
   readonly concurrency: number;
   /** Retry-After seconds sent with 429 (Business Central). */
@@ -38,6 +40,7 @@ export const DEFAULT_KNOBS: Knobs = {
   commitTimeoutRate: 0,
   commitTimeoutMode: 'destroy',
   commitTimeoutDelayMs: 30_000,
+  commitTimeoutPath: '',
   concurrency: 15,
   retryAfterSeconds: 1,
   seed: 1,
@@ -93,6 +96,10 @@ export function mergeKnobs(base: Knobs, patch: Record<string, unknown>): Knobs {
       case 'commitTimeoutDelayMs': case 'concurrency': case 'retryAfterSeconds': case 'seed': next[key] = whole(key, value); break;
       case 'tokenLifetimeSeconds': next[key] = whole(key, value); break;
       case 'unknownCustomers': case 'unknownItems': next[key] = strings(key, value); break;
+      case 'commitTimeoutPath':
+        if (typeof value !== 'string') throw new KnobError('commitTimeoutPath must be a string');
+        next[key] = value;
+        break;
       case 'commitTimeoutMode':
         if (value !== 'destroy' && value !== 'delay') throw new KnobError('commitTimeoutMode must be "destroy" or "delay"');
         next[key] = value;

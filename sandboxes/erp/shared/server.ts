@@ -27,6 +27,8 @@ export interface SandboxVariant<T> {
   error(status: number, message: string): Reply;
   /** How a stored document is shown by GET /_sandbox/documents. */
   present(doc: StoredDocument<T>): unknown;
+  /** How a fulfilment is shown there; the stored record when absent. */
+  presentFulfillment?(doc: StoredDocument<Record<string, unknown>>): unknown;
 }
 
 export interface SandboxServerOptions {
@@ -44,6 +46,24 @@ export interface RunningSandbox<T> {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Fulfilments with per-key create counts, so a test can say "exactly N, each created once". */
+function fulfillmentsView<T>(context: SandboxContext<T>, variant: SandboxVariant<T>): unknown {
+  const docs = context.fulfillments.all();
+  const createsByKey: Record<string, number> = {};
+  for (const d of docs) if (d.key !== undefined) createsByKey[d.key] = (createsByKey[d.key] ?? 0) + d.creates;
+  return {
+    count: docs.length,
+    creates: docs.reduce((n, d) => n + d.creates, 0),
+    createsByKey,
+    duplicateKeys: context.fulfillments.duplicateKeys(),
+    duplicateRefusals: Object.fromEntries(context.duplicateRefusals),
+    documents: docs.map((d) => ({
+      id: d.id, key: d.key ?? null, creates: d.creates, createdAt: d.createdAt,
+      document: variant.presentFulfillment ? variant.presentFulfillment(d) : d.body,
+    })),
+  };
+}
 
 export async function startSandboxServer<T>(
   variant: SandboxVariant<T>,
@@ -104,7 +124,7 @@ export async function startSandboxServer<T>(
         reply(res, refusal);
         return;
       }
-      const fault = context.drawFault(WRITES.has(sreq.method));
+      const fault = context.drawFault(WRITES.has(sreq.method), url.pathname);
       if (fault === 'server-error' || fault === 'throttled') {
         context.stats.faults[fault === 'server-error' ? 'serverError' : 'throttled'] += 1;
         reply(res, variant.fault(fault));
@@ -143,10 +163,18 @@ export async function startSandboxServer<T>(
             id: d.id, key: d.key ?? null, creates: d.creates, updates: d.updates,
             createdAt: d.createdAt, updatedAt: d.updatedAt, document: variant.present(d),
           })),
+          fulfillments: fulfillmentsView(context, variant),
+          lineChanges: { count: context.lineChanges.length, changes: context.lineChanges },
         },
       });
     } else if (route === 'GET /_sandbox/stats') {
-      send(res, { status: 200, body: { variant: variant.name, ...context.stats, documents: context.store.size, knobs: context.knobs } });
+      send(res, {
+        status: 200,
+        body: {
+          variant: variant.name, ...context.stats, documents: context.store.size,
+          fulfillments: context.fulfillments.size, lineChanges: context.lineChanges.length, knobs: context.knobs,
+        },
+      });
     } else if (route === 'POST /_sandbox/reset') {
       context.reset();
       send(res, { status: 204 });

@@ -61,6 +61,12 @@ export interface FulfillmentLine {
   readonly quantity: number;
   /** The ERP location the units left from. */
   readonly locationId: string | null;
+  /**
+   * 0-based position of the line in SalesOrderDocument.lines as the order was posted. Business
+   * Central has no field to carry lineRef, so this (with itemId as a check) is how it tells two
+   * lines of the same item apart; without it a line is found by its item when that is unique.
+   */
+  readonly lineIndex?: number;
 }
 
 /**
@@ -81,6 +87,15 @@ export interface FulfillmentDocument {
   readonly memo: string | null;
 }
 
+/** One line's new ordered quantity; itemId and lineIndex identify it as in FulfillmentLine. */
+export interface SalesOrderChangeLine {
+  readonly lineRef: string;
+  /** Absolute ordered quantity after the change (0: every unshipped unit cancelled). */
+  readonly quantity: number;
+  readonly itemId?: string;
+  readonly lineIndex?: number;
+}
+
 /**
  * Lines of a sales order reduced (cancelled before shipping): each named line's ordered
  * quantity becomes `quantity` (absolute, so sending it twice changes nothing); a line at
@@ -91,7 +106,7 @@ export interface SalesOrderChangeDocument {
   readonly externalId: string;
   readonly salesOrderExternalId: string;
   readonly salesOrderInternalId: string;
-  readonly lines: readonly { readonly lineRef: string; readonly quantity: number }[];
+  readonly lines: readonly SalesOrderChangeLine[];
 }
 
 /** Where the document landed. */

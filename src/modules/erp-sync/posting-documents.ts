@@ -7,6 +7,7 @@ import {
   type ErpDocumentRef,
   type FulfillmentDocument,
   type SalesOrderChangeDocument,
+  type SalesOrderDocument,
 } from '../../adapters/erp/erp-adapter.port.js';
 import type { ShipmentLine } from '../../canonical/fulfillment.js';
 import { shippedByLine } from '../fulfillments/domain/shipment-check.js';
@@ -93,7 +94,7 @@ export class PostingDocuments {
       );
     if (!shipment) throw new ErpError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
     const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey);
-    const byRef = new Map(order.lines.map((l) => [l.lineRef, l]));
+    const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
     return {
       externalId: fulfillmentKey(subject.documentKey),
       salesOrderExternalId: order.externalId,
@@ -104,7 +105,7 @@ export class PostingDocuments {
       lines: shipment.lines.map((line) => {
         const ordered = byRef.get(line.lineRef);
         if (!ordered) throw new ErpError('PERMANENT', `shipment line ${line.lineRef} is not on the sales order`);
-        return { lineRef: line.lineRef, itemId: ordered.itemId, quantity: line.quantity, locationId: ordered.locationId };
+        return { lineRef: line.lineRef, lineIndex: ordered.index, itemId: ordered.itemId, quantity: line.quantity, locationId: ordered.locationId };
       }),
       memo: `${shipment.kind === 'PICKUP' ? 'picked up' : 'shipped'} (${shipment.source} ${shipment.external_id})`,
     };
@@ -112,15 +113,16 @@ export class PostingDocuments {
 
   private async change(subject: PostingSubject, orderKey: string): Promise<{ doc: SalesOrderChangeDocument; unchanged: ErpDocumentRef | null }> {
     const salesOrder = await this.salesOrderRef(subject);
-    const [lines, shipments]: [{ external_id: string; quantity: number }[], { lines: ShipmentLine[] }[]] = await Promise.all([
-      this.dataSource.query('SELECT external_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY position', [subject.orderId]),
+    const [order, shipments]: [SalesOrderDocument, { lines: ShipmentLine[] }[]] = await Promise.all([
+      this.salesOrders.build(subject.orderId, subject.targetId, orderKey),
       this.dataSource.query(`SELECT lines FROM shipments WHERE order_id = $1 AND status = 'CONFIRMED'`, [subject.orderId]),
     ]);
     const shipped = shippedByLine(shipments);
-    const reduced = lines
-      .filter((l) => (shipped.get(l.external_id) ?? 0) < l.quantity)
-      .map((l) => ({ lineRef: l.external_id, quantity: shipped.get(l.external_id) ?? 0 }));
-    const doc = { externalId: `${orderKey}-${subject.documentKey}`, salesOrderExternalId: orderKey, salesOrderInternalId: salesOrder.internalId, lines: reduced };
+    // The ERP finds its line by position (and item); the document's line order is the sales order's.
+    const reduced = order.lines.flatMap((l, lineIndex) =>
+      (shipped.get(l.lineRef) ?? 0) < l.quantity ? [{ lineRef: l.lineRef, lineIndex, itemId: l.itemId, quantity: shipped.get(l.lineRef) ?? 0 }] : [],
+    );
+    const doc = { externalId: `${orderKey}-${subject.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId, lines: reduced };
     return { doc, unchanged: reduced.length === 0 ? salesOrder : null };
   }
 }

@@ -16,6 +16,9 @@
  *    carries the channel order).
  *
  * Lines (lineType 'Item')
+ *  - sequence (BC's Line No.) = 10000 × (position + 1), BC's own spacing made explicit: BC has no
+ *    field for the hub's lineRef, so fulfilments and line changes find lines[n] as sequence
+ *    (n + 1) × 10000 (LINE_SEQUENCE_STEP), which stays true when other lines are deleted.
  *  - itemId when the hub's item reference is a GUID, otherwise lineObjectNumber (the item No.).
  *  - quantity; unitPrice before discounts; discountAmount = the line's discount over all units
  *    (BC's line discount amount), so BC's net line amount is quantity × unitPrice − discount.
@@ -59,6 +62,8 @@ export type BcLineType = 'Item' | 'Account' | 'Resource' | 'Charge' | 'Fixed Ass
 export const BC_LINE_TYPES: readonly BcLineType[] = ['Item', 'Account', 'Resource', 'Charge', 'Fixed Asset'];
 
 export interface BcSalesOrderLineBody {
+  /** BC's Line No.: 10000 × (position + 1), so line n of the document is always sequence (n + 1) × 10000. */
+  readonly sequence: number;
   readonly lineType: BcLineType;
   readonly itemId?: string;
   readonly lineObjectNumber?: string;
@@ -94,6 +99,8 @@ export interface BcMappingOptions {
 export const EXTERNAL_DOCUMENT_NUMBER_MAX = 35;
 const DESCRIPTION_MAX = 100;
 const HASH_CHARS = 16;
+/** BC numbers lines 10000, 20000, …; the hub writes the same numbers itself. */
+export const LINE_SEQUENCE_STEP = 10000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
@@ -171,6 +178,7 @@ function itemLine(line: SalesOrderLine, index: number, currency: string): BcSale
   const taxCode = nonEmpty(line.taxCode);
   const text = description(line.description);
   return {
+    sequence: (index + 1) * LINE_SEQUENCE_STEP,
     lineType: 'Item',
     ...(GUID.test(item) ? { itemId: item.toLowerCase() } : { lineObjectNumber: item }),
     ...(text !== undefined && { description: text }),
@@ -181,7 +189,7 @@ function itemLine(line: SalesOrderLine, index: number, currency: string): BcSale
   };
 }
 
-function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderLineBody | undefined {
+function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions, sequence: number): BcSalesOrderLineBody | undefined {
   const shipping = sameCurrency(doc.shipping, doc.currency, 'shipping');
   if (shipping.amount === 0n) return undefined;
   if (shipping.amount < 0n) refuse(`shipping ${formatDecimal(shipping)} is negative`, 'shipping', 'INVALID_SHIPPING');
@@ -196,6 +204,7 @@ function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions): BcSal
   if (!BC_LINE_TYPES.includes(lineType)) refuse(`shippingLineType ${JSON.stringify(lineType)} is not a BC line type`, 'shippingLineType', 'INVALID_OPTION');
   const taxCode = nonEmpty(doc.shippingTaxCode);
   return {
+    sequence,
     lineType,
     lineObjectNumber: number,
     description: 'Shipping',
@@ -236,7 +245,7 @@ export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOption
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
   if (doc.lines.length === 0) refuse('the order has no lines', 'lines', 'NO_LINES');
   const lines = doc.lines.map((line, index) => itemLine(line, index, doc.currency));
-  const shipping = shippingLine(doc, options);
+  const shipping = shippingLine(doc, options, (lines.length + 1) * LINE_SEQUENCE_STEP);
   return { ...header, salesOrderLines: shipping ? [...lines, shipping] : lines };
 }
 

@@ -3,177 +3,143 @@
  *
  *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item → 204 + Location
  *   find:   GET  {base}/services/rest/record/v1/salesOrder/eid:{externalId}             → 200 record | 404
+ *   ship:   GET  …/salesOrder/{id}?expandSubResources=true (the lines), then
+ *           POST …/salesOrder/{id}/!transform/itemFulfillment                       → 204 + Location
+ *   find:   GET  …/itemFulfillment/eid:{externalId}                                  → 200 record | 404
+ *   change: GET  …/salesOrder/{id}?expandSubResources=true, then PATCH …/salesOrder/{id} (item lines)
  *
  * PUT by external id is NetSuite's upsert: it creates the order or updates the one with that
  * external id, so sending a document again never makes a second one. `replace=item` replaces the
  * item sublist instead of merging into it (a merge would add the lines a second time).
  *
- * Every request is signed afresh (OAuth 1.0a, HMAC-SHA256, realm = account id, new nonce and
- * timestamp) with the shared signer in sandboxes/erp/netsuite/oauth1.ts. One call is one attempt:
+ * Fulfilments are exactly once through NetSuite itself: the itemFulfillment carries the hub's key as
+ * externalId, which NetSuite keeps unique per record type. When the transform is refused, the adapter
+ * looks the key up before giving up: a fulfilment sent a second time (after a lost answer, or by a
+ * replay) is refused as a duplicate, or as more than the order has left once the first one took it,
+ * and either way the answer is the record that already exists. Lines are matched as described in
+ * netsuite-fulfillment.mapper.ts. Line changes are absolute and skip lines already as wanted.
+ *
+ * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
-import { randomBytes } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import { tbaAuthorizationHeader, type TbaCredentials } from '../../../../sandboxes/erp/netsuite/oauth1.js';
 import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
-import { parseNetSuiteError, transportError } from './netsuite.errors.js';
+import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
+import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
+import { parseNetSuiteError } from './netsuite.errors.js';
 import { toNetSuiteSalesOrder, type NetSuiteMappingOptions } from './netsuite.mapper.js';
+
+export { internalIdFromLocation } from './netsuite-client.js';
 
 export interface NetSuiteAdapterOptions extends NetSuiteMappingOptions {
   /**
-   * Read the document number (tranId) with a GET after each upsert. Off by default: the PUT does
-   * not return it, and a second request per order halves what the account's concurrency limit
-   * allows. findSalesOrder always returns it.
+   * Read the document number (tranId) with a GET after each upsert or fulfilment. Off by default:
+   * the write does not return it, and a second request per document halves what the account's
+   * concurrency limit allows. findSalesOrder and findFulfillment always return it.
    */
   readonly fetchDocumentNumber?: boolean;
 }
 
-const RECORD_PATH = '/services/rest/record/v1';
-const CREDENTIAL_KEYS = ['accountId', 'consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'] as const;
+type RecordType = 'salesOrder' | 'itemFulfillment';
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  /** Undefined when the body could not be read. */
-  readonly text: string | undefined;
-}
-
-/** NetSuite writes the realm as the account id in capitals with "_" (1234567_SB1); URLs use "-" (1234567-sb1). */
-function realm(accountId: string): string {
-  return accountId.trim().toUpperCase().replace(/-/g, '_');
-}
-
-/** The internal id at the end of a record URL (Location: …/salesOrder/1234). */
-export function internalIdFromLocation(location: string | null): string | undefined {
-  if (!location) return undefined;
-  let path: string;
-  try {
-    path = new URL(location, 'http://placeholder').pathname;
-  } catch {
-    return undefined;
-  }
-  return /\/salesOrder\/(\d+)\/?$/i.exec(path)?.[1];
-}
+const ok = (answer: NetSuiteAnswer): boolean => answer.status >= 200 && answer.status <= 299;
 
 export class NetSuiteAdapter implements ErpAdapter {
   readonly variant = 'netsuite' as const;
-  private readonly logger = new Logger('NetSuiteAdapter');
-  private readonly credentials: TbaCredentials | undefined;
-  private readonly missingCredentials: readonly string[];
-  private readonly recordBase: string;
+  private readonly client: NetSuiteClient;
 
   constructor(
-    private readonly connection: ErpConnection,
+    connection: ErpConnection,
     private readonly options: NetSuiteAdapterOptions = {},
   ) {
-    const given = connection.credentials;
-    this.missingCredentials = CREDENTIAL_KEYS.filter((key) => typeof given[key] !== 'string' || given[key] === '');
-    this.credentials = this.missingCredentials.length > 0
-      ? undefined
-      : {
-          accountId: realm(given.accountId),
-          consumerKey: given.consumerKey,
-          consumerSecret: given.consumerSecret,
-          tokenId: given.tokenId,
-          tokenSecret: given.tokenSecret,
-        };
-    // Accept the account's base URL, or one that already ends in the record API path.
-    const base = connection.baseUrl.replace(/\/+$/, '');
-    this.recordBase = base.endsWith(RECORD_PATH) ? base : `${base}${RECORD_PATH}`;
+    this.client = new NetSuiteClient(connection);
   }
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const body = toNetSuiteSalesOrder(doc, this.options);
-    const url = this.url(doc.externalId, { replace: 'item' });
-    const answer = await this.send('PUT', url, body, ctx);
-    if (answer.status < 200 || answer.status > 299) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
-
-    const internalId = internalIdFromLocation(answer.headers.get('location'));
-    if (internalId !== undefined && !this.options.fetchDocumentNumber) return { internalId, documentNumber: null };
-    let found: ErpDocumentRef | null = null;
-    try {
-      found = await this.findSalesOrder(doc.externalId, ctx);
-    } catch (err) {
-      if (internalId !== undefined) return { internalId, documentNumber: null };
-      // Stored, but where is unknown: the pipeline looks it up before sending again.
-      throw new ErpError('AMBIGUOUS', `NetSuite accepted the sales order but its id could not be read back: ${err instanceof Error ? err.message : String(err)}`, { code: 'NO_LOCATION' });
-    }
-    if (found) return internalId !== undefined ? { internalId, documentNumber: found.documentNumber } : found;
-    if (internalId !== undefined) return { internalId, documentNumber: null };
-    throw new ErpError('AMBIGUOUS', 'NetSuite accepted the sales order but did not find it by its external id afterwards', { code: 'NO_LOCATION' });
-  }
-
-  postFulfillment(doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
-    return Promise.reject(new ErpError('PERMANENT', `NetSuite fulfilment posting is not built yet (${doc.externalId})`));
-  }
-
-  findFulfillment(_doc: FulfillmentDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
-    return Promise.resolve(null);
-  }
-
-  changeSalesOrderLines(doc: SalesOrderChangeDocument, _ctx: ErpCallContext): Promise<ErpDocumentRef> {
-    return Promise.reject(new ErpError('PERMANENT', `NetSuite sales order line changes are not built yet (${doc.externalId})`));
+    const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: 'item' });
+    const answer = await this.client.send('PUT', url, body, ctx);
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    return this.written('salesOrder', doc.externalId, answer, ctx);
   }
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
-    const answer = await this.send('GET', this.url(externalId), undefined, ctx);
-    // Not found, whatever the code: a false "absent" is harmless, as the upsert by external id cannot duplicate.
-    if (answer.status === 404) return null;
-    if (answer.status < 200 || answer.status > 299) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
-    let record: Record<string, unknown> | undefined;
-    try {
-      const value: unknown = answer.text === undefined ? undefined : JSON.parse(answer.text);
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) record = value as Record<string, unknown>;
-    } catch {
-      record = undefined;
-    }
-    const id = record?.id;
-    if (typeof id !== 'string' && typeof id !== 'number') {
-      throw new ErpError('RETRYABLE', 'NetSuite answered the look-up without a record id', { status: answer.status, code: 'UNREADABLE_RECORD' });
-    }
-    const tranId = record?.tranId;
-    return { internalId: String(id), documentNumber: typeof tranId === 'string' && tranId !== '' ? tranId : null };
+    return this.findByExternalId('salesOrder', externalId, ctx);
   }
 
-  private url(externalId: string, query: Record<string, string> = {}): URL {
-    const url = new URL(`${this.recordBase}/salesOrder/eid:${encodeURIComponent(externalId)}`);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-    return url;
+  async postFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const order = await this.readOrder(doc.salesOrderInternalId, ctx);
+    const body = toNetSuiteItemFulfillment(doc, readOrderLines(order, this.options));
+    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId }, '/!transform/itemFulfillment');
+    const answer = await this.client.send('POST', url, body, ctx);
+    if (ok(answer)) return this.written('itemFulfillment', doc.externalId, answer, ctx);
+
+    const refusal = parseNetSuiteError(answer.status, answer.text, answer.headers);
+    if (refusal.kind !== 'PERMANENT') throw refusal;
+    // Refused as a duplicate or as more than is left: if this key is already a fulfilment, that is ours.
+    // A look-up that fails throws its own (retryable) error: better to ask again than to give up on a posted one.
+    const existing = await this.findByExternalId('itemFulfillment', doc.externalId, ctx);
+    if (existing) return existing;
+    throw refusal;
   }
 
-  /** One signed request; an ErpError for every failure that has no HTTP answer. */
-  private async send(method: 'GET' | 'PUT', url: URL, body: unknown, ctx: ErpCallContext): Promise<Answer> {
-    const write = method !== 'GET';
-    if (!this.credentials) {
-      throw new ErpError('AUTH', `NetSuite target ${this.connection.targetId} lacks credentials: ${this.missingCredentials.join(', ')}`, { code: 'MISSING_CREDENTIALS' });
-    }
-    if (ctx.signal?.aborted) throw new ErpError('RETRYABLE', 'the request to NetSuite was cancelled before it was sent', { code: 'ABORTED' });
+  async findFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.findByExternalId('itemFulfillment', doc.externalId, ctx);
+  }
 
-    const timeout = AbortSignal.timeout(this.connection.timeoutMs);
-    const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
-    const authorization = tbaAuthorizationHeader(this.credentials, {
-      method, url, nonce: randomBytes(16).toString('hex'), timestamp: Math.floor(Date.now() / 1000),
-    });
-    const headers: Record<string, string> = { authorization, accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const started = Date.now();
-    const log = { target: this.connection.targetId, method, path: url.pathname, idempotencyKey: ctx.idempotencyKey };
+  async changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const order = await this.readOrder(doc.salesOrderInternalId, ctx);
+    const ref = this.refOf(order, 'salesOrder');
+    const changes = toNetSuiteLineChanges(doc, readOrderLines(order, this.options));
+    if (changes.length === 0) return ref;
+    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId });
+    const answer = await this.client.send('PATCH', url, { item: { items: changes } }, ctx);
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    return ref;
+  }
 
-    let response: Response;
+  /** The sales order with its item lines. */
+  private async readOrder(internalId: string, ctx: ErpCallContext): Promise<Record<string, unknown>> {
+    const url = this.client.url('salesOrder', { internalId }, '', { expandSubResources: 'true' });
+    const answer = await this.client.send('GET', url, undefined, ctx);
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    const record = recordOf(answer);
+    if (!record) throw new ErpError('RETRYABLE', 'NetSuite answered the sales order with something that is not a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    return record;
+  }
+
+  /** The ref of a record just written: its id from Location, the document number when asked for. */
+  private async written(type: RecordType, externalId: string, answer: NetSuiteAnswer, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const internalId = internalIdFromLocation(answer.headers.get('location'), type);
+    if (internalId !== undefined && !this.options.fetchDocumentNumber) return { internalId, documentNumber: null };
+    let found: ErpDocumentRef | null = null;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, redirect: 'manual' });
+      found = await this.findByExternalId(type, externalId, ctx);
     } catch (err) {
-      const error = transportError(err, { write, timedOut: timeout.aborted, cancelled: ctx.signal?.aborted ?? false, timeoutMs: this.connection.timeoutMs });
-      this.logger.debug({ msg: 'NetSuite request failed', ...log, kind: error.kind, code: error.details.code, ms: Date.now() - started });
-      throw error;
+      if (internalId !== undefined) return { internalId, documentNumber: null };
+      // Stored, but where is unknown: the pipeline looks it up before sending again.
+      throw new ErpError('AMBIGUOUS', `NetSuite accepted the ${type} but its id could not be read back: ${err instanceof Error ? err.message : String(err)}`, { code: 'NO_LOCATION' });
     }
-    let text: string | undefined;
-    try {
-      text = await response.text();
-    } catch {
-      text = undefined;
+    if (found) return internalId !== undefined ? { internalId, documentNumber: found.documentNumber } : found;
+    if (internalId !== undefined) return { internalId, documentNumber: null };
+    throw new ErpError('AMBIGUOUS', `NetSuite accepted the ${type} but did not find it by its external id afterwards`, { code: 'NO_LOCATION' });
+  }
+
+  private async findByExternalId(type: RecordType, externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    const answer = await this.client.send('GET', this.client.url(type, { externalId }), undefined, ctx);
+    // Not found, whatever the code: a false "absent" is harmless, as NetSuite refuses a second record with the key.
+    if (answer.status === 404) return null;
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    const record = recordOf(answer);
+    if (!record) throw new ErpError('RETRYABLE', 'NetSuite answered the look-up without a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    return this.refOf(record, type, answer.status);
+  }
+
+  private refOf(record: Record<string, unknown>, type: RecordType, status?: number): ErpDocumentRef {
+    const id = record.id;
+    if (typeof id !== 'string' && typeof id !== 'number') {
+      throw new ErpError('RETRYABLE', `NetSuite answered the ${type} without a record id`, { ...(status !== undefined && { status }), code: 'UNREADABLE_RECORD' });
     }
-    if (response.status >= 300) this.logger.debug({ msg: 'NetSuite refused the request', ...log, status: response.status, ms: Date.now() - started });
-    return { status: response.status, headers: response.headers, text };
+    const tranId = record.tranId;
+    return { internalId: String(id), documentNumber: typeof tranId === 'string' && tranId !== '' ? tranId : null };
   }
 }

@@ -14,7 +14,7 @@ export class FulfillmentOutbox {
   constructor(@Inject(FulfillmentLocationsCache) private readonly locations: FulfillmentLocationsCache) {}
 
   async released(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<number> {
-    const locations = await this.locations.enabled();
+    const locations = await this.locations.enabled(runner);
     if (locations.length === 0) return 0;
     const plans = planRequests(
       order.lines.map((l) => ({

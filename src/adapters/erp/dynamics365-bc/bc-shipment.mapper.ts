@@ -1,0 +1,123 @@
+/**
+ * Fulfilments and line changes in Business Central's terms. Pure: no I/O, no clock.
+ *
+ * Lines. BC keeps no field the hub could put lineRef in, so the order's lines are known by their
+ * sequence (Line No.): the hub writes lines[n] as (n + 1) × 10000 (bc.mapper.ts), so lineIndex n
+ * is that line even after other lines were deleted; without lineIndex a line is found by its item
+ * when exactly one of the hub's lines carries it (../shared/line-match.ts). The shipping line
+ * (shippingAccountNumber) and comment lines are never the hub's order lines.
+ *
+ * A shipment is staged on the lines and then posted, so every line gets an explicit quantity to
+ * ship: the shipped quantity on the named lines and 0 on all other lines of items, since BC
+ * defaults a line's quantity to ship to all that is outstanding and posting would ship it. The
+ * shipping charge line keeps BC's default: it is posted (and invoiced) with the first shipment.
+ *
+ * Line changes set the ordered quantity. A line cut to 0 with nothing shipped is deleted rather
+ * than set to 0: shipAndInvoice refuses an order with a numbered line of quantity 0. A line already
+ * gone is a line already cancelled, so sending the change again does nothing.
+ */
+import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument } from '../erp-adapter.port.js';
+import { findLine, requireLine, wholeQuantity, type ErpOrderLine, type WantedLine } from '../shared/line-match.js';
+import { LINE_SEQUENCE_STEP, type BcMappingOptions } from './bc.mapper.js';
+
+type Json = Record<string, unknown>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMPTY_GUID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** One salesOrderLine as read with $expand=salesOrderLines. */
+export interface BcOrderLine extends ErpOrderLine {
+  readonly id: string;
+  readonly etag: string;
+  readonly sequence: number;
+  readonly lineType: string;
+  readonly itemNumber: string | undefined;
+  readonly itemGuid: string | undefined;
+  readonly quantity: number;
+  readonly shipped: number;
+  readonly shipQuantity: number;
+  readonly shipping: boolean;
+}
+
+export type BcLineStep =
+  | { readonly kind: 'ship'; readonly line: BcOrderLine; readonly shipQuantity: number }
+  | { readonly kind: 'quantity'; readonly line: BcOrderLine; readonly quantity: number }
+  | { readonly kind: 'delete'; readonly line: BcOrderLine };
+
+function refuse(message: string, field: string, code: string): never {
+  throw new ErpError('PERMANENT', message, { code, field });
+}
+
+/** The order's lines; comment lines left out. */
+export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine[] {
+  const raw = order.salesOrderLines;
+  if (!Array.isArray(raw)) throw new ErpError('RETRYABLE', 'Business Central answered the sales order without its lines', { code: 'UNREADABLE_ORDER' });
+  const shippingNumber = mapping.shippingAccountNumber?.trim().toUpperCase();
+  const shippingType = mapping.shippingLineType ?? 'Account';
+  return raw.filter(isObject).filter((l) => l.lineType !== 'Comment').map((l) => {
+    const lineType = text(l.lineType) ?? 'Item';
+    const itemNumber = text(l.lineObjectNumber);
+    const itemGuid = typeof l.itemId === 'string' && GUID.test(l.itemId) && !EMPTY_GUID.test(l.itemId) ? l.itemId : undefined;
+    const sequence = num(l.sequence);
+    const shipping = shippingNumber !== undefined && lineType === shippingType && itemNumber?.toUpperCase() === shippingNumber;
+    const own = !shipping && sequence > 0 && sequence % LINE_SEQUENCE_STEP === 0;
+    if (typeof l.id !== 'string' || typeof l['@odata.etag'] !== 'string') {
+      throw new ErpError('RETRYABLE', 'Business Central answered a sales order line without its id or @odata.etag', { code: 'UNREADABLE_ORDER' });
+    }
+    return {
+      key: l.id, id: l.id, etag: l['@odata.etag'], sequence, lineType, itemNumber, itemGuid, item: itemNumber,
+      ...(own && { position: sequence / LINE_SEQUENCE_STEP - 1 }),
+      quantity: num(l.quantity), shipped: num(l.shippedQuantity), shipQuantity: num(l.shipQuantity), shipping,
+    };
+  });
+}
+
+/** The lines as the hub's item reference sees them: by GUID (BC's item id) or by item number. */
+function byItemOf(lines: readonly BcOrderLine[], wanted: WantedLine): BcOrderLine[] {
+  const guid = wanted.itemId !== undefined && GUID.test(wanted.itemId);
+  return lines.map((l) => ({ ...l, item: guid ? l.itemGuid : l.itemNumber }));
+}
+
+/** The line writes that stage exactly this shipment; lines already as wanted are left alone. */
+export function planShipment(doc: FulfillmentDocument, lines: readonly BcOrderLine[]): BcLineStep[] {
+  if (doc.lines.length === 0) refuse('the fulfilment has no lines', 'lines', 'NO_LINES');
+  const wanted = new Map<string, number>();
+  doc.lines.forEach((w, i) => {
+    const at = `lines[${i}]`;
+    const quantity = wholeQuantity(w.quantity, 1, `${at}.quantity`, w.lineRef);
+    const line = requireLine(byItemOf(lines, w), w, at, 'Business Central');
+    if (wanted.has(line.id)) refuse(`line ${w.lineRef} is named twice in the fulfilment`, at, 'DUPLICATE_LINE');
+    wanted.set(line.id, quantity);
+  });
+  const steps: BcLineStep[] = [];
+  for (const line of lines) {
+    if (line.shipping && !wanted.has(line.id)) continue;
+    const target = wanted.get(line.id) ?? 0;
+    if (line.shipQuantity !== target) steps.push({ kind: 'ship', line, shipQuantity: target });
+  }
+  return steps;
+}
+
+/** The line writes that give the named lines their new quantity; empty when the order already is so. */
+export function planLineChanges(doc: SalesOrderChangeDocument, lines: readonly BcOrderLine[]): BcLineStep[] {
+  const steps: BcLineStep[] = [];
+  const seen = new Set<string>();
+  doc.lines.forEach((w, i) => {
+    const at = `lines[${i}]`;
+    const quantity = wholeQuantity(w.quantity, 0, `${at}.quantity`, w.lineRef);
+    const line = findLine(byItemOf(lines, w), w, at, 'Business Central');
+    if (!line) {
+      // Deleted by an earlier run of this change (or never there, which leaves nothing to cancel either).
+      if (quantity === 0) return;
+      refuse(`line ${w.lineRef} is not on the Business Central sales order`, at, 'LINE_NOT_FOUND');
+    }
+    if (seen.has(line.id)) refuse(`line ${w.lineRef} is named twice in the change`, at, 'DUPLICATE_LINE');
+    seen.add(line.id);
+    if (quantity === 0 && line.shipped === 0) steps.push({ kind: 'delete', line });
+    else if (line.quantity !== quantity) steps.push({ kind: 'quantity', line, quantity });
+  });
+  return steps;
+}
