@@ -30,14 +30,39 @@ const STUCK_AFTER = "interval '2 minutes'";
 export class PostingStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** PENDING or RETRYING and due → IN_FLIGHT, attempts + 1; null when someone else has it or it is not due. */
+  /**
+   * PENDING or RETRYING and due → IN_FLIGHT, attempts + 1; null when someone else has it,
+   * it is not due, or (for documents acting on a sales order) another document of the same
+   * order is in flight to the same ERP: fulfilments and line changes of one order edit one
+   * ERP record, and two at once would race on it. Those wait for the relay's next round.
+   */
   async claim(id: string): Promise<ClaimedPosting | null> {
-    const rows = returnedRows<Record<string, unknown>>(await this.dataSource.query(
-      `UPDATE postings SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now(),
+    // Sales orders, nearly all the traffic, are claimed in one statement.
+    const salesOrder = await this.claimNow(this.dataSource, id, false);
+    if (salesOrder) return salesOrder;
+    return inTransaction(this.dataSource, async (runner) => {
+      // The order's sales-order posting row is the per-order mutex; the claim after it sees every claim committed before.
+      const locked: unknown[] = await runner.query(
+        `SELECT so.id FROM postings p
+         JOIN postings so ON so.order_id = p.order_id AND so.target_id = p.target_id AND so.document_type = 'SALES_ORDER'
+         WHERE p.id = $1 AND p.document_type <> 'SALES_ORDER' FOR UPDATE OF so`,
+        [id],
+      );
+      return locked.length > 0 ? this.claimNow(runner, id, true) : null;
+    });
+  }
+
+  private async claimNow(db: Pick<DataSource, 'query'>, id: string, followUp: boolean): Promise<ClaimedPosting | null> {
+    const rows = returnedRows<Record<string, unknown>>(await db.query(
+      `UPDATE postings p SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now(),
               first_attempt_at = coalesce(first_attempt_at, now())
-       WHERE id = $1 AND status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
+       WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now()
+         AND (p.document_type = 'SALES_ORDER') <> $2
+         AND (NOT $2 OR NOT EXISTS (
+           SELECT 1 FROM postings s WHERE s.order_id = p.order_id AND s.target_id = p.target_id AND s.id <> p.id
+             AND s.document_type <> 'SALES_ORDER' AND s.status = 'IN_FLIGHT'))
        RETURNING id, target_id, order_id, document_type, document_key, attempts, lookup_first, correlation_id`,
-      [id],
+      [id, followUp],
     ));
     const r = rows[0];
     return r
