@@ -7,16 +7,12 @@ import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import type { WebhookReceipt } from './shopify-ingestion.service.js';
+import { header, keptHeaders, rawBytes, type WebhookHeaders } from './webhook-request.js';
 
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
+type Headers = WebhookHeaders;
 
 export const FULFILLMENT_SOURCES = { wms: 'WMS', store: 'STORE' } as const;
 const KEPT_HEADERS = ['x-fulfillment-event-id', 'x-fulfillment-source', 'content-type', 'content-length', 'user-agent', 'x-correlation-id'];
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * Shipment confirmations from the WMS and store systems: authenticate over the raw bytes,
@@ -32,7 +28,7 @@ export class FulfillmentIngestionService {
   ) {}
 
   async receive(headers: Headers, rawBody: Buffer | undefined, correlationId: string): Promise<WebhookReceipt> {
-    const body = rawBody && ArrayBuffer.isView(rawBody) ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.alloc(0);
+    const body = rawBytes(rawBody);
     const signature = header(headers, 'x-fulfillment-hmac-sha256');
     if (!signature) throw new ApiError(401, 'SIGNATURE_MISSING', 'X-Fulfillment-Hmac-Sha256 is required', 'X-Fulfillment-Hmac-Sha256');
     const secret = this.config.fulfillmentWebhookSecret;
@@ -58,11 +54,7 @@ export class FulfillmentIngestionService {
       status = 'REJECTED';
       error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
     }
-    const kept: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = header(headers, name);
-      if (value !== undefined) kept[name] = value;
-    }
+    const kept = keptHeaders(headers, KEPT_HEADERS);
     const outcome = await this.inbox.write({
       id: randomUUID(), source, account: sourceHeader, topic, dedupeKey: eventId, eventId, bodyHash, rawBody: body, redactedFields: [],
       headers: kept, correlationId, status, error, triggeredAt: null,

@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/c
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentCorrelationId } from '../../platform/correlation/correlation.js';
+import { answer } from './webhook-request.js';
 import { FulfillmentIngestionService } from './fulfillment-ingestion.service.js';
 
 @ApiTags('webhooks')
@@ -30,9 +31,6 @@ export class FulfillmentWebhookController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const receipt = await this.ingestion.receive(headers, request.body as Buffer | undefined, currentCorrelationId() ?? '');
-    void reply.status(receipt.httpStatus);
-    const { httpStatus: _status, ...body } = receipt;
-    return body;
+    return answer(reply, await this.ingestion.receive(headers, request.body as Buffer | undefined, currentCorrelationId() ?? ''));
   }
 }

@@ -13,6 +13,7 @@ import { ChannelSecretsService } from '../channel-accounts/channel-secrets.servi
 import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus, NewInboxRow } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { header, keptHeaders, rawBytes, type WebhookHeaders } from './webhook-request.js';
 
 export interface WebhookReceipt {
   readonly httpStatus: 200 | 202;
@@ -22,7 +23,7 @@ export interface WebhookReceipt {
   readonly reason?: string;
 }
 
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
+type Headers = WebhookHeaders;
 
 /** Headers worth keeping with the delivery; the signature and anything secret never are. */
 const KEPT_HEADERS = [
@@ -30,11 +31,6 @@ const KEPT_HEADERS = [
   'x-shopify-triggered-at', 'x-shopify-api-version', 'x-shopify-name', 'x-shopify-sub-topic',
   'content-type', 'content-length', 'user-agent', 'x-correlation-id',
 ];
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * The whole of a Shopify delivery's request path: authenticate over the raw bytes, keep
@@ -49,8 +45,7 @@ export class ShopifyIngestionService {
   ) {}
 
   async receive(headers: Headers, rawBody: Buffer | undefined, correlationId: string): Promise<WebhookReceipt> {
-    // ArrayBuffer.isView rather than Buffer.isBuffer: it holds across realms (Jest's vm contexts too).
-    const body = rawBody && ArrayBuffer.isView(rawBody) ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.alloc(0);
+    const body = rawBytes(rawBody);
     const shop = header(headers, 'x-shopify-shop-domain')?.toLowerCase() ?? null;
     const signature = header(headers, 'x-shopify-hmac-sha256') ?? header(headers, 'shopify-hmac-sha256');
     if (!signature) {
@@ -135,11 +130,7 @@ export class ShopifyIngestionService {
       }
     }
 
-    const kept: Record<string, string> = {};
-    for (const name of KEPT_HEADERS) {
-      const value = header(headers, name);
-      if (value !== undefined) kept[name] = value;
-    }
+    const kept = keptHeaders(headers, KEPT_HEADERS);
     const triggered = header(headers, 'x-shopify-triggered-at');
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
     return {

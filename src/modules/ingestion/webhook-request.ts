@@ -1,0 +1,35 @@
+import type { FastifyReply } from 'fastify';
+import type { WebhookReceipt } from './shopify-ingestion.service.js';
+
+export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A header's first value (Node gives repeated headers as arrays). */
+export function header(headers: WebhookHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The named headers worth keeping with a delivery; signatures and secrets are never among them. */
+export function keptHeaders(headers: WebhookHeaders, names: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = header(headers, name);
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+/**
+ * The raw bytes as a Buffer of this realm. ArrayBuffer.isView rather than Buffer.isBuffer:
+ * it holds across realms (Jest's vm contexts too).
+ */
+export function rawBytes(rawBody: unknown): Buffer {
+  return rawBody && ArrayBuffer.isView(rawBody) ? Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength) : Buffer.alloc(0);
+}
+
+/** The receipt as the HTTP answer: its status on the reply, the rest as the body. */
+export function answer(reply: FastifyReply, receipt: WebhookReceipt): object {
+  void reply.status(receipt.httpStatus);
+  const { httpStatus: _status, ...body } = receipt;
+  return body;
+}
