@@ -3,12 +3,12 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confirmation.js';
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
-import { deliver, graphql } from './support/shopify-delivery.js';
+import { SHOP, deliver, graphql } from './support/shopify-delivery.js';
 import {
   FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, startFulfillmentWorld, type FulfillmentWorld,
 } from './support/fulfillment-world.js';
 import { freshDatabase } from './support/test-database.js';
-import { READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { ADMIN_KEY, READER_KEY, SHOPIFY_SECRET, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
 jest.setTimeout(90_000);
 
@@ -219,5 +219,32 @@ describe('fulfilment orchestration', () => {
     const docs = await getJson(`${world.netsuite.url}/_sandbox/documents`);
     const salesOrder = (docs.documents as Json[]).find((d) => d.key === `SHOPIFY-${id}`)!;
     expect(salesOrder.document.item.items.map((l: Json) => [l.item.id, l.quantity])).toEqual([['501', 1], ['502', 0]]);
+  });
+
+  it('keeps tracking Shopify refused as FAILED with the reason, and a replay after the fix tells Shopify once', async () => {
+    const id = '6012345678900100007';
+    const body = splitOrder(id);
+    await seedShopify(body);
+    const account = (token: string) =>
+      request(hub.app.getHttpServer()).put('/admin/channel-accounts').set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json')
+        .send({ channel: 'SHOPIFY', account: SHOP, webhookSecret: SHOPIFY_SECRET, adminApiUrl: world.shopify.adminApiUrl, adminAccessToken: token });
+    expect((await account('shpat_revoked_token_0000')).status).toBe(200);
+    expect((await deliver(hub.app, { body })).status).toBe(202);
+    const released = await orderWhen(id, (o) => o.fulfillmentRequests.length === 2 && o.fulfillmentRequests.every((r: Json) => r.status === 'ACCEPTED'), 'requested');
+    const storeRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'store');
+    await postJson(`${world.store.url}/_sandbox/requests/${storeRequest.id}/ship`, {});
+    const failed = await orderWhen(id, (o) => o.shipments[0]?.channelStatus === 'FAILED', 'channel failed');
+    const dead = await request(hub.app.getHttpServer()).get('/admin/outbound-messages?status=DEAD').set('Authorization', `Bearer ${READER_KEY}`);
+    const message = (dead.body as Json[]).find((m) => m.subjectId === failed.shipments[0].id);
+    expect(message).toMatchObject({ kind: 'CHANNEL_FULFILLMENT', lastErrorKind: 'AUTH' });
+    expect(message!.lastError).toMatch(/access token|API key/i);
+
+    expect((await account(world.shopify.accessToken)).status).toBe(200);
+    const replay = await request(hub.app.getHttpServer()).post(`/admin/outbound-messages/${message!.id}/replay`).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send('{}');
+    expect(replay.status).toBe(201);
+    const notified = await orderWhen(id, (o) => o.shipments[0]?.channelStatus === 'NOTIFIED', 'notified after replay');
+    const shopify = await getJson(`${world.shopify.url}/_sandbox/fulfillments?order_id=${id}`);
+    expect(shopify.count).toBe(1);
+    expect(String(shopify.fulfillments[0].id)).toBe(notified.shipments[0].channelReference);
   });
 });

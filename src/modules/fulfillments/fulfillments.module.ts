@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ProcessRole } from '../../platform/config/app-config.js';
 import { FulfillmentLocationsController } from './fulfillment-locations.controller.js';
+import { OutboundMessagesController } from './outbound-messages.controller.js';
 import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
 import { OutboundSenders } from './outbound/outbound-senders.js';
 import { OutboundStore } from './outbound/outbound-store.js';
@@ -19,7 +20,7 @@ export class FulfillmentsModule {
     return {
       module: FulfillmentsModule,
       imports: [FulfillmentOutboxModule],
-      controllers: [FulfillmentLocationsController],
+      controllers: [FulfillmentLocationsController, OutboundMessagesController],
       providers: [OutboundStore, ...(worker ? [OutboundSenders, OutboundWorker] : [])],
       exports: [OutboundStore],
     };
