@@ -3,8 +3,8 @@
  * failed ones are retried, and whether requests ship by themselves.
  */
 import { KnobError } from '../erp/shared/knobs.js';
+import type { ExtraKnobs } from '../erp/shared/server.js';
 import type { CallbackSettings } from './callbacks.js';
-import type { ExtraKnobs } from './http-core.js';
 
 /** Ship every new request afterMs after it arrives (pickups: ready, then picked up afterMs later). */
 export interface AutoShip {

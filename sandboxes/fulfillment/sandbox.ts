@@ -12,9 +12,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SandboxContext } from '../erp/shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../erp/shared/http.js';
 import type { Knobs } from '../erp/shared/knobs.js';
+import { startSandboxServer, type FaultReplyKind, type RunningSandbox, type SandboxVariant } from '../erp/shared/server.js';
 import { CallbackSender, type CallbackSettings } from './callbacks.js';
 import { apiError, canonicalRequest, validateRequest, type SystemKind } from './contract.js';
-import { startCoreServer, type CoreVariant, type RunningCore } from './http-core.js';
 import { autoShipKnobs, type AutoShip, type Settings } from './knobs.js';
 import { planParcels, readParcels, remaining, statusOf, type StoredRequest } from './requests.js';
 import { adminEvent, Shipping } from './shipping.js';
@@ -42,12 +42,11 @@ export interface FulfillmentSandboxOptions {
   readonly knobs?: Partial<Knobs>;
 }
 
-export interface FulfillmentSandbox extends RunningCore {
+export interface FulfillmentSandbox extends RunningSandbox<unknown> {
   readonly kind: SystemKind;
   readonly apiKey: string;
   /** The requests endpoint: {url}/api/v1/fulfillment-requests or {url}/api/v1/store-orders. */
   readonly requestsUrl: string;
-  readonly context: SandboxContext<unknown>;
 }
 
 type Json = Record<string, unknown>;
@@ -62,7 +61,7 @@ const decode = (segment: string): string => {
   }
 };
 
-class FulfillmentVariant implements CoreVariant {
+class FulfillmentVariant implements SandboxVariant<unknown> {
   readonly name: SystemKind;
   private readonly requests = new Map<string, StoredRequest>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -88,6 +87,10 @@ class FulfillmentVariant implements CoreVariant {
     this.counts = { created: 0, repeats: 0, conflicts: 0, invalid: 0 };
   }
 
+  classify(): 'api' {
+    return 'api';
+  }
+
   authenticate(req: SandboxRequest): Reply | undefined {
     const m = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
     const given = Buffer.from(m?.[1] ?? '', 'utf8');
@@ -106,7 +109,8 @@ class FulfillmentVariant implements CoreVariant {
     return apiError(404, 'NOT_FOUND', `no endpoint ${req.method} ${path}`);
   }
 
-  fault(kind: 'server-error' | 'throttled'): Reply {
+  /** A request over the cap gets the same 429 as an injected one: the contract has no other. */
+  fault(kind: FaultReplyKind): Reply {
     return kind === 'server-error'
       ? apiError(500, 'INTERNAL', 'internal error')
       : apiError(429, 'RATE_LIMITED', 'too many requests', { headers: { 'retry-after': String(this.context.knobs.retryAfterSeconds) } });
@@ -267,13 +271,12 @@ async function start(kind: SystemKind, options: FulfillmentSandboxOptions): Prom
     },
   };
   const variant = new FulfillmentVariant(kind, context, Buffer.from(apiKey, 'utf8'), settings, options.defaultCarrier ?? (kind === 'wms' ? 'UPS' : 'USPS'));
-  const running = await startCoreServer(variant, context, { ...options, extraKnobs: autoShipKnobs(settings) });
+  const running = await startSandboxServer(variant, context, { ...options, bodyLimitBytes: 5 * 1024 * 1024, extraKnobs: autoShipKnobs(settings) });
   return {
     ...running,
     kind,
     apiKey,
     requestsUrl: `${running.url}${PATHS[kind]}`,
-    context,
     close: async () => {
       variant.clear();
       await running.close();

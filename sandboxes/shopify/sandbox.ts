@@ -19,7 +19,7 @@ import { parseJsonPreservingBigIds } from '../../src/adapters/channels/shopify/s
 import { SandboxContext } from '../erp/shared/context.js';
 import { header, type Reply, type SandboxRequest } from '../erp/shared/http.js';
 import type { Knobs } from '../erp/shared/knobs.js';
-import { startCoreServer, type CoreVariant, type RunningCore } from '../fulfillment/http-core.js';
+import { startSandboxServer, type FaultReplyKind, type RunningSandbox, type SandboxVariant } from '../erp/shared/server.js';
 import { internalError, invalidToken, notFound, shopifyError, throttled } from './errors.js';
 import { createFulfillment, parseFulfillmentRequest, type Located } from './fulfill.js';
 import { IdSequence, shopifyJson } from './json.js';
@@ -41,13 +41,12 @@ export interface ShopifySandboxOptions {
   readonly knobs?: Partial<Knobs>;
 }
 
-export interface ShopifySandbox extends RunningCore {
+export interface ShopifySandbox extends RunningSandbox<unknown> {
   readonly accessToken: string;
   readonly shopDomain: string;
   readonly defaultLocationId: string;
   /** {url}/admin/api/2026-04: the client's baseUrl (real Shopify: https://{shop}/admin/api/2026-04). */
   readonly adminApiUrl: string;
-  readonly context: SandboxContext<unknown>;
 }
 
 type Json = Record<string, unknown>;
@@ -73,7 +72,7 @@ function parseBody(req: SandboxRequest): unknown {
   }
 }
 
-class ShopifyVariant implements CoreVariant {
+class ShopifyVariant implements SandboxVariant<unknown> {
   readonly name = 'shopify';
   private readonly orders = new Map<string, ShopOrder>();
   private readonly fulfillmentOrders = new Map<string, Located>();
@@ -96,6 +95,10 @@ class ShopifyVariant implements CoreVariant {
       for (const seq of Object.values(this.ids)) seq.reset();
       this.refused = 0;
     });
+  }
+
+  classify(): 'api' {
+    return 'api';
   }
 
   authenticate(req: SandboxRequest): Reply | undefined {
@@ -136,7 +139,8 @@ class ShopifyVariant implements CoreVariant {
     return notFound();
   }
 
-  fault(kind: 'server-error' | 'throttled'): Reply {
+  /** Shopify answers a request over its limit with the same 429 as any throttled one. */
+  fault(kind: FaultReplyKind): Reply {
     return kind === 'server-error' ? internalError() : throttled(this.context.knobs.retryAfterSeconds);
   }
 
@@ -248,14 +252,13 @@ export async function startShopifySandbox(options: ShopifySandboxOptions = {}): 
   const shop: ShopSettings = { shopId: options.shopId ?? '69000000001', locations: options.locations ?? {} };
   const context = new SandboxContext<unknown>({ concurrency: 0, retryAfterSeconds: 2, ...options.knobs });
   const variant = new ShopifyVariant(context, Buffer.from(accessToken, 'utf8'), shop, defaultLocationId);
-  const running = await startCoreServer(variant, context, options);
+  const running = await startSandboxServer(variant, context, { ...options, bodyLimitBytes: 5 * 1024 * 1024 });
   return {
     ...running,
     accessToken,
     shopDomain: options.shopDomain ?? 'example-shop.myshopify.com',
     defaultLocationId,
     adminApiUrl: `${running.url}/admin/api/${SHOPIFY_API_VERSION}`,
-    context,
   };
 }
 

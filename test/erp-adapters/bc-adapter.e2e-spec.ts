@@ -3,6 +3,8 @@ import { jest } from '@jest/globals';
 import { BusinessCentralAdapter, type BusinessCentralAdapterDeps } from '../../src/adapters/erp/dynamics365-bc/index.js';
 import { ErpError, type ErpConnection, type SalesOrderDocument, type SalesOrderLine } from '../../src/adapters/erp/erp-adapter.port.js';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
+import { rejection } from '../support/erp-errors.js';
+import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,16 +37,6 @@ const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): Sale
   ...over,
 });
 
-async function failure(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected an ErpError');
-}
-
 /** Business Central's adapter against the sandbox: the sandbox's /_sandbox endpoints are the judge. */
 describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   let sb: BusinessCentralSandbox;
@@ -53,11 +45,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   const output: string[] = [];
   const writes: jest.Spied<typeof process.stdout.write>[] = [];
 
-  const admin = async (path: string, body?: unknown): Promise<Json> => {
-    const post = body !== undefined || path === 'reset';
-    const res = await fetch(`${sb.url}/_sandbox/${path}`, post ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {});
-    return res.status === 204 ? {} : ((await res.json()) as Json);
-  };
+  const admin = (path: string, body?: object): Promise<Json> => erpSandboxAdmin(sb, path, body);
   const documents = (): Promise<Json> => admin('documents');
   const stats = (): Promise<Json> => admin('stats');
   const tokenRequests = async (): Promise<number> => {
@@ -112,8 +100,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   });
 
   beforeEach(async () => {
-    await admin('reset');
-    await admin('knobs', {
+    await resetSandbox(sb, {
       concurrency: 15, latencyMs: 0, errorRate: 0, rate429: 0, commitTimeoutRate: 0, commitTimeoutMode: 'destroy',
       tokenLifetimeSeconds: 3599, retryAfterSeconds: 1, unknownCustomers: [], unknownItems: [],
     });
@@ -200,7 +187,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
     expect(docs.documents[0].document.orderDate).toBe('2026-11-28');
 
     const changed = order('SHOPIFY-3003', { placedAt: '2026-11-28T09:00:00.000Z', lines: [line({ quantity: 5 })] });
-    const error = await failure(bc.upsertSalesOrder(changed, ctx));
+    const error = await rejection(bc.upsertSalesOrder(changed, ctx));
     expect(error).toMatchObject({ kind: 'PERMANENT', details: { code: 'LINES_CHANGED' } });
     expect(error.message).toContain('S-ORD101001');
     expect(error.message).toContain('the order has 3 lines, the hub has 2');
@@ -222,7 +209,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
     }) as typeof fetch;
     const raced = adapter({}, { fetch: racing });
     const moved = order('SHOPIFY-4004', { placedAt: '2026-11-29T09:00:00.000Z' });
-    const error = await failure(raced.upsertSalesOrder(moved, ctx));
+    const error = await rejection(raced.upsertSalesOrder(moved, ctx));
     expect(error).toMatchObject({ kind: 'RETRYABLE', details: { status: 412, code: 'Request_EntityChanged' } });
     await raced.upsertSalesOrder(moved, ctx);
     const [stored] = (await documents()).documents;
@@ -270,7 +257,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
 
   it('answers a bad client secret with AUTH, without the secret or a token in the message', async () => {
     const bc = adapter({ credentials: { clientSecret: 'not-the-secret' } });
-    const error = await failure(bc.upsertSalesOrder(order('SHOPIFY-7007'), ctx));
+    const error = await rejection(bc.upsertSalesOrder(order('SHOPIFY-7007'), ctx));
     expect(error).toMatchObject({ kind: 'AUTH', details: { status: 401, code: 'invalid_client' } });
     expect(error.message).toMatch(/AADSTS7000215: Invalid client secret provided/);
     expect(error.message).not.toContain('not-the-secret');
@@ -279,7 +266,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   });
 
   it('answers missing configuration with AUTH before sending anything', async () => {
-    const error = await failure(adapter({ credentials: { companyId: '' } }).findSalesOrder('SHOPIFY-1', ctx));
+    const error = await rejection(adapter({ credentials: { companyId: '' } }).findSalesOrder('SHOPIFY-1', ctx));
     expect(error).toMatchObject({ kind: 'AUTH', details: { code: 'INVALID_CONFIGURATION' } });
     expect(error.message).toContain('companyId');
     expect((await stats()).requests).toBe(0);
@@ -287,7 +274,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
 
   it('answers the 429 knob with RETRYABLE and Retry-After as retryAfterMs', async () => {
     await admin('knobs', { rate429: 1, retryAfterSeconds: 3 });
-    const error = await failure(adapter().upsertSalesOrder(order('SHOPIFY-8008'), ctx));
+    const error = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-8008'), ctx));
     expect(error).toMatchObject({ kind: 'RETRYABLE', details: { status: 429, code: 'Application_TooManyRequests', retryAfterMs: 3000 } });
     expect((await documents()).count).toBe(0);
   });
@@ -312,14 +299,14 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
 
   it('answers a 5xx with RETRYABLE', async () => {
     await admin('knobs', { errorRate: 1 });
-    const error = await failure(adapter().upsertSalesOrder(order('SHOPIFY-5000'), ctx));
+    const error = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-5000'), ctx));
     expect(error).toMatchObject({ kind: 'RETRYABLE', details: { status: 500, code: 'Internal_ServerError' } });
   });
 
   it('answers commit-then-timeout with AMBIGUOUS; findSalesOrder then finds the committed order', async () => {
     await admin('knobs', { commitTimeoutRate: 1, commitTimeoutMode: 'delay', commitTimeoutDelayMs: 2000 });
     const bc = adapter({ timeoutMs: 300 });
-    const error = await failure(bc.upsertSalesOrder(order('SHOPIFY-10010'), ctx));
+    const error = await rejection(bc.upsertSalesOrder(order('SHOPIFY-10010'), ctx));
     expect(error).toMatchObject({ kind: 'AMBIGUOUS', details: { code: 'TIMEOUT' } });
     expect(error.message).toMatch(/within 300 ms after the request was sent/);
     expect((await documents()).count).toBe(1);
@@ -334,7 +321,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   it('answers a connection cut after the commit with AMBIGUOUS too', async () => {
     await admin('knobs', { commitTimeoutRate: 1, commitTimeoutMode: 'destroy' });
     const bc = adapter();
-    const error = await failure(bc.upsertSalesOrder(order('SHOPIFY-11011'), ctx));
+    const error = await rejection(bc.upsertSalesOrder(order('SHOPIFY-11011'), ctx));
     expect(error.kind).toBe('AMBIGUOUS');
     await admin('knobs', { commitTimeoutRate: 0 });
     expect(await bc.findSalesOrder('SHOPIFY-11011', ctx)).toMatchObject({ documentNumber: 'S-ORD101001' });
@@ -344,10 +331,10 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
   it('answers an unknown customer or item with MISSING_DEPENDENCY, and posts once it exists', async () => {
     await admin('knobs', { unknownCustomers: ['C-NEW'], unknownItems: ['SKU-NEW'] });
     const bc = adapter();
-    const customer = await failure(bc.upsertSalesOrder(order('SHOPIFY-12012', { customerId: 'c-new' }), ctx));
+    const customer = await rejection(bc.upsertSalesOrder(order('SHOPIFY-12012', { customerId: 'c-new' }), ctx));
     expect(customer).toMatchObject({ kind: 'MISSING_DEPENDENCY', details: { status: 400, code: 'Internal_RecordNotFound', field: 'Customer' } });
     expect(customer.message).toBe("The Customer does not exist. Identification fields and values: No.='C-NEW'");
-    const item = await failure(bc.upsertSalesOrder(order('SHOPIFY-12012', { lines: [line({ itemId: 'sku-new' })] }), ctx));
+    const item = await rejection(bc.upsertSalesOrder(order('SHOPIFY-12012', { lines: [line({ itemId: 'sku-new' })] }), ctx));
     expect(item).toMatchObject({ kind: 'MISSING_DEPENDENCY', details: { field: 'Item' } });
     expect((await documents()).count).toBe(0);
 
@@ -359,11 +346,11 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
 
   it('answers an invalid field with PERMANENT and the ERP message', async () => {
     const bc = adapter();
-    const tooLong = await failure(bc.upsertSalesOrder(order('SHOPIFY-13013', { lines: [line({ itemId: 'X'.repeat(25) })] }), ctx));
+    const tooLong = await rejection(bc.upsertSalesOrder(order('SHOPIFY-13013', { lines: [line({ itemId: 'X'.repeat(25) })] }), ctx));
     expect(tooLong).toMatchObject({ kind: 'PERMANENT', details: { status: 400, code: 'Application_StringExceededLength' } });
     expect(tooLong.message).toBe(`The length of the string is 25, but it must be less than or equal to 20 characters. Value: ${'X'.repeat(25)}`);
 
-    const wrongEnvironment = await failure(adapter({ credentials: { environment: 'production' } }).findSalesOrder('SHOPIFY-13013', ctx));
+    const wrongEnvironment = await rejection(adapter({ credentials: { environment: 'production' } }).findSalesOrder('SHOPIFY-13013', ctx));
     expect(wrongEnvironment).toMatchObject({ kind: 'PERMANENT', details: { status: 404, code: 'BadRequest_ResourceNotFound' } });
     expect((await documents()).count).toBe(0);
   });

@@ -1,8 +1,10 @@
 import { BusinessCentralAdapter } from '../../src/adapters/erp/dynamics365-bc/index.js';
 import {
-  ErpError, type ErpCallContext, type FulfillmentDocument, type FulfillmentLine, type SalesOrderChangeDocument, type SalesOrderDocument, type SalesOrderLine,
+  type ErpCallContext, type FulfillmentDocument, type FulfillmentLine, type SalesOrderChangeDocument, type SalesOrderDocument, type SalesOrderLine,
 } from '../../src/adapters/erp/erp-adapter.port.js';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
+import { rejection } from '../support/erp-errors.js';
+import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,25 +23,11 @@ const salesOrder = (externalId: string, lines: SalesOrderLine[] = [soLine(), soL
 
 const shipped = (lineRef: string, itemId: string, quantity: number, over: Partial<FulfillmentLine> = {}): FulfillmentLine => ({ lineRef, itemId, quantity, locationId: null, ...over });
 
-async function rejection(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with an ErpError');
-}
-
 describe('Business Central adapter: shipments and line changes against the sandbox', () => {
   let sb: BusinessCentralSandbox;
   let orderId: string;
 
-  const admin = async (path: string, body?: unknown): Promise<Json> => {
-    const post = body !== undefined || path === 'reset';
-    const res = await fetch(`${sb.url}/_sandbox/${path}`, post ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {});
-    return res.status === 204 ? {} : ((await res.json()) as Json);
-  };
+  const admin = (path: string, body?: object): Promise<Json> => erpSandboxAdmin(sb, path, body);
   const adapter = (timeoutMs = 5000): BusinessCentralAdapter => new BusinessCentralAdapter({
     targetId: 'bc-e2e', variant: 'dynamics365-bc', baseUrl: sb.url, timeoutMs,
     credentials: {
@@ -71,8 +59,7 @@ describe('Business Central adapter: shipments and line changes against the sandb
   });
   afterAll(() => sb.close());
   beforeEach(async () => {
-    await admin('reset');
-    await admin('knobs', { commitTimeoutRate: 0, commitTimeoutPath: '', commitTimeoutMode: 'destroy', latencyMs: 0 });
+    await resetSandbox(sb, { commitTimeoutRate: 0, commitTimeoutPath: '', commitTimeoutMode: 'destroy', latencyMs: 0 });
     orderId = (await adapter().upsertSalesOrder(salesOrder('SHOPIFY-1001'), ctx)).internalId;
   });
 

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
-import { ErpError, type ErpCallContext, type ErpConnection, type SalesOrderDocument, type SalesOrderLine } from '../../src/adapters/erp/erp-adapter.port.js';
+import { type ErpCallContext, type ErpConnection, type SalesOrderDocument, type SalesOrderLine } from '../../src/adapters/erp/erp-adapter.port.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from '../../src/adapters/erp/netsuite/index.js';
+import { rejection } from '../support/erp-errors.js';
+import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,22 +37,6 @@ const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): Sale
   ...over,
 });
 
-async function rejection(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with an ErpError');
-}
-
-const admin = async (sb: NetSuiteSandbox, path: string, body?: unknown): Promise<Json> => {
-  const post = body !== undefined || path === 'reset';
-  const res = await fetch(`${sb.url}/_sandbox/${path}`, post ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {});
-  return res.status === 204 ? {} : ((await res.json()) as Json);
-};
-
 /** A plain HTTP server answering every request with one canned reply. */
 async function stub(status: number, headers: Record<string, string>, body: unknown): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
@@ -70,15 +56,14 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
     targetId: 'netsuite-test', variant: 'netsuite', baseUrl: sb.url, credentials: { ...sb.credentials }, timeoutMs: 5000, ...over,
   });
   const adapter = (over: Partial<ErpConnection> = {}, options: NetSuiteAdapterOptions = CURRENCIES) => new NetSuiteAdapter(connection(over), options);
-  const documents = async (key?: string): Promise<Json> => admin(sb, key === undefined ? 'documents' : `documents?key=${encodeURIComponent(key)}`);
+  const documents = async (key?: string): Promise<Json> => erpSandboxAdmin(sb, key === undefined ? 'documents' : `documents?key=${encodeURIComponent(key)}`);
 
   beforeAll(async () => {
     sb = await startNetSuiteSandbox({ port: 0 });
   });
   afterAll(() => sb.close());
   beforeEach(async () => {
-    await admin(sb, 'reset');
-    await admin(sb, 'knobs', {
+    await resetSandbox(sb, {
       latencyMs: 0, errorRate: 0, rate429: 0, commitTimeoutRate: 0, commitTimeoutMode: 'destroy', unknownCustomers: [], unknownItems: [],
     });
   });
@@ -171,29 +156,29 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
   it('what the mapper cannot express exactly is PERMANENT before anything is sent', async () => {
     const error = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-3004', { lines: [line({ quantity: 0 })] }), ctx));
     expect([error.kind, error.details.code]).toEqual(['PERMANENT', 'INVALID_QUANTITY']);
-    expect((await admin(sb, 'stats')).apiRequests).toBe(0);
+    expect((await erpSandboxAdmin(sb, 'stats')).apiRequests).toBe(0);
   });
 
   it('an unknown customer or item is a MISSING_DEPENDENCY', async () => {
-    await admin(sb, 'knobs', { unknownCustomers: ['107'] });
+    await erpSandboxAdmin(sb, 'knobs', { unknownCustomers: ['107'] });
     const customer = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-4001'), ctx));
     expect([customer.kind, customer.details.field]).toEqual(['MISSING_DEPENDENCY', 'entity']);
     expect(customer.message).toContain('Invalid Field Value 107 for the following field: entity');
 
-    await admin(sb, 'knobs', { unknownCustomers: [], unknownItems: ['502'] });
+    await erpSandboxAdmin(sb, 'knobs', { unknownCustomers: [], unknownItems: ['502'] });
     const item = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-4001'), ctx));
     expect([item.kind, item.details.field]).toEqual(['MISSING_DEPENDENCY', 'item.items[1].item']);
     expect((await documents()).count).toBe(0);
   });
 
   it('the sandbox’s 429 knob is RETRYABLE (no Retry-After from NetSuite); a Retry-After sets retryAfterMs', async () => {
-    await admin(sb, 'knobs', { rate429: 1 });
+    await erpSandboxAdmin(sb, 'knobs', { rate429: 1 });
     const throttled = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-5001'), ctx));
     expect(throttled.kind).toBe('RETRYABLE');
     expect(throttled.details).toEqual({ status: 429, code: 'CONCURRENCY_LIMIT_EXCEEDED' });
     expect((await documents()).count).toBe(0);
 
-    await admin(sb, 'knobs', { rate429: 0, errorRate: 1 });
+    await erpSandboxAdmin(sb, 'knobs', { rate429: 0, errorRate: 1 });
     const failed = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-5001'), ctx));
     expect([failed.kind, failed.details.status, failed.details.code]).toEqual(['RETRYABLE', 500, 'UNEXPECTED_ERROR']);
 
@@ -210,16 +195,16 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
   });
 
   it('commit then time out is AMBIGUOUS; the look-up then finds the committed order, and a re-send does not double it', async () => {
-    await admin(sb, 'knobs', { commitTimeoutRate: 1, commitTimeoutMode: 'delay', commitTimeoutDelayMs: 3000 });
+    await erpSandboxAdmin(sb, 'knobs', { commitTimeoutRate: 1, commitTimeoutMode: 'delay', commitTimeoutDelayMs: 3000 });
     const ns = adapter({ timeoutMs: 300 });
     const timedOut = await rejection(ns.upsertSalesOrder(order('SHOPIFY-6001'), ctx));
     expect([timedOut.kind, timedOut.details.code]).toEqual(['AMBIGUOUS', 'TIMEOUT']);
 
-    await admin(sb, 'knobs', { commitTimeoutMode: 'destroy' });
+    await erpSandboxAdmin(sb, 'knobs', { commitTimeoutMode: 'destroy' });
     const cut = await rejection(ns.upsertSalesOrder(order('SHOPIFY-6002'), ctx));
     expect(cut.kind).toBe('AMBIGUOUS');
 
-    await admin(sb, 'knobs', { commitTimeoutRate: 0 });
+    await erpSandboxAdmin(sb, 'knobs', { commitTimeoutRate: 0 });
     const found = await ns.findSalesOrder('SHOPIFY-6001', ctx);
     expect(found).not.toBeNull();
     expect(await ns.findSalesOrder('SHOPIFY-6002', ctx)).not.toBeNull();
@@ -236,17 +221,17 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
 
     const cancelled = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-7002'), { ...ctx, signal: AbortSignal.abort() }));
     expect([cancelled.kind, cancelled.details.code]).toEqual(['RETRYABLE', 'ABORTED']);
-    expect((await admin(sb, 'stats')).apiRequests).toBe(0);
+    expect((await erpSandboxAdmin(sb, 'stats')).apiRequests).toBe(0);
   });
 
   it('a write cancelled by the caller after it was sent is AMBIGUOUS; a live caller signal does not get in the way', async () => {
-    await admin(sb, 'knobs', { latencyMs: 400 });
+    await erpSandboxAdmin(sb, 'knobs', { latencyMs: 400 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const cancelled = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-8001'), { ...ctx, signal: controller.signal }));
     expect([cancelled.kind, cancelled.details.code]).toEqual(['AMBIGUOUS', 'ABORTED']);
 
-    await admin(sb, 'knobs', { latencyMs: 0 });
+    await erpSandboxAdmin(sb, 'knobs', { latencyMs: 0 });
     const live = new AbortController();
     const ref = await adapter().upsertSalesOrder(order('SHOPIFY-8002'), { ...ctx, signal: live.signal });
     expect(await adapter().findSalesOrder('SHOPIFY-8002', { ...ctx, signal: live.signal })).toEqual({ internalId: ref.internalId, documentNumber: `SO${ref.internalId}` });

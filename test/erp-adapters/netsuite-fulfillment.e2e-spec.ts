@@ -1,8 +1,10 @@
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
 import {
-  ErpError, type ErpCallContext, type FulfillmentDocument, type FulfillmentLine, type SalesOrderChangeDocument, type SalesOrderDocument, type SalesOrderLine,
+  type ErpCallContext, type FulfillmentDocument, type FulfillmentLine, type SalesOrderChangeDocument, type SalesOrderDocument, type SalesOrderLine,
 } from '../../src/adapters/erp/erp-adapter.port.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from '../../src/adapters/erp/netsuite/index.js';
+import { rejection } from '../support/erp-errors.js';
+import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,23 +23,9 @@ const salesOrder = (externalId: string, lines: SalesOrderLine[] = [soLine(), soL
 
 const shipped = (lineRef: string, itemId: string, quantity: number, over: Partial<FulfillmentLine> = {}): FulfillmentLine => ({ lineRef, itemId, quantity, locationId: '3', ...over });
 
-async function rejection(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with an ErpError');
-}
-
 describe('NetSuite adapter: item fulfilments and line changes against the sandbox', () => {
   let sb: NetSuiteSandbox;
-  const admin = async (path: string, body?: unknown): Promise<Json> => {
-    const post = body !== undefined || path === 'reset';
-    const res = await fetch(`${sb.url}/_sandbox/${path}`, post ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {});
-    return res.status === 204 ? {} : ((await res.json()) as Json);
-  };
+  const admin = (path: string, body?: object): Promise<Json> => erpSandboxAdmin(sb, path, body);
   const adapter = (options: NetSuiteAdapterOptions = {}, timeoutMs = 5000): NetSuiteAdapter =>
     new NetSuiteAdapter({ targetId: 'netsuite-test', variant: 'netsuite', baseUrl: sb.url, credentials: { ...sb.credentials }, timeoutMs }, { currencyIds: { USD: '1' }, ...options });
   /** The sales order as the sandbox holds it (its lines with quantityFulfilled). */
@@ -57,8 +45,7 @@ describe('NetSuite adapter: item fulfilments and line changes against the sandbo
   });
   afterAll(() => sb.close());
   beforeEach(async () => {
-    await admin('reset');
-    await admin('knobs', { commitTimeoutRate: 0, commitTimeoutPath: '', commitTimeoutMode: 'destroy', latencyMs: 0 });
+    await resetSandbox(sb, { commitTimeoutRate: 0, commitTimeoutPath: '', commitTimeoutMode: 'destroy', latencyMs: 0 });
     orderId = (await adapter().upsertSalesOrder(salesOrder('SHOPIFY-1001'), ctx)).internalId;
   });
 

@@ -1,23 +1,9 @@
 import { startStoreSandbox, startWmsSandbox, type FulfillmentSandbox } from '../../sandboxes/fulfillment/sandbox.js';
-import { ErpError } from '../../src/adapters/erp/erp-adapter.port.js';
 import { FulfillmentSystemClient, type FulfillmentSystemRequest } from '../../src/adapters/fulfillment/fulfillment-system.client.js';
+import { rejection } from '../support/erp-errors.js';
+import { resetSandbox, sandboxAdmin as admin } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function admin(sb: FulfillmentSandbox, method: string, path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${sb.url}/_sandbox/${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return res.status === 204 ? {} : ((await res.json()) as Json);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with an ErpError');
-}
 
 const request = (requestId: string, over: Partial<FulfillmentSystemRequest> = {}): FulfillmentSystemRequest => ({
   requestId,
@@ -41,10 +27,7 @@ describe('FulfillmentSystemClient against the WMS and store sandboxes', () => {
   });
   afterAll(() => Promise.all([wms.close(), store.close()]));
   beforeEach(async () => {
-    for (const sb of [wms, store]) {
-      await admin(sb, 'POST', 'reset');
-      await admin(sb, 'POST', 'knobs', { errorRate: 0, rate429: 0, latencyMs: 0, retryAfterSeconds: 1 });
-    }
+    for (const sb of [wms, store]) await resetSandbox(sb, { errorRate: 0, rate429: 0, latencyMs: 0, retryAfterSeconds: 1 });
   });
 
   it('sends the request; the WMS holds it as sent, nulls in the address left out', async () => {

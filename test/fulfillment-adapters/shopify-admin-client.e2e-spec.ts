@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startShopifySandbox, type ShopifySandbox } from '../../sandboxes/shopify/sandbox.js';
 import { ShopifyAdminClient, type CreateFulfillmentInput } from '../../src/adapters/channels/shopify/shopify-admin.client.js';
-import { ErpError } from '../../src/adapters/erp/erp-adapter.port.js';
+import { rejection } from '../support/erp-errors.js';
+import { resetSandbox, sandboxAdmin as admin } from '../support/sandbox-admin.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -15,23 +16,6 @@ const ORDER = '6098765432109876543';
 const SWEATER = '1698765432109876501';
 const SOCKS = '1698765432109876502';
 const BEANIE = '1698765432109876503';
-
-async function admin(sb: ShopifySandbox, method: string, path: string, body?: string | object): Promise<Json> {
-  const res = await fetch(`${sb.url}/_sandbox/${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: typeof body === 'object' ? JSON.stringify(body) : body,
-  });
-  return res.status === 204 ? {} : ((await res.json()) as Json);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ErpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ErpError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail with an ErpError');
-}
 
 const shipment = (lines: [string, number][], over: Partial<CreateFulfillmentInput> = {}): CreateFulfillmentInput => ({
   orderId: ORDER, lines: lines.map(([lineItemId, quantity]) => ({ lineItemId, quantity })),
@@ -56,8 +40,7 @@ describe('ShopifyAdminClient against the Shopify sandbox', () => {
   });
   afterAll(() => sb.close());
   beforeEach(async () => {
-    await admin(sb, 'POST', 'reset');
-    await admin(sb, 'POST', 'knobs', { errorRate: 0, rate429: 0, commitTimeoutRate: 0, latencyMs: 0, retryAfterSeconds: 2 });
+    await resetSandbox(sb, { errorRate: 0, rate429: 0, commitTimeoutRate: 0, latencyMs: 0, retryAfterSeconds: 2 });
     await admin(sb, 'POST', 'orders', MULTI);
   });
 

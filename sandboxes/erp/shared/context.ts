@@ -1,6 +1,6 @@
 /**
  * The state of one sandbox run: knobs, fault draws, statistics and the document store. The
- * variant (NetSuite, Business Central) and the HTTP core share it, and the admin endpoints
+ * variant (an ERP, Shopify, a WMS or store) and the HTTP core share it, and the admin endpoints
  * read and reset it.
  */
 import { DEFAULT_KNOBS, mergeKnobs, type Knobs } from './knobs.js';

@@ -1,15 +1,16 @@
 /**
- * The HTTP core every ERP sandbox runs on: node:http, no framework, so the sandbox itself never
- * limits a benchmark. It owns what is the same across vendors (concurrency cap, latency, fault
- * injection, the /_sandbox admin endpoints) and hands each API request to the vendor variant
- * for authentication, routing and the vendor's own error format.
+ * The HTTP core every sandbox runs on (the ERPs, Shopify Admin, WMS, store): node:http, no
+ * framework, so the sandbox itself never limits a benchmark. It owns what is the same across
+ * vendors (concurrency cap, latency, fault injection, the common /_sandbox admin endpoints) and
+ * hands each API request to the vendor variant for authentication, routing and the vendor's own
+ * error format.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxContext } from './context.js';
 import { BodyTooLargeError, jsonObject, readBody, send, type Reply, type SandboxRequest } from './http.js';
-import { KnobError } from './knobs.js';
+import { KnobError, mergeKnobs } from './knobs.js';
 import type { StoredDocument } from './store.js';
 
 export type FaultReplyKind = 'server-error' | 'throttled' | 'concurrency';
@@ -20,15 +21,33 @@ export interface SandboxVariant<T> {
   classify(method: string, url: URL): 'api' | 'auxiliary';
   /** Undefined when the caller is authenticated; otherwise the vendor's refusal. */
   authenticate(req: SandboxRequest): Reply | undefined;
-  handle(req: SandboxRequest): Reply;
+  handle(req: SandboxRequest): Reply | Promise<Reply>;
   /** The vendor's answer for an injected 5xx, an injected 429 and a request over the cap. */
   fault(kind: FaultReplyKind): Reply;
   /** The vendor's answer for a transport-level problem (body too large, a sandbox bug). */
   error(status: number, message: string): Reply;
-  /** How a stored document is shown by GET /_sandbox/documents. */
-  present(doc: StoredDocument<T>): unknown;
+  /**
+   * How a stored document is shown by GET /_sandbox/documents. The sandboxes that keep no ERP
+   * documents (Shopify, WMS, store) leave it out, and have no such endpoint.
+   */
+  present?(doc: StoredDocument<T>): unknown;
   /** How a fulfilment is shown there; the stored record when absent. */
   presentFulfillment?(doc: StoredDocument<Record<string, unknown>>): unknown;
+  /**
+   * The variant's own /_sandbox/ routes (seeding, driving shipments, reading what it received),
+   * asked before the common ones; undefined leaves the request to those.
+   */
+  admin?(req: SandboxRequest): Reply | Promise<Reply> | undefined;
+  /** What GET /_sandbox/stats shows beside the common counters; the ERP store's sizes when absent. */
+  stats?(): Record<string, unknown>;
+}
+
+/** Knobs a variant keeps itself, shown and set with the common ones (which reject unknown names). */
+export interface ExtraKnobs {
+  readonly keys: readonly string[];
+  /** Validates the patch; throws KnobError. Returns a commit that applies it. */
+  prepare(patch: Record<string, unknown>): () => void;
+  show(): Record<string, unknown>;
 }
 
 export interface SandboxServerOptions {
@@ -36,6 +55,7 @@ export interface SandboxServerOptions {
   readonly host?: string;
   /** NetSuite accepts up to 104 MB; a sandbox has no use for that much. */
   readonly bodyLimitBytes?: number;
+  readonly extraKnobs?: ExtraKnobs;
 }
 
 export interface RunningSandbox<T> {
@@ -72,6 +92,7 @@ export async function startSandboxServer<T>(
 ): Promise<RunningSandbox<T>> {
   const bodyLimit = options.bodyLimitBytes ?? 10 * 1024 * 1024;
   const delayed = new Set<NodeJS.Timeout>();
+  const extra = options.extraKnobs;
 
   const reply = (res: ServerResponse, r: Reply): void => {
     context.stats.byStatus[r.status] = (context.stats.byStatus[r.status] ?? 0) + 1;
@@ -130,7 +151,7 @@ export async function startSandboxServer<T>(
         reply(res, variant.fault(fault));
         return;
       }
-      const r = variant.handle(sreq);
+      const r = await variant.handle(sreq);
       if (fault === 'commit-timeout' && r.committed) {
         release();
         withhold(res, r);
@@ -145,50 +166,64 @@ export async function startSandboxServer<T>(
     }
   };
 
+  const knobs = (): Record<string, unknown> => ({ ...context.knobs, ...extra?.show() });
+
+  // Both sets are validated before either is applied, so a refused patch changes nothing.
+  const setKnobs = (patch: Record<string, unknown>): Reply => {
+    const own = new Set(extra?.keys ?? []);
+    const common = Object.fromEntries(Object.entries(patch).filter(([k]) => !own.has(k)));
+    const mine = Object.fromEntries(Object.entries(patch).filter(([k]) => own.has(k)));
+    try {
+      mergeKnobs(context.knobs, common);
+      const commit = extra && Object.keys(mine).length > 0 ? extra.prepare(mine) : undefined;
+      context.setKnobs(common);
+      commit?.();
+    } catch (err) {
+      if (!(err instanceof KnobError)) throw err;
+      return { status: 400, body: { error: err.message } };
+    }
+    return { status: 200, body: knobs() };
+  };
+
+  const documentsView = (present: (doc: StoredDocument<T>) => unknown, key: string | null): unknown => {
+    const docs = key === null ? context.store.all() : context.store.findByKey(key);
+    return {
+      variant: variant.name,
+      count: docs.length,
+      creates: docs.reduce((n, d) => n + d.creates, 0),
+      updates: docs.reduce((n, d) => n + d.updates, 0),
+      duplicateKeys: context.store.duplicateKeys(),
+      documents: docs.map((d) => ({
+        id: d.id, key: d.key ?? null, creates: d.creates, updates: d.updates,
+        createdAt: d.createdAt, updatedAt: d.updatedAt, document: present(d),
+      })),
+      fulfillments: fulfillmentsView(context, variant),
+      lineChanges: { count: context.lineChanges.length, changes: context.lineChanges },
+    };
+  };
+
+  const ownStats = (): Record<string, unknown> => variant.stats?.() ?? {
+    documents: context.store.size, fulfillments: context.fulfillments.size, lineChanges: context.lineChanges.length,
+  };
+
   const serveAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const route = `${req.method} ${url.pathname}`;
-    const body = await readBody(req, 1024 * 1024);
-    if (route === 'GET /_sandbox/documents') {
-      const key = url.searchParams.get('key');
-      const docs = key === null ? context.store.all() : context.store.findByKey(key);
-      send(res, {
-        status: 200,
-        body: {
-          variant: variant.name,
-          count: docs.length,
-          creates: docs.reduce((n, d) => n + d.creates, 0),
-          updates: docs.reduce((n, d) => n + d.updates, 0),
-          duplicateKeys: context.store.duplicateKeys(),
-          documents: docs.map((d) => ({
-            id: d.id, key: d.key ?? null, creates: d.creates, updates: d.updates,
-            createdAt: d.createdAt, updatedAt: d.updatedAt, document: variant.present(d),
-          })),
-          fulfillments: fulfillmentsView(context, variant),
-          lineChanges: { count: context.lineChanges.length, changes: context.lineChanges },
-        },
-      });
+    const body = await readBody(req, bodyLimit);
+    const sreq: SandboxRequest = { method: req.method ?? 'GET', url, headers: req.headers, body };
+    const own = await variant.admin?.(sreq);
+    if (own) return send(res, own);
+    const route = `${sreq.method} ${url.pathname}`;
+    if (route === 'GET /_sandbox/documents' && variant.present) {
+      send(res, { status: 200, body: documentsView(variant.present.bind(variant), url.searchParams.get('key')) });
     } else if (route === 'GET /_sandbox/stats') {
-      send(res, {
-        status: 200,
-        body: {
-          variant: variant.name, ...context.stats, documents: context.store.size,
-          fulfillments: context.fulfillments.size, lineChanges: context.lineChanges.length, knobs: context.knobs,
-        },
-      });
+      send(res, { status: 200, body: { variant: variant.name, ...context.stats, ...ownStats(), knobs: knobs() } });
     } else if (route === 'POST /_sandbox/reset') {
       context.reset();
       send(res, { status: 204 });
     } else if (route === 'GET /_sandbox/knobs') {
-      send(res, { status: 200, body: context.knobs });
+      send(res, { status: 200, body: knobs() });
     } else if (route === 'POST /_sandbox/knobs') {
       const patch = jsonObject(body);
-      if (!patch) return send(res, { status: 400, body: { error: 'send a JSON object of knobs' } });
-      try {
-        send(res, { status: 200, body: context.setKnobs(patch) });
-      } catch (err) {
-        if (!(err instanceof KnobError)) throw err;
-        send(res, { status: 400, body: { error: err.message } });
-      }
+      send(res, patch ? setKnobs(patch) : { status: 400, body: { error: 'send a JSON object of knobs' } });
     } else {
       send(res, { status: 404, body: { error: `no sandbox endpoint ${route}` } });
     }
@@ -201,8 +236,8 @@ export async function startSandboxServer<T>(
       : (() => {
           context.stats.requests += 1;
           if (variant.classify(req.method ?? 'GET', url) === 'auxiliary') {
-            return readBody(req, bodyLimit).then((body) =>
-              reply(res, variant.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })));
+            return readBody(req, bodyLimit).then(async (body) =>
+              reply(res, await variant.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })));
           }
           return serveApi(req, res, url);
         })();
