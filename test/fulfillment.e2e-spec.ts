@@ -103,6 +103,17 @@ describe('fulfilment orchestration', () => {
     expect(shopify.count).toBe(3);
     expect(shopify.fulfillments.map((f: Json) => f.tracking_number).sort()).toEqual(['1ZPARCEL0001', '1ZPARCEL0002', '9400100000000000000001']);
     expect(done.shipments.map((s: Json) => s.channelReference).sort()).toEqual(shopify.fulfillments.map((f: Json) => String(f.id)).sort());
+
+    // Shopify announces the fulfilments the hub created: those echoes are the shipments we have, not new ones.
+    for (const f of shopify.fulfillments as Json[]) {
+      expect((await deliver(hub.app, { body: JSON.stringify(f), topic: 'fulfillments/create' })).status).toBe(202);
+    }
+    await eventually(async () => {
+      const [row] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE topic = 'fulfillments/create' AND status = 'PENDING'`);
+      if (row.n > 0) throw new Error('echoes still pending');
+    }, 10_000);
+    const afterEchoes = await order(id);
+    expect(afterEchoes.shipments.map((s: Json) => [s.id, s.status])).toEqual(done.shipments.map((s: Json) => [s.id, 'CONFIRMED']));
   });
 
   it('changes nothing when the same confirmation arrives three times and out of order', async () => {

@@ -53,6 +53,10 @@ export class ShipmentEventsService {
       );
       return { kind: 'DUPLICATE', shipmentId: existing.id };
     }
+    if (order && confirmation.source === 'SHOPIFY') {
+      const echo = await this.echoOf(runner, order.id, confirmation);
+      if (echo) return { kind: 'DUPLICATE', shipmentId: echo };
+    }
     const requestId = confirmation.order.by === 'HUB' ? confirmation.order.requestId : null;
     if (!order) return this.hold(runner, confirmation, null, requestId, lineage, 'ORDER_UNKNOWN: the order is not in the hub');
     if (!SHIPPABLE.includes(order.status)) {
@@ -81,6 +85,25 @@ export class ShipmentEventsService {
     const to = fulfilmentProgress(ordered, shipped) === 'FULL' ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
     if (order.status !== to || to === 'PARTIALLY_FULFILLED') await this.moveOrder(runner, order, to, confirmation, lineage);
     return { kind: 'CONFIRMED', shipmentId: id, orderStatus: to };
+  }
+
+  /**
+   * Shopify announces every fulfilment, the ones the hub created to pass on tracking too.
+   * Such an echo is the shipment we already have: known by the fulfilment id we were
+   * given, or (when the webhook outruns our own bookkeeping) by the same tracking and lines.
+   */
+  private async echoOf(runner: QueryRunner, orderId: string, c: ShipmentConfirmation): Promise<string | null> {
+    const rows: { id: string; channel_reference: string | null; tracking_numbers: string[]; lines: ShipmentLine[] }[] = await runner.query(
+      `SELECT id, channel_reference, tracking_numbers, lines FROM shipments
+       WHERE order_id = $1 AND status = 'CONFIRMED' AND source <> 'SHOPIFY' AND channel_status <> 'NOT_REQUIRED'`,
+      [orderId],
+    );
+    const key = (lines: readonly ShipmentLine[]) => lines.map((l) => `${l.lineRef}:${l.quantity}`).sort().join(',');
+    const tracking = [...c.trackingNumbers].sort().join(',');
+    const match = rows.find(
+      (r) => r.channel_reference === c.externalId || (tracking !== '' && [...r.tracking_numbers].sort().join(',') === tracking && key(r.lines) === key(c.lines)),
+    );
+    return match?.id ?? null;
   }
 
   /** A store says the goods wait at the counter: the request shows it; nothing ships yet. */
