@@ -1,0 +1,39 @@
+/**
+ * Sets the hub up the way an integration team would, through its own admin REST API only:
+ * the NetSuite target, the shop's channel account (webhook secret and Admin API access for
+ * tracking), the two fulfilment locations and the master-data mappings from a CSV file.
+ */
+import { NEW_PRODUCT, NEW_PRODUCT_ITEM_ID, SHOP, STORE, WAREHOUSE } from './catalog.js';
+import type { HubClient, Json } from './http.js';
+import { readFixture } from './template.js';
+import type { World } from './world.js';
+
+export const ERP_TARGET = 'netsuite-demo';
+
+export async function configureHub(world: World, log: (line: string) => void): Promise<void> {
+  const { hub, netsuite, shopify, wms, store } = world;
+  await hub.admin('PUT', `/admin/erp-targets/${ERP_TARGET}`, {
+    variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000,
+    routing: { channels: ['SHOPIFY'] },
+  });
+  log(`  ERP target ${ERP_TARGET} → NetSuite sandbox ${netsuite.url}`);
+  await hub.admin('PUT', '/admin/channel-accounts', {
+    channel: 'SHOPIFY', account: SHOP, webhookSecret: world.keys.shopifySecret, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,
+  });
+  log(`  channel account ${SHOP} (webhook secret, Admin API ${shopify.adminApiUrl})`);
+  await hub.admin('PUT', `/admin/fulfillment-locations/${WAREHOUSE}`, {
+    name: 'Newark warehouse', kind: 'WAREHOUSE', system: 'wms', baseUrl: wms.url, apiKey: wms.apiKey, isDefault: true,
+  });
+  await hub.admin('PUT', `/admin/fulfillment-locations/${STORE}`, { name: 'Brooklyn store', kind: 'STORE', system: 'store', baseUrl: store.url, apiKey: store.apiKey });
+  log(`  fulfilment locations ${WAREHOUSE} warehouse (WMS, default) and ${STORE} store`);
+  const imported = await hub.importCsv(readFixture('mappings.csv'));
+  log(`  mappings imported from demo/fixtures/mappings.csv: ${imported.created} created (${NEW_PRODUCT.sku} deliberately left out)`);
+}
+
+/** What a merchandiser does once the UNMAPPED worklist shows the new product. */
+export function mapNewProduct(hub: HubClient): Promise<Json> {
+  return hub.admin('POST', '/admin/mappings', {
+    kind: 'ITEM', channel: 'SHOPIFY', account: SHOP, sourceValue: NEW_PRODUCT.sku, target: { itemId: NEW_PRODUCT_ITEM_ID },
+    note: 'demo: new product added to the item master',
+  });
+}

@@ -1,0 +1,44 @@
+/** The summary as a person reads it at the end of `npm run demo`. */
+import { formatCounts } from './state.js';
+import type { DemoSummary, LatencyStats } from './summary.js';
+
+const ms = (n: number): string => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
+const stats = (s: LatencyStats): string => (s.count === 0 ? 'no samples' : `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  max ${ms(s.max)}  (${s.count})`);
+const vs = (actual: number, expected: number): string => (actual === expected ? `${actual}` : `${actual} (expected ${expected})`);
+
+/** A curl line a reader can paste; the query has no single quotes, so the shell quoting holds. */
+export function curlFor(url: string, key: string, query: string): string {
+  return `curl -s ${url} -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' -d '${JSON.stringify({ query })}'`;
+}
+
+export function formatSummary(s: DemoSummary): string[] {
+  const d = s.documents;
+  const e = s.expected;
+  const lines = [
+    '',
+    `══ Summary ${s.ok ? '(all good)' : '(FAILED)'} ══  ${s.orders.total} order${s.orders.total === 1 ? '' : 's'} in ${ms(s.runtimeMs)}`,
+    `Orders by state     ${formatCounts(s.orders.byStatus)}   (expected: FULFILLED ${s.orders.total})`,
+    `Scenarios           ${formatCounts(s.orders.scenarios)}`,
+    `Held on arrival     ${formatCounts(s.orders.heldOnArrival)}`,
+    `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
+      `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
+    'Documents',
+    `  NetSuite          sales orders ${vs(d.netsuite.salesOrders, e.salesOrders)}, item fulfilments ${vs(d.netsuite.itemFulfillments, e.itemFulfillments)}` +
+      ` (${e.parcels} parcels + ${e.pickups} pickups)`,
+    `  Shopify           orders seeded ${d.shopify.orders}, fulfillments ${vs(d.shopify.fulfillments, e.shopifyFulfillments)}`,
+    `  WMS (warehouse)   requests ${vs(d.wms.requests, e.wmsRequests)}, shipment events ${d.wms.events}, failed callbacks ${d.wms.callbacksFailed}`,
+    `  Store             requests ${vs(d.store.requests, e.storeRequests)}, shipment/pickup events ${d.store.events}, failed callbacks ${d.store.callbacksFailed}`,
+    `Duplicates          ${s.duplicates.total}  (NetSuite sales orders ${s.duplicates.netsuiteSalesOrders}, item fulfilments ${s.duplicates.netsuiteItemFulfillments}; ` +
+      `Shopify fulfillments per parcel ${s.duplicates.shopifyFulfillments})`,
+    'Latency',
+    `  checkout → NetSuite sales order          ${stats(s.latencyMs.checkoutToErp)}`,
+    `    of orders never held                   ${stats(s.latencyMs.checkoutToErpNotHeld)}`,
+    `  checkout → all tracking in Shopify       ${stats(s.latencyMs.checkoutToTracking)}`,
+    `  shipment confirmed → tracking in Shopify ${stats(s.latencyMs.shipmentToTracking)}`,
+    '  (held orders wait for the demo to pay, review or map them; tracking waits for the demo to ship)',
+  ];
+  if (s.problems.length > 0) lines.push('Problems', ...s.problems.map((p) => `  ✗ ${p}`));
+  lines.push(`GraphQL             ${s.graphql.url}   reader key ${s.graphql.readerKey}`);
+  for (const example of s.graphql.examples) lines.push(`  # ${example.title}`, `  ${curlFor(s.graphql.url, s.graphql.readerKey, example.query)}`);
+  return lines;
+}

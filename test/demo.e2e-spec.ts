@@ -1,0 +1,73 @@
+import { jest } from '@jest/globals';
+import { runDemo, type DemoSummary } from '../demo/demo.js';
+import { expectedShipments, planOrders } from '../demo/plan.js';
+
+jest.setTimeout(120_000);
+
+/**
+ * `npm run demo` end to end, in this process: 50 orders through checkout, every release gate,
+ * NetSuite, split and pickup fulfilment and tracking, on the embedded database. The sandboxes
+ * are the judges of what each system received.
+ */
+describe('the one-command demo', () => {
+  const lines: string[] = [];
+  let summary: DemoSummary;
+
+  beforeAll(async () => {
+    summary = await runDemo({ orders: 50, exit: true, port: 0, timeoutMs: 100_000, log: (line) => lines.push(line) });
+  });
+
+  afterAll(() => {
+    // The demo's own account of the run, where a failure is easiest to read.
+    if (!summary?.ok) process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+  it('takes all 50 orders to FULFILLED, through every scenario, with no duplicates', () => {
+    expect(summary.problems).toEqual([]);
+    expect(summary.ok).toBe(true);
+    expect(summary.orders.byStatus).toEqual({ FULFILLED: 50 });
+    expect(summary.duplicates).toEqual({ netsuiteSalesOrders: 0, netsuiteItemFulfillments: 0, shopifyFulfillments: 0, total: 0 });
+    // At least a few of each scenario, and each held one was held for its own reason first.
+    for (const scenario of ['SPLIT', 'PICKUP', 'UNPAID', 'FRAUD', 'UNMAPPED']) expect(summary.orders.scenarios[scenario]).toBeGreaterThanOrEqual(3);
+    expect(summary.orders.heldOnArrival).toEqual({
+      AWAITING_PAYMENT: summary.orders.scenarios.UNPAID, FRAUD_REVIEW: summary.orders.scenarios.FRAUD, UNMAPPED: summary.orders.scenarios.UNMAPPED,
+    });
+  });
+
+  it('leaves each system exactly the documents the orders call for', () => {
+    const plans = planOrders(50, 2026).map(expectedShipments);
+    const parcels = plans.reduce((n, s) => n + s.parcels, 0);
+    const pickups = plans.reduce((n, s) => n + s.pickups, 0);
+    const splits = plans.filter((s) => s.pickups === 0).length;
+    expect(pickups).toBe(10);
+    // Every split order ships at least one parcel per location, some a second from the warehouse.
+    expect(parcels).toBeGreaterThan(2 * splits);
+    const { netsuite, shopify, wms, store } = summary.documents;
+    expect(netsuite.salesOrders).toBe(50);
+    // One item fulfilment per confirmed parcel or handover; Shopify hears of each one, pickups included.
+    expect(netsuite.itemFulfillments).toBe(parcels + pickups);
+    expect(shopify.fulfillments).toBe(parcels + pickups);
+    expect(shopify.orders).toBe(50);
+    expect(wms.requests).toBe(splits);
+    expect(store.requests).toBe(50);
+    // Each pickup is two store events (ready, then picked up), each parcel one event.
+    expect(wms.events + store.events).toBe(parcels + 2 * pickups);
+    expect(wms.callbacksFailed + store.callbacksFailed).toBe(0);
+    // The hub's own account (GraphQL) agrees with NetSuite's, and nothing is left dead or retrying.
+    expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0 });
+  });
+
+  it('measures latency for every order and shipment and says where to look', () => {
+    const { checkoutToErp, checkoutToTracking, shipmentToTracking } = summary.latencyMs;
+    expect(checkoutToErp.count).toBe(50);
+    expect(checkoutToTracking.count).toBe(50);
+    expect(shipmentToTracking.count).toBe(summary.documents.shopify.fulfillments);
+    for (const s of [checkoutToErp, checkoutToTracking, shipmentToTracking]) {
+      expect(s.p50).toBeLessThanOrEqual(s.p95);
+      expect(s.p95).toBeLessThanOrEqual(s.max);
+    }
+    expect(summary.graphql.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(summary.graphql.examples.map((e) => e.query).join('\n')).toMatch(/fulfillmentRequests[\s\S]*postings[\s\S]*unmappedValues/);
+    expect(lines.some((l) => l.includes('Summary (all good)'))).toBe(true);
+  });
+});
