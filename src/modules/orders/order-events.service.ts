@@ -138,7 +138,7 @@ export class OrderEventsService {
         ? `cancelled by the channel (${topic})`
         : to === 'RELEASED'
           ? `all release gates passed (${topic})`
-          : `held (${topic}): ${gates.map((g) => `${HOLD_REASON_MESSAGES[g.reason]}: ${g.detail}`).join('; ')}`;
+          : `held (${topic}): ${gates.map((g) => `${HOLD_REASON_MESSAGES[g.reason].replace(/\.$/, '')}: ${g.detail}`).join('; ')}`;
     return [{ from, to, holdReasons, reason }];
   }
 }
