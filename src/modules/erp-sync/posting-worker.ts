@@ -6,7 +6,7 @@ import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
-import { RedisSemaphore, takeRateSlot } from '../../platform/queue/redis-semaphore.js';
+import { RedisSemaphores, takeRateSlot } from '../../platform/queue/redis-semaphore.js';
 import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
@@ -33,6 +33,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly adapters = new ErpAdapterFactory();
   private readonly holder = randomUUID();
   private redis: Redis | null = null;
+  private semaphores: RedisSemaphores | null = null;
   private timer: NodeJS.Timeout | null = null;
   private relaying = false;
   private readonly leases: InFlightLeases;
@@ -49,6 +50,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.redis = new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null });
     this.redis.on('error', (error: Error) => this.logger.warn({ msg: 'ERP sync Redis error', err: error.message }));
+    this.semaphores = new RedisSemaphores(this.redis, redisOptionsFromUrl(this.config.redisUrl), (err) => this.logger.warn({ msg: 'ERP slot semaphore', err }));
     this.timer = setInterval(() => void this.relay(), RELAY_INTERVAL_MS);
     this.timer.unref();
     this.leases.start();
@@ -58,6 +60,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     this.leases.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    this.semaphores?.close();
     this.redis?.disconnect();
   }
 
@@ -113,7 +116,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.retry(posting, 30_000, posting.lookupFirst, { message: `target ${posting.targetId} is missing or disabled`, kind: 'MISSING_DEPENDENCY' });
       return 'WAITING';
     }
-    const semaphore = new RedisSemaphore(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:inflight`);
+    const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}`;
     try {
       const document = await this.builder.build(posting.orderId, target.id, await this.orderKey(posting.orderId));
