@@ -56,3 +56,19 @@ export function graphql(app: NestFastifyApplication, key: string | null, query: 
   if (key) req.set('Authorization', `Bearer ${key}`);
   return req.send({ query, variables });
 }
+
+/** The same signed delivery, to a hub running as its own process. */
+export async function deliverTo(baseUrl: string, delivery: Delivery): Promise<{ status: number; body: Record<string, unknown> }> {
+  const body = typeof delivery.body === 'string' ? delivery.body : delivery.body.toString('utf8');
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-Shopify-Topic': delivery.topic ?? 'orders/create',
+    'X-Shopify-Shop-Domain': delivery.shop ?? SHOP,
+    'X-Shopify-Webhook-Id': delivery.webhookId ?? randomUUID(),
+    'X-Shopify-API-Version': '2026-04',
+    'X-Shopify-Triggered-At': new Date().toISOString(),
+  };
+  if (delivery.signature !== null) headers['X-Shopify-Hmac-Sha256'] = delivery.signature ?? sign(body);
+  const res = await fetch(`${baseUrl}/webhooks/shopify`, { method: 'POST', headers, body });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}

@@ -22,10 +22,11 @@ export interface ClaimedPosting {
   readonly correlationId: string;
 }
 
-/** A posting IN_FLIGHT longer than this is taken back as an ambiguous outcome. */
-const STUCK_AFTER = "interval '2 minutes'";
-
-/** SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing. */
+/**
+ * SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing.
+ * The outcome of an attempt is written only while the posting is still IN_FLIGHT under that
+ * attempt: a worker that lost its posting to recovery cannot overwrite the next attempt's.
+ */
 @Injectable()
 export class PostingStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -83,8 +84,8 @@ export class PostingStore {
       const updated = returnedRows(await runner.query(
         `UPDATE postings SET status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
                 last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false
-         WHERE id = $1 AND status = 'IN_FLIGHT' RETURNING id`,
-        [posting.id, internalId, documentNumber],
+         WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id`,
+        [posting.id, internalId, documentNumber, posting.attempts],
       ));
       if (updated.length === 0 || posting.documentType !== 'SALES_ORDER') return;
       await runner.query(
@@ -111,16 +112,16 @@ export class PostingStore {
     await this.dataSource.query(
       `UPDATE postings SET status = 'RETRYING', next_attempt_at = now() + ($2 * interval '1 millisecond'), lookup_first = $3,
               last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT'`,
-      [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null],
+       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $7`,
+      [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
     );
   }
 
   async dead(posting: ClaimedPosting, error: { message: string; kind: string; code?: string }): Promise<void> {
     await this.dataSource.query(
       `UPDATE postings SET status = 'DEAD', last_error = $2, last_error_kind = $3, last_error_code = $4, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT'`,
-      [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null],
+       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5`,
+      [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
     );
   }
 
@@ -138,12 +139,21 @@ export class PostingStore {
     );
   }
 
-  /** IN_FLIGHT for too long (a worker died mid-call): the ERP may have it, so look it up before sending again. */
-  async recoverStuck(): Promise<number> {
+  /** A live worker vouches for the postings it has in flight, so that recovery leaves them alone. */
+  async renew(ids: readonly string[]): Promise<void> {
+    await this.dataSource.query(`UPDATE postings SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'IN_FLIGHT'`, [[...ids]]);
+  }
+
+  /**
+   * IN_FLIGHT and not renewed for stuckAfterMs: its worker died mid-call. The ERP may have the
+   * document, so the next attempt looks it up before sending again.
+   */
+  async recoverStuck(stuckAfterMs: number): Promise<number> {
     const rows = returnedRows(await this.dataSource.query(
       `UPDATE postings SET status = 'RETRYING', lookup_first = true, next_attempt_at = now(), updated_at = now(),
               last_error = 'in flight too long; the outcome is unknown', last_error_kind = 'AMBIGUOUS'
-       WHERE status = 'IN_FLIGHT' AND updated_at < now() - ${STUCK_AFTER} RETURNING id`,
+       WHERE status = 'IN_FLIGHT' AND updated_at < now() - ($1 * interval '1 millisecond') RETURNING id`,
+      [stuckAfterMs],
     ));
     return rows.length;
   }

@@ -6,10 +6,11 @@ import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
-import { RedisSemaphore, takeRateSlot } from '../../platform/queue/redis-semaphore.js';
+import { RedisSemaphores, takeRateSlot } from '../../platform/queue/redis-semaphore.js';
 import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
+import { InFlightLeases } from './in-flight-leases.js';
 import { decide } from './posting-outcomes.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { PostingDocuments } from './posting-documents.js';
@@ -32,26 +33,34 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly adapters = new ErpAdapterFactory();
   private readonly holder = randomUUID();
   private redis: Redis | null = null;
+  private semaphores: RedisSemaphores | null = null;
   private timer: NodeJS.Timeout | null = null;
   private relaying = false;
+  private readonly leases: InFlightLeases;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PostingStore) private readonly store: PostingStore,
     @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
-  ) {}
+  ) {
+    this.leases = new InFlightLeases(store, config.postingStuckAfterMs, this.logger);
+  }
 
   onApplicationBootstrap(): void {
     this.redis = new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null });
     this.redis.on('error', (error: Error) => this.logger.warn({ msg: 'ERP sync Redis error', err: error.message }));
+    this.semaphores = new RedisSemaphores(this.redis, redisOptionsFromUrl(this.config.redisUrl), (err) => this.logger.warn({ msg: 'ERP slot semaphore', err }));
     this.timer = setInterval(() => void this.relay(), RELAY_INTERVAL_MS);
     this.timer.unref();
+    this.leases.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.leases.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
+    this.semaphores?.close();
     this.redis?.disconnect();
   }
 
@@ -60,7 +69,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.relaying) return 0;
     this.relaying = true;
     try {
-      await this.store.recoverStuck();
+      const recovered = await this.store.recoverStuck(this.config.postingStuckAfterMs);
+      if (recovered > 0) this.logger.warn({ msg: 'took back postings whose worker stopped renewing them; each is looked up in the ERP first', postings: recovered });
       const due = await this.store.due(1000);
       const byTarget = new Map<string, typeof due>();
       for (const row of due) byTarget.set(row.target_id, [...(byTarget.get(row.target_id) ?? []), row]);
@@ -97,7 +107,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async post(postingId: string): Promise<string> {
     const posting = await this.store.claim(postingId);
     if (!posting) return 'SKIPPED';
-    return withCorrelationId(posting.correlationId, () => this.attempt(posting));
+    return this.leases.hold(posting.id, () => withCorrelationId(posting.correlationId, () => this.attempt(posting)));
   }
 
   private async attempt(posting: ClaimedPosting): Promise<string> {
@@ -106,7 +116,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.retry(posting, 30_000, posting.lookupFirst, { message: `target ${posting.targetId} is missing or disabled`, kind: 'MISSING_DEPENDENCY' });
       return 'WAITING';
     }
-    const semaphore = new RedisSemaphore(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:inflight`);
+    const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}`;
     try {
       const document = await this.documents.prepare(posting, await this.orderKey(posting.orderId));

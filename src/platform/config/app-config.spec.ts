@@ -15,6 +15,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000, role: 'all', databaseUrl: null, dataDir: './var/data', redisUrl: 'redis://127.0.0.1:6379', apiKeys: [], shopifyWebhookSecret: null,
+      postingStuckAfterMs: 120_000,
     });
   });
 
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
     expect(failure({ REDIS_URL: 'not a url' }).variable).toBe('REDIS_URL');
     expect(failure({ ROLE: 'both' }).variable).toBe('ROLE');
     expect(failure({ API_KEYS: 'root:abcdefgh' }).variable).toBe('API_KEYS');
+    expect(failure({ POSTING_STUCK_AFTER_MS: '500' }).message).toMatch(/^POSTING_STUCK_AFTER_MS: must be between 1000 and 86400000/);
   });
 
   it('refuses to split roles on the embedded database', () => {

@@ -28,6 +28,12 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly sweepIntervalMs: number;
   readonly ingestConcurrency: number;
+  /**
+   * How long a posting may stay IN_FLIGHT without its worker vouching for it before another
+   * worker takes it back (the worker died mid-call). Live workers renew their postings well
+   * within this, so it bounds recovery time, not the length of an ERP call.
+   */
+  readonly postingStuckAfterMs: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
 }
@@ -141,6 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
+    postingStuckAfterMs: integer(env, 'POSTING_STUCK_AFTER_MS', 120_000, 1000, 86_400_000),
     mappingRequired: mappingKinds(env),
   };
 }

@@ -1,54 +1,172 @@
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { ACQUIRE, REJOIN, RELEASE } from './semaphore-scripts.js';
+
+/** A waiter retries on its own this often, for what no message announces (a dead holder's lease running out). */
+const FALLBACK_RETRY_MS = 100;
+/** The longest a new epoch waits for processes that heard of it but never answered. */
+const LONGEST_QUIET_MS = 5000;
+
+interface KeyState {
+  readonly channel: string;
+  readonly epochKey: string;
+  /** Holders of this process → when their lease ends here (measured after Redis granted it, so never early). */
+  readonly holders: Map<string, { until: number; leaseMs: number }>;
+  /** Holders whose acquire is on its way: Redis may have granted it before a flush this process has not seen yet. */
+  readonly asking: Map<string, number>;
+  /** Asking holders put back by a rejoin; one that was refused must then give its slot back. */
+  readonly rejoined: Set<string>;
+  readonly waiters: (() => void)[];
+  subscribed: Promise<unknown> | null;
+}
 
 /**
- * A counting semaphore in Redis, shared by every process: holders are members of a sorted
+ * Counting semaphores in Redis, shared by every process: holders are members of a sorted
  * set scored by lease expiry, so a holder that dies frees its slot when the lease runs out.
  * Bull's limiter caps a rate, not how many calls are in flight; an ERP's concurrency limit
  * needs this.
+ *
+ * A waiter does not poll: a release publishes `free` and one waiter per process tries
+ * again, so a slot is reused within a Redis round trip. If Redis loses the set, the next
+ * acquire opens a new epoch, and nobody gets a slot until each process has put back the
+ * slots it still holds (see semaphore-scripts.ts).
  */
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
-  return 1
-end
-return 0`;
+export class RedisSemaphores {
+  private readonly states = new Map<string, KeyState>();
+  private readonly subscriber: Redis;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    subscriberOptions: RedisOptions,
+    private readonly onError: (message: string) => void = () => undefined,
+  ) {
+    this.subscriber = new Redis({ ...subscriberOptions, maxRetriesPerRequest: null });
+    this.subscriber.on('error', (error: Error) => this.onError(`semaphore subscriber: ${error.message}`));
+    this.subscriber.on('message', (channel: string, message: string) => this.heard(channel, message));
+    // Back from a disconnect: an epoch may have begun unheard, so put every held slot back.
+    this.subscriber.on('ready', () => {
+      for (const [key, state] of this.states) if (state.holders.size > 0) void this.rejoin(key, state, '');
+    });
+  }
+
+  semaphore(key: string): RedisSemaphore {
+    return new RedisSemaphore(this, key);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const state of this.states.values()) for (const wake of state.waiters.splice(0)) wake();
+    this.subscriber.disconnect();
+  }
+
+  /** Waits for a slot, up to maxWaitMs; false when none came free in time. */
+  async acquire(key: string, holder: string, cap: number, leaseMs: number, maxWaitMs: number): Promise<boolean> {
+    const state = this.state(key);
+    await state.subscribed;
+    const deadline = Date.now() + maxWaitMs;
+    let waited = false;
+    for (;;) {
+      state.asking.set(holder, leaseMs);
+      let answer: unknown;
+      try {
+        answer = await this.redis.eval(ACQUIRE, 2, key, state.epochKey, leaseMs, cap, holder, randomUUID(), LONGEST_QUIET_MS, state.channel);
+      } finally {
+        state.asking.delete(holder);
+      }
+      if (answer === 1) {
+        state.holders.set(holder, { until: Date.now() + leaseMs, leaseMs });
+        state.rejoined.delete(holder);
+        return true;
+      }
+      if (state.rejoined.delete(holder)) await this.release(key, holder);
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await this.turn(state, Math.min(left, FALLBACK_RETRY_MS), waited);
+      waited = true;
+    }
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    const state = this.state(key);
+    state.holders.delete(holder);
+    await this.redis.eval(RELEASE, 1, key, holder, state.channel);
+  }
+
+  private state(key: string): KeyState {
+    let state = this.states.get(key);
+    if (!state) {
+      state = { channel: key, epochKey: `${key}:epoch`, holders: new Map(), asking: new Map(), rejoined: new Set(), waiters: [], subscribed: null };
+      state.subscribed = this.subscriber.subscribe(state.channel).catch((error: Error) => this.onError(`semaphore subscribe: ${error.message}`));
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  /**
+   * Resolves when a slot may have come free, or after timeoutMs. First come, first woken: a
+   * waiter that was woken and lost the race goes back to the front.
+   */
+  private turn(state: KeyState, timeoutMs: number, front: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        const index = state.waiters.indexOf(wake);
+        if (index >= 0) state.waiters.splice(index, 1);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      if (front) state.waiters.unshift(wake);
+      else state.waiters.push(wake);
+    });
+  }
+
+  private heard(channel: string, message: string): void {
+    const state = this.states.get(channel);
+    if (!state) return;
+    if (message === 'free') state.waiters[0]?.();
+    else if (message.startsWith('epoch:')) void this.rejoin(channel, state, message.slice('epoch:'.length));
+  }
+
+  /** Puts this process's holders (and those whose grant may be in transit) into the current epoch. */
+  private async rejoin(key: string, state: KeyState, epoch: string): Promise<void> {
+    const now = Date.now();
+    const pairs: (string | number)[] = [];
+    for (const [holder, { until }] of state.holders) if (until > now) pairs.push(holder, until - now);
+    for (const [holder, leaseMs] of state.asking) {
+      pairs.push(holder, leaseMs);
+      state.rejoined.add(holder);
+    }
+    try {
+      await this.redis.eval(REJOIN, 2, key, state.epochKey, epoch, state.channel, ...pairs);
+    } catch (error) {
+      this.onError(`semaphore rejoin: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** One semaphore of a {@link RedisSemaphores}: the slots of one ERP target. */
+export class RedisSemaphore {
+  constructor(
+    private readonly semaphores: RedisSemaphores,
+    private readonly key: string,
+  ) {}
+
+  acquire(holder: string, cap: number, leaseMs: number, maxWaitMs: number): Promise<boolean> {
+    return this.semaphores.acquire(this.key, holder, cap, leaseMs, maxWaitMs);
+  }
+
+  release(holder: string): Promise<void> {
+    return this.semaphores.release(this.key, holder);
+  }
+}
 
 /** Fixed one-second windows: INCR the window's counter, refuse past the limit. */
 const RATE = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
 return n`;
-
-export class RedisSemaphore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly key: string,
-  ) {}
-
-  async tryAcquire(holder: string, cap: number, leaseMs: number): Promise<boolean> {
-    return (await this.redis.eval(ACQUIRE, 1, this.key, leaseMs, cap, holder)) === 1;
-  }
-
-  /** Waits for a slot, polling, up to maxWaitMs; false when none came free in time. */
-  async acquire(holder: string, cap: number, leaseMs: number, maxWaitMs: number): Promise<boolean> {
-    const deadline = Date.now() + maxWaitMs;
-    let pause = 5;
-    while (!(await this.tryAcquire(holder, cap, leaseMs))) {
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, pause + Math.random() * pause));
-      pause = Math.min(pause * 2, 20);
-    }
-    return true;
-  }
-
-  async release(holder: string): Promise<void> {
-    await this.redis.zrem(this.key, holder);
-  }
-}
 
 /** Waits until the target's per-second budget has room for one more call. */
 export async function takeRateSlot(redis: Redis, keyPrefix: string, perSecond: number): Promise<void> {

@@ -1,0 +1,64 @@
+/**
+ * The Redis side of RedisSemaphores. KEYS[1] is a sorted set of holders scored by lease
+ * expiry; KEYS[2] a hash naming the epoch, the state the holders are counted under. The
+ * channel (named like KEYS[1]) carries `free` when a slot comes free and `epoch:<id>` when
+ * an epoch begins.
+ */
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * ARGV: leaseMs, cap, holder, id for a new epoch, longest quiet period, channel.
+ * 1 = acquired, 0 = full, -1 = an epoch is still gathering its holders.
+ *
+ * No epoch means Redis has never seen this semaphore, or lost it (a flush, a failover
+ * without persistence) while other processes may still be calling the ERP. A new epoch
+ * therefore opens only once every process listening on the channel has put back the
+ * slots it holds (or the quiet period ran out), so a lost set never lets the cap be passed.
+ */
+export const ACQUIRE = `${NOW}
+local epoch = redis.call('HMGET', KEYS[2], 'id', 'open', 'need', 'acks', 'until')
+if not epoch[1] then
+  local need = redis.call('PUBLISH', ARGV[6], 'epoch:' .. ARGV[4])
+  redis.call('HSET', KEYS[2], 'id', ARGV[4], 'open', need == 0 and 1 or 0, 'need', need, 'acks', 0, 'until', now + tonumber(ARGV[5]))
+  redis.call('PEXPIRE', KEYS[2], 86400000)
+  if need > 0 then return -1 end
+elseif epoch[2] == '0' then
+  if tonumber(epoch[4]) < tonumber(epoch[3]) and now < tonumber(epoch[5]) then return -1 end
+  redis.call('HSET', KEYS[2], 'open', 1)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) * 2 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2) end
+  redis.call('PEXPIRE', KEYS[2], 86400000)
+  return 1
+end
+return 0`;
+
+/** ARGV: holder, channel. Tells waiters everywhere that a slot is free. */
+export const RELEASE = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('PUBLISH', ARGV[2], 'free') end
+return 0`;
+
+/**
+ * ARGV: epoch id (answering its announcement) or '' (after a reconnect), channel, then
+ * holder and remaining lease ms pairs. Puts this process's holders back and, for the
+ * epoch it answers, counts this process as heard.
+ */
+export const REJOIN = `${NOW}
+local current = redis.call('HGET', KEYS[2], 'id')
+if not current or (ARGV[1] ~= '' and current ~= ARGV[1]) then return 0 end
+local longest = 0
+for i = 3, #ARGV, 2 do
+  local remaining = tonumber(ARGV[i + 1])
+  if remaining > 0 then
+    redis.call('ZADD', KEYS[1], now + remaining, ARGV[i])
+    if remaining > longest then longest = remaining end
+  end
+end
+if longest > 0 and redis.call('PTTL', KEYS[1]) < longest * 2 then redis.call('PEXPIRE', KEYS[1], longest * 2) end
+if ARGV[1] ~= '' then redis.call('HINCRBY', KEYS[2], 'acks', 1) end
+redis.call('PUBLISH', ARGV[2], 'free')
+return 1`;
