@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+import { POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 
 export interface ReplayFilter {
   readonly targetId?: string;
@@ -136,11 +137,14 @@ export class PostingStore {
 
   /** Replay: a DEAD (or RETRYING) posting is sent again now, looking the document up first. */
   async replay(ids: readonly string[]): Promise<string[]> {
-    const rows = returnedRows<{ id: string }>(await this.dataSource.query(
-      `UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-       WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
-      [[...ids]],
-    ));
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH replayed AS (
+         UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id
+       )
+       SELECT id, pg_notify($2, '') FROM replayed`,
+      [[...ids], POSTINGS_DUE_CHANNEL],
+    );
     return rows.map((r) => r.id);
   }
 }
