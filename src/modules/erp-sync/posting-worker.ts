@@ -106,15 +106,20 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
       let ref: { internalId: string; documentNumber: string | null };
+      let lingerMs = 0;
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
         const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
         const found = posting.lookupFirst ? await adapter.findSalesOrder(document.externalId, context) : null;
         ref = found ?? (await adapter.upsertSalesOrder(document, context));
+      } catch (failure) {
+        // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
+        if (failure instanceof ErpError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
+        throw failure;
       } finally {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
-        await semaphore.release(slot);
+        await semaphore.release(slot, lingerMs);
       }
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
       return 'POSTED';
