@@ -3,11 +3,17 @@ import { DataSource } from 'typeorm';
 import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
 import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
 import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '../orders/order-events.service.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
+
+/** CPU time the worker spends on a batch before it lets other callbacks run. */
+const YIELD_AFTER_MS = 4;
+
+type Understood = { ok: true; value: OrderEventInput } | { ok: false; reason: string };
 
 interface InboxRow {
   id: string;
@@ -63,7 +69,7 @@ export class InboxProcessorService {
       const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
       // Everything that can reject the payload runs before any write, so no savepoint is needed.
-      const events = rows.map((row) => this.understand(row));
+      const events = await this.understandAll(rows);
       const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok ? [e.value.order] : [])));
       for (const [index, row] of rows.entries()) {
         const event = events[index];
@@ -115,8 +121,26 @@ export class InboxProcessorService {
     );
   }
 
+  /**
+   * Parsing, validating and mapping a batch is CPU work of tens of milliseconds; done in one
+   * go it would hold up every other callback of the process, such as an ERP answer whose
+   * concurrency slot is held until it is read. So it gives way every few milliseconds.
+   */
+  private async understandAll(rows: readonly InboxRow[]): Promise<Understood[]> {
+    const events: Understood[] = [];
+    let since = performance.now();
+    for (const row of rows) {
+      events.push(this.understand(row));
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    }
+    return events;
+  }
+
   /** Parse, validate and map a delivery into an order event, or say why it cannot be used. */
-  private understand(row: InboxRow): { ok: true; value: OrderEventInput } | { ok: false; reason: string } {
+  private understand(row: InboxRow): Understood {
     if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
     const kind = SHOPIFY_KINDS[row.topic];
     if (!kind) return { ok: false, reason: `topic ${row.topic} is not handled` };
