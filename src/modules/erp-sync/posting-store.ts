@@ -18,6 +18,8 @@ export interface ClaimedPosting {
   readonly attempts: number;
   readonly lookupFirst: boolean;
   readonly correlationId: string;
+  readonly orderChannel: string;
+  readonly orderExternalId: string;
   /** The order's version when claimed, and whether the posting was its only one then. */
   readonly orderVersion: number;
   readonly alone: boolean;
@@ -43,7 +45,7 @@ export class PostingStore {
               first_attempt_at = coalesce(p.first_attempt_at, now())
        FROM orders o
        WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now() AND o.id = p.order_id
-       RETURNING p.id, p.target_id, p.order_id, p.attempts, p.lookup_first, p.correlation_id, o.version AS order_version,
+       RETURNING p.id, p.target_id, p.order_id, p.attempts, p.lookup_first, p.correlation_id, o.channel, o.external_id, o.version AS order_version,
                  NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone`,
       [id],
     ));
@@ -51,7 +53,8 @@ export class PostingStore {
     return r
       ? {
           id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, attempts: r.attempts as number,
-          lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string, orderVersion: r.order_version as number, alone: r.alone as boolean,
+          lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string, orderChannel: r.channel as string,
+          orderExternalId: r.external_id as string, orderVersion: r.order_version as number, alone: r.alone as boolean,
         }
       : null;
   }
@@ -124,10 +127,6 @@ export class PostingStore {
        WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5`,
       [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
     );
-  }
-
-  orderSource(orderId: string): Promise<{ channel: string; external_id: string }[]> {
-    return this.dataSource.query('SELECT channel, external_id FROM orders WHERE id = $1', [orderId]);
   }
 
   /** Due postings for the relay, oldest first. */

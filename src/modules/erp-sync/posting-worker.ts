@@ -24,6 +24,11 @@ import { SalesOrderBuilder } from './sales-order-builder.js';
  */
 const JOBS_PER_SLOT = 2;
 
+/** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
+function orderKey(posting: ClaimedPosting): string {
+  return `${posting.orderChannel}-${posting.orderExternalId}`;
+}
+
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
  * truth) onto a Bull queue per target under deterministic job ids; each target's queue is
@@ -101,7 +106,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
     try {
-      const document = await this.builder.build(posting.orderId, target.id, await this.orderKey(posting.orderId));
+      const document = await this.builder.build(posting.orderId, target.id, orderKey(posting));
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
@@ -135,19 +140,5 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
       return next.status;
     }
-  }
-
-  private readonly orderKeys = new Map<string, string>();
-
-  /** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
-  private async orderKey(orderId: string): Promise<string> {
-    let key = this.orderKeys.get(orderId);
-    if (!key) {
-      const [row]: { channel: string; external_id: string }[] = await this.store.orderSource(orderId);
-      key = `${row.channel}-${row.external_id}`;
-      if (this.orderKeys.size > 10_000) this.orderKeys.clear();
-      this.orderKeys.set(orderId, key);
-    }
-    return key;
   }
 }
