@@ -82,7 +82,8 @@ describe('ERP posting across processes under faults', () => {
       port: 0,
       knobs: {
         latencyMs: [5, 20], concurrency: CAP, seed: 5,
-        errorRate: 0.08, rate429: 0.06, commitTimeoutRate: 0.06, commitTimeoutMode: 'delay', commitTimeoutDelayMs: 1000,
+        // A commit whose answer is lost: stored, then the connection closes.
+        errorRate: 0.08, rate429: 0.06, commitTimeoutRate: 0.06, commitTimeoutMode: 'destroy',
       },
     });
     databaseUrl = await freshDatabase('erpprocs');
@@ -97,7 +98,7 @@ describe('ERP posting across processes under faults', () => {
         method, headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body),
       })).status;
     expect(await admin('PUT', '/admin/erp-targets/ns', {
-      variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: CAP, timeoutMs: 600,
+      variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: CAP, timeoutMs: 2000,
     })).toBe(200);
     for (const mapping of [
       { kind: 'ITEM', sourceValue: 'MER-CREW-NVY-M', target: { itemId: '1001' } },

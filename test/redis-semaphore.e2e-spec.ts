@@ -60,6 +60,15 @@ describe('RedisSemaphores (real Redis)', () => {
     expect(await other.acquire('late', 3, 10_000, 1000)).toBe(true);
   });
 
+  it('keeps a slot a little longer when its call was abandoned, as the ERP may still be running it', async () => {
+    const a = hubProcess().semaphore(key);
+    const b = hubProcess().semaphore(key);
+    expect(await a.acquire('timed-out', 1, 10_000, 1000)).toBe(true);
+    await a.release('timed-out', 1500);
+    expect(await b.acquire('next', 1, 10_000, 200)).toBe(false);
+    expect(await b.acquire('next', 1, 10_000, 5000)).toBe(true);
+  });
+
   it('frees a dead holder\'s slot when its lease runs out', async () => {
     const dying = hubProcess().semaphore(key);
     const survivor = hubProcess().semaphore(key);

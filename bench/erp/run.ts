@@ -5,7 +5,7 @@
  * See docs/PERFORMANCE.md, "ERP posting throughput".
  */
 import { cleanupRegistry } from '../shared/cleanups.js';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +14,11 @@ import pg from 'pg';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
 import { buildDeliveries, loadTemplate } from '../ingest/bodies.js';
 import {
-  createDatabase, deleteRedisPrefix, dropDatabase, freePort, logTail, startChild, stopChild, waitForHttpReady,
+  createDatabase, deleteRedisPrefix, dropDatabase, freePort, logTail, startChild, stopChild, waitForHttpReady, type Child,
 } from '../ingest/infra.js';
 import { runLoad } from '../ingest/load.js';
+import { formatProfile, summariseProfile } from '../ingest/profile.js';
+import { parseArgs, type Args } from './args.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SECRET = 'bench-shopify-secret-0123456789';
@@ -29,64 +31,6 @@ const MAPPINGS = [
   { kind: 'CUSTOMER', sourceValue: '*', target: { customerId: '107' } },
 ];
 const EFFICIENCY_AIM = 0.9;
-
-interface Args {
-  orders: number;
-  cap: number;
-  latencyMs: number;
-  concurrency: number;
-  waitTimeoutS: number;
-  pgUrl: string;
-  redisUrl: string;
-  fixture: string;
-  keepDatabase: boolean;
-}
-
-const USAGE = `usage: node dist/bench/erp/run.js [flags]
-  --orders N           distinct orders/create deliveries (default 1000)
-  --cap C              ERP concurrency cap: target concurrencyCap and sandbox cap (default 15)
-  --latency-ms L       sandbox latency per API request, ms (default 100)
-  --concurrency K      webhook sender connections (default 20)
-  --wait-timeout S     give up waiting for all postings after S seconds (default 300)
-  --pg-url URL         PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
-  --redis-url URL      Redis (default redis://127.0.0.1:6379)
-  --fixture FILE       orders/create body (default test/fixtures/shopify/order-create.json)
-  --keep-database      leave the bench database for inspection`;
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = {
-    orders: 1000, cap: 15, latencyMs: 100, concurrency: 20, waitTimeoutS: 300,
-    pgUrl: 'postgres://postgres@127.0.0.1:5432', redisUrl: 'redis://127.0.0.1:6379',
-    fixture: 'test/fixtures/shopify/order-create.json', keepDatabase: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const whole = (min: number): number => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number >= ${min}`);
-      return n;
-    };
-    switch (flag) {
-      case '--orders': args.orders = whole(1); break;
-      case '--cap': args.cap = whole(1); break;
-      case '--latency-ms': args.latencyMs = whole(1); break;
-      case '--concurrency': args.concurrency = whole(1); break;
-      case '--wait-timeout': args.waitTimeoutS = whole(1); break;
-      case '--pg-url': args.pgUrl = value(); break;
-      case '--redis-url': args.redisUrl = value(); break;
-      case '--fixture': args.fixture = value(); break;
-      case '--keep-database': args.keepDatabase = true; break;
-      case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
-      default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
-    }
-  }
-  return args;
-}
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
@@ -138,6 +82,71 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+interface Hub {
+  readonly role: 'all' | 'api' | 'worker';
+  readonly port: number;
+  readonly child: Child;
+  readonly profileOut: string | null;
+}
+
+/** One ROLE=all hub, or one ROLE=api hub (first, it takes the webhooks) and `workers` ROLE=worker hubs. */
+async function startHubs(args: Args, at: { url: string; prefix: string; tmp: string }): Promise<Hub[]> {
+  const roles: Hub['role'][] = args.workers === 0 ? ['all'] : ['api', ...Array.from({ length: args.workers }, () => 'worker' as const)];
+  const hubs: Hub[] = [];
+  for (const [i, role] of roles.entries()) {
+    const port = await freePort();
+    const name = `${role}${role === 'worker' ? i : ''}`;
+    const profileOut = args.profile ? path.join(at.tmp, `${name}.cpuprofile`) : null;
+    const child = startChild(`hub ${name}`, [
+      ...(profileOut ? ['--import', path.join(HERE, '..', 'ingest', 'profile-hook.js')] : []),
+      path.join(HERE, '..', '..', 'src', 'main.js'),
+    ], {
+      ...process.env,
+      DATABASE_URL: at.url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
+      API_KEYS: `admin:${ADMIN_KEY},reader:reader-key-123`, SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: at.prefix,
+      ROLE: role, MAPPING_REQUIRED: 'ITEM,CUSTOMER', LOG_LEVEL: 'warn',
+      ...(profileOut ? { BENCH_PROFILE_OUT: profileOut } : {}),
+    }, path.join(at.tmp, `${name}.log`));
+    onCleanup(`stop hub ${name}`, () => stopChild(child));
+    hubs.push({ role, port, child, profileOut });
+    // The first process migrates the database; the others start once it is ready.
+    if (i === 0) await waitForHttpReady(child, port, '/health/ready', 60_000);
+  }
+  await Promise.all(hubs.slice(1).map((h) => waitForHttpReady(h.child, h.port, '/health/ready', 60_000)));
+  return hubs;
+}
+
+/**
+ * --profile: SIGWINCH starts and stops profile-hook in every hub; on stop, each profile is
+ * summarised (per posting POSTED in the window) and kept under the window's name.
+ */
+async function profiles(hubs: readonly Hub[], step: 'start' | 'stop', window: string, postings = 0): Promise<void> {
+  const profiled = hubs.filter((h) => h.profileOut);
+  if (profiled.length === 0) return;
+  for (const hub of profiled) hub.child.process.kill('SIGWINCH');
+  if (step === 'start') {
+    await sleep(300);
+    return;
+  }
+  for (const hub of profiled) {
+    const file = hub.profileOut!;
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(`${file}.counts.json`) && Date.now() < deadline) await sleep(200);
+    await sleep(300);
+    if (!existsSync(file)) {
+      log(`  profile ${file} was not written`);
+      continue;
+    }
+    const kept = `${file.replace(/\.cpuprofile$/, '')}-${window}.cpuprofile`;
+    renameSync(file, kept);
+    renameSync(`${file}.counts.json`, `${kept}.counts.json`);
+    log(`\n${window} window, ${hub.role} (pid ${hub.child.pid}) ${formatProfile(summariseProfile(kept))}`);
+    const counts = JSON.parse(readFileSync(`${kept}.counts.json`, 'utf8')) as { pgQueries: number; redisCommands: number };
+    const per = (n: number): string => (postings > 0 ? ` (${(n / postings).toFixed(1)} per posting POSTED in the window)` : '');
+    log(`  sent meanwhile: ${counts.pgQueries} PostgreSQL queries${per(counts.pgQueries)}, ${counts.redisCommands} Redis commands${per(counts.redisCommands)}`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const id = runId();
@@ -159,19 +168,11 @@ async function main(): Promise<void> {
     else await dropDatabase(args.pgUrl, db);
   });
   onCleanup(`redis ${prefix}`, async () => log(`  removed ${await deleteRedisPrefix(args.redisUrl, prefix)} Redis keys under ${prefix}:`));
-  const port = await freePort();
-  const hub = startChild('hub', [path.join(HERE, '..', '..', 'src', 'main.js')], {
-    ...process.env,
-    DATABASE_URL: url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
-    API_KEYS: `admin:${ADMIN_KEY},reader:reader-key-123`, SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: prefix,
-    ROLE: 'all', MAPPING_REQUIRED: 'ITEM,CUSTOMER', LOG_LEVEL: 'warn',
-  }, path.join(tmp, 'hub.log'));
-  onCleanup('stop hub', () => stopChild(hub));
+  const hubs = await startHubs(args, { url, prefix, tmp });
+  const port = hubs[0].port;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   onCleanup('pool', () => pool.end());
-
-  await waitForHttpReady(hub, port, '/health/ready', 60_000);
-  log(`  hub pid ${hub.pid} on port ${port}, db ${db}, prefix ${prefix}`);
+  log(`  hub ${hubs.map((h) => `${h.role} pid ${h.child.pid}`).join(', ')}; api port ${port}, db ${db}, prefix ${prefix}`);
 
   await admin(port, 'PUT', `/admin/erp-targets/${TARGET_ID}`, {
     variant: 'netsuite', baseUrl: sandbox.url, credentials: sandbox.credentials, concurrencyCap: args.cap, timeoutMs: 10_000,
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
     template: loadTemplate(args.fixture), secret: SECRET, shopDomain: SHOP,
     firstOrderId: 6_300_000_000_000_000_000n, count: args.orders, label: 'E',
   });
+  await profiles(hubs, 'start', 'intake');
   const load = await runLoad({
     port, path: '/webhooks/shopify', deliveries, concurrency: args.concurrency, requestTimeoutMs: 30_000, deadlineMs: 120_000,
   });
@@ -195,15 +197,26 @@ async function main(): Promise<void> {
   const deadline = Date.now() + args.waitTimeoutS * 1000;
   let byStatus: Record<string, number> = {};
   let lastLog = 0;
+  // Profiled in two windows: while the webhooks come in, and the backlog after every posting exists.
+  let phase: 'intake' | 'backlog' = 'intake';
+  let postedBefore = 0;
   for (;;) {
-    if (hub.exited) throw new Error(`hub exited with ${hub.exitCode}:\n${logTail(hub)}`);
+    const dead = hubs.find((h) => h.child.exited);
+    if (dead) throw new Error(`hub ${dead.role} exited with ${dead.child.exitCode}:\n${logTail(dead.child)}`);
     const { rows } = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM postings GROUP BY status');
     byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     const posted = byStatus.POSTED ?? 0;
+    const created = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    if (phase === 'intake' && created >= args.orders) {
+      await profiles(hubs, 'stop', phase, posted);
+      phase = 'backlog';
+      postedBefore = posted;
+      await profiles(hubs, 'start', phase);
+    }
     if (posted >= args.orders) break;
     if (Date.now() > deadline) {
       const orders = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status');
-      throw new Error(`only ${posted}/${args.orders} postings POSTED after ${args.waitTimeoutS} s: postings ${JSON.stringify(byStatus)}, orders ${JSON.stringify(orders.rows)}\n${logTail(hub)}`);
+      throw new Error(`only ${posted}/${args.orders} postings POSTED after ${args.waitTimeoutS} s: postings ${JSON.stringify(byStatus)}, orders ${JSON.stringify(orders.rows)}\n${hubs.map((h) => logTail(h.child)).join('\n')}`);
     }
     if (Date.now() - lastLog > 2000) {
       lastLog = Date.now();
@@ -212,6 +225,7 @@ async function main(): Promise<void> {
     await sleep(250);
   }
   log(`  postings ${JSON.stringify(byStatus)}`);
+  await profiles(hubs, 'stop', phase, args.orders - postedBefore);
 
   const { rows: [window] } = await pool.query<{ first_attempt: Date; first_created: Date; last_posted: Date; max_attempts: number; n: string }>(
     `SELECT min(first_attempt_at) AS first_attempt, min(created_at) AS first_created, max(posted_at) AS last_posted,

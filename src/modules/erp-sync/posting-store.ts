@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+import { POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 import type { DocumentType } from './posting-documents.js';
 
 export interface ReplayFilter {
@@ -20,7 +21,16 @@ export interface ClaimedPosting {
   readonly attempts: number;
   readonly lookupFirst: boolean;
   readonly correlationId: string;
+  readonly orderChannel: string;
+  readonly orderExternalId: string;
+  /** The order's version when claimed, and whether the posting was its only one then. */
+  readonly orderVersion: number;
+  readonly alone: boolean;
 }
+
+const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
+  last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false`;
+const POSTED_HISTORY = 'posted to every ERP target it routes to';
 
 /**
  * SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing.
@@ -55,21 +65,26 @@ export class PostingStore {
 
   private async claimNow(db: Pick<DataSource, 'query'>, id: string, followUp: boolean): Promise<ClaimedPosting | null> {
     const rows = returnedRows<Record<string, unknown>>(await db.query(
-      `UPDATE postings p SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now(),
-              first_attempt_at = coalesce(first_attempt_at, now())
-       WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now()
+      `UPDATE postings p SET status = 'IN_FLIGHT', attempts = p.attempts + 1, updated_at = now(),
+              first_attempt_at = coalesce(p.first_attempt_at, now())
+       FROM orders o
+       WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now() AND o.id = p.order_id
          AND (p.document_type = 'SALES_ORDER') <> $2
          AND (NOT $2 OR NOT EXISTS (
            SELECT 1 FROM postings s WHERE s.order_id = p.order_id AND s.target_id = p.target_id AND s.id <> p.id
              AND s.document_type <> 'SALES_ORDER' AND s.status = 'IN_FLIGHT'))
-       RETURNING id, target_id, order_id, document_type, document_key, attempts, lookup_first, correlation_id`,
+       RETURNING p.id, p.target_id, p.order_id, p.document_type, p.document_key, p.attempts, p.lookup_first, p.correlation_id,
+                 o.channel, o.external_id, o.version AS order_version,
+                 NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone`,
       [id, followUp],
     ));
     const r = rows[0];
     return r
       ? {
           id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, documentType: r.document_type as DocumentType,
-          documentKey: r.document_key as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string,
+          documentKey: r.document_key as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean,
+          correlationId: r.correlation_id as string, orderChannel: r.channel as string, orderExternalId: r.external_id as string,
+          orderVersion: r.order_version as number, alone: r.alone as boolean,
         }
       : null;
   }
@@ -80,11 +95,10 @@ export class PostingStore {
    * holds its sales order.
    */
   async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<void> {
+    if (posting.alone && (await this.postedAlone(posting, internalId, documentNumber))) return;
     await inTransaction(this.dataSource, async (runner) => {
       const updated = returnedRows(await runner.query(
-        `UPDATE postings SET status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
-                last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false
-         WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id`,
+        `UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id`,
         [posting.id, internalId, documentNumber, posting.attempts],
       ));
       if (updated.length === 0 || posting.documentType !== 'SALES_ORDER') return;
@@ -103,9 +117,38 @@ export class PostingStore {
       await runner.query(
         `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id)
          VALUES ($1, 'RELEASED', 'POSTED', '{}', $2, $3)`,
-        [posting.orderId, 'posted to every ERP target it routes to', posting.correlationId],
+        [posting.orderId, POSTED_HISTORY, posting.correlationId],
       );
     });
+  }
+
+  /**
+   * The usual case, one target, in one statement: the posting and its order move together.
+   * Done (true) only while the order still has no other posting and has not changed since
+   * the claim. A posting for another target is inserted only by a release, which changes the
+   * order under its row lock, so a changed version is what would let a new sibling slip past
+   * this statement's snapshot; then (false) the caller takes the locking path.
+   */
+  private async postedAlone(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<boolean> {
+    const [row]: { done: number }[] = await this.dataSource.query(
+      `WITH head AS (
+         SELECT o.id, o.status FROM orders o
+         WHERE o.id = $5 AND o.version = $6 AND NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = o.id AND q.id <> $1)
+         FOR UPDATE
+       ), done AS (
+         UPDATE postings SET ${POSTED_SET}
+         WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 AND EXISTS (SELECT 1 FROM head) RETURNING id
+       ), moved AS (
+         UPDATE orders SET status = 'POSTED', updated_at = now()
+         WHERE id IN (SELECT id FROM head WHERE status = 'RELEASED') AND EXISTS (SELECT 1 FROM done) RETURNING id
+       ), history AS (
+         INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id)
+         SELECT id, 'RELEASED', 'POSTED', '{}', $7, $8 FROM moved RETURNING id
+       )
+       SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM history)::int AS history`,
+      [posting.id, internalId, documentNumber, posting.attempts, posting.orderId, posting.orderVersion, POSTED_HISTORY, posting.correlationId],
+    );
+    return row.done === 1;
   }
 
   async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<void> {
@@ -123,10 +166,6 @@ export class PostingStore {
        WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5`,
       [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
     );
-  }
-
-  orderSource(orderId: string): Promise<{ channel: string; external_id: string }[]> {
-    return this.dataSource.query('SELECT channel, external_id FROM orders WHERE id = $1', [orderId]);
   }
 
   /** Due postings for the relay, oldest first. */
@@ -176,11 +215,14 @@ export class PostingStore {
 
   /** Replay: a DEAD (or RETRYING) posting is sent again now, looking the document up first. */
   async replay(ids: readonly string[]): Promise<string[]> {
-    const rows = returnedRows<{ id: string }>(await this.dataSource.query(
-      `UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-       WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
-      [[...ids]],
-    ));
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH replayed AS (
+         UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id
+       )
+       SELECT id, pg_notify($2, '') FROM replayed`,
+      [[...ids], POSTINGS_DUE_CHANNEL],
+    );
     return rows.map((r) => r.id);
   }
 }

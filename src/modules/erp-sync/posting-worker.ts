@@ -12,12 +12,22 @@ import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from './in-flight-leases.js';
 import { decide } from './posting-outcomes.js';
+import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { PostingDocuments } from './posting-documents.js';
+import { PostingsDueListener } from './postings-due-listener.js';
 
-const RELAY_INTERVAL_MS = 100;
-/** Jobs a process runs beyond the cap: they build their documents while waiting for a slot. */
-const PREFETCH = 4;
+/**
+ * Jobs a process runs per target: twice the cap, so that while the cap's worth call the ERP,
+ * as many more are building their documents or writing down the last outcome, and a freed
+ * slot finds a document ready. The Redis semaphore still bounds the calls at the cap.
+ */
+const JOBS_PER_SLOT = 2;
+
+/** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
+function orderKey(posting: ClaimedPosting): string {
+  return `${posting.orderChannel}-${posting.orderExternalId}`;
+}
 
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
@@ -29,14 +39,14 @@ const PREFETCH = 4;
 @Injectable()
 export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PostingWorker.name);
-  private readonly queues = new Map<string, Queue<{ postingId: string }>>();
+  private readonly queues = new Map<string, Queue<PostingJob>>();
   private readonly adapters = new ErpAdapterFactory();
   private readonly holder = randomUUID();
   private redis: Redis | null = null;
   private semaphores: RedisSemaphores | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private relaying = false;
   private readonly leases: InFlightLeases;
+  private readonly relay: PostingRelay;
+  private readonly listener: PostingsDueListener | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,59 +55,36 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
   ) {
     this.leases = new InFlightLeases(store, config.postingStuckAfterMs, this.logger);
+    this.relay = new PostingRelay(store, targets, (target) => this.queueFor(target), {
+      reofferAfterMs: config.sweepIntervalMs, stuckAfterMs: config.postingStuckAfterMs,
+    }, this.logger);
+    // The embedded database serves this process alone: the relay polls it.
+    this.listener = config.databaseUrl ? new PostingsDueListener(config.databaseUrl, () => this.relay.kick(), this.logger) : null;
   }
 
   onApplicationBootstrap(): void {
     this.redis = new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: null });
     this.redis.on('error', (error: Error) => this.logger.warn({ msg: 'ERP sync Redis error', err: error.message }));
     this.semaphores = new RedisSemaphores(this.redis, redisOptionsFromUrl(this.config.redisUrl), (err) => this.logger.warn({ msg: 'ERP slot semaphore', err }));
-    this.timer = setInterval(() => void this.relay(), RELAY_INTERVAL_MS);
-    this.timer.unref();
+    this.relay.start(() => this.listener?.listening ?? false);
+    void this.listener?.start();
     this.leases.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.relay.stop();
+    await this.listener?.stop();
     this.leases.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     this.semaphores?.close();
     this.redis?.disconnect();
   }
 
-  /** Due postings → their target's queue. A job id per attempt: enqueueing twice is a no-op. */
-  async relay(): Promise<number> {
-    if (this.relaying) return 0;
-    this.relaying = true;
-    try {
-      const recovered = await this.store.recoverStuck(this.config.postingStuckAfterMs);
-      if (recovered > 0) this.logger.warn({ msg: 'took back postings whose worker stopped renewing them; each is looked up in the ERP first', postings: recovered });
-      const due = await this.store.due(1000);
-      const byTarget = new Map<string, typeof due>();
-      for (const row of due) byTarget.set(row.target_id, [...(byTarget.get(row.target_id) ?? []), row]);
-      for (const [targetId, rows] of byTarget) {
-        const target = await this.targets.get(targetId);
-        if (!target?.enabled) continue;
-        await this.queueFor(target).addBulk(
-          rows.map((row) => ({
-            data: { postingId: row.id },
-            opts: { jobId: `posting:${row.id}:${row.attempts}`, removeOnComplete: true, removeOnFail: true, attempts: 1 },
-          })),
-        );
-      }
-      return due.length;
-    } catch (error) {
-      this.logger.warn({ msg: 'posting relay failed; will try again', err: String(error) });
-      return 0;
-    } finally {
-      this.relaying = false;
-    }
-  }
-
-  private queueFor(target: ErpTarget): Queue<{ postingId: string }> {
+  private queueFor(target: ErpTarget): Queue<PostingJob> {
     let queue = this.queues.get(target.id);
     if (!queue) {
-      queue = new Bull<{ postingId: string }>(`erp-${target.id}`, { redis: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
-      void queue.process(target.concurrencyCap + PREFETCH, (job) => this.post(job.data.postingId));
+      queue = new Bull<PostingJob>(`erp-${target.id}`, { redis: redisOptionsFromUrl(this.config.redisUrl), prefix: this.config.queuePrefix });
+      void queue.process(target.concurrencyCap * JOBS_PER_SLOT, (job) => this.post(job.data.postingId).finally(() => this.relay.ran(String(job.id))));
       queue.on('error', (error: Error) => this.logger.warn({ msg: 'ERP queue error', target: target.id, err: error.message }));
       this.queues.set(target.id, queue);
     }
@@ -117,22 +104,27 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'WAITING';
     }
     const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
-    const slot = `${this.holder}:${posting.id}`;
+    const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
     try {
-      const document = await this.documents.prepare(posting, await this.orderKey(posting.orderId));
+      const document = await this.documents.prepare(posting, orderKey(posting));
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
       let ref: { internalId: string; documentNumber: string | null };
+      let lingerMs = 0;
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
         const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
         const found = posting.lookupFirst ? await document.find(adapter, context) : null;
         ref = found ?? (await document.send(adapter, context));
+      } catch (failure) {
+        // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
+        if (failure instanceof ErpError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
+        throw failure;
       } finally {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
-        await semaphore.release(slot);
+        await semaphore.release(slot, lingerMs);
       }
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
       return 'POSTED';
@@ -141,23 +133,12 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const next = decide(error, posting.attempts);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);
-      else await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+      else {
+        await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+        await this.relay.offerLater(target, posting.id, posting.attempts, next.delayMs);
+      }
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
       return next.status;
     }
-  }
-
-  private readonly orderKeys = new Map<string, string>();
-
-  /** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
-  private async orderKey(orderId: string): Promise<string> {
-    let key = this.orderKeys.get(orderId);
-    if (!key) {
-      const [row]: { channel: string; external_id: string }[] = await this.store.orderSource(orderId);
-      key = `${row.channel}-${row.external_id}`;
-      if (this.orderKeys.size > 10_000) this.orderKeys.clear();
-      this.orderKeys.set(orderId, key);
-    }
-    return key;
   }
 }

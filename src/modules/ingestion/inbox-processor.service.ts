@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
@@ -12,6 +13,10 @@ import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '.
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
+
+/** CPU time the worker spends on a batch before it lets other callbacks run. */
+const YIELD_AFTER_MS = 4;
+
 
 interface InboxRow {
   id: string;
@@ -76,7 +81,7 @@ export class InboxProcessorService {
       const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
       // Everything that can reject the payload runs before any write, so no savepoint is needed.
-      const events = rows.map((row) => this.understand(row));
+      const events = await this.understandAll(rows);
       const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok && e.type === 'order' ? [e.value.order] : [])));
       for (const [index, row] of rows.entries()) {
         const event = events[index];
@@ -134,6 +139,24 @@ export class InboxProcessorService {
       `UPDATE inbox SET status = 'FAILED', error = $2, attempts = attempts + 1 WHERE id = $1 AND status = 'PENDING'`,
       [inboxId, error.slice(0, 2000)],
     );
+  }
+
+  /**
+   * Parsing, validating and mapping a batch is CPU work of tens of milliseconds; done in one
+   * go it would hold up every other callback of the process, such as an ERP answer whose
+   * concurrency slot is held until it is read. So it gives way every few milliseconds.
+   */
+  private async understandAll(rows: readonly InboxRow[]): Promise<Understood[]> {
+    const events: Understood[] = [];
+    let since = performance.now();
+    for (const row of rows) {
+      events.push(this.understand(row));
+      if (performance.now() - since > YIELD_AFTER_MS) {
+        await nextTurn();
+        since = performance.now();
+      }
+    }
+    return events;
   }
 
   /** Parse, validate and map a delivery into an order event, or say why it cannot be used. */

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { purgeOrphanJobs } from '../../platform/queue/orphan-jobs.js';
 import { INGEST_QUEUE, PROCESS_INBOX_JOB, type ProcessInboxJob } from '../../platform/queue/queue-names.js';
 import { ingestJobOptions } from './ingest-job-options.js';
 
@@ -46,6 +47,7 @@ export class InboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (rows.length === 0) return 0;
       await this.clearFailedJobs(rows.map((row) => row.id));
+      await purgeOrphanJobs(this.queue, rows.map((row) => row.id));
       await this.queue.addBulk(
         rows.map((row) => ({
           name: PROCESS_INBOX_JOB,

@@ -11,7 +11,7 @@ interface KeyState {
   readonly channel: string;
   readonly epochKey: string;
   /** Holders of this process → when their lease ends here (measured after Redis granted it, so never early). */
-  readonly holders: Map<string, { until: number; leaseMs: number }>;
+  readonly holders: Map<string, { until: number }>;
   /** Holders whose acquire is on its way: Redis may have granted it before a flush this process has not seen yet. */
   readonly asking: Map<string, number>;
   /** Asking holders put back by a rejoin; one that was refused must then give its slot back. */
@@ -76,7 +76,7 @@ export class RedisSemaphores {
         state.asking.delete(holder);
       }
       if (answer === 1) {
-        state.holders.set(holder, { until: Date.now() + leaseMs, leaseMs });
+        state.holders.set(holder, { until: Date.now() + leaseMs });
         state.rejoined.delete(holder);
         return true;
       }
@@ -88,10 +88,21 @@ export class RedisSemaphores {
     }
   }
 
-  async release(key: string, holder: string): Promise<void> {
+  /**
+   * Frees the slot; with lingerMs, only that much later. A call we stopped waiting for may
+   * still be running in the ERP, where it counts against the cap.
+   */
+  async release(key: string, holder: string, lingerMs = 0): Promise<void> {
     const state = this.state(key);
-    state.holders.delete(holder);
-    await this.redis.eval(RELEASE, 1, key, holder, state.channel);
+    const held = state.holders.get(holder);
+    if (lingerMs > 0 && held) {
+      // Still ours to put back if Redis loses the set meanwhile.
+      held.until = Math.min(held.until, Date.now() + lingerMs);
+      setTimeout(() => state.holders.delete(holder), lingerMs).unref();
+    } else {
+      state.holders.delete(holder);
+    }
+    await this.redis.eval(RELEASE, 1, key, holder, state.channel, lingerMs);
   }
 
   private state(key: string): KeyState {
@@ -157,8 +168,8 @@ export class RedisSemaphore {
     return this.semaphores.acquire(this.key, holder, cap, leaseMs, maxWaitMs);
   }
 
-  release(holder: string): Promise<void> {
-    return this.semaphores.release(this.key, holder);
+  release(holder: string, lingerMs = 0): Promise<void> {
+    return this.semaphores.release(this.key, holder, lingerMs);
   }
 }
 

@@ -37,8 +37,17 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return 0`;
 
-/** ARGV: holder, channel. Tells waiters everywhere that a slot is free. */
-export const RELEASE = `
+/**
+ * ARGV: holder, channel, linger ms. Frees the slot and tells waiters everywhere; or, with a
+ * linger, shortens the holder's lease to that (never lengthens it) and lets it run out.
+ */
+export const RELEASE = `${NOW}
+local linger = tonumber(ARGV[3])
+if linger > 0 then
+  local lease = redis.call('ZSCORE', KEYS[1], ARGV[1])
+  if lease and now + linger < tonumber(lease) then redis.call('ZADD', KEYS[1], 'XX', now + linger, ARGV[1]) end
+  return 0
+end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('PUBLISH', ARGV[2], 'free') end
 return 0`;
 
