@@ -6,24 +6,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { transportCode } from '../../src/adapters/erp/shared/http-errors.js';
+import type { FulfillmentEventType, ShipmentConfirmationBody } from '../../src/adapters/fulfillment/shipment-confirmation.js';
 import type { SystemKind } from './contract.js';
 
-export type EventType = 'SHIPPED' | 'READY_FOR_PICKUP' | 'PICKED_UP';
-
-export interface EventBody {
-  readonly eventId: string;
-  readonly type: EventType;
-  readonly source: SystemKind;
-  readonly requestId: string;
-  readonly shipmentId: string;
-  readonly orderRef: string;
-  readonly orderNumber: string;
-  readonly locationRef: string;
-  readonly carrier: string | null;
-  readonly trackingNumbers: readonly string[];
-  readonly occurredAt: string;
-  readonly lines: readonly { readonly lineRef: string; readonly sku: string; readonly quantity: number }[];
-}
+/** The confirmation the hub reads is the one the sandbox sends: one contract, one type. */
+export type EventType = FulfillmentEventType;
+export type EventBody = ShipmentConfirmationBody;
 
 export interface Delivery {
   readonly attempt: number;
