@@ -311,7 +311,9 @@ describe('master-data mappings: versioned store, admin API, resolution and its c
       const service = other.app.get(MappingService);
       const resolveThere = async () => (await service.resolve({}, [key])).get(resolutionKey(key));
       expect(await resolveThere()).toEqual({ paymentMethod: 'GC', clearingAccount: '1300' });
-      expect((await countQueries(other, resolveThere)).queries).toBe(0); // served from its cache
+      // The create's own invalidation may reach this instance after that first load began,
+      // and a load overtaken by an invalidation is answered but not kept; the next one is.
+      await eventually(async () => expect((await countQueries(other, resolveThere)).queries).toBe(0), 2000);
 
       const changedAt = Date.now();
       await http().put(`/admin/mappings/${created.mappingKey}`).set(auth(ADMIN_KEY)).send({ target: { paymentMethod: 'GIFT', clearingAccount: '1301' }, note: 'new GL' }).expect(200);
