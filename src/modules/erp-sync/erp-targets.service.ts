@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { parseErpTarget, type ErpTarget } from './erp-target.js';
+import { POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 
 type Row = Record<string, unknown>;
 
@@ -46,6 +47,8 @@ export class ErpTargetsService {
         target.timeoutMs, JSON.stringify(target.routing), target.enabled],
     );
     this.cache = null;
+    // Postings waiting for a target that was off are due now: the relays should look.
+    if (target.enabled) await this.dataSource.query(`SELECT pg_notify($1, '')`, [POSTINGS_DUE_CHANNEL]);
     return fromRow(row);
   }
 

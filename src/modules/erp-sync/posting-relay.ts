@@ -15,16 +15,28 @@ const POLL_MS = 100;
 const BACKSTOP_MS = 1000;
 
 /** A job id per attempt: offering the same attempt twice is a no-op in Bull. */
+function jobIdOf(postingId: string, attempts: number): string {
+  return `posting:${postingId}:${attempts}`;
+}
+
 function jobOptions(postingId: string, attempts: number, delayMs = 0): JobOptions {
-  return { jobId: `posting:${postingId}:${attempts}`, delay: delayMs, removeOnComplete: true, removeOnFail: true, attempts: 1 };
+  return { jobId: jobIdOf(postingId, attempts), delay: delayMs, removeOnComplete: true, removeOnFail: true, attempts: 1 };
+}
+
+/** `target/posting/attempts` as POSTINGS_DUE_CHANNEL carries it; null for anything else. */
+export function parseDuePayload(payload: string): { targetId: string; postingId: string; attempts: number } | null {
+  const match = /^([a-z0-9][a-z0-9-]{0,62})\/([0-9a-f-]{36})\/(\d{1,9})$/.exec(payload);
+  return match ? { targetId: match[1], postingId: match[2], attempts: Number(match[3]) } : null;
 }
 
 /**
  * Moves due postings (PostgreSQL is the source of truth) onto their target's Bull queue.
- * A pass runs when a notification says postings were released or replayed, and on a timer.
- * Each job is offered once and again only after `reofferAfterMs` (it may have been lost
- * with Redis): re-offering a whole backlog on every pass is Redis work that starves the
- * ERP calls of CPU.
+ * A notification naming a posting queues that posting at once, without reading the table;
+ * a pass over the due postings runs when a notification says only "look" (and on a timer),
+ * for what nobody announced: jobs Redis lost, stuck postings, targets switched on.
+ * Each job is offered once and again only after `reofferAfterMs`, and then only while the
+ * queue holds fewer jobs than there are due postings (some may have been lost with Redis):
+ * re-offering a whole backlog on every pass is Redis work that starves the ERP calls of CPU.
  */
 export class PostingRelay {
   /** Job id → when this process offered it, oldest first. */
@@ -32,6 +44,9 @@ export class PostingRelay {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Postings announced by notifications, queued together on the next turn of the event loop. */
+  private announced: { targetId: string; postingId: string; attempts: number }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly store: PostingStore,
@@ -60,6 +75,45 @@ export class PostingRelay {
     void this.pass(false);
   }
 
+  /** A notification: one posting that is due now (queued with the others heard meanwhile), or '' for a pass. */
+  heard(payload: string): void {
+    const due = parseDuePayload(payload);
+    if (!due) {
+      this.kick();
+      return;
+    }
+    this.announced.push(due);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()).finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.announced;
+    this.announced = [];
+    const byTarget = new Map<string, { postingId: string; attempts: number }[]>();
+    for (const { targetId, postingId, attempts } of batch) {
+      if (this.offered.has(jobIdOf(postingId, attempts))) continue;
+      byTarget.set(targetId, [...(byTarget.get(targetId) ?? []), { postingId, attempts }]);
+    }
+    try {
+      for (const [targetId, rows] of byTarget) await this.offer(targetId, rows, Date.now());
+    } catch (error) {
+      // The timer's pass finds them in PostgreSQL.
+      this.logger.warn({ msg: 'could not queue announced postings; the relay will look for them', err: String(error) });
+    }
+  }
+
+  private async offer(targetId: string, rows: readonly { postingId: string; attempts: number }[], now: number): Promise<void> {
+    const target = await this.targets.get(targetId);
+    if (!target?.enabled) return;
+    const jobs = rows.map((row) => ({ data: { postingId: row.postingId }, opts: jobOptions(row.postingId, row.attempts) }));
+    const queue = this.queueFor(target);
+    await purgeOrphanJobs(queue, jobs.map((job) => job.opts.jobId as string));
+    await queue.addBulk(jobs);
+    for (const job of jobs) this.offered.set(job.opts.jobId as string, now);
+  }
+
   /** A retry's job is queued with its delay at once, so it does not wait for a relay pass. */
   async offerLater(target: ErpTarget, postingId: string, attempts: number, delayMs: number): Promise<void> {
     try {
@@ -74,6 +128,13 @@ export class PostingRelay {
   /** The job ran (Bull has removed it): the next pass may offer that attempt again, e.g. after a replay. */
   ran(jobId: string): void {
     this.offered.delete(jobId);
+  }
+
+  private async queueIsShort(targetId: string, due: number): Promise<boolean> {
+    const target = await this.targets.get(targetId);
+    if (!target?.enabled) return false;
+    const counts = await this.queueFor(target).getJobCounts();
+    return counts.waiting + counts.active + counts.delayed < due;
   }
 
   private async pass(recover: boolean): Promise<void> {
@@ -99,26 +160,28 @@ export class PostingRelay {
         if (recovered > 0) this.logger.warn({ msg: 'took back postings whose worker stopped renewing them; each is looked up in the ERP first', postings: recovered });
       }
       const now = Date.now();
+      const stale = new Set<string>();
       for (const [jobId, at] of this.offered) {
         if (now - at < this.settings.reofferAfterMs) break;
-        this.offered.delete(jobId);
+        stale.add(jobId);
       }
-      const byTarget = new Map<string, { postingId: string; attempts: number }[]>();
+      const byTarget = new Map<string, { postingId: string; attempts: number; jobId: string }[]>();
       for (const row of await this.store.due(1000)) {
-        if (this.offered.has(`posting:${row.id}:${row.attempts}`)) continue;
         const rows = byTarget.get(row.target_id) ?? [];
-        rows.push({ postingId: row.id, attempts: row.attempts });
+        rows.push({ postingId: row.id, attempts: row.attempts, jobId: jobIdOf(row.id, row.attempts) });
         byTarget.set(row.target_id, rows);
       }
       for (const [targetId, rows] of byTarget) {
-        const target = await this.targets.get(targetId);
-        if (!target?.enabled) continue;
-        const jobs = rows.map((row) => ({ data: { postingId: row.postingId }, opts: jobOptions(row.postingId, row.attempts) }));
-        const queue = this.queueFor(target);
-        await purgeOrphanJobs(queue, jobs.map((job) => job.opts.jobId as string));
-        await queue.addBulk(jobs);
-        for (const job of jobs) this.offered.set(job.opts.jobId as string, now);
+        const unoffered = rows.filter((row) => !this.offered.has(row.jobId));
+        const old = rows.filter((row) => stale.has(row.jobId));
+        // Offered a while ago and still due: most likely waiting in a backlog. Only a queue
+        // holding fewer jobs than there are due postings can have lost some.
+        const lost = old.length > 0 && (await this.queueIsShort(targetId, rows.length));
+        for (const row of old) this.offered.delete(row.jobId);
+        await this.offer(targetId, lost ? [...unoffered, ...old] : unoffered, now);
+        if (!lost) for (const row of old) this.offered.set(row.jobId, now);
       }
+      for (const jobId of stale) if (this.offered.get(jobId) !== now) this.offered.delete(jobId);
     } catch (error) {
       this.logger.warn({ msg: 'posting relay failed; will try again', err: String(error) });
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
-import { POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
+import { DUE_PAYLOAD_SQL, POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 import type { DocumentType } from './posting-documents.js';
 
 export interface ReplayFilter {
@@ -103,9 +103,13 @@ export class PostingStore {
       ));
       if (updated.length === 0 || posting.documentType !== 'SALES_ORDER') return;
       await runner.query(
-        `UPDATE postings SET next_attempt_at = now(), updated_at = now()
-         WHERE order_id = $1 AND target_id = $2 AND document_type <> 'SALES_ORDER' AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY'`,
-        [posting.orderId, posting.targetId],
+        `WITH due AS (
+           UPDATE postings SET next_attempt_at = now(), updated_at = now()
+           WHERE order_id = $1 AND target_id = $2 AND document_type <> 'SALES_ORDER' AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY'
+           RETURNING id, target_id, attempts
+         )
+         SELECT id, pg_notify($3, ${DUE_PAYLOAD_SQL}) FROM due`,
+        [posting.orderId, posting.targetId, POSTINGS_DUE_CHANNEL],
       );
       const [order]: { status: string }[] = await runner.query('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [posting.orderId]);
       const [open]: { n: number }[] = await runner.query(
@@ -218,9 +222,9 @@ export class PostingStore {
     const rows: { id: string }[] = await this.dataSource.query(
       `WITH replayed AS (
          UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id
+         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id, target_id, attempts
        )
-       SELECT id, pg_notify($2, '') FROM replayed`,
+       SELECT id, pg_notify($2, ${DUE_PAYLOAD_SQL}) FROM replayed`,
       [[...ids], POSTINGS_DUE_CHANNEL],
     );
     return rows.map((r) => r.id);

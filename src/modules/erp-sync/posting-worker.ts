@@ -59,7 +59,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       reofferAfterMs: config.sweepIntervalMs, stuckAfterMs: config.postingStuckAfterMs,
     }, this.logger);
     // The embedded database serves this process alone: the relay polls it.
-    this.listener = config.databaseUrl ? new PostingsDueListener(config.databaseUrl, () => this.relay.kick(), this.logger) : null;
+    this.listener = config.databaseUrl ? new PostingsDueListener(config.databaseUrl, (payload) => this.relay.heard(payload), this.logger) : null;
   }
 
   onApplicationBootstrap(): void {

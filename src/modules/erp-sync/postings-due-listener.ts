@@ -15,7 +15,8 @@ export class PostingsDueListener {
 
   constructor(
     private readonly databaseUrl: string,
-    private readonly onDue: () => void,
+    /** The notification's payload: one due posting, or '' when the relay should look for itself. */
+    private readonly onDue: (payload: string) => void,
     private readonly logger: Logger,
   ) {}
 
@@ -25,7 +26,7 @@ export class PostingsDueListener {
 
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', () => this.onDue());
+    client.on('notification', (message: pg.Notification) => this.onDue(message.payload ?? ''));
     client.on('error', (error: Error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
@@ -37,7 +38,7 @@ export class PostingsDueListener {
       }
       this.client = client;
       // Whatever was released while nobody listened is due now.
-      this.onDue();
+      this.onDue('');
     } catch (error) {
       this.lost(client, error as Error);
     }

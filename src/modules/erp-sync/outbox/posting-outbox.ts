@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 
-/** PostgreSQL NOTIFY channel: postings became due (delivered only when the transaction commits). */
+/**
+ * PostgreSQL NOTIFY channel: postings became due (delivered only when the transaction
+ * commits). Each payload names one posting as `target id/posting id/attempts`, so the relay
+ * can queue it without reading the table; an empty payload means "look".
+ */
 export const POSTINGS_DUE_CHANNEL = 'erp_postings_due';
+
+/** The payload of one due posting; SQL builds the same text (see DUE_PAYLOAD_SQL). */
+export function duePayload(targetId: string, postingId: string, attempts: number): string {
+  return `${targetId}/${postingId}/${attempts}`;
+}
+
+/** `duePayload` in SQL, over a row with target_id, id and attempts. */
+export const DUE_PAYLOAD_SQL = `target_id || '/' || id || '/' || attempts`;
 
 /**
  * The outbox half of ERP sync, used by the order aggregate inside its own transaction:
@@ -22,9 +34,9 @@ export class PostingOutbox {
            AND (NOT (t.routing ? 'channels') OR t.routing->'channels' ? $3)
            AND (NOT (t.routing ? 'accounts') OR t.routing->'accounts' ? $4)
          ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
-         RETURNING id
+         RETURNING id, target_id, attempts
        )
-       SELECT id, pg_notify($5, '') FROM inserted`,
+       SELECT id, pg_notify($5, ${DUE_PAYLOAD_SQL}) FROM inserted`,
       [order.id, order.correlationId, order.channel, order.account, POSTINGS_DUE_CHANNEL],
     );
     return rows.length;
@@ -51,9 +63,9 @@ export class PostingOutbox {
          SELECT gen_random_uuid(), p.target_id, $2, $3, p.order_id, 'PENDING', $4
          FROM postings p WHERE p.order_id = $1 AND p.document_type = 'SALES_ORDER'
          ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
-         RETURNING id
+         RETURNING id, target_id, attempts
        )
-       SELECT id, pg_notify($5, '') FROM inserted`,
+       SELECT id, pg_notify($5, ${DUE_PAYLOAD_SQL}) FROM inserted`,
       [orderId, documentType, documentKey, correlationId, POSTINGS_DUE_CHANNEL],
     );
     return rows.length;
