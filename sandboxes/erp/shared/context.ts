@@ -27,6 +27,11 @@ export interface Stats {
   authFailures: number;
   faults: { serverError: number; throttled: number; commitTimeout: number };
   byStatus: Record<string, number>;
+  /**
+   * Milliseconds API requests held a slot, summed: divided by cap × a window, how busy the
+   * ERP was kept (its utilisation), whatever the client thinks it did.
+   */
+  busyMs: number;
 }
 
 function freshStats(): Stats {
@@ -35,6 +40,7 @@ function freshStats(): Stats {
     requests: 0,
     apiRequests: 0,
     inFlight: 0,
+    busyMs: 0,
     peakConcurrency: 0,
     peakAttempted: 0,
     refusedOverCap: 0,

@@ -130,8 +130,12 @@ export async function startSandboxServer<T>(
     // answer is at commit: a client that times out and retries must not be refused by a slot
     // the server no longer uses, or the peak would not reflect what the client really did.
     let held = true;
+    const admittedAt = performance.now();
     const release = (): void => {
-      if (held) context.stats.inFlight -= 1;
+      if (held) {
+        context.stats.inFlight -= 1;
+        context.stats.busyMs += performance.now() - admittedAt;
+      }
       held = false;
     };
     try {
