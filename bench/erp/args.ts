@@ -13,6 +13,10 @@ export interface Args {
   redisUrl: string;
   fixture: string;
   keepDatabase: boolean;
+  /** Skip the bare-client run against the same sandbox before the hub's. */
+  noBaseline: boolean;
+  /** Hold every posting until all exist, then measure posting alone. */
+  backlogFirst: boolean;
 }
 
 const USAGE = `usage: node dist/bench/erp/run.js [flags]
@@ -28,13 +32,18 @@ const USAGE = `usage: node dist/bench/erp/run.js [flags]
   --pg-url URL         PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
   --redis-url URL      Redis (default redis://127.0.0.1:6379)
   --fixture FILE       orders/create body (default test/fixtures/shopify/order-create.json)
-  --keep-database      leave the bench database for inspection`;
+  --keep-database      leave the bench database for inspection
+  --no-baseline        skip the baseline: N upserts straight to the sandbox, cap in flight,
+                       through the hub's NetSuite adapter, before the hub run
+  --backlog-first      hold the target's postings (its Bull queue paused) until all N exist,
+                       then release them and measure posting alone, release → last posted_at`;
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
     orders: 1000, cap: 15, latencyMs: 100, concurrency: 20, workers: 0, profile: false, waitTimeoutS: 300,
     pgUrl: 'postgres://postgres@127.0.0.1:5432', redisUrl: 'redis://127.0.0.1:6379',
     fixture: 'test/fixtures/shopify/order-create.json', keepDatabase: false,
+    noBaseline: false, backlogFirst: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -60,6 +69,8 @@ export function parseArgs(argv: readonly string[]): Args {
       case '--redis-url': args.redisUrl = value(); break;
       case '--fixture': args.fixture = value(); break;
       case '--keep-database': args.keepDatabase = true; break;
+      case '--no-baseline': args.noBaseline = true; break;
+      case '--backlog-first': args.backlogFirst = true; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

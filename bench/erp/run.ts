@@ -1,26 +1,26 @@
 /**
  * `npm run bench:erp`: ERP posting throughput of the hub against the NetSuite sandbox
- * (in-process) with a fixed latency and concurrency cap, on real PostgreSQL and Redis.
- * Compares the measured rate with the ceiling the ERP allows (cap ÷ latency).
+ * (its own process) with a fixed latency and concurrency cap, on real PostgreSQL and Redis.
+ * Compares the measured rate with the ceiling the ERP allows (cap ÷ latency) and, side by
+ * side, with a bare client's against the same sandbox process (the baseline).
  * See docs/PERFORMANCE.md, "ERP posting throughput".
  */
 import { cleanupRegistry } from '../shared/cleanups.js';
-import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
 import { buildDeliveries, loadTemplate } from '../ingest/bodies.js';
-import {
-  createDatabase, deleteRedisPrefix, dropDatabase, freePort, logTail, startChild, stopChild, waitForHttpReady, type Child,
-} from '../ingest/infra.js';
+import { createDatabase, deleteRedisPrefix, dropDatabase, logTail } from '../ingest/infra.js';
 import { runLoad } from '../ingest/load.js';
-import { formatProfile, summariseProfile } from '../ingest/profile.js';
 import { parseArgs, type Args } from './args.js';
+import { runBaseline, type BaselineResult } from './baseline.js';
+import { holdTargetQueue, type Hold } from './hold.js';
+import { profiles, startHubs, type Hub } from './hubs.js';
+import { measureHub, quantile, sideBySide, type Row } from './measure.js';
+import { checkSandbox, startSandboxProcess, type SandboxCheck, type SandboxProcess } from './sandbox.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SECRET = 'bench-shopify-secret-0123456789';
 const SHOP = 'example-shop.myshopify.com';
 const ADMIN_KEY = 'admin-key-123';
@@ -55,96 +55,76 @@ async function admin(port: number, method: 'PUT' | 'POST', urlPath: string, body
   return text.length > 0 ? JSON.parse(text) : null;
 }
 
-interface SandboxStats {
-  apiRequests: number;
-  peakConcurrency: number;
-  peakAttempted: number;
-  refusedOverCap: number;
-  documents: number;
-  byStatus: Record<string, number>;
-}
-interface SandboxDocuments {
-  count: number;
-  creates: number;
-  updates: number;
-  duplicateKeys: unknown[];
-  documents: { key: string | null; creates: number }[];
+interface Counts {
+  readonly byStatus: Record<string, number>;
+  readonly posted: number;
+  readonly created: number;
 }
 
-async function sandboxGet<T>(sandbox: NetSuiteSandbox, urlPath: string): Promise<T> {
-  const res = await fetch(`${sandbox.url}${urlPath}`);
-  if (!res.ok) throw new Error(`sandbox ${urlPath} answered ${res.status}`);
-  return (await res.json()) as T;
+async function postingCounts(pool: pg.Pool): Promise<Counts> {
+  const { rows } = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM postings GROUP BY status');
+  const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  return { byStatus, posted: byStatus.POSTED ?? 0, created: Object.values(byStatus).reduce((a, b) => a + b, 0) };
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+function assertAlive(hubs: readonly Hub[]): void {
+  const dead = hubs.find((h) => h.child.exited);
+  if (dead) throw new Error(`hub ${dead.role} exited with ${dead.child.exitCode}:\n${logTail(dead.child)}`);
 }
 
-interface Hub {
-  readonly role: 'all' | 'api' | 'worker';
-  readonly port: number;
-  readonly child: Child;
-  readonly profileOut: string | null;
-}
-
-/** One ROLE=all hub, or one ROLE=api hub (first, it takes the webhooks) and `workers` ROLE=worker hubs. */
-async function startHubs(args: Args, at: { url: string; prefix: string; tmp: string }): Promise<Hub[]> {
-  const roles: Hub['role'][] = args.workers === 0 ? ['all'] : ['api', ...Array.from({ length: args.workers }, () => 'worker' as const)];
-  const hubs: Hub[] = [];
-  for (const [i, role] of roles.entries()) {
-    const port = await freePort();
-    const name = `${role}${role === 'worker' ? i : ''}`;
-    const profileOut = args.profile ? path.join(at.tmp, `${name}.cpuprofile`) : null;
-    const child = startChild(`hub ${name}`, [
-      ...(profileOut ? ['--import', path.join(HERE, '..', 'ingest', 'profile-hook.js')] : []),
-      path.join(HERE, '..', '..', 'src', 'main.js'),
-    ], {
-      ...process.env,
-      DATABASE_URL: at.url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
-      API_KEYS: `admin:${ADMIN_KEY},reader:reader-key-123`, SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: at.prefix,
-      ROLE: role, MAPPING_REQUIRED: 'ITEM,CUSTOMER', LOG_LEVEL: 'warn',
-      ...(profileOut ? { BENCH_PROFILE_OUT: profileOut } : {}),
-    }, path.join(at.tmp, `${name}.log`));
-    onCleanup(`stop hub ${name}`, () => stopChild(child));
-    hubs.push({ role, port, child, profileOut });
-    // The first process migrates the database; the others start once it is ready.
-    if (i === 0) await waitForHttpReady(child, port, '/health/ready', 60_000);
-  }
-  await Promise.all(hubs.slice(1).map((h) => waitForHttpReady(h.child, h.port, '/health/ready', 60_000)));
-  return hubs;
+async function timedOut(args: Args, pool: pg.Pool, hubs: readonly Hub[], counts: Counts, what: string): Promise<never> {
+  const orders = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status');
+  throw new Error(`${what} after ${args.waitTimeoutS} s: postings ${JSON.stringify(counts.byStatus)}, orders ${JSON.stringify(orders.rows)}\n${hubs.map((h) => logTail(h.child)).join('\n')}`);
 }
 
 /**
- * --profile: SIGWINCH starts and stops profile-hook in every hub; on stop, each profile is
- * summarised (per posting POSTED in the window) and kept under the window's name.
+ * --backlog-first: once every posting exists and the relay has queued it into the paused queue,
+ * release them all; returns when. The relay offers at most 1000 due postings a pass, so past
+ * 1000 orders some are queued only after the release: then it waits for the count to settle.
  */
-async function profiles(hubs: readonly Hub[], step: 'start' | 'stop', window: string, postings = 0): Promise<void> {
-  const profiled = hubs.filter((h) => h.profileOut);
-  if (profiled.length === 0) return;
-  for (const hub of profiled) hub.child.process.kill('SIGWINCH');
-  if (step === 'start') {
-    await sleep(300);
-    return;
-  }
-  for (const hub of profiled) {
-    const file = hub.profileOut!;
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(`${file}.counts.json`) && Date.now() < deadline) await sleep(200);
-    await sleep(300);
-    if (!existsSync(file)) {
-      log(`  profile ${file} was not written`);
-      continue;
+async function releaseWhenHeld(args: Args, hold: Hold, pool: pg.Pool, hubs: readonly Hub[], deadline: number): Promise<number> {
+  let held = -1;
+  let heldSince = Date.now();
+  let lastLog = 0;
+  for (;;) {
+    assertAlive(hubs);
+    const counts = await postingCounts(pool);
+    const now = await hold.held();
+    if (now !== held) {
+      held = now;
+      heldSince = Date.now();
     }
-    const kept = `${file.replace(/\.cpuprofile$/, '')}-${window}.cpuprofile`;
-    renameSync(file, kept);
-    renameSync(`${file}.counts.json`, `${kept}.counts.json`);
-    log(`\n${window} window, ${hub.role} (pid ${hub.child.pid}) ${formatProfile(summariseProfile(kept))}`);
-    const counts = JSON.parse(readFileSync(`${kept}.counts.json`, 'utf8')) as { pgQueries: number; redisCommands: number };
-    const per = (n: number): string => (postings > 0 ? ` (${(n / postings).toFixed(1)} per posting POSTED in the window)` : '');
-    log(`  sent meanwhile: ${counts.pgQueries} PostgreSQL queries${per(counts.pgQueries)}, ${counts.redisCommands} Redis commands${per(counts.redisCommands)}`);
+    if (counts.created >= args.orders && (held >= args.orders || Date.now() - heldSince > 3000)) {
+      log(`  postings ${JSON.stringify(counts.byStatus)}, ${held} held in the paused queue`);
+      await profiles(log, hubs, 'stop', 'intake', 0);
+      await profiles(log, hubs, 'start', 'backlog');
+      const at = await hold.release();
+      log('  released: posting alone from now on');
+      return at;
+    }
+    if (Date.now() > deadline) await timedOut(args, pool, hubs, counts, `only ${counts.created}/${args.orders} postings created, ${held} held,`);
+    if (Date.now() - lastLog > 2000) {
+      lastLog = Date.now();
+      log(`  postings ${JSON.stringify(counts.byStatus)}, ${held} held`);
+    }
+    await sleep(250);
   }
+}
+
+/**
+ * The bare client against the same sandbox process, checked, then the sandbox is reset for the
+ * hub. Two untimed rounds first, so that the baseline is the steady state a client can reach
+ * (connections open, both processes' code compiled), not a cold start.
+ */
+async function baseline(args: Args, sandbox: SandboxProcess): Promise<{ result: BaselineResult; check: SandboxCheck }> {
+  const target = { url: sandbox.url, credentials: sandbox.credentials, cap: args.cap };
+  await runBaseline({ ...target, orders: 2 * args.cap, key: 'WARMUP' });
+  await sandbox.reset();
+  const result = await runBaseline({ ...target, orders: args.orders, key: 'BASELINE' });
+  const check = await checkSandbox(sandbox, { documents: args.orders, cap: args.cap });
+  log(`  baseline: ${args.orders} upserts, ${args.cap} in flight, in ${result.seconds.toFixed(2)} s (${result.throughput.toFixed(1)}/s); checks ${check.ok ? 'ok' : 'FAILED'}`);
+  await sandbox.reset();
+  return { result, check };
 }
 
 async function main(): Promise<void> {
@@ -154,10 +134,11 @@ async function main(): Promise<void> {
   const ceiling = (args.cap * 1000) / args.latencyMs;
   log(`ERP posting bench ${id}: ${args.orders} orders, cap ${args.cap}, latency ${args.latencyMs} ms (ceiling ${ceiling.toFixed(1)}/s); logs in ${tmp}`);
 
-  // Sandbox, in-process: cap equal to the target's cap, fixed latency.
-  const sandbox = await startNetSuiteSandbox({ port: 0, host: '127.0.0.1', knobs: { latencyMs: args.latencyMs, concurrency: args.cap } });
-  onCleanup('sandbox', () => sandbox.close());
-  log(`  NetSuite sandbox at ${sandbox.url}`);
+  // Sandbox in its own process: cap equal to the target's cap, fixed latency.
+  const sandbox = await startSandboxProcess({ latencyMs: args.latencyMs, cap: args.cap }, path.join(tmp, 'sandbox.log'));
+  onCleanup('sandbox', () => sandbox.stop());
+  log(`  NetSuite sandbox at ${sandbox.url} (pid ${sandbox.child.pid})`);
+  const base = args.noBaseline ? null : await baseline(args, sandbox);
 
   // Hub on a fresh database and its own Bull prefix.
   const db = `bench_erp_${id}`;
@@ -168,7 +149,7 @@ async function main(): Promise<void> {
     else await dropDatabase(args.pgUrl, db);
   });
   onCleanup(`redis ${prefix}`, async () => log(`  removed ${await deleteRedisPrefix(args.redisUrl, prefix)} Redis keys under ${prefix}:`));
-  const hubs = await startHubs(args, { url, prefix, tmp });
+  const hubs = await startHubs(args, { url, prefix, tmp, secret: SECRET, adminKey: ADMIN_KEY, onCleanup });
   const port = hubs[0].port;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   onCleanup('pool', () => pool.end());
@@ -181,12 +162,17 @@ async function main(): Promise<void> {
     await admin(port, 'POST', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'bench:erp' });
   }
   log(`  target ${TARGET_ID} (concurrencyCap ${args.cap}) and ${MAPPINGS.length} mappings configured`);
+  const hold = args.backlogFirst ? await holdTargetQueue(args.redisUrl, prefix, TARGET_ID) : null;
+  if (hold) {
+    onCleanup('hold', () => hold.close());
+    log(`  backlog first: the target's Bull queue is paused until all ${args.orders} postings are queued`);
+  }
 
   const deliveries = buildDeliveries({
     template: loadTemplate(args.fixture), secret: SECRET, shopDomain: SHOP,
     firstOrderId: 6_300_000_000_000_000_000n, count: args.orders, label: 'E',
   });
-  await profiles(hubs, 'start', 'intake');
+  await profiles(log, hubs, 'start', 'intake');
   const load = await runLoad({
     port, path: '/webhooks/shopify', deliveries, concurrency: args.concurrency, requestTimeoutMs: 30_000, deadlineMs: 120_000,
   });
@@ -195,83 +181,69 @@ async function main(): Promise<void> {
 
   // Bounded wait for every posting to be POSTED.
   const deadline = Date.now() + args.waitTimeoutS * 1000;
-  let byStatus: Record<string, number> = {};
+  const releasedAt = hold ? await releaseWhenHeld(args, hold, pool, hubs, deadline) : null;
+  let counts: Counts;
   let lastLog = 0;
   // Profiled in two windows: while the webhooks come in, and the backlog after every posting exists.
-  let phase: 'intake' | 'backlog' = 'intake';
+  let phase: 'intake' | 'backlog' = hold ? 'backlog' : 'intake';
   let postedBefore = 0;
   for (;;) {
-    const dead = hubs.find((h) => h.child.exited);
-    if (dead) throw new Error(`hub ${dead.role} exited with ${dead.child.exitCode}:\n${logTail(dead.child)}`);
-    const { rows } = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM postings GROUP BY status');
-    byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-    const posted = byStatus.POSTED ?? 0;
-    const created = Object.values(byStatus).reduce((a, b) => a + b, 0);
-    if (phase === 'intake' && created >= args.orders) {
-      await profiles(hubs, 'stop', phase, posted);
+    assertAlive(hubs);
+    counts = await postingCounts(pool);
+    if (phase === 'intake' && counts.created >= args.orders) {
+      await profiles(log, hubs, 'stop', phase, counts.posted);
       phase = 'backlog';
-      postedBefore = posted;
-      await profiles(hubs, 'start', phase);
+      postedBefore = counts.posted;
+      await profiles(log, hubs, 'start', phase);
     }
-    if (posted >= args.orders) break;
-    if (Date.now() > deadline) {
-      const orders = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status');
-      throw new Error(`only ${posted}/${args.orders} postings POSTED after ${args.waitTimeoutS} s: postings ${JSON.stringify(byStatus)}, orders ${JSON.stringify(orders.rows)}\n${hubs.map((h) => logTail(h.child)).join('\n')}`);
-    }
+    if (counts.posted >= args.orders) break;
+    if (Date.now() > deadline) await timedOut(args, pool, hubs, counts, `only ${counts.posted}/${args.orders} postings POSTED`);
     if (Date.now() - lastLog > 2000) {
       lastLog = Date.now();
-      log(`  postings ${JSON.stringify(byStatus)}`);
+      log(`  postings ${JSON.stringify(counts.byStatus)}`);
     }
     await sleep(250);
   }
-  log(`  postings ${JSON.stringify(byStatus)}`);
-  await profiles(hubs, 'stop', phase, args.orders - postedBefore);
+  log(`  postings ${JSON.stringify(counts.byStatus)}`);
+  await profiles(log, hubs, 'stop', phase, args.orders - postedBefore);
 
-  const { rows: [window] } = await pool.query<{ first_attempt: Date; first_created: Date; last_posted: Date; max_attempts: number; n: string }>(
-    `SELECT min(first_attempt_at) AS first_attempt, min(created_at) AS first_created, max(posted_at) AS last_posted,
-            max(attempts) AS max_attempts, count(*) AS n
-       FROM postings WHERE status = 'POSTED'`);
-  const seconds = (window.last_posted.getTime() - window.first_attempt.getTime()) / 1000;
-  const throughput = args.orders / seconds;
+  const m = await measureHub(pool, releasedAt);
+  const throughput = args.orders / m.seconds;
   const efficiency = throughput / ceiling;
-
-  // Once every posting exists (the webhooks are all in), the backlog alone drives the ERP:
-  // that stretch measures posting against the ceiling without intake competing for the cores.
-  const { rows: [backlog] } = await pool.query<{ from: Date; last: Date; n: string }>(
-    `SELECT max(created_at) AS from, max(posted_at) AS last,
-            (SELECT count(*) FROM postings WHERE status = 'POSTED' AND posted_at > (SELECT max(created_at) FROM postings)) AS n
-       FROM postings WHERE status = 'POSTED'`);
-  const backlogSeconds = (backlog.last.getTime() - backlog.from.getTime()) / 1000;
-  const backlogThroughput = Number(backlog.n) / backlogSeconds;
-
-  const { rows: lat } = await pool.query<{ ms: number }>(
-    `SELECT extract(epoch FROM (p.posted_at - min(i.received_at))) * 1000 AS ms
-       FROM postings p JOIN order_source_events e ON e.order_id = p.order_id JOIN inbox i ON i.id = e.inbox_id
-      WHERE p.status = 'POSTED' GROUP BY p.id, p.posted_at`);
-  const latencies = lat.map((r) => Number(r.ms)).sort((a, b) => a - b);
-  const { rows: [stage] } = await pool.query<{ queue_ms: number; attempt_ms: number }>(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (first_attempt_at - created_at)) * 1000) AS queue_ms,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (posted_at - first_attempt_at)) * 1000) AS attempt_ms
-       FROM postings WHERE status = 'POSTED'`);
-
-  const stats = await sandboxGet<SandboxStats>(sandbox, '/_sandbox/stats');
-  const docs = await sandboxGet<SandboxDocuments>(sandbox, '/_sandbox/documents');
-  const createdOnce = docs.documents.every((d) => d.creates === 1);
+  const backlogThroughput = m.backlog.posted / m.backlog.seconds;
+  const hubCheck = await checkSandbox(sandbox, { documents: args.orders, cap: args.cap });
 
   log('\nresults');
-  log(`  orders posted                 ${window.n} (max attempts per posting ${window.max_attempts})`);
-  log(`  window (first attempt → last posted_at)  ${seconds.toFixed(2)} s`);
+  if (base) {
+    const { result: b, check } = base;
+    log(`  baseline (bare client, ${args.cap} upserts in flight through the hub's NetSuite adapter, same sandbox process)`);
+    log(`  baseline throughput           ${b.throughput.toFixed(1)} orders/s (${args.orders} in ${b.seconds.toFixed(2)} s), efficiency ${(b.throughput / ceiling).toFixed(3)}`);
+    log(`  baseline request              p50 ${quantile(b.requestMs, 0.5).toFixed(0)} ms, p99 ${quantile(b.requestMs, 0.99).toFixed(0)} ms, max ${quantile(b.requestMs, 1).toFixed(0)} ms`);
+    for (const line of check.lines) log(`  baseline ${line}`);
+    log(`  baseline checks               ${check.ok ? 'ok' : 'FAILED'}`);
+    log('  hub');
+  }
+  log(`  orders posted                 ${m.posted} (max attempts per posting ${m.maxAttempts})`);
+  log(`  window (first attempt → last posted_at)  ${m.seconds.toFixed(2)} s`);
   log(`  throughput                    ${throughput.toFixed(1)} orders/s`);
   log(`  ERP ceiling (C ÷ L)           ${ceiling.toFixed(1)} /s  (cap ${args.cap} ÷ ${args.latencyMs} ms)`);
   log(`  efficiency                    ${efficiency.toFixed(3)}  (aim ≥ ${EFFICIENCY_AIM}: ${efficiency >= EFFICIENCY_AIM ? 'met' : 'NOT met'})`);
-  log(`  backlog phase (all postings exist → last posted): ${backlog.n} in ${backlogSeconds.toFixed(2)} s = ${backlogThroughput.toFixed(1)}/s, efficiency ${(backlogThroughput / ceiling).toFixed(3)}`);
-  log(`  receipt → ERP ack             p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms, max ${quantile(latencies, 1).toFixed(0)} ms (${latencies.length} postings)`);
-  log(`  posting created → 1st attempt p50 ${Number(stage.queue_ms).toFixed(0)} ms; 1st attempt → posted p50 ${Number(stage.attempt_ms).toFixed(0)} ms`);
-  log(`  sandbox peak concurrency      ${stats.peakConcurrency} (attempted ${stats.peakAttempted}, cap ${args.cap}: ${stats.peakAttempted <= args.cap ? 'ok' : 'EXCEEDED'}); refused over cap ${stats.refusedOverCap}`);
-  log(`  sandbox API requests          ${stats.apiRequests} ${JSON.stringify(stats.byStatus)}`);
-  log(`  sandbox documents             ${docs.count} (creates ${docs.creates}, updates ${docs.updates}, duplicate keys ${docs.duplicateKeys.length}; each created once: ${createdOnce ? 'yes' : 'NO'})`);
-  const ok = docs.count === args.orders && createdOnce && docs.duplicateKeys.length === 0 && stats.peakAttempted <= args.cap;
-  log(`  checks                        ${ok ? 'ok' : 'FAILED'}`);
+  log(`  backlog phase (all postings exist → last posted): ${m.backlog.posted} in ${m.backlog.seconds.toFixed(2)} s = ${backlogThroughput.toFixed(1)}/s, efficiency ${(backlogThroughput / ceiling).toFixed(3)}`);
+  const rows: Row[] = [];
+  if (m.released) {
+    const releasedThroughput = args.orders / m.released.seconds;
+    log(`  backlog first (release → last posted_at): ${args.orders} in ${m.released.seconds.toFixed(2)} s = ${releasedThroughput.toFixed(1)}/s, efficiency ${(releasedThroughput / ceiling).toFixed(3)}; first attempt ${m.released.firstAttemptMs} ms after the release`);
+    rows.push({ label: 'hub, backlog first (release → last posted)', throughput: releasedThroughput });
+  } else {
+    rows.push({ label: 'hub, whole run (first attempt → last posted)', throughput }, { label: 'hub, backlog phase', throughput: backlogThroughput });
+  }
+  log(`  receipt → ERP ack             p50 ${quantile(m.latencies, 0.5).toFixed(0)} ms, p99 ${quantile(m.latencies, 0.99).toFixed(0)} ms, max ${quantile(m.latencies, 1).toFixed(0)} ms (${m.latencies.length} postings)${hold ? ', including the hold' : ''}`);
+  log(`  posting created → 1st attempt p50 ${m.queueMsP50.toFixed(0)} ms; 1st attempt → posted p50 ${m.attemptMsP50.toFixed(0)} ms`);
+  for (const line of hubCheck.lines) log(`  ${line}`);
+  const baselineRow = base ? { label: `baseline (bare client, ${args.cap} in flight)`, throughput: base.result.throughput } : null;
+  for (const line of sideBySide(ceiling, baselineRow, rows)) log(line);
+  const ok = hubCheck.ok && (base?.check.ok ?? true);
+  log(`  checks                        ${ok ? 'ok' : 'FAILED'}${base ? ` (baseline ${base.check.ok ? 'ok' : 'FAILED'}, hub ${hubCheck.ok ? 'ok' : 'FAILED'})` : ''}`);
   if (!ok) process.exitCode = 1;
 }
 
