@@ -28,6 +28,8 @@ export interface SandboxStats {
   refusedOverCap: number;
   documents: number;
   byStatus: Record<string, number>;
+  /** Slot time the API requests held, summed (the sandbox's own view of how busy it was). */
+  busyMs: number;
 }
 interface SandboxDocuments {
   count: number;
@@ -100,7 +102,7 @@ export async function checkSandbox(sandbox: SandboxProcess, expected: { document
     stats,
     lines: [
       `sandbox peak concurrency      ${stats.peakConcurrency} (attempted ${stats.peakAttempted}, cap ${expected.cap}: ${capOk ? 'ok' : 'EXCEEDED'}); refused over cap ${stats.refusedOverCap}`,
-      `sandbox API requests          ${stats.apiRequests} ${JSON.stringify(stats.byStatus)}`,
+      `sandbox API requests          ${stats.apiRequests} ${JSON.stringify(stats.byStatus)}; mean slot time ${(stats.busyMs / Math.max(1, stats.apiRequests)).toFixed(1)} ms`,
       `sandbox documents             ${docs.count} (creates ${docs.creates}, updates ${docs.updates}, duplicate keys ${docs.duplicateKeys.length}; each created once: ${createdOnce ? 'yes' : 'NO'})`,
     ],
   };
