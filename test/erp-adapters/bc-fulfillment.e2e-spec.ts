@@ -133,7 +133,10 @@ describe('Business Central adapter: shipments and line changes against the sandb
     await bc.postFulfillment(fulfillment('F-1', [shipped('L1', '1896-S', 1)]), ctx);
     const change: SalesOrderChangeDocument = {
       externalId: 'SHOPIFY-1001-cancel', salesOrderExternalId: 'SHOPIFY-1001', salesOrderInternalId: orderId,
-      lines: [{ lineRef: 'L1', itemId: '1896-S', quantity: 1, lineIndex: 0 }, { lineRef: 'L2', itemId: '1900-S', quantity: 0, lineIndex: 1 }],
+      lines: [
+        { lineRef: 'L1', itemId: '1896-S', quantity: 1, lineIndex: 0, unitPrice: usd(8900n), discount: usd(0n) },
+        { lineRef: 'L2', itemId: '1900-S', quantity: 0, lineIndex: 1, unitPrice: usd(2450n), discount: usd(0n) },
+      ],
     };
     const ref = await bc.changeSalesOrderLines(change, ctx);
     expect(ref).toEqual({ internalId: orderId, documentNumber: 'S-ORD101001' });
@@ -146,7 +149,7 @@ describe('Business Central adapter: shipments and line changes against the sandb
     ]);
     expect(((await stored()).salesOrderLines as Json[]).map((l) => [l.sequence, l.quantity, l.shippedQuantity, l.shipQuantity])).toEqual([[10000, 1, 1, 0], [30000, 1, 1, 0]]);
 
-    const below = await rejection(bc.changeSalesOrderLines({ ...change, lines: [{ lineRef: 'L1', itemId: '1896-S', quantity: 0 }] }, ctx));
+    const below = await rejection(bc.changeSalesOrderLines({ ...change, lines: [{ lineRef: 'L1', itemId: '1896-S', quantity: 0, unitPrice: usd(8900n), discount: usd(0n) }] }, ctx));
     expect(below.kind).toBe('PERMANENT');
     expect(below.message).toBe("Quantity must not be less than 1 in Sales Line Document Type='Order',Document No.='S-ORD101001',Line No.='10000'.");
     expect((await admin('documents')).lineChanges.count).toBe(2);

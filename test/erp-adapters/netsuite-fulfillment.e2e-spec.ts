@@ -121,7 +121,10 @@ describe('NetSuite adapter: item fulfilments and line changes against the sandbo
     await ns.postFulfillment(fulfillment('F-1', [shipped('L1', '501', 1)]), ctx);
     const change: SalesOrderChangeDocument = {
       externalId: 'SHOPIFY-1001-cancel', salesOrderExternalId: 'SHOPIFY-1001', salesOrderInternalId: orderId,
-      lines: [{ lineRef: 'L1', itemId: '501', quantity: 1 }, { lineRef: 'L2', itemId: '502', quantity: 0 }],
+      lines: [
+        { lineRef: 'L1', itemId: '501', quantity: 1, unitPrice: usd(8900n), discount: usd(0n) },
+        { lineRef: 'L2', itemId: '502', quantity: 0, unitPrice: usd(2450n), discount: usd(0n) },
+      ],
     };
     expect(await ns.changeSalesOrderLines(change, ctx)).toEqual({ internalId: orderId, documentNumber: `SO${orderId}` });
     expect(await ns.changeSalesOrderLines(change, ctx)).toEqual({ internalId: orderId, documentNumber: `SO${orderId}` });
@@ -133,9 +136,9 @@ describe('NetSuite adapter: item fulfilments and line changes against the sandbo
       lines: [{ line: 1, quantityBefore: 2, quantityAfter: 1, closed: true }, { line: 2, quantityBefore: 1, quantityAfter: 0, closed: true }],
     });
     expect(docs.documents[0]).toMatchObject({ creates: 1, updates: 1 });
-    expect((await orderLines('SHOPIFY-1001')).map((l) => [l.quantity, l.quantityFulfilled ?? 0, l.isClosed])).toEqual([[1, 1, true], [0, 0, true]]);
+    expect((await orderLines('SHOPIFY-1001')).map((l) => [l.quantity, l.quantityFulfilled ?? 0, l.isClosed, l.amount])).toEqual([[1, 1, true, 89], [0, 0, true, 0]]);
 
-    const below = await rejection(ns.changeSalesOrderLines({ ...change, lines: [{ lineRef: 'L1', itemId: '501', quantity: 0 }] }, ctx));
+    const below = await rejection(ns.changeSalesOrderLines({ ...change, lines: [{ lineRef: 'L1', itemId: '501', quantity: 0, unitPrice: usd(8900n), discount: usd(0n) }] }, ctx));
     expect(below.kind).toBe('PERMANENT');
     expect(below.message).toBe('Error while accessing a resource. You cannot reduce the quantity of line 1 to 0: 1 have already been fulfilled.');
     expect((await admin('documents')).lineChanges.count).toBe(1);

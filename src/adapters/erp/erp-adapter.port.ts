@@ -87,11 +87,21 @@ export interface FulfillmentDocument {
   readonly memo: string | null;
 }
 
-/** One line's new ordered quantity; itemId and lineIndex identify it as in FulfillmentLine. */
+/**
+ * One line's new ordered quantity and the money that stays with it; itemId and lineIndex identify
+ * it as in FulfillmentLine. The hub decides the kept line's money (see
+ * modules/erp-sync/kept-discount.ts): ERPs reprice a line whose quantity changes in their own way,
+ * so adapters send unitPrice and discount with the quantity and the line keeps its net value,
+ * quantity × unitPrice − discount, to the cent.
+ */
 export interface SalesOrderChangeLine {
   readonly lineRef: string;
   /** Absolute ordered quantity after the change (0: every unshipped unit cancelled). */
   readonly quantity: number;
+  /** Unit price before discounts, as the line was posted. */
+  readonly unitPrice: Money;
+  /** The part of the line's discount that stays with the `quantity` kept units (0 when none is kept). */
+  readonly discount: Money;
   readonly itemId?: string;
   readonly lineIndex?: number;
 }

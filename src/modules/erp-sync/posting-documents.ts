@@ -7,10 +7,12 @@ import {
   type ErpDocumentRef,
   type FulfillmentDocument,
   type SalesOrderChangeDocument,
+  type SalesOrderChangeLine,
   type SalesOrderDocument,
 } from '../../adapters/erp/erp-adapter.port.js';
 import type { ShipmentLine } from '../../canonical/fulfillment.js';
 import { shippedByLine } from '../fulfillments/domain/shipment-check.js';
+import { splitLineDiscount } from './kept-discount.js';
 import { SalesOrderBuilder } from './sales-order-builder.js';
 
 export type DocumentType = 'SALES_ORDER' | 'ITEM_FULFILLMENT' | 'SALES_ORDER_CHANGE';
@@ -119,9 +121,13 @@ export class PostingDocuments {
     ]);
     const shipped = shippedByLine(shipments);
     // The ERP finds its line by position (and item); the document's line order is the sales order's.
-    const reduced = order.lines.flatMap((l, lineIndex) =>
-      (shipped.get(l.lineRef) ?? 0) < l.quantity ? [{ lineRef: l.lineRef, lineIndex, itemId: l.itemId, quantity: shipped.get(l.lineRef) ?? 0 }] : [],
-    );
+    // The kept units keep their share of the line's discount, so the ERP keeps their net value.
+    const reduced = order.lines.flatMap((l, lineIndex): SalesOrderChangeLine[] => {
+      const kept = shipped.get(l.lineRef) ?? 0;
+      if (kept >= l.quantity) return [];
+      const discount = splitLineDiscount(l.discount, kept, l.quantity).kept;
+      return [{ lineRef: l.lineRef, lineIndex, itemId: l.itemId, quantity: kept, unitPrice: l.unitPrice, discount }];
+    });
     const doc = { externalId: `${orderKey}-${subject.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId, lines: reduced };
     return { doc, unchanged: reduced.length === 0 ? salesOrder : null };
   }

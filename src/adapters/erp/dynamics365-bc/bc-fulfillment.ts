@@ -5,6 +5,7 @@
  *   read:    GET   …/salesOrders({id})?$expand=salesOrderLines
  *   claim:   PATCH …/salesOrders({id})  {externalDocumentNumber: key, postingDate}   If-Match
  *   stage:   PATCH …/salesOrders({id})/salesOrderLines({lineId})  {shipQuantity}    If-Match, per line
+ *   change:  PATCH …/salesOrders({id})/salesOrderLines({lineId})  {quantity, unitPrice, discountAmount}  If-Match
  *   post:    POST  …/salesOrders({id})/Microsoft.NAV.shipAndInvoice                  → 204
  *   release: PATCH …/salesOrders({id})  {externalDocumentNumber: the order's key}   If-Match
  *
@@ -38,6 +39,9 @@ import { bcExternalDocumentNumber, odataString, serializeBcJson } from './bc.map
 
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
 const upper = (v: unknown): string => (typeof v === 'string' ? v.trim().toUpperCase() : '');
+
+/** Quantity first: BC reprices the line on it, and the kept price and discount then stand. */
+const lineChange = (step: Extract<BcLineStep, { kind: 'quantity' }>): Json => ({ quantity: step.quantity, unitPrice: step.unitPrice, discountAmount: step.discountAmount });
 
 function refOf(entity: Json, what: string): ErpDocumentRef {
   if (typeof entity.id !== 'string' || entity.id === '') throw new ErpError('RETRYABLE', `Business Central answered with a ${what} without an id`, { code: 'UNREADABLE_ENTITY' });
@@ -178,7 +182,7 @@ export class BcFulfillments {
       const headers = { 'if-match': step.line.etag };
       const answer = step.kind === 'delete'
         ? await this.client.send('DELETE', url, undefined, ctx, headers)
-        : await this.client.send('PATCH', url, serializeBcJson(step.kind === 'ship' ? { shipQuantity: step.shipQuantity } : { quantity: step.quantity }), ctx, headers);
+        : await this.client.send('PATCH', url, serializeBcJson(step.kind === 'ship' ? { shipQuantity: step.shipQuantity } : lineChange(step)), ctx, headers);
       if (answer.status !== 200 && answer.status !== 204) throw parseBcError(answer.status, answer.text, answer.headers, { write: true });
     }
   }

@@ -1,5 +1,5 @@
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument } from '../erp-adapter.port.js';
-import { planLineChanges, planShipment, readBcLines } from './bc-shipment.mapper.js';
+import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
+import { planLineChanges, planShipment, readBcLines, type BcLineStep } from './bc-shipment.mapper.js';
 
 function thrown(fn: () => unknown): ErpError {
   try {
@@ -14,7 +14,7 @@ function thrown(fn: () => unknown): ErpError {
 const GUID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const line = (sequence: number, over: Record<string, unknown> = {}) => ({
   '@odata.etag': `W/"${sequence}"`, id: `line-${sequence}`, sequence, lineType: 'Item', lineObjectNumber: '1896-S',
-  itemId: '00000000-0000-0000-0000-000000000000', quantity: 2, shippedQuantity: 0, shipQuantity: 2, ...over,
+  itemId: '00000000-0000-0000-0000-000000000000', quantity: 2, shippedQuantity: 0, shipQuantity: 2, unitPrice: 10, discountAmount: 0, ...over,
 });
 /** Two item lines, a comment, the same item again, and the shipping charge. */
 const order = {
@@ -32,6 +32,11 @@ const fulfillment = (lines: FulfillmentDocument['lines']): FulfillmentDocument =
   externalId: 'F-1', salesOrderExternalId: 'SHOPIFY-1', salesOrderInternalId: 'o', shippedAt: '2026-11-28T09:30:00Z', carrier: null, trackingNumbers: [], memo: null, lines,
 });
 const change = (lines: SalesOrderChangeDocument['lines']): SalesOrderChangeDocument => ({ externalId: 'c', salesOrderExternalId: 'SHOPIFY-1', salesOrderInternalId: 'o', lines });
+const usd = (amount: bigint) => ({ amount, currency: 'USD' });
+/** A change line at 10.00 a unit keeping `discount`. */
+const kept = (lineRef: string, itemId: string, quantity: number, lineIndex?: number, discount = 0n): SalesOrderChangeLine =>
+  ({ lineRef, itemId, quantity, unitPrice: usd(1000n), discount: usd(discount), ...(lineIndex !== undefined && { lineIndex }) });
+const written = (s: BcLineStep) => [s.kind, s.line.sequence, ...(s.kind === 'quantity' ? [s.quantity, s.unitPrice.text, s.discountAmount.text] : [])];
 
 describe('Business Central shipment and line change planning', () => {
   const lines = readBcLines(order, mapping);
@@ -54,13 +59,33 @@ describe('Business Central shipment and line change planning', () => {
 
   it('plans line changes: a new quantity, a delete for a line cancelled before shipping, nothing for a line already gone', () => {
     const shippedOnce = readBcLines({ salesOrderLines: [line(10000, { shippedQuantity: 1, shipQuantity: 1 }), line(30000, { quantity: 3 })] }, mapping);
-    const steps = planLineChanges(change([
-      { lineRef: 'L1', itemId: '1896-S', quantity: 1, lineIndex: 0 },
-      { lineRef: 'L2', itemId: '1900-S', quantity: 0, lineIndex: 1 },
-      { lineRef: 'L3', itemId: '1896-S', quantity: 0, lineIndex: 2 },
-    ]), shippedOnce);
-    expect(steps.map((s) => [s.kind, s.line.sequence, s.kind === 'quantity' ? s.quantity : null])).toEqual([['quantity', 10000, 1], ['delete', 30000, null]]);
-    expect(planLineChanges(change([{ lineRef: 'L1', itemId: '1896-S', quantity: 2, lineIndex: 0 }]), shippedOnce)).toEqual([]);
-    expect(thrown(() => planLineChanges(change([{ lineRef: 'L2', itemId: '1900-S', quantity: 1, lineIndex: 1 }]), shippedOnce)).details.code).toBe('LINE_NOT_FOUND');
+    const steps = planLineChanges(change([kept('L1', '1896-S', 1, 0), kept('L2', '1900-S', 0, 1), kept('L3', '1896-S', 0, 2)]), shippedOnce);
+    expect(steps.map(written)).toEqual([['quantity', 10000, 1, '10.00', '0.00'], ['delete', 30000]]);
+    expect(planLineChanges(change([kept('L1', '1896-S', 2, 0)]), shippedOnce)).toEqual([]);
+    expect(thrown(() => planLineChanges(change([kept('L2', '1900-S', 1, 1)]), shippedOnce)).details.code).toBe('LINE_NOT_FOUND');
+  });
+
+  describe('the kept units keep their net value', () => {
+    // A 3-unit line at 10.00 with 3.00 off; 2 units shipped, 1 cancelled: the kept units keep 2.00 of the discount.
+    const discounted = (over: Record<string, unknown> = {}) =>
+      readBcLines({ salesOrderLines: [line(10000, { quantity: 3, shippedQuantity: 2, shipQuantity: 1, discountAmount: 3, ...over })] }, mapping);
+
+    it('writes the quantity with discountAmount 2.00 (and the unit price), not the whole 3.00 on fewer units', () => {
+      expect(planLineChanges(change([kept('L1', '1896-S', 2, 0, 200n)]), discounted()).map(written)).toEqual([['quantity', 10000, 2, '10.00', '2.00']]);
+    });
+
+    it('leaves a line already at that quantity, price and discount alone; puts right one that is not', () => {
+      expect(planLineChanges(change([kept('L1', '1896-S', 2, 0, 200n)]), discounted({ quantity: 2, discountAmount: 2 }))).toEqual([]);
+      expect(planLineChanges(change([kept('L1', '1896-S', 2, 0, 200n)]), discounted({ quantity: 2, discountAmount: '2.00', unitPrice: '10.0' }))).toEqual([]);
+      // A quantity-only change left the whole discount on the kept units; BC may also have repriced the line.
+      expect(planLineChanges(change([kept('L1', '1896-S', 2, 0, 200n)]), discounted({ quantity: 2 })).map(written)).toEqual([['quantity', 10000, 2, '10.00', '2.00']]);
+      expect(planLineChanges(change([kept('L1', '1896-S', 2, 0, 200n)]), discounted({ quantity: 2, discountAmount: 2, unitPrice: 12.5 })).map(written)).toEqual([['quantity', 10000, 2, '10.00', '2.00']]);
+    });
+
+    it('refuses a kept discount beyond the kept units or in another currency', () => {
+      expect(thrown(() => planLineChanges(change([kept('L1', '1896-S', 2, 0, 2001n)]), discounted())).details.code).toBe('INVALID_DISCOUNT');
+      const euro = { ...kept('L1', '1896-S', 2, 0), discount: { amount: 0n, currency: 'EUR' } };
+      expect(thrown(() => planLineChanges(change([euro]), discounted())).details.code).toBe('CURRENCY_MISMATCH');
+    });
   });
 });

@@ -15,10 +15,17 @@
  * Line changes set the ordered quantity. A line cut to 0 with nothing shipped is deleted rather
  * than set to 0: shipAndInvoice refuses an order with a numbered line of quantity 0. A line already
  * gone is a line already cancelled, so sending the change again does nothing.
+ * The line's money goes with its quantity: BC reprices a line whose quantity changes (it may look
+ * the unit price up again, and keeps or recomputes the line discount in its own way), so every
+ * change also writes unitPrice and discountAmount = the discount the kept units keep. They come
+ * after quantity in the API page's field order (the order BC validates a request's fields in), so
+ * they are set after the repricing and stand. A line already at that quantity, price and discount
+ * is left alone.
  */
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument } from '../erp-adapter.port.js';
+import { formatDecimal, multiply } from '../../../canonical/money.js';
+import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { findLine, requireLine, wholeQuantity, type ErpOrderLine, type WantedLine } from '../shared/line-match.js';
-import { LINE_SEQUENCE_STEP, type BcMappingOptions } from './bc.mapper.js';
+import { BcDecimal, LINE_SEQUENCE_STEP, sameDecimal, type BcMappingOptions } from './bc.mapper.js';
 
 type Json = Record<string, unknown>;
 
@@ -40,11 +47,14 @@ export interface BcOrderLine extends ErpOrderLine {
   readonly shipped: number;
   readonly shipQuantity: number;
   readonly shipping: boolean;
+  /** As BC answered them (JSON numbers), for sameDecimal. */
+  readonly unitPrice: unknown;
+  readonly discountAmount: unknown;
 }
 
 export type BcLineStep =
   | { readonly kind: 'ship'; readonly line: BcOrderLine; readonly shipQuantity: number }
-  | { readonly kind: 'quantity'; readonly line: BcOrderLine; readonly quantity: number }
+  | { readonly kind: 'quantity'; readonly line: BcOrderLine; readonly quantity: number; readonly unitPrice: BcDecimal; readonly discountAmount: BcDecimal }
   | { readonly kind: 'delete'; readonly line: BcOrderLine };
 
 function refuse(message: string, field: string, code: string): never {
@@ -71,6 +81,7 @@ export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine
       key: l.id, id: l.id, etag: l['@odata.etag'], sequence, lineType, itemNumber, itemGuid, item: itemNumber,
       ...(own && { position: sequence / LINE_SEQUENCE_STEP - 1 }),
       quantity: num(l.quantity), shipped: num(l.shippedQuantity), shipQuantity: num(l.shipQuantity), shipping,
+      unitPrice: l.unitPrice, discountAmount: l.discountAmount,
     };
   });
 }
@@ -101,7 +112,17 @@ export function planShipment(doc: FulfillmentDocument, lines: readonly BcOrderLi
   return steps;
 }
 
-/** The line writes that give the named lines their new quantity; empty when the order already is so. */
+/** The kept line's unit price and discount as BC takes them: one currency, 0 ≤ discount ≤ quantity × unit price. */
+function keptMoney(w: SalesOrderChangeLine, quantity: number, at: string): { unitPrice: BcDecimal; discountAmount: BcDecimal } {
+  if (w.discount.currency !== w.unitPrice.currency) refuse(`line ${w.lineRef}: discount in ${w.discount.currency}, unit price in ${w.unitPrice.currency}`, `${at}.discount`, 'CURRENCY_MISMATCH');
+  const gross = multiply(w.unitPrice, quantity);
+  if (w.unitPrice.amount < 0n || w.discount.amount < 0n || w.discount.amount > gross.amount) {
+    refuse(`line ${w.lineRef}: kept discount ${formatDecimal(w.discount)} is outside 0..${formatDecimal(gross)}`, `${at}.discount`, 'INVALID_DISCOUNT');
+  }
+  return { unitPrice: BcDecimal.of(w.unitPrice), discountAmount: BcDecimal.of(w.discount) };
+}
+
+/** The line writes that give the named lines their new quantity and money; empty when the order already is so. */
 export function planLineChanges(doc: SalesOrderChangeDocument, lines: readonly BcOrderLine[]): BcLineStep[] {
   const steps: BcLineStep[] = [];
   const seen = new Set<string>();
@@ -116,8 +137,14 @@ export function planLineChanges(doc: SalesOrderChangeDocument, lines: readonly B
     }
     if (seen.has(line.id)) refuse(`line ${w.lineRef} is named twice in the change`, at, 'DUPLICATE_LINE');
     seen.add(line.id);
-    if (quantity === 0 && line.shipped === 0) steps.push({ kind: 'delete', line });
-    else if (line.quantity !== quantity) steps.push({ kind: 'quantity', line, quantity });
+    if (quantity === 0 && line.shipped === 0) {
+      steps.push({ kind: 'delete', line });
+      return;
+    }
+    const money = keptMoney(w, quantity, at);
+    if (line.quantity !== quantity || !sameDecimal(money.unitPrice, line.unitPrice) || !sameDecimal(money.discountAmount, line.discountAmount)) {
+      steps.push({ kind: 'quantity', line, quantity, ...money });
+    }
   });
   return steps;
 }

@@ -285,7 +285,7 @@ function canonicalDecimal(text: string): string | undefined {
 }
 
 /** Whether a number BC sent (parsed from JSON) is the decimal we sent. Absent counts as zero. */
-function sameDecimal(sent: BcDecimal, received: unknown): boolean {
+export function sameDecimal(sent: BcDecimal, received: unknown): boolean {
   const text = typeof received === 'number' ? String(received) : typeof received === 'string' ? received : received === undefined ? '0' : '';
   const a = canonicalDecimal(sent.text);
   return a !== undefined && a === canonicalDecimal(text);

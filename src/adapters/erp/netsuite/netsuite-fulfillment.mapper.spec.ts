@@ -1,4 +1,4 @@
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument } from '../erp-adapter.port.js';
+import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 
 function thrown(fn: () => unknown): ErpError {
@@ -17,7 +17,7 @@ const record = {
   item: {
     items: [
       { line: 3, item: { id: '502' }, quantity: 1, quantityFulfilled: 0, custcol_ref: 'L2' },
-      { line: 1, item: { id: '501' }, quantity: 2, quantityFulfilled: 1, custcol_ref: 'L1' },
+      { line: 1, item: { id: '501' }, quantity: 2, quantityFulfilled: 1, rate: 10, amount: 20, custcol_ref: 'L1' },
       { line: 2, item: { id: '77' }, rate: -5, amount: -5, custcol_ref: 'L1' },
       { line: 4, item: { id: '88' }, quantity: 1 },
       { line: 5, item: { id: '503' }, quantity: 2, quantityFulfilled: 2 },
@@ -72,14 +72,69 @@ describe('NetSuite item fulfilment and line change mapping', () => {
     for (const [over, code] of cases) expect([code, thrown(() => toNetSuiteItemFulfillment(fulfillment(over), lines)).details.code]).toEqual([code, code]);
   });
 
+  const change = (lines: SalesOrderChangeDocument['lines']): SalesOrderChangeDocument => ({ externalId: 'c', salesOrderExternalId: 'SHOPIFY-1', salesOrderInternalId: '1001', lines });
+  const usd = (amount: bigint) => ({ amount, currency: 'USD' });
+  /** A change line of item 501 at 10.00 a unit. */
+  const kept = (quantity: number, discount: bigint, over: Partial<SalesOrderChangeLine> = {}): SalesOrderChangeLine =>
+    ({ lineRef: 'L1', itemId: '501', quantity, unitPrice: usd(1000n), discount: usd(discount), ...over });
+
   it('changes lines absolutely, closes a line cut to what was fulfilled, and skips lines already so', () => {
-    const change = (lines: SalesOrderChangeDocument['lines']): SalesOrderChangeDocument => ({ externalId: 'c', salesOrderExternalId: 'SHOPIFY-1', salesOrderInternalId: '1001', lines });
     const lines = readOrderLines(record, options);
-    expect(toNetSuiteLineChanges(change([{ lineRef: 'L1', itemId: '501', quantity: 1 }, { lineRef: 'L2', itemId: '502', quantity: 0, lineIndex: 1 }]), lines))
-      .toEqual([{ line: 1, quantity: 1, isClosed: true }, { line: 3, quantity: 0, isClosed: true }]);
-    expect(toNetSuiteLineChanges(change([{ lineRef: 'L1', itemId: '501', quantity: 2 }]), lines)).toEqual([]);
-    const closed = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 1, quantityFulfilled: 1, isClosed: true }] } }, {});
-    expect(toNetSuiteLineChanges(change([{ lineRef: 'L1', itemId: '501', quantity: 1 }]), closed)).toEqual([]);
-    expect(thrown(() => toNetSuiteLineChanges(change([{ lineRef: 'L1', itemId: '501', quantity: -1 }]), lines)).details.code).toBe('INVALID_QUANTITY');
+    // Discount item mode: the item line at gross, its discount line (line 2) at −the kept discount.
+    expect(toNetSuiteLineChanges(change([kept(1, 250n), { lineRef: 'L2', itemId: '502', quantity: 0, unitPrice: usd(2450n), discount: usd(0n), lineIndex: 1 }]), lines, options))
+      .toEqual([{ line: 1, quantity: 1, amount: 10, isClosed: true }, { line: 2, rate: -2.5, amount: -2.5 }, { line: 3, quantity: 0, amount: 0, isClosed: true }]);
+    expect(toNetSuiteLineChanges(change([kept(2, 500n)]), lines, options)).toEqual([]);
+    const closed = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 1, quantityFulfilled: 1, isClosed: true, rate: 10, amount: 10 }] } }, {});
+    expect(toNetSuiteLineChanges(change([kept(1, 0n)]), closed)).toEqual([]);
+    expect(thrown(() => toNetSuiteLineChanges(change([kept(-1, 0n)]), lines, options)).details.code).toBe('INVALID_QUANTITY');
+  });
+
+  describe('the kept units keep their net value', () => {
+    // A 3-unit line at 10.00 with 3.00 off; 2 units shipped, 1 cancelled: the kept units keep 2.00 of the discount.
+    const plain = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 3, quantityFulfilled: 2, rate: 10, amount: 27 }] } }, {});
+    const withDiscountLine = readOrderLines({ item: { items: [
+      { line: 1, item: { id: '501' }, quantity: 3, quantityFulfilled: 2, rate: 10, amount: 30 },
+      { line: 2, item: { id: '77' }, rate: -3, amount: -3 },
+      { line: 3, item: { id: '88' }, quantity: 1, rate: 9.95, amount: 9.95 },
+    ] } }, options);
+
+    it('by default: amount = 2 × 10.00 − 2.00 = 18.00, sent with the quantity, not left to quantity × rate', () => {
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), plain)).toEqual([{ line: 1, quantity: 2, amount: 18, isClosed: true }]);
+      const done = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 2, quantityFulfilled: 2, rate: 10, amount: 18, isClosed: true }] } }, {});
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), done)).toEqual([]);
+      // What a quantity-only change left behind (NetSuite repriced it at 20.00) is put right.
+      const repriced = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 2, quantityFulfilled: 2, rate: 10, amount: 20, isClosed: true }] } }, {});
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), repriced)).toEqual([{ line: 1, quantity: 2, amount: 18, isClosed: true }]);
+    });
+
+    it('a line cancelled to nothing closes at amount 0', () => {
+      const open = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 3, quantityFulfilled: 0, rate: 10, amount: 27 }] } }, {});
+      expect(toNetSuiteLineChanges(change([kept(0, 0n)]), open)).toEqual([{ line: 1, quantity: 0, amount: 0, isClosed: true }]);
+    });
+
+    it('with a discount item: the line at gross 20.00 and the discount line that follows it at −2.00; sent again, nothing', () => {
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), withDiscountLine, options))
+        .toEqual([{ line: 1, quantity: 2, amount: 20, isClosed: true }, { line: 2, rate: -2, amount: -2 }]);
+      const done = readOrderLines({ item: { items: [
+        { line: 1, item: { id: '501' }, quantity: 2, quantityFulfilled: 2, rate: 10, amount: 20, isClosed: true },
+        { line: 2, item: { id: '77' }, rate: -2, amount: -2 },
+      ] } }, options);
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), done, options)).toEqual([]);
+      expect(toNetSuiteLineChanges(change([kept(0, 0n)]), readOrderLines({ item: { items: [
+        { line: 1, item: { id: '501' }, quantity: 3, rate: 10, amount: 30 }, { line: 2, item: { id: '77' }, rate: -3, amount: -3 },
+      ] } }, options), options)).toEqual([{ line: 1, quantity: 0, amount: 0, isClosed: true }, { line: 2, rate: 0, amount: 0 }]);
+    });
+
+    it('with a discount item but no discount line after the item line, the item line takes the net amount', () => {
+      expect(toNetSuiteLineChanges(change([kept(2, 200n)]), readOrderLines({ item: { items: [
+        { line: 1, item: { id: '501' }, quantity: 3, quantityFulfilled: 2, rate: 10, amount: 30 }, { line: 2, item: { id: '88' }, quantity: 1 },
+      ] } }, options), options)).toEqual([{ line: 1, quantity: 2, amount: 18, isClosed: true }]);
+    });
+
+    it('refuses a kept discount beyond the kept units or in another currency', () => {
+      expect(thrown(() => toNetSuiteLineChanges(change([kept(2, 2001n)]), plain)).details.code).toBe('INVALID_DISCOUNT');
+      expect(thrown(() => toNetSuiteLineChanges(change([kept(2, -1n)]), plain)).details.code).toBe('INVALID_DISCOUNT');
+      expect(thrown(() => toNetSuiteLineChanges(change([kept(2, 0n, { discount: { amount: 0n, currency: 'EUR' } })]), plain)).details.code).toBe('CURRENCY_MISMATCH');
+    });
   });
 });

@@ -23,10 +23,16 @@
  * merges each line into the one with the same `line` number. The quantity is absolute; a line
  * whose new quantity is what has been fulfilled is closed (isClosed) so nothing more is expected
  * of it. Lines already at the wanted state are left out: sending the change again writes nothing.
+ * Money: a line given a new quantity alone is repriced at quantity × rate, dropping its discount,
+ * so the amount goes with it, written as netsuite.mapper.ts writes it for the kept units: net
+ * (quantity × unit price − kept discount) by default; with `discountItemId`, gross, and the
+ * Discount item line right after it set to −kept discount (rate and amount, as created). Should
+ * that discount line be gone, the item line takes the net amount, so the order still sums right.
  */
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument } from '../erp-adapter.port.js';
+import { formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
+import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { requireLine, wholeQuantity, type ErpOrderLine } from '../shared/line-match.js';
-import type { NetSuiteMappingOptions, NsRef } from './netsuite.mapper.js';
+import { netSuiteAmount, type NetSuiteMappingOptions, type NsRef } from './netsuite.mapper.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +43,8 @@ export interface NsOrderLine extends ErpOrderLine {
   /** Units fulfilled so far; undefined when the answer does not say. */
   readonly fulfilled: number | undefined;
   readonly closed: boolean;
+  readonly rate: number | undefined;
+  readonly amount: number | undefined;
 }
 
 export interface NsFulfillmentLine {
@@ -60,9 +68,12 @@ export interface NsItemFulfillmentBody {
   readonly package?: { readonly items: readonly NsPackage[] };
 }
 
+/** An item line's new quantity and amount, or a discount line's new rate and amount. */
 export interface NsLineChange {
   readonly line: number;
-  readonly quantity: number;
+  readonly quantity?: number;
+  readonly rate?: number;
+  readonly amount: number;
   readonly isClosed?: true;
 }
 
@@ -107,6 +118,8 @@ export function readOrderLines(record: Json, options: NetSuiteMappingOptions): N
       quantity: num(raw.quantity),
       fulfilled: num(raw.quantityFulfilled),
       closed: raw.isClosed === true,
+      rate: num(raw.rate),
+      amount: num(raw.amount),
     };
   });
 }
@@ -147,8 +160,26 @@ export function toNetSuiteItemFulfillment(doc: FulfillmentDocument, lines: reado
   };
 }
 
-/** The item lines to PATCH; empty when the order already is as wanted. */
-export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: readonly NsOrderLine[]): NsLineChange[] {
+/** The kept units' gross and discount, checked as netsuite.mapper.ts checks a new line: one currency, 0 ≤ discount ≤ gross. */
+function keptMoney(wanted: SalesOrderChangeLine, quantity: number, at: string): { gross: Money; discount: Money } {
+  const { unitPrice, discount } = wanted;
+  if (discount.currency !== unitPrice.currency) refuse(`line ${wanted.lineRef}: discount in ${discount.currency}, unit price in ${unitPrice.currency}`, `${at}.discount`, 'CURRENCY_MISMATCH');
+  const gross = multiply(unitPrice, quantity);
+  if (discount.amount < 0n || (gross.amount >= 0n && discount.amount > gross.amount)) {
+    refuse(`line ${wanted.lineRef}: kept discount ${formatDecimal(discount)} is outside 0..${formatDecimal(gross)}`, `${at}.discount`, 'INVALID_DISCOUNT');
+  }
+  return { gross, discount };
+}
+
+/** The Discount item line written right after `line`, if there is one. */
+function discountLineAfter(lines: readonly NsOrderLine[], line: NsOrderLine, options: NetSuiteMappingOptions): NsOrderLine | undefined {
+  const discountItem = options.discountItemId?.trim();
+  const next = lines[lines.indexOf(line) + 1];
+  return discountItem && next?.position === undefined && next?.item === discountItem ? next : undefined;
+}
+
+/** The item (and discount) lines to PATCH; empty when the order already is as wanted. */
+export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions = {}): NsLineChange[] {
   const changes: NsLineChange[] = [];
   const seen = new Set<number>();
   doc.lines.forEach((wanted, i) => {
@@ -157,9 +188,16 @@ export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: read
     const line = requireLine(lines, wanted, at, 'NetSuite');
     if (seen.has(line.line)) refuse(`line ${wanted.lineRef} is named twice in the change`, at, 'DUPLICATE_LINE');
     seen.add(line.line);
+    const { gross, discount } = keptMoney(wanted, quantity, at);
+    const discountLine = discountLineAfter(lines, line, options);
+    const amount = netSuiteAmount(discountLine ? gross : subtract(gross, discount), `${at}.amount`);
     const close = quantity === (line.fulfilled ?? 0);
-    if (line.quantity === quantity && (!close || line.closed)) return;
-    changes.push({ line: line.line, quantity, ...(close && { isClosed: true as const }) });
+    if (line.quantity !== quantity || line.amount !== amount || (close && !line.closed)) {
+      changes.push({ line: line.line, quantity, amount, ...(close && { isClosed: true as const }) });
+    }
+    if (!discountLine) return;
+    const off = netSuiteAmount({ amount: -discount.amount, currency: discount.currency }, `${at}.discount`);
+    if (discountLine.rate !== off || discountLine.amount !== off) changes.push({ line: discountLine.line, rate: off, amount: off });
   });
   return changes;
 }

@@ -17,7 +17,7 @@
  * looks the key up before giving up: a fulfilment sent a second time (after a lost answer, or by a
  * replay) is refused as a duplicate, or as more than the order has left once the first one took it,
  * and either way the answer is the record that already exists. Lines are matched as described in
- * netsuite-fulfillment.mapper.ts. Line changes are absolute and skip lines already as wanted.
+ * netsuite-fulfillment.mapper.ts. Line changes are absolute (quantity and amount) and skip lines already as wanted.
  *
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
@@ -89,7 +89,7 @@ export class NetSuiteAdapter implements ErpAdapter {
   async changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const order = await this.readOrder(doc.salesOrderInternalId, ctx);
     const ref = this.refOf(order, 'salesOrder');
-    const changes = toNetSuiteLineChanges(doc, readOrderLines(order, this.options));
+    const changes = toNetSuiteLineChanges(doc, readOrderLines(order, this.options), this.options);
     if (changes.length === 0) return ref;
     const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId });
     const answer = await this.client.send('PATCH', url, { item: { items: changes } }, ctx);
