@@ -1,10 +1,10 @@
 /**
  * A received fulfilment request and what became of it: units shipped, made ready and picked
- * up per line, and the parcels a shipment is cut into.
+ * up per line, whether the hub cancelled it, and the parcels a shipment is cut into.
  */
 import type { FieldError, FulfillmentRequestBody } from './contract.js';
 
-export type RequestStatus = 'ACCEPTED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'READY_FOR_PICKUP' | 'PICKED_UP';
+export type RequestStatus = 'ACCEPTED' | 'PARTIALLY_SHIPPED' | 'SHIPPED' | 'READY_FOR_PICKUP' | 'PICKED_UP' | 'CANCELLED';
 
 export interface StoredRequest {
   readonly id: string;
@@ -20,6 +20,10 @@ export interface StoredRequest {
   /** Times the request was posted: 1 + repeats. */
   posts: number;
   conflicts: number;
+  /** When the hub cancelled it: nothing more ships. */
+  cancelledAt: string | null;
+  /** Cancel calls answered 200: 1 + repeats. */
+  cancels: number;
 }
 
 export interface Parcel {
@@ -34,6 +38,7 @@ export function remaining(request: StoredRequest): Map<string, number> {
 }
 
 export function statusOf(request: StoredRequest): RequestStatus {
+  if (request.cancelledAt !== null) return 'CANCELLED';
   const left = remaining(request).size;
   if (request.body.method === 'PICKUP_IN_STORE') return left === 0 ? 'PICKED_UP' : request.pickup ? 'READY_FOR_PICKUP' : 'ACCEPTED';
   if (left === 0) return 'SHIPPED';

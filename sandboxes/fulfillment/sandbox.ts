@@ -1,10 +1,11 @@
 /**
  * WMS and store-fulfilment sandboxes: the REST contract in docs/contracts/fulfillment-systems.md.
  *
- *   WMS    POST /api/v1/fulfillment-requests     GET /api/v1/fulfillment-requests/{requestId}
- *   store  POST /api/v1/store-orders             GET /api/v1/store-orders/{requestId}
+ *   WMS    POST /api/v1/fulfillment-requests     GET /api/v1/fulfillment-requests/{requestId}   POST …/{requestId}/cancel
+ *   store  POST /api/v1/store-orders             GET /api/v1/store-orders/{requestId}           POST …/{requestId}/cancel
  *
  * Bearer API key; idempotent on requestId (201 new, 200 the same body again, 409 another body).
+ * A cancelled request ships nothing more, by autoShip or by the admin calls.
  * Shipments are driven from /_sandbox (or by the autoShip knob) and confirmed to the hub's
  * callback as signed POSTs; every attempt and the hub's answer are recorded.
  */
@@ -68,7 +69,7 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
   private readonly shipping: Shipping;
   private run = randomBytes(3).toString('hex').toUpperCase();
   private requestSeq = 0;
-  private counts = { created: 0, repeats: 0, conflicts: 0, invalid: 0 };
+  private counts = { created: 0, repeats: 0, conflicts: 0, invalid: 0, cancelled: 0 };
 
   constructor(readonly kind: SystemKind, private readonly context: SandboxContext<unknown>, private readonly apiKey: Buffer, readonly settings: Settings, carrier: string) {
     this.name = kind;
@@ -84,7 +85,7 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     this.requests.clear();
     this.run = randomBytes(3).toString('hex').toUpperCase();
     this.requestSeq = 0;
-    this.counts = { created: 0, repeats: 0, conflicts: 0, invalid: 0 };
+    this.counts = { created: 0, repeats: 0, conflicts: 0, invalid: 0, cancelled: 0 };
   }
 
   classify(): 'api' {
@@ -105,6 +106,9 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     if (path.startsWith(`${base}/`) && req.method === 'GET') {
       const found = this.requests.get(decode(path.slice(base.length + 1)));
       return found ? { status: 200, body: this.resource(found) } : apiError(404, 'NOT_FOUND', 'no such request');
+    }
+    if (path.startsWith(`${base}/`) && path.endsWith('/cancel') && req.method === 'POST') {
+      return this.cancel(decode(path.slice(base.length + 1, -'/cancel'.length)));
     }
     return apiError(404, 'NOT_FOUND', `no endpoint ${req.method} ${path}`);
   }
@@ -147,6 +151,7 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     if (!request) return adminError(404, `no request ${decode(m[1])}`);
     if (m[2] === undefined) return req.method === 'GET' ? { status: 200, body: this.adminRequest(request) } : undefined;
     if (req.method !== 'POST') return undefined;
+    if (request.cancelledAt !== null) return adminError(409, `request ${request.body.requestId} was cancelled at ${request.cancelledAt}`);
     const body = jsonObject(req.body) ?? {};
     if (m[2] === 'ship') return this.shipAction(request, body);
     if (m[2] === 'ready-for-pickup') return this.readyAction(request);
@@ -185,7 +190,7 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     const prefix = this.kind === 'wms' ? 'FR' : 'SO';
     const stored: StoredRequest = {
       id: `${prefix}-${this.run}-${String(++this.requestSeq).padStart(6, '0')}`, body: checked.value, canonical,
-      createdAt: now, updatedAt: now, done: new Map(), pickup: null, posts: 1, conflicts: 0,
+      createdAt: now, updatedAt: now, done: new Map(), pickup: null, posts: 1, conflicts: 0, cancelledAt: null, cancels: 0,
     };
     this.requests.set(stored.body.requestId, stored);
     this.counts.created += 1;
@@ -193,17 +198,34 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     return { status: 201, headers: { location: `${req.url.origin}${PATHS[this.kind]}/${encodeURIComponent(stored.body.requestId)}` }, body: this.resource(stored), committed: true };
   }
 
+  /**
+   * Idempotent: a cancelled request answers 200 again. What shipped stays shipped; what is
+   * left is not sent. 409 when nothing is left to stop.
+   */
+  private cancel(requestId: string): Reply {
+    const request = this.requests.get(requestId);
+    if (!request) return apiError(404, 'NOT_FOUND', 'no such request');
+    if (request.cancelledAt === null) {
+      if (remaining(request).size === 0) return apiError(409, 'NOT_CANCELLABLE', `request ${requestId} is ${statusOf(request)}: nothing is left to cancel`);
+      request.cancelledAt = new Date().toISOString();
+      request.updatedAt = request.cancelledAt;
+      this.counts.cancelled += 1;
+    }
+    request.cancels += 1;
+    return { status: 200, body: this.resource(request), committed: true };
+  }
+
   private resource(r: StoredRequest): Json {
     const { requestId, orderRef, orderNumber, locationRef, method } = r.body;
     return {
-      id: r.id, requestId, status: statusOf(r), method, orderRef, orderNumber, locationRef, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      id: r.id, requestId, status: statusOf(r), method, orderRef, orderNumber, locationRef, createdAt: r.createdAt, updatedAt: r.updatedAt, cancelledAt: r.cancelledAt,
       lines: r.body.lines.map((l) => ({ ...l, fulfilledQuantity: r.done.get(l.lineRef) ?? 0 })),
     };
   }
 
   private adminRequest(r: StoredRequest): Json {
     return {
-      ...this.resource(r), shipTo: r.body.shipTo, posts: r.posts, conflicts: r.conflicts,
+      ...this.resource(r), shipTo: r.body.shipTo, posts: r.posts, conflicts: r.conflicts, cancels: r.cancels,
       pickup: r.pickup && { shipmentId: r.pickup.shipmentId, waiting: Object.fromEntries(r.pickup.waiting) },
       events: [...this.shipping.events.values()].filter((e) => e.body.requestId === r.body.requestId).map((e) => e.body.eventId),
     };
@@ -245,7 +267,7 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     const later = (step: () => Promise<unknown>): void => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        if (this.requests.get(request.body.requestId) === request) void step().catch(() => undefined);
+        if (this.requests.get(request.body.requestId) === request && request.cancelledAt === null) void step().catch(() => undefined);
       }, auto.afterMs);
       this.timers.add(timer);
     };

@@ -87,6 +87,27 @@ describe('FulfillmentSystemClient against the WMS and store sandboxes', () => {
     expect(await admin(wms, 'GET', 'requests')).toMatchObject({ count: 1, requests: [{ id: settled.externalId, posts: 2 }] });
   });
 
+  it('cancels a request: CANCELLED, the same again, null when the system never had it, PERMANENT when all has shipped', async () => {
+    const sent = await client.sendRequest(request('R-cancel'));
+    expect(await client.cancelRequest('R-cancel')).toEqual({ externalId: sent.externalId, status: 'CANCELLED' });
+    expect(await client.cancelRequest('R-cancel')).toEqual({ externalId: sent.externalId, status: 'CANCELLED' });
+    expect(await client.cancelRequest('never-sent')).toBeNull();
+    await client.sendRequest(request('R-shipped'));
+    await admin(wms, 'POST', 'requests/R-shipped/ship');
+    expect(await rejection(client.cancelRequest('R-shipped'))).toMatchObject({ kind: 'PERMANENT', details: { status: 409, code: 'NOT_CANCELLABLE' } });
+    expect((await admin(wms, 'GET', 'requests/R-cancel'))).toMatchObject({ status: 'CANCELLED', cancels: 2 });
+  });
+
+  it('a cancel that times out after sending is AMBIGUOUS; sending it again settles it', async () => {
+    await client.sendRequest(request('R-cancel-late'));
+    await admin(wms, 'POST', 'knobs', { commitTimeoutRate: 1, commitTimeoutMode: 'delay', commitTimeoutDelayMs: 1000 });
+    const impatient = new FulfillmentSystemClient({ kind: 'wms', baseUrl: wms.url, apiKey: wms.apiKey, timeoutMs: 200 });
+    expect(await rejection(impatient.cancelRequest('R-cancel-late'))).toMatchObject({ kind: 'AMBIGUOUS', details: { code: 'TIMEOUT' } });
+    await admin(wms, 'POST', 'knobs', { commitTimeoutRate: 0 });
+    expect((await client.cancelRequest('R-cancel-late'))?.status).toBe('CANCELLED');
+    expect((await admin(wms, 'GET', 'requests/R-cancel-late'))).toMatchObject({ status: 'CANCELLED', cancels: 2 });
+  });
+
   it('sends a pickup to the store system at its own endpoint, without an address', async () => {
     const toStore = new FulfillmentSystemClient({ kind: 'store', baseUrl: store.url, apiKey: store.apiKey, timeoutMs: 2000 });
     const accepted = await toStore.sendRequest(request('P-1', { method: 'PICKUP_IN_STORE', shipTo: null, locationRef: 'STORE-12' }));

@@ -202,6 +202,34 @@ describe('WMS sandbox', () => {
     expect((await admin(wms, 'GET', 'requests/R-8')).body.status).toBe('SHIPPED');
   });
 
+  it('cancels what is left of a request, idempotently, and ships nothing more of it', async () => {
+    const cancel = (requestId: string) => fetch(`${wms.requestsUrl}/${requestId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${wms.apiKey}` } });
+    await admin(wms, 'POST', 'knobs', { autoShip: { afterMs: 150, parcels: 1 } });
+    await post(wms, request('R-10'));
+    await admin(wms, 'POST', 'requests/R-10/ship', { parcels: [{ lines: [{ lineRef: '1698765432109876501', quantity: 1 }] }] });
+    const first = await cancel('R-10');
+    expect(first.status).toBe(200);
+    const resource = (await first.json()) as Json;
+    expect(resource).toMatchObject({ requestId: 'R-10', status: 'CANCELLED', cancelledAt: expect.any(String) });
+    expect(resource.lines.map((l: Json) => [l.lineRef, l.fulfilledQuantity])).toEqual([['1698765432109876501', 1], ['1698765432109876502', 0]]);
+    const again = await cancel('R-10');
+    expect([again.status, ((await again.json()) as Json).cancelledAt]).toEqual([200, resource.cancelledAt]);
+    expect((await admin(wms, 'GET', 'requests/R-10')).body).toMatchObject({ status: 'CANCELLED', cancels: 2 });
+    // Neither the admin calls nor autoShip send anything more.
+    expect((await admin(wms, 'POST', 'requests/R-10/ship')).status).toBe(409);
+    await sleep(300);
+    expect(hub.received).toHaveLength(1);
+
+    const unknown = await cancel('R-never');
+    expect([unknown.status, ((await unknown.json()) as Json).error.code]).toEqual([404, 'NOT_FOUND']);
+    await admin(wms, 'POST', 'knobs', { autoShip: null });
+    await post(wms, request('R-11'));
+    await admin(wms, 'POST', 'requests/R-11/ship');
+    const late = await cancel('R-11');
+    expect([late.status, ((await late.json()) as Json).error.code]).toEqual([409, 'NOT_CANCELLABLE']);
+    expect((await admin(wms, 'GET', 'stats')).body).toMatchObject({ cancelled: 1 });
+  });
+
   it('injects 5xx and 429 before storing anything, and keeps the knobs it owns', async () => {
     await admin(wms, 'POST', 'knobs', { errorRate: 1 });
     const failed = await post(wms, request('R-9'));

@@ -1,12 +1,14 @@
 /**
  * Fulfilment requests to a WMS or a store system (docs/contracts/fulfillment-systems.md):
  *
- *   wms    POST {base}/api/v1/fulfillment-requests    GET …/{requestId}
- *   store  POST {base}/api/v1/store-orders            GET …/{requestId}
+ *   wms    POST {base}/api/v1/fulfillment-requests    GET …/{requestId}    POST …/{requestId}/cancel
+ *   store  POST {base}/api/v1/store-orders            GET …/{requestId}    POST …/{requestId}/cancel
  *
  * The systems are idempotent on requestId: the same body again answers 200 with the same
  * resource, so sending again after any failure is safe; another body under the same id is a
- * 409, which no retry can fix. One call is one attempt; the caller retries by ErpError.kind.
+ * 409, which no retry can fix. A cancel is idempotent too (the same answer again); 404 says
+ * the system never had the request, 409 that nothing was left to cancel. One call is one
+ * attempt; the caller retries by ErpError.kind.
  * @since 0.5.0
  */
 import type { FulfillmentSystemKind, RequestMethod } from '../../canonical/fulfillment.js';
@@ -85,6 +87,18 @@ export class FulfillmentSystemClient {
     const found = readAccepted(answer.text);
     if (!found) throw new ErpError('RETRYABLE', `${SYSTEM_NAMES[this.connection.kind]} answered the look-up of ${requestId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
     return found;
+  }
+
+  /** Stops what is left of a request; null when the system never had it (404). A 409 NOT_CANCELLABLE (all sent) is PERMANENT. */
+  async cancelRequest(requestId: string, signal?: AbortSignal): Promise<AcceptedRequest | null> {
+    const answer = await this.send('POST', `${this.endpoint}/${encodeURIComponent(requestId)}/cancel`, undefined, signal);
+    if (answer.status === 404) return null;
+    if (answer.status !== 200) throw parseFulfillmentSystemError(answer.status, answer.text, answer.headers, this.connection.kind);
+    const cancelled = readAccepted(answer.text);
+    if (!cancelled) {
+      throw new ErpError('AMBIGUOUS', `${SYSTEM_NAMES[this.connection.kind]} took the cancel of ${requestId} but its answer could not be read`, { status: 200, code: 'UNREADABLE_ANSWER' });
+    }
+    return cancelled;
   }
 
   private async send(method: 'GET' | 'POST', url: string, body: string | undefined, signal: AbortSignal | undefined): Promise<{ status: number; headers: Headers; text: string | undefined }> {

@@ -6,12 +6,16 @@ import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
 import { OutboundSenders } from './outbound/outbound-senders.js';
 import { OutboundStore } from './outbound/outbound-store.js';
 import { OutboundWorker } from './outbound/outbound-worker.js';
+import { HeldShipmentSweeper } from './shipments/held-shipment-sweeper.js';
+import { ShipmentEventsModule } from './shipments/shipment-events.module.js';
+import { ShipmentsController } from './shipments.controller.js';
 
 /**
- * Fulfilment: location settings (admin), and on workers the sender of requests to
- * fulfilment systems and of tracking to channels. Routing happens in the release
- * transaction (FulfillmentOutboxModule); confirmations are applied by the inbox processor
- * (ShipmentEventsModule).
+ * Fulfilment: location settings and held shipments (admin), and on workers the sender of
+ * requests and cancellations to fulfilment systems and of tracking to channels, and the
+ * sweep of held shipments. Routing happens in the release transaction
+ * (FulfillmentOutboxModule); confirmations are applied by the inbox processor and held
+ * ones by the release (ShipmentEventsModule).
  */
 @Module({})
 export class FulfillmentsModule {
@@ -19,9 +23,9 @@ export class FulfillmentsModule {
     const worker = role !== 'api';
     return {
       module: FulfillmentsModule,
-      imports: [FulfillmentOutboxModule],
-      controllers: [FulfillmentLocationsController, OutboundMessagesController],
-      providers: [OutboundStore, ...(worker ? [OutboundSenders, OutboundWorker] : [])],
+      imports: [FulfillmentOutboxModule, ShipmentEventsModule],
+      controllers: [FulfillmentLocationsController, OutboundMessagesController, ShipmentsController],
+      providers: [OutboundStore, ...(worker ? [OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
       exports: [OutboundStore],
     };
   }

@@ -6,6 +6,7 @@ import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-or
 import { mapShopifyFulfillment } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
 import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
 import type { ShipmentConfirmation } from '../../canonical/fulfillment.js';
+import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
@@ -91,7 +92,7 @@ export class InboxProcessorService {
         else if (event.type === 'order') await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
         else if (event.type === 'shipment') {
           const outcome = await this.shipments.apply(runner, event.confirmation, lineage);
-          if (outcome.kind === 'HELD') note = `shipment held: ${outcome.reason}`;
+          if (outcome.kind === 'HELD') note = heldNote(outcome.reason);
         } else if (event.type === 'ready') {
           if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
         } else note = event.reason;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PostingOutbox } from '../erp-sync/outbox/posting-outbox.js';
 import { FulfillmentOutbox } from '../fulfillments/outbox/fulfillment-outbox.js';
+import { HeldShipments } from '../fulfillments/shipments/held-shipments.js';
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
@@ -50,6 +51,7 @@ export class OrderEventsService {
   constructor(
     @Inject(PostingOutbox) private readonly outbox: PostingOutbox,
     @Inject(FulfillmentOutbox) private readonly fulfilments: FulfillmentOutbox,
+    @Inject(HeldShipments) private readonly heldShipments: HeldShipments,
   ) {}
 
   async apply(runner: QueryRunner, input: OrderEventInput): Promise<OrderEventResult> {
@@ -98,18 +100,23 @@ export class OrderEventsService {
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
   }
 
-  /** The outbox rows for the ERP targets that take this order and its fulfilment requests, in the same transaction. */
+  /**
+   * The outbox rows for the ERP targets that take this order and its fulfilment requests,
+   * then the shipments held until now for want of this order, in the same transaction (the
+   * item fulfilments hang on the sales order postings written just before).
+   */
   private async released(writer: OrderWriter, orderId: string, input: OrderEventInput): Promise<void> {
     const { source } = input.order;
     const correlationId = input.lineage.correlationId;
     await this.outbox.released(writer.runner, { id: orderId, channel: source.system, account: source.account, correlationId });
     await this.fulfilments.released(writer.runner, orderId, input.order, correlationId);
+    await this.heldShipments.orderReleased(writer.runner, { id: orderId, channel: source.system, account: source.account, externalId: source.externalId });
   }
 
-  /** Unshipped units come off the ERP's sales order and off the open fulfilment requests. */
+  /** Unshipped units come off the ERP's sales order, and the open fulfilment requests are cancelled at their systems. */
   private async cancelled(writer: OrderWriter, orderId: string, correlationId: string): Promise<void> {
     await this.outbox.cancelled(writer.runner, orderId, correlationId);
-    await this.fulfilments.cancelled(writer.runner, orderId);
+    await this.fulfilments.cancelled(writer.runner, orderId, correlationId);
   }
 
   private decide(current: OrderStatus, input: OrderEventInput): Decision {

@@ -8,6 +8,9 @@ import type { ClaimedMessage } from './outbound-store.js';
 
 type Row = Record<string, unknown>;
 const TIMEOUT_MS = 15_000;
+const CANCEL_WAIT_MS = 1000;
+/** The external reference of a cancel the system answered 404: it never had the request. */
+const NEVER_RECEIVED = 'NOT_FOUND';
 
 /**
  * What each outbound message says and where it goes. Returns the receiver's reference
@@ -19,7 +22,9 @@ export class OutboundSenders {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   send(message: ClaimedMessage): Promise<string> {
-    return message.kind === 'FULFILLMENT_REQUEST' ? this.request(message) : this.channelFulfillment(message);
+    if (message.kind === 'FULFILLMENT_REQUEST') return this.request(message);
+    if (message.kind === 'FULFILLMENT_CANCEL') return this.cancel(message);
+    return this.channelFulfillment(message);
   }
 
   /** A request to the location's system; the system is idempotent on our request id, so resending is safe. */
@@ -45,6 +50,31 @@ export class OutboundSenders {
       lines: (row.lines as { lineRef: string; sku: string | null; quantity: number }[]).map((l) => ({ lineRef: l.lineRef, sku: l.sku ?? '', quantity: l.quantity })),
     });
     return accepted.externalId;
+  }
+
+  /**
+   * A cancelled request, to its system. The cancel waits while the request itself is being
+   * sent: that send read the request before it was cancelled and may still land. Once no
+   * send is in flight, none will start (a request's sender skips a CANCELLED request), so a
+   * 404 then means the system never got it and there is nothing to stop. A 409 (it shipped
+   * everything first) is PERMANENT: a person sees it among the DEAD messages.
+   */
+  private async cancel(message: ClaimedMessage): Promise<string> {
+    const [row]: Row[] = await this.dataSource.query(
+      `SELECT r.id, r.location_ref, l.system, l.base_url, l.api_key, l.enabled, m.status AS request_delivery
+       FROM fulfillment_requests r LEFT JOIN fulfillment_locations l ON l.location_ref = r.location_ref
+       LEFT JOIN outbound_messages m ON m.kind = 'FULFILLMENT_REQUEST' AND m.subject_id = r.id
+       WHERE r.id = $1`,
+      [message.subjectId],
+    );
+    if (!row) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
+    if (row.request_delivery === 'IN_FLIGHT') {
+      throw new ErpError('MISSING_DEPENDENCY', `request ${row.id as string} is being sent right now; it is cancelled after`, { retryAfterMs: CANCEL_WAIT_MS });
+    }
+    if (!row.base_url || !row.enabled) throw new ErpError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
+    const client = new FulfillmentSystemClient({ kind: row.system as 'wms' | 'store', baseUrl: row.base_url as string, apiKey: row.api_key as string, timeoutMs: TIMEOUT_MS });
+    const cancelled = await client.cancelRequest(row.id as string);
+    return cancelled?.externalId ?? NEVER_RECEIVED;
   }
 
   /**

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../../platform/database/sql.js';
 
-export type OutboundKind = 'FULFILLMENT_REQUEST' | 'CHANNEL_FULFILLMENT';
+export type OutboundKind = 'FULFILLMENT_REQUEST' | 'FULFILLMENT_CANCEL' | 'CHANNEL_FULFILLMENT';
 
 export interface ClaimedMessage {
   readonly id: string;
@@ -37,7 +37,7 @@ export class OutboundStore {
     }));
   }
 
-  /** Sent: the message and its subject (request accepted / shipment notified) change together. */
+  /** Sent: the message and its subject (request accepted / shipment notified) change together; a cancelled request is CANCELLED already. */
   async sent(message: ClaimedMessage, externalRef: string): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       const updated = returnedRows(await manager.query(
@@ -53,7 +53,7 @@ export class OutboundStore {
            WHERE id = $1`,
           [message.subjectId, externalRef],
         );
-      } else {
+      } else if (message.kind === 'CHANNEL_FULFILLMENT') {
         await manager.query(
           `UPDATE shipments SET channel_status = 'NOTIFIED', channel_reference = $2, channel_notified_at = now() WHERE id = $1`,
           [message.subjectId, externalRef],

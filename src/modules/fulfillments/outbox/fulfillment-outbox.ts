@@ -47,12 +47,25 @@ export class FulfillmentOutbox {
     return rows.length;
   }
 
-  /** A cancelled order's requests not yet shipped are cancelled with it. */
-  async cancelled(runner: QueryRunner, orderId: string): Promise<void> {
-    await runner.query(
-      `UPDATE fulfillment_requests SET status = 'CANCELLED', updated_at = now()
-       WHERE order_id = $1 AND status IN ('PENDING', 'ACCEPTED', 'READY_FOR_PICKUP')`,
-      [orderId],
+  /**
+   * A cancelled order's requests with units still to send are cancelled with it, and each
+   * system is told (an outbound message beside the request's). A partly shipped request is
+   * cancelled too: what is left must not leave the warehouse. Confirmations that arrive
+   * for a cancelled request are held, not applied.
+   */
+  async cancelled(runner: QueryRunner, orderId: string, correlationId: string): Promise<number> {
+    const rows: unknown[] = await runner.query(
+      `WITH cancelled AS (
+         UPDATE fulfillment_requests SET status = 'CANCELLED', updated_at = now()
+         WHERE order_id = $1 AND status IN ('PENDING', 'ACCEPTED', 'READY_FOR_PICKUP', 'PARTIALLY_SHIPPED')
+         RETURNING id
+       )
+       INSERT INTO outbound_messages (id, kind, subject_id, order_id, status, correlation_id)
+       SELECT gen_random_uuid(), 'FULFILLMENT_CANCEL', id, $1, 'PENDING', $2 FROM cancelled
+       ON CONFLICT (kind, subject_id) DO NOTHING
+       RETURNING id`,
+      [orderId, correlationId],
     );
+    return rows.length;
   }
 }

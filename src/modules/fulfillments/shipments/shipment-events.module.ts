@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ErpOutboxModule } from '../../erp-sync/outbox/erp-outbox.module.js';
+import { HeldShipments } from './held-shipments.js';
 import { ShipmentEventsService } from './shipment-events.service.js';
 
-/** Applying confirmations, for the inbox processor; the senders and the API live in FulfillmentsModule. */
-@Module({ imports: [ErpOutboxModule], providers: [ShipmentEventsService], exports: [ShipmentEventsService] })
+/**
+ * Applying confirmations, for the inbox processor, and applying held ones when their order
+ * is released, for the order module; the senders and the API live in FulfillmentsModule.
+ */
+@Module({ imports: [ErpOutboxModule], providers: [ShipmentEventsService, HeldShipments], exports: [ShipmentEventsService, HeldShipments] })
 export class ShipmentEventsModule {}

@@ -1,20 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
+import type { ConfirmationOrderRef, ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
+import { returnedRows } from '../../../platform/database/sql.js';
 import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
 import { orderStateMachine, type OrderStatus } from '../../orders/domain/order-state.js';
+import { awaitsOrder, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
 import { checkShipment, fulfilmentProgress, shippedByLine } from '../domain/shipment-check.js';
+import { noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
 
-export interface ShipmentLineage {
-  readonly inboxId: string | null;
-  readonly correlationId: string;
-}
+export type { ShipmentLineage } from './shipment-rows.js';
 
 export type ShipmentOutcome =
   | { readonly kind: 'CONFIRMED'; readonly shipmentId: string; readonly orderStatus: OrderStatus }
   | { readonly kind: 'HELD'; readonly shipmentId: string; readonly reason: string }
   | { readonly kind: 'DUPLICATE'; readonly shipmentId: string };
+
+export type RecheckOutcome =
+  | ShipmentOutcome
+  | { readonly kind: 'NOT_FOUND' }
+  | { readonly kind: 'NOT_HELD'; readonly shipmentId: string; readonly status: string; readonly reason: string | null };
+
+/** What made the hub look at a held shipment again; the order history says so. */
+export type RecheckTrigger = 'ORDER_RELEASED' | 'REDELIVERED' | 'ADMIN' | 'SWEEP';
+
+const TRIGGER_NOTES: Record<RecheckTrigger, string> = {
+  ORDER_RELEASED: 'held until the order was released',
+  REDELIVERED: 'held, applied on redelivery',
+  ADMIN: 'held, applied on re-evaluation by an admin',
+  SWEEP: 'held until the order was released',
+};
 
 interface OrderHead {
   id: string;
@@ -23,67 +38,125 @@ interface OrderHead {
   account: string;
 }
 
-/** Where a shipment can be taken: an order released to the ERP and not yet wholly shipped or cancelled. */
-const SHIPPABLE: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED'];
+/** A new confirmation, or a held row being looked at again (kept in place: same id). */
+interface Target {
+  readonly held: StoredShipment | null;
+  readonly lineage: ShipmentLineage;
+  readonly trigger: RecheckTrigger | null;
+}
+
+/** Where a shipment can be taken: an order released to the ERP and not cancelled. */
+export const SHIPPABLE: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED'];
 
 /**
  * Applies one shipment confirmation inside the caller's transaction, under the order's
- * row lock: the same shipment id again changes nothing (tracking aside); a confirmation
- * that does not fit the order is kept HELD with its reason and nothing is posted for it;
- * one that fits records the shipment, writes the ERP item fulfilment postings and the
- * channel's tracking message (the outbox), and moves the order on.
+ * row lock (always taken before the shipment's): the same shipment id again changes
+ * nothing (tracking aside); a confirmation that does not fit is kept HELD with its reason
+ * and nothing is posted for it; one that fits records the shipment, writes the ERP item
+ * fulfilment postings and the channel's tracking message (the outbox), and moves the
+ * order on. A shipment held only because its order was missing or not released is
+ * checked again, in place, when that changes (recheck).
  */
 @Injectable()
 export class ShipmentEventsService {
   constructor(@Inject(PostingOutbox) private readonly postings: PostingOutbox) {}
 
   async apply(runner: QueryRunner, confirmation: ShipmentConfirmation, lineage: ShipmentLineage): Promise<ShipmentOutcome> {
-    const order = await this.lockOrder(runner, confirmation);
-    const [existing]: { id: string; status: string }[] = await runner.query(
-      'SELECT id, status FROM shipments WHERE source = $1 AND account = $2 AND external_id = $3 FOR UPDATE',
+    const order = await this.lockOrder(runner, confirmation.order);
+    const [existing]: StoredShipment[] = await runner.query(
+      'SELECT * FROM shipments WHERE source = $1 AND account = $2 AND external_id = $3 FOR UPDATE',
       [confirmation.source, confirmation.account, confirmation.externalId],
     );
-    if (existing) {
-      // Lines are what was confirmed first; a later update may only correct the tracking.
-      await runner.query(
-        `UPDATE shipments SET carrier = coalesce($2, carrier), tracking_numbers = CASE WHEN cardinality($3::text[]) > 0 THEN $3 ELSE tracking_numbers END,
-                tracking_url = coalesce($4, tracking_url)
-         WHERE id = $1`,
-        [existing.id, confirmation.carrier, [...confirmation.trackingNumbers], confirmation.trackingUrl],
-      );
-      return { kind: 'DUPLICATE', shipmentId: existing.id };
+    if (!existing) return this.settle(runner, order, confirmation, { held: null, lineage, trigger: null });
+    // Lines are what was confirmed first; a later delivery may correct the tracking, and
+    // gives a row held before order references were kept the one it lacked.
+    const [row] = returnedRows<StoredShipment>(await runner.query(
+      `UPDATE shipments SET carrier = coalesce($2, carrier), tracking_numbers = CASE WHEN cardinality($3::text[]) > 0 THEN $3 ELSE tracking_numbers END,
+              tracking_url = coalesce($4, tracking_url), order_ref = coalesce(order_ref, $5::jsonb)
+       WHERE id = $1 RETURNING *`,
+      [existing.id, confirmation.carrier, [...confirmation.trackingNumbers], confirmation.trackingUrl, JSON.stringify(confirmation.order)],
+    ));
+    const again = row.status === 'HELD' && awaitsOrder(row.hold_reason) ? storedConfirmation(row) : null;
+    if (!again) return { kind: 'DUPLICATE', shipmentId: existing.id };
+    return this.settle(runner, order, again, { held: row, lineage: { inboxId: row.inbox_id, correlationId: row.correlation_id }, trigger: 'REDELIVERED' });
+  }
+
+  /**
+   * Runs the checks again for one held shipment, as if it had just arrived, under the
+   * order's lock and then the row's. Only HELD rows are looked at; with awaitingOrderOnly,
+   * only those held for a missing or unreleased order (the automatic paths: a person asks
+   * for the others).
+   */
+  async recheck(runner: QueryRunner, shipmentId: string, trigger: RecheckTrigger, awaitingOrderOnly: boolean): Promise<RecheckOutcome> {
+    const [peek]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1', [shipmentId]);
+    if (!peek) return { kind: 'NOT_FOUND' };
+    const named = storedConfirmation(peek)?.order ?? null;
+    const order = named ? await this.lockOrder(runner, named) : null;
+    const [row]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1 FOR UPDATE', [shipmentId]);
+    if (row.status !== 'HELD' || (awaitingOrderOnly && !awaitsOrder(row.hold_reason))) {
+      return { kind: 'NOT_HELD', shipmentId, status: row.status, reason: row.hold_reason };
     }
-    if (order && confirmation.source === 'SHOPIFY') {
-      const echo = await this.echoOf(runner, order.id, confirmation);
-      if (echo) return { kind: 'DUPLICATE', shipmentId: echo };
+    const confirmation = storedConfirmation(row);
+    const target: Target = { held: row, lineage: { inboxId: row.inbox_id, correlationId: row.correlation_id }, trigger };
+    if (!confirmation) {
+      return this.hold(runner, null, null, null, target, holdReason('ORDER_UNKNOWN', 'the confirmation kept no order reference; a redelivery supplies it'));
     }
-    const requestId = confirmation.order.by === 'HUB' ? confirmation.order.requestId : null;
-    if (!order) return this.hold(runner, confirmation, null, requestId, lineage, 'ORDER_UNKNOWN: the order is not in the hub');
-    if (!SHIPPABLE.includes(order.status)) {
-      return this.hold(runner, confirmation, order.id, requestId, lineage, `ORDER_NOT_SHIPPABLE: the order is ${order.status}`);
+    // A redelivery may have given the row its reference since the peek.
+    const locked = sameOrderRef(named, confirmation.order) ? order : await this.lockOrder(runner, confirmation.order);
+    return this.settle(runner, locked, confirmation, target);
+  }
+
+  /** A store says the goods wait at the counter: the request shows it; nothing ships yet. */
+  async readyForPickup(runner: QueryRunner, requestId: string, at: string): Promise<boolean> {
+    const rows = returnedRows(await runner.query(
+      `UPDATE fulfillment_requests SET status = 'READY_FOR_PICKUP', ready_at = coalesce(ready_at, $2), updated_at = now()
+       WHERE id = $1 AND status IN ('PENDING', 'ACCEPTED') RETURNING id`,
+      [requestId, at],
+    ));
+    return rows.length > 0;
+  }
+
+  private async settle(runner: QueryRunner, order: OrderHead | null, c: ShipmentConfirmation, target: Target): Promise<ShipmentOutcome> {
+    const named = c.order.by === 'HUB' ? c.order.requestId : null;
+    const [request]: { id: string; status: string }[] = named && order
+      ? await runner.query('SELECT id, status FROM fulfillment_requests WHERE id = $1::uuid AND order_id = $2', [named, order.id])
+      : [];
+    const requestId = request?.id ?? null;
+    const hold = (reason: string) => this.hold(runner, c, order?.id ?? null, requestId, target, reason);
+    if (!order) return hold(holdReason('ORDER_UNKNOWN', 'the order is not in the hub'));
+    if (c.source === 'SHOPIFY') {
+      const echo = await this.echoOf(runner, order.id, c);
+      if (echo && !target.held) return { kind: 'DUPLICATE', shipmentId: echo };
+      if (echo) return hold(holdReason('CHANNEL_ECHO', `Shopify's record of shipment ${echo}, which the hub sent it`));
     }
+    if (request?.status === 'CANCELLED') {
+      return hold(holdReason('REQUEST_CANCELLED', `request ${request.id} was cancelled; a person decides what to do with goods shipped after that`));
+    }
+    if (!SHIPPABLE.includes(order.status)) return hold(holdReason('ORDER_NOT_SHIPPABLE', `the order is ${order.status}`));
     const ordered: { lineRef: string; quantity: number }[] = (
       await runner.query('SELECT external_id, quantity FROM order_lines WHERE order_id = $1', [order.id])
     ).map((r: { external_id: string; quantity: number }) => ({ lineRef: r.external_id, quantity: r.quantity }));
     const previous: { lines: ShipmentLine[] }[] = await runner.query(`SELECT lines FROM shipments WHERE order_id = $1 AND status = 'CONFIRMED'`, [order.id]);
     const shipped = shippedByLine(previous);
-    const verdict = checkShipment(ordered, shipped, confirmation.lines);
-    if (!verdict.ok) return this.hold(runner, confirmation, order.id, requestId, lineage, `${verdict.reason}: ${verdict.detail}`);
+    const verdict = checkShipment(ordered, shipped, c.lines);
+    if (!verdict.ok) return hold(holdReason(verdict.reason, verdict.detail));
 
-    const tellChannel = confirmation.source !== 'SHOPIFY' && order.channel === 'SHOPIFY';
-    const id = randomUUID();
-    await this.insert(runner, id, confirmation, order.id, requestId, lineage, 'CONFIRMED', null, tellChannel ? 'PENDING' : 'NOT_REQUIRED');
+    const tellChannel = c.source !== 'SHOPIFY' && order.channel === 'SHOPIFY';
+    const id = target.held?.id ?? randomUUID();
+    const { correlationId } = target.lineage;
+    await writeShipment(runner, { id, update: target.held !== null, c, orderId: order.id, requestId, lineage: target.lineage, status: 'CONFIRMED', holdReason: null, channelStatus: tellChannel ? 'PENDING' : 'NOT_REQUIRED' });
     if (tellChannel) {
       await runner.query(
         `INSERT INTO outbound_messages (id, kind, subject_id, order_id, status, correlation_id) VALUES ($1, 'CHANNEL_FULFILLMENT', $2, $3, 'PENDING', $4)`,
-        [randomUUID(), id, order.id, lineage.correlationId],
+        [randomUUID(), id, order.id, correlationId],
       );
     }
-    await this.postings.shipped(runner, order.id, id, lineage.correlationId);
-    for (const line of confirmation.lines) shipped.set(line.lineRef, (shipped.get(line.lineRef) ?? 0) + line.quantity);
+    await this.postings.shipped(runner, order.id, id, correlationId);
+    for (const line of c.lines) shipped.set(line.lineRef, (shipped.get(line.lineRef) ?? 0) + line.quantity);
     if (requestId) await this.progressRequest(runner, requestId, shipped);
     const to = fulfilmentProgress(ordered, shipped) === 'FULL' ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
-    if (order.status !== to || to === 'PARTIALLY_FULFILLED') await this.moveOrder(runner, order, to, confirmation, lineage);
+    if (order.status !== to || to === 'PARTIALLY_FULFILLED') await this.moveOrder(runner, order, to, c, target);
+    if (target.held) await noteRecheck(runner, target.held, null);
     return { kind: 'CONFIRMED', shipmentId: id, orderStatus: to };
   }
 
@@ -106,18 +179,7 @@ export class ShipmentEventsService {
     return match?.id ?? null;
   }
 
-  /** A store says the goods wait at the counter: the request shows it; nothing ships yet. */
-  async readyForPickup(runner: QueryRunner, requestId: string, at: string): Promise<boolean> {
-    const rows: unknown[] = await runner.query(
-      `UPDATE fulfillment_requests SET status = 'READY_FOR_PICKUP', ready_at = coalesce(ready_at, $2), updated_at = now()
-       WHERE id = $1 AND status IN ('PENDING', 'ACCEPTED') RETURNING id`,
-      [requestId, at],
-    );
-    return rows.length > 0;
-  }
-
-  private async lockOrder(runner: QueryRunner, confirmation: ShipmentConfirmation): Promise<OrderHead | null> {
-    const ref = confirmation.order;
+  private async lockOrder(runner: QueryRunner, ref: ConfirmationOrderRef): Promise<OrderHead | null> {
     const rows: OrderHead[] =
       ref.by === 'HUB'
         ? await runner.query('SELECT id, status, channel, account FROM orders WHERE id = $1::uuid FOR UPDATE', [ref.orderId])
@@ -127,30 +189,22 @@ export class ShipmentEventsService {
     return rows[0] ?? null;
   }
 
+  /** Keeps the shipment HELD with its reason: a new row, or the held row with its reason now. */
   private async hold(
-    runner: QueryRunner, confirmation: ShipmentConfirmation, orderId: string | null, requestId: string | null, lineage: ShipmentLineage, reason: string,
+    runner: QueryRunner, c: ShipmentConfirmation | null, orderId: string | null, requestId: string | null, target: Target, reason: string,
   ): Promise<ShipmentOutcome> {
+    if (target.held) {
+      await runner.query(
+        `UPDATE shipments SET hold_reason = $2, order_id = coalesce($3, order_id), request_id = coalesce($4, request_id) WHERE id = $1`,
+        [target.held.id, reason, orderId, requestId],
+      );
+      await noteRecheck(runner, target.held, reason);
+      return { kind: 'HELD', shipmentId: target.held.id, reason };
+    }
+    if (!c) throw new Error('a new shipment is held only with its confirmation');
     const id = randomUUID();
-    await this.insert(runner, id, confirmation, orderId, requestId, lineage, 'HELD', reason, 'NOT_REQUIRED');
+    await writeShipment(runner, { id, update: false, c, orderId, requestId, lineage: target.lineage, status: 'HELD', holdReason: reason, channelStatus: 'NOT_REQUIRED' });
     return { kind: 'HELD', shipmentId: id, reason };
-  }
-
-  private async insert(
-    runner: QueryRunner, id: string, c: ShipmentConfirmation, orderId: string | null, requestId: string | null, lineage: ShipmentLineage,
-    status: 'CONFIRMED' | 'HELD', holdReason: string | null, channelStatus: 'PENDING' | 'NOT_REQUIRED',
-  ): Promise<void> {
-    const knownRequest = requestId && orderId
-      ? ((await runner.query('SELECT id FROM fulfillment_requests WHERE id = $1::uuid AND order_id = $2', [requestId, orderId])) as unknown[]).length > 0
-      : false;
-    await runner.query(
-      `INSERT INTO shipments (id, order_id, request_id, source, account, external_id, kind, status, hold_reason, location_ref, carrier,
-                              tracking_numbers, tracking_url, lines, shipped_at, channel_status, inbox_id, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        id, orderId, knownRequest ? requestId : null, c.source, c.account, c.externalId, c.kind, status, holdReason, c.locationRef, c.carrier,
-        [...c.trackingNumbers], c.trackingUrl, JSON.stringify(c.lines), c.shippedAt, channelStatus, lineage.inboxId, lineage.correlationId,
-      ],
-    );
   }
 
   private async progressRequest(runner: QueryRunner, requestId: string, shipped: ReadonlyMap<string, number>): Promise<void> {
@@ -163,13 +217,14 @@ export class ShipmentEventsService {
     );
   }
 
-  private async moveOrder(runner: QueryRunner, order: OrderHead, to: OrderStatus, c: ShipmentConfirmation, lineage: ShipmentLineage): Promise<void> {
+  private async moveOrder(runner: QueryRunner, order: OrderHead, to: OrderStatus, c: ShipmentConfirmation, target: Target): Promise<void> {
     orderStateMachine.assertTransition(order.status, to, { holdReasons: [] });
     await runner.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [order.id, to]);
     const what = c.kind === 'PICKUP' ? 'picked up' : `shipped${c.carrier ? ` by ${c.carrier}` : ''}`;
+    const when = target.trigger ? ` (${TRIGGER_NOTES[target.trigger]})` : '';
     await runner.query(
       `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id) VALUES ($1, $2, $3, '{}', $4, $5)`,
-      [order.id, order.status, to, `${c.source} ${c.externalId} ${what}`, lineage.correlationId],
+      [order.id, order.status, to, `${c.source} ${c.externalId} ${what}${when}`, target.lineage.correlationId],
     );
   }
 }

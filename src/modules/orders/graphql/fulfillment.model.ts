@@ -18,6 +18,9 @@ export class FulfillmentRequestModel {
   @Field(() => String, { nullable: true, description: "The fulfilment system's id of the request" }) externalId: string | null;
   @Field({ description: 'Whether the request reached the system: PENDING, SENT, RETRYING or DEAD' }) deliveryStatus: string;
   @Field(() => String, { nullable: true }) deliveryError: string | null;
+  @Field(() => String, { nullable: true, description: 'For a CANCELLED request, whether the cancel reached the system: PENDING, SENT, RETRYING or DEAD' })
+  cancelDeliveryStatus: string | null;
+  @Field(() => String, { nullable: true }) cancelDeliveryError: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) acceptedAt: Date | null;
   @Field(() => Date, { nullable: true }) readyAt: Date | null;

@@ -5,12 +5,13 @@ type Row = Record<string, unknown>;
 const at = (value: unknown): Date | null => (value ? new Date(value as string) : null);
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
-/** A request row (joined with its outbound message's delivery state) as GraphQL shows it. */
+/** A request row (joined with the delivery state of its outbound messages: the request, and any cancel) as GraphQL shows it. */
 export function requestModel(r: Row): FulfillmentRequestModel {
   return {
     id: r.id as string, locationRef: r.location_ref as string, method: r.method as string, system: r.system as string, status: r.status as string,
     lines: json(r.lines), externalId: r.external_id as string | null, deliveryStatus: (r.delivery_status as string | null) ?? 'PENDING',
-    deliveryError: r.delivery_error as string | null, createdAt: new Date(r.created_at as string), acceptedAt: at(r.accepted_at), readyAt: at(r.ready_at),
+    deliveryError: r.delivery_error as string | null, cancelDeliveryStatus: r.cancel_status as string | null, cancelDeliveryError: r.cancel_error as string | null,
+    createdAt: new Date(r.created_at as string), acceptedAt: at(r.accepted_at), readyAt: at(r.ready_at),
   };
 }
 

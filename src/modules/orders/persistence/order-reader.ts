@@ -109,8 +109,10 @@ export class OrderReader {
       this.dataSource.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
       this.dataSource.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type, created_at', [ids]),
       this.dataSource.query(
-        `SELECT r.*, m.status AS delivery_status, m.last_error AS delivery_error FROM fulfillment_requests r
+        `SELECT r.*, m.status AS delivery_status, m.last_error AS delivery_error, c.status AS cancel_status, c.last_error AS cancel_error
+         FROM fulfillment_requests r
          LEFT JOIN outbound_messages m ON m.kind = 'FULFILLMENT_REQUEST' AND m.subject_id = r.id
+         LEFT JOIN outbound_messages c ON c.kind = 'FULFILLMENT_CANCEL' AND c.subject_id = r.id
          WHERE r.order_id = ANY($1) ORDER BY r.created_at, r.location_ref`,
         [ids],
       ),
