@@ -88,16 +88,25 @@ export class PostingRelay {
     });
   }
 
+  /** Until nothing is left: postings announced while a batch is being queued form the next batch. */
   private async flush(): Promise<void> {
+    while (this.announced.length > 0) await this.flushBatch();
+  }
+
+  private async flushBatch(): Promise<void> {
     const batch = this.announced;
     this.announced = [];
     const byTarget = new Map<string, { postingId: string; attempts: number }[]>();
-    for (const { targetId, postingId, attempts } of batch) {
-      if (this.offered.has(jobIdOf(postingId, attempts))) continue;
-      byTarget.set(targetId, [...(byTarget.get(targetId) ?? []), { postingId, attempts }]);
+    const early: typeof batch = [];
+    for (const due of batch) {
+      // A posting tried before may have a job waiting out its retry delay (queued by this
+      // process or another); a new one has none.
+      if (due.attempts > 0) early.push(due);
+      else if (!this.offered.has(jobIdOf(due.postingId, due.attempts))) byTarget.set(due.targetId, [...(byTarget.get(due.targetId) ?? []), due]);
     }
     try {
       for (const [targetId, rows] of byTarget) await this.offer(targetId, rows, Date.now());
+      for (const due of early) await this.bringForward(due);
     } catch (error) {
       // The timer's pass finds them in PostgreSQL.
       this.logger.warn({ msg: 'could not queue announced postings; the relay will look for them', err: String(error) });
@@ -112,6 +121,23 @@ export class PostingRelay {
     await purgeOrphanJobs(queue, jobs.map((job) => job.opts.jobId as string));
     await queue.addBulk(jobs);
     for (const job of jobs) this.offered.set(job.opts.jobId as string, now);
+  }
+
+  /**
+   * Announced again after an attempt: the cause of its wait went away (its sales order
+   * landed, a replay), so its job runs now, even one already waiting out a retry delay.
+   */
+  private async bringForward(due: { targetId: string; postingId: string; attempts: number }): Promise<void> {
+    const target = await this.targets.get(due.targetId);
+    if (!target?.enabled) return;
+    const queue = this.queueFor(target);
+    const options = jobOptions(due.postingId, due.attempts);
+    // Added first, then looked at: a delayed copy queued at any moment is either there to
+    // promote now or finds ours and is not added.
+    await queue.add({ postingId: due.postingId }, options);
+    this.offered.set(options.jobId as string, Date.now());
+    const job = await queue.getJob(options.jobId as string);
+    if (job && (await job.isDelayed())) await job.promote();
   }
 
   /** A retry's job is queued with its delay at once, so it does not wait for a relay pass. */

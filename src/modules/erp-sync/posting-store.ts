@@ -155,13 +155,23 @@ export class PostingStore {
     return row.done === 1;
   }
 
-  async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE postings SET status = 'RETRYING', next_attempt_at = now() + ($2 * interval '1 millisecond'), lookup_first = $3,
+  /**
+   * RETRYING after the given delay. A document waiting for its sales order is due at once if
+   * that landed meanwhile: the landing re-drives only documents already RETRYING, and this
+   * one was still IN_FLIGHT then. Returns the delay that applies.
+   */
+  async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<number> {
+    const rows = returnedRows<{ due_now: boolean }>(await this.dataSource.query(
+      `UPDATE postings p SET status = 'RETRYING', lookup_first = $3,
+              next_attempt_at = CASE WHEN $6 = 'SALES_ORDER_PENDING' AND EXISTS (
+                SELECT 1 FROM postings so WHERE so.order_id = p.order_id AND so.target_id = p.target_id
+                  AND so.document_type = 'SALES_ORDER' AND so.status = 'POSTED') THEN now() ELSE now() + ($2 * interval '1 millisecond') END,
               last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $7`,
+       WHERE p.id = $1 AND p.status = 'IN_FLIGHT' AND p.attempts = $7
+       RETURNING p.next_attempt_at <= now() AS due_now`,
       [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
-    );
+    ));
+    return rows[0]?.due_now ? 0 : delayMs;
   }
 
   async dead(posting: ClaimedPosting, error: { message: string; kind: string; code?: string }): Promise<void> {

@@ -134,8 +134,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);
       else {
-        await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
-        await this.relay.offerLater(target, posting.id, posting.attempts, next.delayMs);
+        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+        await this.relay.offerLater(target, posting.id, posting.attempts, delayMs);
       }
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
       return next.status;
