@@ -47,6 +47,45 @@ describe('RedisSemaphores (real Redis)', () => {
     expect(peak).toBe(3);
   });
 
+  it('hands a released slot straight to a waiter of the same process', async () => {
+    const redis = new Redis(REDIS_URL);
+    clients.push(redis);
+    const a = hubProcess().semaphore(key);
+    expect(await a.acquire('first', 1, 10_000, 1000)).toBe(true);
+    const second = a.acquire('second', 1, 10_000, 5000);
+    await sleep(50); // 'second' has been refused once and waits
+    await a.release('first');
+    // Already the holder when the release returns: no message and no second acquire in between.
+    expect(await redis.zrange(key, 0, -1)).toEqual(['second']);
+    expect(await second).toBe(true);
+    await a.release('second');
+    expect(await redis.zcard(key)).toBe(0);
+  });
+
+  it('frees the slot for all instead while another process waits, so no process keeps the slots to itself', async () => {
+    const [busy, other] = [hubProcess().semaphore(key), hubProcess().semaphore(key)];
+    let running = true;
+    let holding = 0;
+    let peak = 0;
+    const loop = async (holder: string): Promise<void> => {
+      for (let round = 0; running; round++) {
+        if (!(await busy.acquire(`${holder}-${round}`, 2, 10_000, 10_000))) continue;
+        peak = Math.max(peak, ++holding);
+        await sleep(10);
+        holding -= 1;
+        await busy.release(`${holder}-${round}`);
+      }
+    };
+    const loops = Array.from({ length: 8 }, (_, i) => loop(`busy-${i}`));
+    await sleep(200);
+    const got = await other.acquire('other', 2, 10_000, 3000);
+    if (got) await other.release('other');
+    running = false;
+    await Promise.all(loops);
+    expect(got).toBe(true);
+    expect(peak).toBe(2);
+  });
+
   it('keeps the cap when Redis loses the holders: live holders are put back before anyone else gets in', async () => {
     const holderProcess = hubProcess().semaphore(key);
     const other = hubProcess().semaphore(key);

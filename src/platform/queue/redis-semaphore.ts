@@ -1,22 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { ACQUIRE, REJOIN, RELEASE } from './semaphore-scripts.js';
+import { ACQUIRE, HANDOFF, REJOIN, RELEASE } from './semaphore-scripts.js';
 
 /** A waiter retries on its own this often, for what no message announces (a dead holder's lease running out). */
 const FALLBACK_RETRY_MS = 100;
 /** The longest a new epoch waits for processes that heard of it but never answered. */
 const LONGEST_QUIET_MS = 5000;
 
+/** One acquire waiting in this process: woken to try again, or handed a slot outright. */
+interface Waiter {
+  readonly holder: string;
+  readonly leaseMs: number;
+  /** A release is handing it a slot: its timeout must wait for the outcome. */
+  handing: boolean;
+  /** Woken already (e.g. by close()): a slot handed to it now has nobody to use it. */
+  settled: boolean;
+  wake(granted: boolean): void;
+}
+
 interface KeyState {
   readonly channel: string;
   readonly epochKey: string;
+  readonly waitingKey: string;
   /** Holders of this process → when their lease ends here (measured after Redis granted it, so never early). */
   readonly holders: Map<string, { until: number }>;
   /** Holders whose acquire is on its way: Redis may have granted it before a flush this process has not seen yet. */
   readonly asking: Map<string, number>;
   /** Asking holders put back by a rejoin; one that was refused must then give its slot back. */
   readonly rejoined: Set<string>;
-  readonly waiters: (() => void)[];
+  readonly waiters: Waiter[];
   subscribed: Promise<unknown> | null;
 }
 
@@ -34,6 +46,7 @@ interface KeyState {
 export class RedisSemaphores {
   private readonly states = new Map<string, KeyState>();
   private readonly subscriber: Redis;
+  private readonly processId = randomUUID();
   private closed = false;
 
   constructor(
@@ -57,7 +70,7 @@ export class RedisSemaphores {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const state of this.states.values()) for (const wake of state.waiters.splice(0)) wake();
+    for (const state of this.states.values()) for (const waiter of state.waiters.splice(0)) waiter.wake(false);
     this.subscriber.disconnect();
   }
 
@@ -71,7 +84,9 @@ export class RedisSemaphores {
       state.asking.set(holder, leaseMs);
       let answer: unknown;
       try {
-        answer = await this.redis.eval(ACQUIRE, 2, key, state.epochKey, leaseMs, cap, holder, randomUUID(), LONGEST_QUIET_MS, state.channel);
+        answer = await this.redis.eval(
+          ACQUIRE, 3, key, state.epochKey, state.waitingKey, leaseMs, cap, holder, randomUUID(), LONGEST_QUIET_MS, state.channel, this.processId,
+        );
       } finally {
         state.asking.delete(holder);
       }
@@ -83,7 +98,7 @@ export class RedisSemaphores {
       if (state.rejoined.delete(holder)) await this.release(key, holder);
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      await this.turn(state, Math.min(left, FALLBACK_RETRY_MS), waited);
+      if (await this.turn(state, holder, leaseMs, Math.min(left, FALLBACK_RETRY_MS), waited)) return true;
       waited = true;
     }
   }
@@ -101,14 +116,52 @@ export class RedisSemaphores {
       setTimeout(() => state.holders.delete(holder), lingerMs).unref();
     } else {
       state.holders.delete(holder);
+      const next = state.waiters.find((w) => !w.handing);
+      if (next) {
+        await this.handOff(key, state, holder, next);
+        return;
+      }
     }
     await this.redis.eval(RELEASE, 1, key, holder, state.channel, lingerMs);
+  }
+
+  /** Gives the slot to this process's first waiter, unless another process waits too (then it is freed for all). */
+  private async handOff(key: string, state: KeyState, holder: string, next: Waiter): Promise<void> {
+    next.handing = true;
+    state.asking.set(next.holder, next.leaseMs);
+    let answer: unknown;
+    try {
+      answer = await this.redis.eval(HANDOFF, 2, key, state.waitingKey, holder, next.holder, next.leaseMs, state.channel, this.processId);
+    } catch (error) {
+      answer = null;
+      this.onError(`semaphore hand-off: ${(error as Error).message}`);
+    } finally {
+      state.asking.delete(next.holder);
+      next.handing = false;
+    }
+    if (answer === 1 && next.settled) {
+      await this.redis.eval(RELEASE, 1, key, next.holder, state.channel, 0);
+      return;
+    }
+    if (answer === 1) {
+      state.holders.set(next.holder, { until: Date.now() + next.leaseMs });
+      state.rejoined.delete(next.holder);
+      next.wake(true);
+      return;
+    }
+    // Not handed over: a rejoin may have put the waiter in meanwhile; it must not keep that.
+    if (state.rejoined.delete(next.holder)) await this.redis.eval(RELEASE, 1, key, next.holder, state.channel, 0);
+    if (answer === null) await this.redis.eval(RELEASE, 1, key, holder, state.channel, 0);
+    // Freed for all (0) or not held (-1): the waiter tries on its own, as after any release.
+    next.wake(false);
   }
 
   private state(key: string): KeyState {
     let state = this.states.get(key);
     if (!state) {
-      state = { channel: key, epochKey: `${key}:epoch`, holders: new Map(), asking: new Map(), rejoined: new Set(), waiters: [], subscribed: null };
+      state = {
+        channel: key, epochKey: `${key}:epoch`, waitingKey: `${key}:waiting`, holders: new Map(), asking: new Map(), rejoined: new Set(), waiters: [], subscribed: null,
+      };
       state.subscribed = this.subscriber.subscribe(state.channel).catch((error: Error) => this.onError(`semaphore subscribe: ${error.message}`));
       this.states.set(key, state);
     }
@@ -116,27 +169,41 @@ export class RedisSemaphores {
   }
 
   /**
-   * Resolves when a slot may have come free, or after timeoutMs. First come, first woken: a
-   * waiter that was woken and lost the race goes back to the front.
+   * Resolves true when a release handed this holder a slot, false when a slot may have come
+   * free or after timeoutMs. First come, first served: a waiter that was woken and lost the
+   * race goes back to the front.
    */
-  private turn(state: KeyState, timeoutMs: number, front: boolean): Promise<void> {
+  private turn(state: KeyState, holder: string, leaseMs: number, timeoutMs: number, front: boolean): Promise<boolean> {
     return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        const index = state.waiters.indexOf(wake);
-        if (index >= 0) state.waiters.splice(index, 1);
-        resolve();
+      const waiter: Waiter = {
+        holder,
+        leaseMs,
+        handing: false,
+        settled: false,
+        wake: (granted: boolean): void => {
+          if (waiter.settled) return;
+          waiter.settled = true;
+          clearTimeout(timer);
+          const index = state.waiters.indexOf(waiter);
+          if (index >= 0) state.waiters.splice(index, 1);
+          resolve(granted);
+        },
       };
-      const timer = setTimeout(wake, timeoutMs);
-      if (front) state.waiters.unshift(wake);
-      else state.waiters.push(wake);
+      // A hand-off in progress decides; the timeout only ends a wait nobody is answering.
+      const expire = (): void => {
+        if (waiter.handing) timer = setTimeout(expire, 5);
+        else waiter.wake(false);
+      };
+      let timer = setTimeout(expire, timeoutMs);
+      if (front) state.waiters.unshift(waiter);
+      else state.waiters.push(waiter);
     });
   }
 
   private heard(channel: string, message: string): void {
     const state = this.states.get(channel);
     if (!state) return;
-    if (message === 'free') state.waiters[0]?.();
+    if (message === 'free') state.waiters.find((w) => !w.handing)?.wake(false);
     else if (message.startsWith('epoch:')) void this.rejoin(channel, state, message.slice('epoch:'.length));
   }
 

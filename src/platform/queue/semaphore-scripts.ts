@@ -8,9 +8,13 @@ const NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
+/** How long a process counts as waiting after its last refused acquire (it retries far more often). */
+export const WAITING_TTL_MS = 1000;
+
 /**
- * ARGV: leaseMs, cap, holder, id for a new epoch, longest quiet period, channel.
- * 1 = acquired, 0 = full, -1 = an epoch is still gathering its holders.
+ * KEYS: holders, epoch, waiting processes (a sorted set: process id → until when it waits).
+ * ARGV: leaseMs, cap, holder, id for a new epoch, longest quiet period, channel, process id.
+ * 1 = acquired, 0 = full (the process is marked waiting), -1 = an epoch is still gathering its holders.
  *
  * No epoch means Redis has never seen this semaphore, or lost it (a flush, a failover
  * without persistence) while other processes may still be calling the ERP. A new epoch
@@ -35,6 +39,8 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('PEXPIRE', KEYS[2], 86400000)
   return 1
 end
+redis.call('ZADD', KEYS[3], now + ${WAITING_TTL_MS}, ARGV[7])
+redis.call('PEXPIRE', KEYS[3], 60000)
 return 0`;
 
 /**
@@ -50,6 +56,26 @@ if linger > 0 then
 end
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('PUBLISH', ARGV[2], 'free') end
 return 0`;
+
+/**
+ * KEYS: holders, waiting processes. ARGV: holder, next holder, its leaseMs, channel, process id.
+ * The releasing process hands its slot straight to one of its own waiters, in one step, so the
+ * ERP gets its next call without a round of messages. Only while no other process waits: then
+ * the slot is freed for all as RELEASE does (0), so no process keeps the slots to itself.
+ * 1 = handed over, 0 = freed, -1 = the holder held nothing (lost with Redis).
+ */
+export const HANDOFF = `${NOW}
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return -1 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, process in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if process ~= ARGV[5] then
+    redis.call('PUBLISH', ARGV[4], 'free')
+    return 0
+  end
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) * 2 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2) end
+return 1`;
 
 /**
  * ARGV: epoch id (answering its announcement) or '' (after a reconnect), channel, then
