@@ -55,13 +55,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forConfig(config),
-        IngestionModule.forRole(config.role),
+        IngestionModule.forRole(config),
         OrdersModule,
         OpsModule,
         ChannelAccountsModule,
         MasterDataModule,
-        ErpSyncModule.forRole(config.role),
-        FulfillmentsModule.forRole(config.role),
+        ErpSyncModule.forRole(config),
+        FulfillmentsModule.forRole(config),
         ...(api
           ? [
               GraphQLModule.forRoot<MercuriusDriverConfig>({

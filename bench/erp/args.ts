@@ -7,6 +7,8 @@ export interface Args {
   concurrency: number;
   /** 0: one ROLE=all hub; N: one ROLE=api hub for the webhooks and N ROLE=worker hubs. */
   workers: number;
+  /** N more ROLE=worker processes that only post to the ERP (WORKER_DUTIES=erp); the others then do ingest and fulfilment. */
+  erpWorkers: number;
   profile: boolean;
   waitTimeoutS: number;
   pgUrl: string;
@@ -26,6 +28,8 @@ const USAGE = `usage: node dist/bench/erp/run.js [flags]
   --concurrency K      webhook sender connections (default 20)
   --workers N          run the hub as one ROLE=api process and N ROLE=worker processes
                        (default 0: one ROLE=all process)
+  --erp-workers M      M more worker processes that only post to the ERP (WORKER_DUTIES=erp); the
+                       ROLE=all or worker processes then do intake and fulfilment only (default 0)
   --profile            CPU-profile every hub process from the first delivery to the last posting,
                        and count its PostgreSQL queries and Redis commands
   --wait-timeout S     give up waiting for all postings after S seconds (default 300)
@@ -40,7 +44,7 @@ const USAGE = `usage: node dist/bench/erp/run.js [flags]
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = {
-    orders: 1000, cap: 15, latencyMs: 100, concurrency: 20, workers: 0, profile: false, waitTimeoutS: 300,
+    orders: 1000, cap: 15, latencyMs: 100, concurrency: 20, workers: 0, erpWorkers: 0, profile: false, waitTimeoutS: 300,
     pgUrl: 'postgres://postgres@127.0.0.1:5432', redisUrl: 'redis://127.0.0.1:6379',
     fixture: 'test/fixtures/shopify/order-create.json', keepDatabase: false,
     noBaseline: false, backlogFirst: false,
@@ -63,6 +67,7 @@ export function parseArgs(argv: readonly string[]): Args {
       case '--latency-ms': args.latencyMs = whole(1); break;
       case '--concurrency': args.concurrency = whole(1); break;
       case '--workers': args.workers = whole(0); break;
+      case '--erp-workers': args.erpWorkers = whole(0); break;
       case '--profile': args.profile = true; break;
       case '--wait-timeout': args.waitTimeoutS = whole(1); break;
       case '--pg-url': args.pgUrl = value(); break;

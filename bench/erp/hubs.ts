@@ -26,13 +26,21 @@ export interface HubSetup {
   readonly onCleanup: (label: string, fn: () => Promise<unknown>) => unknown;
 }
 
-/** One ROLE=all hub, or one ROLE=api hub (first, it takes the webhooks) and `workers` ROLE=worker hubs. */
+/**
+ * One ROLE=all hub, or one ROLE=api hub (first, it takes the webhooks) and `workers` ROLE=worker
+ * hubs; with `erpWorkers`, that many more workers post to the ERP (WORKER_DUTIES=erp) and the
+ * others do the rest.
+ */
 export async function startHubs(args: Args, at: HubSetup): Promise<Hub[]> {
   const roles: Hub['role'][] = args.workers === 0 ? ['all'] : ['api', ...Array.from({ length: args.workers }, () => 'worker' as const)];
+  const plan: { role: Hub['role']; duties: string | null }[] = [
+    ...roles.map((role) => ({ role, duties: args.erpWorkers > 0 && role !== 'api' ? 'ingest,fulfillment' : null })),
+    ...Array.from({ length: args.erpWorkers }, () => ({ role: 'worker' as const, duties: 'erp' })),
+  ];
   const hubs: Hub[] = [];
-  for (const [i, role] of roles.entries()) {
+  for (const [i, { role, duties }] of plan.entries()) {
     const port = await freePort();
-    const name = `${role}${role === 'worker' ? i : ''}`;
+    const name = `${role}${role === 'worker' ? i : ''}${duties === 'erp' ? '-erp' : ''}`;
     const profileOut = args.profile ? path.join(at.tmp, `${name}.cpuprofile`) : null;
     const child = startChild(`hub ${name}`, [
       ...(profileOut ? ['--import', path.join(HERE, '..', 'ingest', 'profile-hook.js')] : []),
@@ -41,7 +49,7 @@ export async function startHubs(args: Args, at: HubSetup): Promise<Hub[]> {
       ...process.env,
       DATABASE_URL: at.url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
       API_KEYS: `admin:${at.adminKey},reader:reader-key-123`, SHOPIFY_WEBHOOK_SECRET: at.secret, QUEUE_PREFIX: at.prefix,
-      ROLE: role, MAPPING_REQUIRED: 'ITEM,CUSTOMER', LOG_LEVEL: 'warn',
+      ROLE: role, MAPPING_REQUIRED: 'ITEM,CUSTOMER', LOG_LEVEL: 'warn', ...(duties ? { WORKER_DUTIES: duties } : {}),
       ...(profileOut ? { BENCH_PROFILE_OUT: profileOut } : {}),
     }, path.join(at.tmp, `${name}.log`));
     at.onCleanup(`stop hub ${name}`, () => stopChild(child));

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { ProcessRole } from '../../platform/config/app-config.js';
+import type { AppConfig } from '../../platform/config/app-config.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
 import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
@@ -16,8 +16,8 @@ import { SalesOrderBuilder } from './sales-order-builder.js';
  */
 @Module({})
 export class ErpSyncModule {
-  static forRole(role: ProcessRole): DynamicModule {
-    const worker = role !== 'api';
+  static forRole(config: Pick<AppConfig, 'role' | 'workerDuties'>): DynamicModule {
+    const worker = config.role !== 'api' && config.workerDuties.has('erp');
     return {
       module: ErpSyncModule,
       imports: [MasterDataModule],

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { ProcessRole } from '../../platform/config/app-config.js';
+import type { AppConfig } from '../../platform/config/app-config.js';
 import { FulfillmentLocationsController } from './fulfillment-locations.controller.js';
 import { OutboundMessagesController } from './outbound-messages.controller.js';
 import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
@@ -19,8 +19,8 @@ import { ShipmentsController } from './shipments.controller.js';
  */
 @Module({})
 export class FulfillmentsModule {
-  static forRole(role: ProcessRole): DynamicModule {
-    const worker = role !== 'api';
+  static forRole(config: Pick<AppConfig, 'role' | 'workerDuties'>): DynamicModule {
+    const worker = config.role !== 'api' && config.workerDuties.has('fulfillment');
     return {
       module: FulfillmentsModule,
       imports: [FulfillmentOutboxModule, ShipmentEventsModule],

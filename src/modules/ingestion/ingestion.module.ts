@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
-import type { ProcessRole } from '../../platform/config/app-config.js';
+import type { AppConfig } from '../../platform/config/app-config.js';
 import { INGEST_QUEUE } from '../../platform/queue/queue-names.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { ShipmentEventsModule } from '../fulfillments/shipments/shipment-events.module.js';
@@ -25,9 +25,9 @@ import { ShopifyWebhookController } from './shopify-webhook.controller.js';
  */
 @Module({})
 export class IngestionModule {
-  static forRole(role: ProcessRole): DynamicModule {
-    const api = role === 'api' || role === 'all';
-    const worker = role === 'worker' || role === 'all';
+  static forRole(config: Pick<AppConfig, 'role' | 'workerDuties'>): DynamicModule {
+    const api = config.role === 'api' || config.role === 'all';
+    const worker = config.role !== 'api' && config.workerDuties.has('ingest');
     return {
       module: IngestionModule,
       imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule],

@@ -35,6 +35,27 @@ describe('loadConfig', () => {
   });
 });
 
+describe('WORKER_DUTIES', () => {
+  const worker = { ROLE: 'worker', DATABASE_URL: 'postgres://localhost/hub' };
+
+  it('gives every worker every duty unless told otherwise', () => {
+    expect([...loadConfig(worker).workerDuties]).toEqual(['ingest', 'erp', 'fulfillment']);
+    expect([...loadConfig({}).workerDuties]).toEqual(['ingest', 'erp', 'fulfillment']);
+  });
+
+  it('lets a worker take only some queues, so ERP posting can run apart from intake', () => {
+    expect([...loadConfig({ ...worker, WORKER_DUTIES: ' ERP ' }).workerDuties]).toEqual(['erp']);
+    expect([...loadConfig({ ...worker, WORKER_DUTIES: 'ingest,fulfillment' }).workerDuties]).toEqual(['ingest', 'fulfillment']);
+  });
+
+  it('refuses unknown duties, an empty list, and a partial list on the embedded database', () => {
+    expect(failure({ ...worker, WORKER_DUTIES: 'erp,billing' }).message).toMatch(/^WORKER_DUTIES: .*"billing"/);
+    expect(failure({ ...worker, WORKER_DUTIES: ' , ' }).variable).toBe('WORKER_DUTIES');
+    expect(failure({ WORKER_DUTIES: 'erp' }).message).toMatch(/embedded database serves one process/);
+    expect([...loadConfig({ DATABASE_URL: 'postgres://localhost/hub', WORKER_DUTIES: 'ingest,fulfillment' }).workerDuties]).toEqual(['ingest', 'fulfillment']);
+  });
+});
+
 describe('parseApiKeys', () => {
   it('reads role:key pairs and never echoes a key in its errors', () => {
     expect(parseApiKeys('admin:admin-key-1, reader:reader-key-1')).toEqual([

@@ -3,6 +3,9 @@
  * setting stops the process with one line naming the variable, before anything connects.
  */
 export type ProcessRole = 'api' | 'worker' | 'all';
+/** What a worker process consumes: webhook inbox rows, ERP postings, fulfilment outbound messages. */
+export type WorkerDuty = 'ingest' | 'erp' | 'fulfillment';
+export const WORKER_DUTIES: readonly WorkerDuty[] = ['ingest', 'erp', 'fulfillment'];
 export type ApiRole = 'admin' | 'operator' | 'reader';
 
 export interface ApiKey {
@@ -16,6 +19,11 @@ export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly role: ProcessRole;
+  /**
+   * The queues a worker (or `all`) process consumes; all of them unless WORKER_DUTIES says
+   * otherwise. ERP posting in processes of its own keeps its slots busy however hard intake runs.
+   */
+  readonly workerDuties: ReadonlySet<WorkerDuty>;
   readonly databaseUrl: string | null;
   readonly dataDir: string;
   readonly redisUrl: string;
@@ -99,6 +107,20 @@ function mappingKinds(env: Env): string[] {
   return kinds;
 }
 
+function workerDuties(env: Env, embedded: boolean): Set<WorkerDuty> {
+  const value = text(env, 'WORKER_DUTIES');
+  if (value === undefined) return new Set(WORKER_DUTIES);
+  const duties = value.split(',').map((duty) => duty.trim().toLowerCase()).filter(Boolean);
+  const unknown = duties.find((duty) => !(WORKER_DUTIES as readonly string[]).includes(duty));
+  if (unknown !== undefined || duties.length === 0) {
+    throw new ConfigError('WORKER_DUTIES', `must be a list of ${WORKER_DUTIES.join(', ')}; got "${unknown ?? value}"`);
+  }
+  if (embedded && new Set(duties).size < WORKER_DUTIES.length) {
+    throw new ConfigError('WORKER_DUTIES', 'the embedded database serves one process, which must do every duty; set DATABASE_URL to split them');
+  }
+  return new Set(duties as WorkerDuty[]);
+}
+
 /** Parses `role:key` pairs; the key is never echoed back in an error. */
 export function parseApiKeys(value: string | undefined): ApiKey[] {
   if (value === undefined) return [];
@@ -137,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     role,
+    workerDuties: workerDuties(env, databaseUrl === null),
     databaseUrl,
     dataDir: text(env, 'DATA_DIR') ?? './var/data',
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379') as string,
