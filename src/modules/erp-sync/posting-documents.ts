@@ -13,7 +13,7 @@ import {
 import type { ShipmentLine } from '../../canonical/fulfillment.js';
 import { shippedByLine } from '../fulfillments/domain/shipment-check.js';
 import { splitLineDiscount } from './kept-discount.js';
-import { SalesOrderBuilder } from './sales-order-builder.js';
+import { SalesOrderBuilder, type OrderRow } from './sales-order-builder.js';
 
 export type DocumentType = 'SALES_ORDER' | 'ITEM_FULFILLMENT' | 'SALES_ORDER_CHANGE';
 
@@ -23,6 +23,8 @@ export interface PostingSubject {
   readonly documentType: DocumentType;
   /** '' for the sales order; the shipment id for a fulfilment; 'cancel' for a cancellation. */
   readonly documentKey: string;
+  /** The order as the claim read it (ORDER_ROW_SQL), so building it needs no query of its own. */
+  readonly orderRow?: OrderRow | null;
 }
 
 /** A document ready to go: how to send it, and how to look for it after an ambiguous outcome. */
@@ -55,7 +57,7 @@ export class PostingDocuments {
   async prepare(subject: PostingSubject, orderKey: string): Promise<PreparedDocument> {
     switch (subject.documentType) {
       case 'SALES_ORDER': {
-        const doc = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey);
+        const doc = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
         return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
       }
       case 'ITEM_FULFILLMENT': {
@@ -95,7 +97,7 @@ export class PostingDocuments {
         [subject.documentKey],
       );
     if (!shipment) throw new ErpError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
-    const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey);
+    const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
     const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
     return {
       externalId: fulfillmentKey(subject.documentKey),
@@ -116,7 +118,7 @@ export class PostingDocuments {
   private async change(subject: PostingSubject, orderKey: string): Promise<{ doc: SalesOrderChangeDocument; unchanged: ErpDocumentRef | null }> {
     const salesOrder = await this.salesOrderRef(subject);
     const [order, shipments]: [SalesOrderDocument, { lines: ShipmentLine[] }[]] = await Promise.all([
-      this.salesOrders.build(subject.orderId, subject.targetId, orderKey),
+      this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow),
       this.dataSource.query(`SELECT lines FROM shipments WHERE order_id = $1 AND status = 'CONFIRMED'`, [subject.orderId]),
     ]);
     const shipped = shippedByLine(shipments);

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
 import { DUE_PAYLOAD_SQL, POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 import type { DocumentType } from './posting-documents.js';
+import { ORDER_ROW_SQL, type OrderRow } from './sales-order-builder.js';
 
 export interface ReplayFilter {
   readonly targetId?: string;
@@ -26,6 +27,8 @@ export interface ClaimedPosting {
   /** The order's version when claimed, and whether the posting was its only one then. */
   readonly orderVersion: number;
   readonly alone: boolean;
+  /** The order with its lines, read by the claim (ORDER_ROW_SQL). */
+  readonly orderRow: OrderRow | null;
 }
 
 const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
@@ -75,7 +78,8 @@ export class PostingStore {
              AND s.document_type <> 'SALES_ORDER' AND s.status = 'IN_FLIGHT'))
        RETURNING p.id, p.target_id, p.order_id, p.document_type, p.document_key, p.attempts, p.lookup_first, p.correlation_id,
                  o.channel, o.external_id, o.version AS order_version,
-                 NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone`,
+                 NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone,
+                 ${ORDER_ROW_SQL} AS order_row`,
       [id, followUp],
     ));
     const r = rows[0];
@@ -84,7 +88,7 @@ export class PostingStore {
           id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, documentType: r.document_type as DocumentType,
           documentKey: r.document_key as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean,
           correlationId: r.correlation_id as string, orderChannel: r.channel as string, orderExternalId: r.external_id as string,
-          orderVersion: r.order_version as number, alone: r.alone as boolean,
+          orderVersion: r.order_version as number, alone: r.alone as boolean, orderRow: (r.order_row as OrderRow | null) ?? null,
         }
       : null;
   }

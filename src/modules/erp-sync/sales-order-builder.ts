@@ -9,12 +9,13 @@ import { MappingService, resolutionKey, type ResolveKey } from '../master-data/m
 type Row = Record<string, unknown>;
 
 /**
- * The order with its lines (and each line's first tax title) in one round trip: every
- * posting builds this, so it is worth one statement rather than three. Amounts come as text
- * so no JSON number can round them.
+ * The order with its lines (and each line's first tax title) as one value, over `orders o`:
+ * every posting needs it, so the claim returns it and no further statement is needed.
+ * Amounts come as text so no JSON number can round them.
  */
-const ORDER_WITH_LINES = `
-  SELECT o.currency_code, o.channel, o.account, o.customer, o.order_number, o.placed_at, o.shipping, o.grand_total,
+export const ORDER_ROW_SQL = `(SELECT to_json(r) FROM (
+  SELECT o.currency_code, o.channel, o.account, o.customer, o.order_number, o.placed_at, o.shipping::text AS shipping,
+         o.grand_total::text AS grand_total,
          coalesce((
            SELECT json_agg(json_build_object(
                     'id', l.id, 'external_id', l.external_id, 'sku', l.sku, 'variant_id', l.variant_id, 'title', l.title,
@@ -23,8 +24,10 @@ const ORDER_WITH_LINES = `
                     'tax_title', (SELECT a.title FROM order_adjustments a
                                    WHERE a.order_id = o.id AND a.line_id = l.id AND a.kind = 'TAX' ORDER BY a.id LIMIT 1))
                   ORDER BY l.position)
-           FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines
-  FROM orders o WHERE o.id = $1`;
+           FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines) r)`;
+
+/** The order as ORDER_ROW_SQL gives it. */
+export type OrderRow = Record<string, unknown>;
 
 /**
  * Builds the ERP's sales order from the stored order and the mappings for this target: the
@@ -38,8 +41,9 @@ export class SalesOrderBuilder {
     @Inject(MappingService) private readonly mappings: MappingService,
   ) {}
 
-  async build(orderId: string, targetId: string, postingKey: string): Promise<SalesOrderDocument> {
-    const [order]: Row[] = await this.dataSource.query(ORDER_WITH_LINES, [orderId]);
+  /** `loaded`: the order as the claim returned it; otherwise it is read here. */
+  async build(orderId: string, targetId: string, postingKey: string, loaded?: OrderRow | null): Promise<SalesOrderDocument> {
+    const order: Row | undefined = loaded ?? ((await this.dataSource.query(`SELECT ${ORDER_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId])) as { row: Row }[])[0]?.row;
     if (!order) throw new ErpError('PERMANENT', `order ${orderId} does not exist`);
     const lines = order.lines as Row[];
     const currency = (order.currency_code as string).trim();
