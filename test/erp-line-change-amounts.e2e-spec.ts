@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
 import type { ErpCallContext, SalesOrderChangeLine, SalesOrderDocument, SalesOrderLine } from '../src/adapters/erp/erp-adapter.port.js';
 import { NetSuiteAdapter } from '../src/adapters/erp/netsuite/index.js';
 import { splitLineDiscount } from '../src/modules/erp-sync/kept-discount.js';
-import { WAREHOUSE, getJson, postJson, startFulfillmentWorld, type FulfillmentWorld } from './support/fulfillment-world.js';
+import { WAREHOUSE, getJson, postJson, type FulfillmentWorld } from './support/fulfillment-world.js';
 import { erpSandboxAdmin, resetSandbox } from './support/sandbox-admin.js';
-import { deliver, fixture, graphql, orderIdOf } from './support/shopify-delivery.js';
-import { freshDatabase } from './support/test-database.js';
-import { READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { deliver, fixture, orderIdOf } from './support/shopify-delivery.js';
+import { useFulfillmentSuite } from './support/fulfillment-suite.js';
+import type { TestHub } from './support/test-hub.js';
 
 jest.setTimeout(90_000);
 
@@ -39,34 +38,17 @@ function discountedOrder(id: string): string {
  * value of what is still sold, to the cent: the kept units keep their share of the discount.
  */
 describe('ERP line changes keep the net value of the kept units', () => {
+  const suite = useFulfillmentSuite('line_change_amounts', ORDER_QUERY);
+  const { orderWhen, seedShopify } = suite;
   let hub: TestHub;
   let world: FulfillmentWorld;
-  const prefix = `e2e-lca-${randomUUID()}`;
-
-  const orderWhen = (id: string, check: (o: Json) => boolean, what: string): Promise<Json> =>
-    eventually(async () => {
-      const o = (await graphql(hub.app, READER_KEY, ORDER_QUERY, { id })).body.data.orderBySource as Json;
-      if (!o || !check(o)) throw new Error(`${what}: ${JSON.stringify(o)}`);
-      return o;
-    }, 30_000);
+  beforeAll(() => ({ hub, world } = suite));
   const allPosted = (o: Json): boolean => o.shipments.length > 0 && o.shipments.every((s: Json) => s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED'));
-
-  beforeAll(async () => {
-    hub = await startHub({ databaseUrl: await freshDatabase('line_change_amounts'), queuePrefix: prefix, env: { FULFILLMENT_WEBHOOK_SECRET: 'fulfillment-secret-for-tests' } });
-    await hub.app.listen(0, '127.0.0.1');
-    world = await startFulfillmentWorld(hub, await hub.app.getUrl());
-  });
-
-  afterAll(async () => {
-    await hub?.close();
-    await world?.close();
-    await dropQueueKeys(prefix);
-  });
 
   it('ships 2 of 3 and 1 of 3, cancels the rest: NetSuite amounts 18.00 and 44.67, Business Central discounts 2.00 and 0.33', async () => {
     const id = '6012345678900200001';
     const body = discountedOrder(id);
-    await getJson(`${world.shopify.url}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await seedShopify(body);
     expect((await deliver(hub.app, { body })).status).toBe(202);
     const released = await orderWhen(id, (o) => o.status === 'POSTED' && o.fulfillmentRequests.length === 1 && o.fulfillmentRequests[0].status === 'ACCEPTED', 'posted');
     await postJson(`${world.wms.url}/_sandbox/requests/${released.fulfillmentRequests[0].id}/ship`, {

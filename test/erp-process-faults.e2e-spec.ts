@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { jest } from '@jest/globals';
 import pg from 'pg';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
@@ -123,10 +124,11 @@ describe('ERP posting across processes under faults', () => {
     const third = all.length / 3;
 
     await sendAll(api, all.slice(0, third), statuses);
-    // Kill a worker mid-call: some postings are done, and some are in flight.
+    // Kill a worker mid-call: some postings are done, and some are in flight in that worker.
     await eventually(async () => {
       const counts = await postingCounts();
-      if (!((counts.POSTED ?? 0) >= 50 && (counts.IN_FLIGHT ?? 0) > 0)) throw new Error(`postings ${JSON.stringify(counts)}\n${diagnostics()}`);
+      const [mine] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM postings WHERE status = 'IN_FLIGHT' AND claimed_by = $1`, [`${hostname()}:${doomed.pid}`]);
+      if (!((counts.POSTED ?? 0) >= 50 && mine.n > 0)) throw new Error(`postings ${JSON.stringify(counts)}, in flight in the doomed worker ${mine.n}\n${diagnostics()}`);
     }, 60_000);
     await doomed.kill('SIGKILL');
     const replacement = start('worker');

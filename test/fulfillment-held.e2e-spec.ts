@@ -3,12 +3,12 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confirmation.js';
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
-import { SHOP, deliver, graphql, withField } from './support/shopify-delivery.js';
+import { SHOP, deliver, withField } from './support/shopify-delivery.js';
 import {
-  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, postJson, splitOrder, startFulfillmentWorld, type FulfillmentWorld,
+  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, postJson, splitOrder, type FulfillmentWorld,
 } from './support/fulfillment-world.js';
-import { freshDatabase } from './support/test-database.js';
-import { ADMIN_KEY, READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { useFulfillmentSuite } from './support/fulfillment-suite.js';
+import { ADMIN_KEY, READER_KEY, eventually, type TestHub } from './support/test-hub.js';
 
 jest.setTimeout(90_000);
 
@@ -32,19 +32,11 @@ const shopifyFulfillment = (id: string, orderId: string, tracking: string): stri
 
 /** Shipments held for want of their order are applied when it comes; cancelling tells the fulfilment systems. */
 describe('held shipments and cancelled requests', () => {
+  const suite = useFulfillmentSuite('fulfilment_held', ORDER_QUERY);
+  const { order, orderWhen, seedShopify } = suite;
   let hub: TestHub;
   let world: FulfillmentWorld;
-  const prefix = `e2e-held-${randomUUID()}`;
-
-  const order = async (id: string): Promise<Json> => (await graphql(hub.app, READER_KEY, ORDER_QUERY, { id })).body.data.orderBySource as Json;
-  const orderWhen = (id: string, check: (o: Json) => boolean, what: string): Promise<Json> =>
-    eventually(async () => {
-      const o = await order(id);
-      if (!o || !check(o)) throw new Error(`${what}: ${JSON.stringify(o)}`);
-      return o;
-    }, 30_000);
-  const seedShopify = (body: string): Promise<Json> =>
-    getJson(`${world.shopify.url}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  beforeAll(() => ({ hub, world } = suite));
   const settled = (inboxId: string): Promise<Json> =>
     eventually(async () => {
       const [row] = await hub.sql<Json>(`SELECT status, error FROM inbox WHERE id = $1`, [inboxId]);
@@ -67,18 +59,6 @@ describe('held shipments and cancelled requests', () => {
   };
   const reevaluate = (id: string, key = ADMIN_KEY) =>
     request(hub.app.getHttpServer()).post(`/admin/shipments/${id}/reevaluate`).set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send('{}');
-
-  beforeAll(async () => {
-    hub = await startHub({ databaseUrl: await freshDatabase('fulfilment_held'), queuePrefix: prefix, env: { FULFILLMENT_WEBHOOK_SECRET: FULFILLMENT_SECRET } });
-    await hub.app.listen(0, '127.0.0.1');
-    world = await startFulfillmentWorld(hub, await hub.app.getUrl());
-  });
-
-  afterAll(async () => {
-    await hub?.close();
-    await world?.close();
-    await dropQueueKeys(prefix);
-  });
 
   it('applies a WMS confirmation held while the order awaited payment once it is released: one ERP fulfilment, tracking on Shopify', async () => {
     const id = '6012345678900200001';

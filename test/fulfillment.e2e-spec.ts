@@ -3,12 +3,12 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confirmation.js';
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
-import { SHOP, deliver, graphql } from './support/shopify-delivery.js';
+import { SHOP, deliver } from './support/shopify-delivery.js';
 import {
-  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, startFulfillmentWorld, type FulfillmentWorld,
+  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, type FulfillmentWorld,
 } from './support/fulfillment-world.js';
-import { freshDatabase } from './support/test-database.js';
-import { ADMIN_KEY, READER_KEY, SHOPIFY_SECRET, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { useFulfillmentSuite } from './support/fulfillment-suite.js';
+import { ADMIN_KEY, READER_KEY, SHOPIFY_SECRET, eventually, type TestHub } from './support/test-hub.js';
 
 jest.setTimeout(90_000);
 
@@ -24,32 +24,12 @@ const ORDER_QUERY = `query($id: String!) { orderBySource(channel: SHOPIFY, exter
 
 /** Fulfilment end to end: one ERP order, requests per location, parcels back to Shopify and NetSuite. */
 describe('fulfilment orchestration', () => {
+  const suite = useFulfillmentSuite('fulfilment', ORDER_QUERY);
+  const { order, orderWhen, seedShopify } = suite;
   let hub: TestHub;
   let world: FulfillmentWorld;
-  const prefix = `e2e-ful-${randomUUID()}`;
-
-  const order = async (id: string): Promise<Json> => (await graphql(hub.app, READER_KEY, ORDER_QUERY, { id })).body.data.orderBySource as Json;
-  const orderWhen = (id: string, check: (o: Json) => boolean, what: string): Promise<Json> =>
-    eventually(async () => {
-      const o = await order(id);
-      if (!o || !check(o)) throw new Error(`${what}: ${JSON.stringify(o)}`);
-      return o;
-    }, 30_000);
-  const seedShopify = (body: string): Promise<Json> =>
-    getJson(`${world.shopify.url}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  beforeAll(() => ({ hub, world } = suite));
   const fulfilments = async (): Promise<Json> => (await getJson(`${world.netsuite.url}/_sandbox/documents`)).fulfillments as Json;
-
-  beforeAll(async () => {
-    hub = await startHub({ databaseUrl: await freshDatabase('fulfilment'), queuePrefix: prefix, env: { FULFILLMENT_WEBHOOK_SECRET: FULFILLMENT_SECRET } });
-    await hub.app.listen(0, '127.0.0.1');
-    world = await startFulfillmentWorld(hub, await hub.app.getUrl());
-  });
-
-  afterAll(async () => {
-    await hub?.close();
-    await world?.close();
-    await dropQueueKeys(prefix);
-  });
 
   it('posts one sales order with per-line locations, ships in parcels, and tells Shopify and both ERPs exactly what shipped', async () => {
     const id = '6012345678900100001';

@@ -50,9 +50,9 @@ export class PostingStore {
    * order is in flight to the same ERP: fulfilments and line changes of one order edit one
    * ERP record, and two at once would race on it. Those wait for the relay's next round.
    */
-  async claim(id: string): Promise<ClaimedPosting | null> {
+  async claim(id: string, worker: string): Promise<ClaimedPosting | null> {
     // Sales orders, nearly all the traffic, are claimed in one statement.
-    const salesOrder = await this.claimNow(this.dataSource, id, false);
+    const salesOrder = await this.claimNow(this.dataSource, id, false, worker);
     if (salesOrder) return salesOrder;
     return inTransaction(this.dataSource, async (runner) => {
       // The order's sales-order posting row is the per-order mutex; the claim after it sees every claim committed before.
@@ -62,13 +62,13 @@ export class PostingStore {
          WHERE p.id = $1 AND p.document_type <> 'SALES_ORDER' FOR UPDATE OF so`,
         [id],
       );
-      return locked.length > 0 ? this.claimNow(runner, id, true) : null;
+      return locked.length > 0 ? this.claimNow(runner, id, true, worker) : null;
     });
   }
 
-  private async claimNow(db: Pick<DataSource, 'query'>, id: string, followUp: boolean): Promise<ClaimedPosting | null> {
+  private async claimNow(db: Pick<DataSource, 'query'>, id: string, followUp: boolean, worker: string): Promise<ClaimedPosting | null> {
     const rows = returnedRows<Record<string, unknown>>(await db.query(
-      `UPDATE postings p SET status = 'IN_FLIGHT', attempts = p.attempts + 1, updated_at = now(),
+      `UPDATE postings p SET status = 'IN_FLIGHT', attempts = p.attempts + 1, updated_at = now(), claimed_by = $3,
               first_attempt_at = coalesce(p.first_attempt_at, now())
        FROM orders o
        WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now() AND o.id = p.order_id
@@ -80,7 +80,7 @@ export class PostingStore {
                  o.channel, o.external_id, o.version AS order_version,
                  NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone,
                  ${ORDER_ROW_SQL} AS order_row`,
-      [id, followUp],
+      [id, followUp, worker],
     ));
     const r = rows[0];
     return r

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Bull, { type Queue } from 'bull';
 import { Redis } from 'ioredis';
@@ -42,6 +43,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly queues = new Map<string, Queue<PostingJob>>();
   private readonly adapters = new ErpAdapterFactory();
   private readonly holder = randomUUID();
+  /** Who claimed a posting, as operators find the process: host and pid. */
+  private readonly worker = `${hostname()}:${process.pid}`;
   private redis: Redis | null = null;
   private semaphores: RedisSemaphores | null = null;
   private readonly leases: InFlightLeases;
@@ -92,7 +95,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async post(postingId: string): Promise<string> {
-    const posting = await this.store.claim(postingId);
+    const posting = await this.store.claim(postingId, this.worker);
     if (!posting) return 'SKIPPED';
     return this.leases.hold(posting.id, () => withCorrelationId(posting.correlationId, () => this.attempt(posting)));
   }

@@ -27,6 +27,7 @@ class PostingModel {
   @Field() orderId: string;
   @Field() status: string;
   @Field(() => Int) attempts: number;
+  @Field(() => String, { nullable: true, description: 'The worker process (host:pid) that last claimed it' }) claimedBy: string | null;
   @Field(() => String, { nullable: true }) lastError: string | null;
   @Field(() => String, { nullable: true }) lastErrorKind: string | null;
   @Field(() => String, { nullable: true }) erpInternalId: string | null;
@@ -71,7 +72,8 @@ export class ErpSyncResolver {
     );
     return rows.map((r) => ({
       id: r.id as string, targetId: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string,
-      orderId: r.order_id as string, status: r.status as string, attempts: r.attempts as number, lastError: r.last_error as string | null,
+      orderId: r.order_id as string, status: r.status as string, attempts: r.attempts as number, claimedBy: r.claimed_by as string | null,
+      lastError: r.last_error as string | null,
       lastErrorKind: r.last_error_kind as string | null, erpInternalId: r.erp_internal_id as string | null,
       erpDocumentNumber: r.erp_document_number as string | null, nextAttemptAt: new Date(r.next_attempt_at as string),
       updatedAt: new Date(r.updated_at as string),
