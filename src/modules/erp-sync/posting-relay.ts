@@ -159,8 +159,8 @@ export class PostingRelay {
   private async queueIsShort(targetId: string, due: number): Promise<boolean> {
     const target = await this.targets.get(targetId);
     if (!target?.enabled) return false;
-    const counts = await this.queueFor(target).getJobCounts();
-    return counts.waiting + counts.active + counts.delayed < due;
+    // Paused jobs count too: a paused queue still holds them.
+    return (await this.queueFor(target).getJobCountByTypes(['waiting', 'paused', 'active', 'delayed'])) < due;
   }
 
   private async pass(recover: boolean): Promise<void> {
