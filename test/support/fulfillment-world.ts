@@ -45,7 +45,8 @@ export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promi
   await admin('put', '/admin/erp-targets/netsuite-main', { variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000 });
   await admin('put', '/admin/erp-targets/bc-main', {
     variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: 5000,
-    credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+    credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId },
+    settings: { localCurrency: 'USD', shippingAccountNumber: '40250' },
   });
   await admin('put', '/admin/channel-accounts', {
     channel: 'SHOPIFY', account: SHOP, webhookSecret: SHOPIFY_SECRET, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,

@@ -13,6 +13,8 @@ export interface ErpConnection {
   readonly variant: ErpVariant;
   readonly baseUrl: string;
   readonly credentials: Readonly<Record<string, string>>;
+  /** Non-secret settings of the ERP account, checked per variant when the target is saved. */
+  readonly settings?: Readonly<Record<string, unknown>>;
   /** Per request; a request that takes longer is an ambiguous outcome. */
   readonly timeoutMs: number;
 }

@@ -1,6 +1,7 @@
 import type { ErpVariant } from '../../adapters/erp/erp-adapter.port.js';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { parseTargetSettings, type ErpTargetSettings } from './erp-target-settings.js';
 
 /** Which orders a target receives; an absent list means every value. */
 export interface ErpRouting {
@@ -13,6 +14,8 @@ export interface ErpTarget {
   readonly variant: ErpVariant;
   readonly baseUrl: string;
   readonly credentials: Readonly<Record<string, string>>;
+  /** Non-secret, shown back: see erp-target-settings.ts. */
+  readonly settings: ErpTargetSettings;
   readonly concurrencyCap: number;
   readonly rateLimitPerSecond: number | null;
   readonly timeoutMs: number;
@@ -73,6 +76,7 @@ export function parseErpTarget(id: string, input: unknown): ErpTarget {
     variant,
     baseUrl: baseUrl.toString().replace(/\/$/, ''),
     credentials: Object.fromEntries(Object.entries(credentials as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+    settings: parseTargetSettings(variant, body.settings),
     concurrencyCap: integerIn(body.concurrencyCap, 'concurrencyCap', 1, 1000, 5),
     rateLimitPerSecond: body.rateLimitPerSecond === undefined || body.rateLimitPerSecond === null ? null : integerIn(body.rateLimitPerSecond, 'rateLimitPerSecond', 1, 100_000),
     timeoutMs: integerIn(body.timeoutMs, 'timeoutMs', 100, 600_000, 30_000),

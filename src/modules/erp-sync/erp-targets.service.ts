@@ -11,6 +11,7 @@ function fromRow(row: Row): ErpTarget {
     variant: row.variant as ErpTarget['variant'],
     baseUrl: row.base_url as string,
     credentials: row.credentials as Record<string, string>,
+    settings: (row.settings ?? {}) as Record<string, unknown>,
     concurrencyCap: row.concurrency_cap as number,
     rateLimitPerSecond: row.rate_limit_per_second as number | null,
     timeoutMs: row.timeout_ms as number,
@@ -37,14 +38,15 @@ export class ErpTargetsService {
   async upsert(id: string, input: unknown): Promise<ErpTarget> {
     const target = parseErpTarget(id, input);
     const [row]: Row[] = await this.dataSource.query(
-      `INSERT INTO erp_targets (id, variant, base_url, credentials, concurrency_cap, rate_limit_per_second, timeout_ms, routing, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO erp_targets (id, variant, base_url, credentials, concurrency_cap, rate_limit_per_second, timeout_ms, routing, enabled, settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (id) DO UPDATE SET variant = EXCLUDED.variant, base_url = EXCLUDED.base_url, credentials = EXCLUDED.credentials,
+         settings = EXCLUDED.settings,
          concurrency_cap = EXCLUDED.concurrency_cap, rate_limit_per_second = EXCLUDED.rate_limit_per_second,
          timeout_ms = EXCLUDED.timeout_ms, routing = EXCLUDED.routing, enabled = EXCLUDED.enabled, updated_at = now()
        RETURNING *`,
       [target.id, target.variant, target.baseUrl, JSON.stringify(target.credentials), target.concurrencyCap, target.rateLimitPerSecond,
-        target.timeoutMs, JSON.stringify(target.routing), target.enabled],
+        target.timeoutMs, JSON.stringify(target.routing), target.enabled, JSON.stringify(target.settings)],
     );
     this.cache = null;
     // Postings waiting for a target that was off are due now: the relays should look.

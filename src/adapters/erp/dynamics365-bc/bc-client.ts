@@ -2,9 +2,9 @@
  * The target's settings and one API request to Business Central with its bearer token.
  *
  * Connection credentials: tenantId, environment, companyId, clientId, clientSecret, and optionally
- * localCurrency (the company's LCY, sent as currencyCode ''; default USD), shippingAccountNumber /
- * shippingLineType (see bc.mapper.ts), tokenUrl (the identity platform's authority or full token
- * endpoint) and scope. A configuration problem is reported (AUTH) on the first call, not thrown
+ * tokenUrl (the identity platform's authority or full token endpoint) and scope. Settings (shown
+ * back, unlike credentials): localCurrency (the company's LCY, sent as currencyCode ''; default
+ * USD), shippingAccountNumber / shippingLineType (see bc.mapper.ts). A configuration problem is reported (AUTH) on the first call, not thrown
  * from the constructor, so one bad target does not stop the others from being built.
  *
  * Timeouts. Each request runs under AbortSignal.timeout(connection.timeoutMs) and the caller's
@@ -65,8 +65,12 @@ export class BcClient {
 
   constructor(readonly connection: ErpConnection, deps: BusinessCentralAdapterDeps = {}) {
     this.fetchFn = deps.fetch ?? fetch;
-    const c = connection.credentials;
-    const value = (key: string): string | undefined => (typeof c[key] === 'string' && c[key].trim() !== '' ? c[key].trim() : undefined);
+    // Settings first; targets saved before settings existed kept these among their credentials.
+    const c: Record<string, unknown> = { ...connection.credentials, ...connection.settings };
+    const value = (key: string): string | undefined => {
+      const v = c[key];
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+    };
     const missing = REQUIRED.filter((key) => value(key) === undefined);
     const shippingLineType = value('shippingLineType');
     const localCurrency = (value('localCurrency') ?? 'USD').toUpperCase();
@@ -103,7 +107,7 @@ export class BcClient {
       {
         tenantId,
         clientId: value('clientId')!,
-        clientSecret: c.clientSecret,
+        clientSecret: connection.credentials.clientSecret,
         tokenUrl: tokenEndpoint(base, tenantId, value('tokenUrl')),
         scope: value('scope') ?? BC_SCOPE,
         timeoutMs: connection.timeoutMs,

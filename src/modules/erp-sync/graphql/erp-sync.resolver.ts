@@ -16,6 +16,7 @@ class ErpTargetModel {
   @Field(() => [String], { nullable: true }) routingAccounts: string[] | null;
   @Field() enabled: boolean;
   @Field(() => [String]) credentialNames: string[];
+  @Field({ description: 'The non-secret settings of the ERP account, as a JSON object' }) settings: string;
 }
 
 @ObjectType('Posting', { description: 'One document to one ERP target.' })
@@ -55,6 +56,7 @@ export class ErpSyncResolver {
   async erpTargets(): Promise<ErpTargetModel[]> {
     return (await this.targets.list()).map(viewOf).map((t) => ({
       ...t, routingChannels: t.routing.channels ? [...t.routing.channels] : null, routingAccounts: t.routing.accounts ? [...t.routing.accounts] : null,
+      settings: JSON.stringify(t.settings),
     }));
   }
 
