@@ -40,3 +40,19 @@ export interface ShipmentConfirmation {
   readonly shippedAt: string;
   readonly lines: readonly ShipmentLine[];
 }
+
+/**
+ * The channel withdrew a fulfilment it had announced (Shopify: cancelled, or failed after
+ * the fact). Whether it is one the hub confirmed only the hub's records tell.
+ */
+export interface ShipmentCancellation {
+  readonly source: 'SHOPIFY';
+  readonly account: string;
+  /** The channel's fulfilment id: a shipment's external id, or the channel reference of one the hub passed on. */
+  readonly externalId: string;
+  readonly order: ConfirmationOrderRef;
+  /** The channel's word for it (cancelled, failure, error). */
+  readonly status: string;
+  /** ISO-8601 instant, or null when the channel gave none. */
+  readonly cancelledAt: string | null;
+}

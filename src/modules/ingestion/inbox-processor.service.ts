@@ -3,10 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
 import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
-import { mapShopifyFulfillment } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
+import { mapShopifyFulfillment, nothingShipped } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
 import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
-import type { ShipmentConfirmation } from '../../canonical/fulfillment.js';
+import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
 import { heldNote } from '../fulfillments/domain/held-shipment.js';
+import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
@@ -30,10 +31,11 @@ interface InboxRow {
   received_at: Date;
 }
 
-/** What a delivery says: an order event, a shipment, a store's ready-for-pickup, or nothing to act on. */
+/** What a delivery says: an order event, a shipment, a fulfilment the channel withdrew, a store's ready-for-pickup, or nothing to act on. */
 type Understood =
   | { ok: true; type: 'order'; value: OrderEventInput }
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
+  | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
   | { ok: true; type: 'ready'; requestId: string; at: string }
   | { ok: true; type: 'nothing'; reason: string }
   | { ok: false; reason: string };
@@ -60,6 +62,7 @@ export class InboxProcessorService {
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(OrderMappingResolver) private readonly mappings: OrderMappingResolver,
     @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
+    @Inject(ChannelCancellations) private readonly cancellations: ChannelCancellations,
   ) {}
 
   async process(inboxId: string): Promise<InboxStatus | 'SKIPPED'> {
@@ -93,6 +96,9 @@ export class InboxProcessorService {
         else if (event.type === 'shipment') {
           const outcome = await this.shipments.apply(runner, event.confirmation, lineage);
           if (outcome.kind === 'HELD') note = heldNote(outcome.reason);
+        } else if (event.type === 'cancellation') {
+          const outcome = await this.cancellations.apply(runner, event.cancellation, lineage);
+          note = outcome.kind === 'UNKNOWN' ? nothingShipped(event.cancellation.externalId, event.cancellation.status) : outcome.note;
         } else if (event.type === 'ready') {
           if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
         } else note = event.reason;
@@ -172,6 +178,7 @@ export class InboxProcessorService {
     if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
     if (row.topic.startsWith('fulfillments/')) {
       const mapped = mapShopifyFulfillment(json, row.account ?? 'unknown');
+      if (mapped.ok && 'cancellation' in mapped) return { ok: true, type: 'cancellation', cancellation: mapped.cancellation };
       if (mapped.ok) return { ok: true, type: 'shipment', confirmation: mapped.confirmation };
       return mapped.usable ? { ok: true, type: 'nothing', reason: mapped.reason } : { ok: false, reason: `invalid fulfillment: ${mapped.field}: ${mapped.reason}` };
     }

@@ -33,9 +33,23 @@ describe('Shopify fulfillment → shipment confirmation', () => {
     });
   });
 
-  it('treats a pending or cancelled fulfilment as authentic but nothing shipped', () => {
-    expect(mapShopifyFulfillment(body({ status: 'pending' }), SHOP)).toMatchObject({ ok: false, usable: true });
-    expect(mapShopifyFulfillment(body({ status: 'cancelled' }), SHOP)).toMatchObject({ ok: false, usable: true });
+  it('treats a pending or open fulfilment as authentic but nothing shipped', () => {
+    expect(mapShopifyFulfillment(body({ status: 'pending' }), SHOP)).toEqual({ ok: false, usable: true, reason: 'fulfillment 9012345678901234567 is pending: nothing shipped' });
+    expect(mapShopifyFulfillment(body({ status: 'open' }), SHOP)).toMatchObject({ ok: false, usable: true });
+  });
+
+  it('maps a cancelled, failed or errored fulfilment to its withdrawal, without needing lines or tracking', () => {
+    const mapped = mapShopifyFulfillment(body({ status: 'cancelled', updated_at: '2026-11-28T09:00:00-05:00', line_items: [], tracking_numbers: [] }), SHOP);
+    expect(mapped).toEqual({
+      ok: true,
+      cancellation: {
+        source: 'SHOPIFY', account: SHOP, externalId: '9012345678901234567', status: 'cancelled', cancelledAt: '2026-11-28T14:00:00.000Z',
+        order: { by: 'CHANNEL', channel: 'SHOPIFY', account: SHOP, externalId: '8012345678901234567' },
+      },
+    });
+    for (const status of ['failure', 'error']) expect(mapShopifyFulfillment(body({ status }), SHOP)).toMatchObject({ ok: true, cancellation: { status } });
+    expect(mapShopifyFulfillment(body({ status: 'cancelled', updated_at: 'later' }), SHOP)).toMatchObject({ ok: true, cancellation: { cancelledAt: null } });
+    expect(mapShopifyFulfillment(body({ status: 'cancelled', order_id: null }), SHOP)).toMatchObject({ ok: false, usable: false, field: 'order_id' });
   });
 
   it('names the field when the body cannot be used', () => {

@@ -5,6 +5,7 @@ const row = (over: Partial<StoredShipment> = {}): StoredShipment => ({
   source: 'SHOPIFY', account: 'shop.myshopify.com', external_id: '9012345678900000001', kind: 'SHIPMENT', status: 'HELD',
   hold_reason: 'ORDER_UNKNOWN: the order is not in the hub', location_ref: '79999', carrier: 'FedEx', tracking_numbers: ['7777'],
   tracking_url: null, lines: [{ lineRef: '1', sku: 'A', quantity: 2 }], shipped_at: new Date('2026-11-27T15:00:00Z'), inbox_id: null, correlation_id: 'c-1',
+  channel_reference: null, channel_cancelled_at: null,
   ...over,
 });
 

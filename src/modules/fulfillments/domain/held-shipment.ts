@@ -2,9 +2,10 @@ import type { ConfirmationOrderRef, ShipmentConfirmation, ShipmentLine, Shipment
 
 /**
  * Why a shipment is held. The first two wait on the order and clear by themselves once it
- * can take shipments; the others need the data to change or a person to decide.
+ * can take shipments; the others need the data to change or a person to decide, except
+ * CHANNEL_CANCELLED: the channel withdrew it, so it is never applied.
  */
-export type HoldCode = 'ORDER_UNKNOWN' | 'ORDER_NOT_SHIPPABLE' | 'REQUEST_CANCELLED' | 'UNKNOWN_LINE' | 'OVER_SHIPMENT' | 'CHANNEL_ECHO';
+export type HoldCode = 'ORDER_UNKNOWN' | 'ORDER_NOT_SHIPPABLE' | 'REQUEST_CANCELLED' | 'UNKNOWN_LINE' | 'OVER_SHIPMENT' | 'CHANNEL_ECHO' | 'CHANNEL_CANCELLED';
 
 export const AWAITING_ORDER: readonly HoldCode[] = ['ORDER_UNKNOWN', 'ORDER_NOT_SHIPPABLE'];
 
@@ -43,6 +44,8 @@ export interface StoredShipment {
   readonly shipped_at: Date | string;
   readonly inbox_id: string | null;
   readonly correlation_id: string;
+  readonly channel_reference: string | null;
+  readonly channel_cancelled_at: Date | string | null;
 }
 
 /**

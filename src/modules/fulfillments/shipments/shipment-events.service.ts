@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { ConfirmationOrderRef, ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
+import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
 import { orderStateMachine, type OrderStatus } from '../../orders/domain/order-state.js';
 import { awaitsOrder, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
 import { checkShipment, fulfilmentProgress, shippedByLine } from '../domain/shipment-check.js';
-import { noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
+import { lockOrder, noteRecheck, writeShipment, type OrderHead, type ShipmentLineage } from './shipment-rows.js';
 
 export type { ShipmentLineage } from './shipment-rows.js';
 
@@ -30,13 +30,6 @@ const TRIGGER_NOTES: Record<RecheckTrigger, string> = {
   ADMIN: 'held, applied on re-evaluation by an admin',
   SWEEP: 'held until the order was released',
 };
-
-interface OrderHead {
-  id: string;
-  status: OrderStatus;
-  channel: string;
-  account: string;
-}
 
 /** A new confirmation, or a held row being looked at again (kept in place: same id). */
 interface Target {
@@ -62,7 +55,7 @@ export class ShipmentEventsService {
   constructor(@Inject(PostingOutbox) private readonly postings: PostingOutbox) {}
 
   async apply(runner: QueryRunner, confirmation: ShipmentConfirmation, lineage: ShipmentLineage): Promise<ShipmentOutcome> {
-    const order = await this.lockOrder(runner, confirmation.order);
+    const order = await lockOrder(runner, confirmation.order);
     const [existing]: StoredShipment[] = await runner.query(
       'SELECT * FROM shipments WHERE source = $1 AND account = $2 AND external_id = $3 FOR UPDATE',
       [confirmation.source, confirmation.account, confirmation.externalId],
@@ -91,18 +84,20 @@ export class ShipmentEventsService {
     const [peek]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1', [shipmentId]);
     if (!peek) return { kind: 'NOT_FOUND' };
     const named = storedConfirmation(peek)?.order ?? null;
-    const order = named ? await this.lockOrder(runner, named) : null;
+    const order = named ? await lockOrder(runner, named) : null;
     const [row]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1 FOR UPDATE', [shipmentId]);
     if (row.status !== 'HELD' || (awaitingOrderOnly && !awaitsOrder(row.hold_reason))) {
       return { kind: 'NOT_HELD', shipmentId, status: row.status, reason: row.hold_reason };
     }
+    // The channel withdrew it: applying it now would post goods the channel says did not ship.
+    if (row.channel_cancelled_at) return { kind: 'NOT_HELD', shipmentId, status: 'CHANNEL_CANCELLED', reason: row.hold_reason };
     const confirmation = storedConfirmation(row);
     const target: Target = { held: row, lineage: { inboxId: row.inbox_id, correlationId: row.correlation_id }, trigger };
     if (!confirmation) {
       return this.hold(runner, null, null, null, target, holdReason('ORDER_UNKNOWN', 'the confirmation kept no order reference; a redelivery supplies it'));
     }
     // A redelivery may have given the row its reference since the peek.
-    const locked = sameOrderRef(named, confirmation.order) ? order : await this.lockOrder(runner, confirmation.order);
+    const locked = sameOrderRef(named, confirmation.order) ? order : await lockOrder(runner, confirmation.order);
     return this.settle(runner, locked, confirmation, target);
   }
 
@@ -177,16 +172,6 @@ export class ShipmentEventsService {
       (r) => r.channel_reference === c.externalId || (tracking !== '' && [...r.tracking_numbers].sort().join(',') === tracking && key(r.lines) === key(c.lines)),
     );
     return match?.id ?? null;
-  }
-
-  private async lockOrder(runner: QueryRunner, ref: ConfirmationOrderRef): Promise<OrderHead | null> {
-    const rows: OrderHead[] =
-      ref.by === 'HUB'
-        ? await runner.query('SELECT id, status, channel, account FROM orders WHERE id = $1::uuid FOR UPDATE', [ref.orderId])
-        : await runner.query('SELECT id, status, channel, account FROM orders WHERE channel = $1 AND account = $2 AND external_id = $3 FOR UPDATE', [
-            ref.channel, ref.account, ref.externalId,
-          ]);
-    return rows[0] ?? null;
   }
 
   /** Keeps the shipment HELD with its reason: a new row, or the held row with its reason now. */

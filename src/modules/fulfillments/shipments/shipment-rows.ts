@@ -1,10 +1,29 @@
 import type { QueryRunner } from 'typeorm';
-import type { ShipmentConfirmation } from '../../../canonical/fulfillment.js';
+import type { ConfirmationOrderRef, ShipmentConfirmation } from '../../../canonical/fulfillment.js';
+import type { OrderStatus } from '../../orders/domain/order-state.js';
 import { HELD_NOTE_PREFIX, heldNote, type StoredShipment } from '../domain/held-shipment.js';
 
 export interface ShipmentLineage {
   readonly inboxId: string | null;
   readonly correlationId: string;
+}
+
+export interface OrderHead {
+  id: string;
+  status: OrderStatus;
+  channel: string;
+  account: string;
+}
+
+/** The order a confirmation (or a cancellation) names, row-locked: always taken before a shipment's lock. */
+export async function lockOrder(runner: QueryRunner, ref: ConfirmationOrderRef): Promise<OrderHead | null> {
+  const rows: OrderHead[] =
+    ref.by === 'HUB'
+      ? await runner.query('SELECT id, status, channel, account FROM orders WHERE id = $1::uuid FOR UPDATE', [ref.orderId])
+      : await runner.query('SELECT id, status, channel, account FROM orders WHERE channel = $1 AND account = $2 AND external_id = $3 FOR UPDATE', [
+          ref.channel, ref.account, ref.externalId,
+        ]);
+  return rows[0] ?? null;
 }
 
 export interface ShipmentWrite {

@@ -54,5 +54,11 @@ export class ShipmentModel {
   @Field({ description: 'The channel told (tracking): NOT_REQUIRED, PENDING, NOTIFIED or FAILED' }) channelStatus: string;
   @Field(() => String, { nullable: true, description: "The channel's id of the fulfilment" }) channelReference: string | null;
   @Field(() => Date, { nullable: true }) channelNotifiedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the channel withdrew the fulfilment (Shopify cancelled it). The shipment keeps its status and its ERP item fulfilments: see attention',
+  })
+  channelCancelledAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'What a person has to settle about this shipment, or null' }) attention: string | null;
   @Field(() => [ShipmentErpStatusModel]) erp: ShipmentErpStatusModel[];
 }

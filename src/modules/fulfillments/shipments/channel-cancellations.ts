@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
+import type { ShipmentCancellation } from '../../../canonical/fulfillment.js';
+import { holdReason, type StoredShipment } from '../domain/held-shipment.js';
+import { lockOrder, noteRecheck, type ShipmentLineage } from './shipment-rows.js';
+
+export type CancellationOutcome =
+  /** Not a shipment the hub has: nothing shipped, as before. */
+  | { readonly kind: 'UNKNOWN' }
+  | { readonly kind: 'RECORDED' | 'ALREADY_RECORDED'; readonly shipmentId: string; readonly note: string };
+
+/**
+ * The channel withdrew a fulfilment (Shopify: cancelled, or failed, after the fact), applied
+ * inside the caller's transaction under the order's lock, then the shipment's.
+ *
+ * The hub records it and tells people; it undoes nothing. A CONFIRMED shipment keeps its
+ * status, still counts as shipped and keeps its ERP item fulfilments: the ERP port has no
+ * reversal, and whether goods left is a fact only the merchant knows, so counting them
+ * back (and letting a replacement fulfilment post a second item fulfilment beside the
+ * first) would be a guess with money on it. The order's status stays for the same reason.
+ * A HELD one, with nothing posted, is held for good: it is never applied. The shipment is
+ * the channel's own (its external id) or one the hub passed to the channel (its reference).
+ */
+@Injectable()
+export class ChannelCancellations {
+  async apply(runner: QueryRunner, c: ShipmentCancellation, lineage: ShipmentLineage): Promise<CancellationOutcome> {
+    const order = await lockOrder(runner, c.order);
+    // A confirmed match first: that is the one with ERP postings (a held Shopify echo of it may match too).
+    const [row]: StoredShipment[] = await runner.query(
+      `SELECT * FROM shipments WHERE (source = $1 AND account = $2 AND external_id = $3) OR (order_id = $4 AND channel_reference = $3)
+       ORDER BY status = 'CONFIRMED' DESC, received_at LIMIT 1 FOR UPDATE`,
+      [c.source, c.account, c.externalId, order?.id ?? null],
+    );
+    if (!row) return { kind: 'UNKNOWN' };
+    const what = `Shopify ${c.status === 'cancelled' ? 'cancelled' : `marked ${c.status}`} fulfilment ${c.externalId}`;
+    const own = row.source === 'SHOPIFY' ? `shipment ${row.id}` : `shipment ${row.id} (${row.source} ${row.external_id}, passed to Shopify)`;
+    if (row.channel_cancelled_at) return { kind: 'ALREADY_RECORDED', shipmentId: row.id, note: `${what}: already recorded on ${own}; nothing changed` };
+
+    await runner.query(`UPDATE shipments SET channel_cancelled_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [row.id, c.cancelledAt]);
+    if (row.status === 'HELD') {
+      const reason = holdReason('CHANNEL_CANCELLED', `${what} before it was applied; nothing was posted and it will not be`);
+      await runner.query(`UPDATE shipments SET hold_reason = $2 WHERE id = $1`, [row.id, reason]);
+      await noteRecheck(runner, row, reason);
+      return { kind: 'RECORDED', shipmentId: row.id, note: `${what}: ${own} was held, nothing was posted; it stays held and will not be applied` };
+    }
+    const note = `${what} after ${own} was confirmed: its ERP item fulfilments stay posted and the order's status stays; reverse them by hand if nothing shipped`;
+    if (order) {
+      await runner.query(
+        `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id) VALUES ($1, $2, $2, '{}', $3, $4, $5)`,
+        [order.id, order.status, note, lineage.correlationId, lineage.inboxId],
+      );
+    }
+    return { kind: 'RECORDED', shipmentId: row.id, note };
+  }
+}
