@@ -86,6 +86,7 @@ export class RedisSemaphores {
       try {
         answer = await this.redis.eval(
           ACQUIRE, 3, key, state.epochKey, state.waitingKey, leaseMs, cap, holder, randomUUID(), LONGEST_QUIET_MS, state.channel, this.processId,
+          waited ? '1' : '0', state.waiters.length === 0 ? '1' : '0',
         );
       } finally {
         state.asking.delete(holder);

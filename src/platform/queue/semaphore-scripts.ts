@@ -13,8 +13,13 @@ export const WAITING_TTL_MS = 1000;
 
 /**
  * KEYS: holders, epoch, waiting processes (a sorted set: process id → until when it waits).
- * ARGV: leaseMs, cap, holder, id for a new epoch, longest quiet period, channel, process id.
+ * ARGV: leaseMs, cap, holder, id for a new epoch, longest quiet period, channel, process id,
+ * '1' if this holder has waited already, '1' if no other holder of this process waits.
  * 1 = acquired, 0 = full (the process is marked waiting), -1 = an epoch is still gathering its holders.
+ *
+ * A first attempt does not take a free slot while another process waits: a slot freed for all
+ * goes to the waiters woken for it, not to whoever asks first, or a process whose jobs ask
+ * again the moment they release would starve the others.
  *
  * No epoch means Redis has never seen this semaphore, or lost it (a flush, a failover
  * without persistence) while other processes may still be calling the ERP. A new epoch
@@ -34,10 +39,19 @@ elseif epoch[2] == '0' then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
-  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) * 2 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2) end
-  redis.call('PEXPIRE', KEYS[2], 86400000)
-  return 1
+  local barging = false
+  if ARGV[8] == '0' then
+    for _, process in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], now, '+inf')) do
+      if process ~= ARGV[7] then barging = true break end
+    end
+  end
+  if not barging then
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[3])
+    if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) * 2 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2) end
+    redis.call('PEXPIRE', KEYS[2], 86400000)
+    if ARGV[9] == '1' then redis.call('ZREM', KEYS[3], ARGV[7]) end
+    return 1
+  end
 end
 redis.call('ZADD', KEYS[3], now + ${WAITING_TTL_MS}, ARGV[7])
 redis.call('PEXPIRE', KEYS[3], 60000)
