@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
 import { deliver } from './support/shopify-delivery.js';
-import { LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, postJson, splitOrder, type FulfillmentWorld } from './support/fulfillment-world.js';
+import { LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, erpTargets, getJson, postJson, splitOrder, type FulfillmentWorld } from './support/fulfillment-world.js';
 import { useFulfillmentSuite } from './support/fulfillment-suite.js';
 import { ADMIN_KEY, eventually, type TestHub } from './support/test-hub.js';
 
@@ -112,6 +112,42 @@ describe('a fulfilment Shopify cancels', () => {
     expect(after.shipments[0]).toMatchObject({ id: shipment.id, source: 'WMS', status: 'CONFIRMED', channelCancelledAt: '2026-11-28T14:00:00.000Z' });
     expect(after.history.at(-1).reason).toBe(note);
     expect(await postings(shipped.id)).toEqual(postingsBefore);
+  });
+
+  it('withdraws the item fulfilments not yet sent (the ERPs were off), so they never reach the ERP', async () => {
+    const id = '6012345678900300005';
+    const fid = '9012345678900300005';
+    const setTargets = async (enabled: boolean): Promise<void> => {
+      for (const [targetId, target] of Object.entries(erpTargets(world, enabled))) {
+        const res = await request(hub.app.getHttpServer()).put(`/admin/erp-targets/${targetId}`).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(target);
+        expect(res.status).toBe(200);
+      }
+    };
+    expect((await deliver(hub.app, { body: channelFulfilledOrder(id) })).status).toBe(202);
+    const posted = await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
+    await setTargets(false);
+    try {
+      expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBeNull();
+      const waiting = await orderWhen(id, (o) => o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'PENDING'), 'waiting for the ERPs');
+      const shipmentId = waiting.shipments[0].id as string;
+
+      expect(await fulfilment(shopifyFulfillment(fid, id, 'cancelled', '2026-11-28T09:00:00-05:00'))).toBe(
+        `Shopify cancelled fulfilment ${fid} after shipment ${shipmentId} was confirmed: its ERP item fulfilments had not been sent and are withdrawn (bc-main, netsuite-main); the order's status stays`,
+      );
+      const after = await order(id);
+      expect(after.shipments[0].erp.map((e: Json) => e.postingStatus)).toEqual(['WITHDRAWN', 'WITHDRAWN']);
+      expect(after.shipments[0].attention).toMatch(/withdrawn before they were sent/);
+      await setTargets(true);
+      // Switched back on, the ERPs get nothing for it: a withdrawn posting is never claimed.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const items = (await postings(posted.id)).filter((p) => p.document_type === 'ITEM_FULFILLMENT');
+      expect(items.map((p) => p.status)).toEqual(['WITHDRAWN', 'WITHDRAWN']);
+      const docs = await erpDocuments();
+      expect(docs.netsuite.documents.filter((d: Json) => d.key === fulfillmentKey(shipmentId))).toEqual([]);
+      expect(docs.bc.documents.filter((d: Json) => JSON.stringify(d).includes(fulfillmentKey(shipmentId)))).toEqual([]);
+    } finally {
+      await setTargets(true);
+    }
   });
 
   it('keeps a cancel for a fulfilment the hub never took as nothing shipped', async () => {

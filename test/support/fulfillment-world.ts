@@ -28,6 +28,19 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * for the warehouse and a store system, configured through the hub's admin API as an
  * integration team would. Orders go to both ERPs. The hub must be listening, so the WMS and store can call back.
  */
+/** The world's two ERP targets as `PUT /admin/erp-targets/{id}` takes them, switched on or off. */
+export function erpTargets(erps: Pick<FulfillmentWorld, 'netsuite' | 'bc'>, enabled: boolean): Record<string, object> {
+  const { netsuite, bc } = erps;
+  return {
+    'netsuite-main': { variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000, enabled },
+    'bc-main': {
+      variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: 5000, enabled,
+      credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId },
+      settings: { localCurrency: 'USD', shippingAccountNumber: '40250' },
+    },
+  };
+}
+
 export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promise<FulfillmentWorld> {
   const callback = { callbackUrl: `${hubUrl}/webhooks/wms/shipments`, callbackSecret: FULFILLMENT_SECRET };
   const [netsuite, bc, shopify, wms, store] = await Promise.all([
@@ -42,12 +55,7 @@ export async function startFulfillmentWorld(hub: TestHub, hubUrl: string): Promi
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as Json;
   };
-  await admin('put', '/admin/erp-targets/netsuite-main', { variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000 });
-  await admin('put', '/admin/erp-targets/bc-main', {
-    variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: 5000,
-    credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId },
-    settings: { localCurrency: 'USD', shippingAccountNumber: '40250' },
-  });
+  for (const [id, target] of Object.entries(erpTargets({ netsuite, bc }, true))) await admin('put', `/admin/erp-targets/${id}`, target);
   await admin('put', '/admin/channel-accounts', {
     channel: 'SHOPIFY', account: SHOP, webhookSecret: SHOPIFY_SECRET, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,
   });

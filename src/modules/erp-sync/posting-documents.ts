@@ -91,12 +91,18 @@ export class PostingDocuments {
 
   private async fulfillment(subject: PostingSubject, orderKey: string): Promise<FulfillmentDocument> {
     const salesOrder = await this.salesOrderRef(subject);
-    const [shipment]: { lines: ShipmentLine[]; carrier: string | null; tracking_numbers: string[]; shipped_at: Date; kind: string; source: string; external_id: string }[] =
-      await this.dataSource.query(
-        `SELECT lines, carrier, tracking_numbers, shipped_at, kind, source, external_id FROM shipments WHERE id = $1 AND status = 'CONFIRMED'`,
-        [subject.documentKey],
-      );
+    const [shipment]: {
+      lines: ShipmentLine[]; carrier: string | null; tracking_numbers: string[]; shipped_at: Date; kind: string; source: string; external_id: string;
+      channel_cancelled_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT lines, carrier, tracking_numbers, shipped_at, kind, source, external_id, channel_cancelled_at FROM shipments WHERE id = $1 AND status = 'CONFIRMED'`,
+      [subject.documentKey],
+    );
     if (!shipment) throw new ErpError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
+    // In flight when the channel cancelled it, then failed: it must not go out on a retry.
+    if (shipment.channel_cancelled_at) {
+      throw new ErpError('PERMANENT', `the channel cancelled shipment ${subject.documentKey} before its item fulfilment reached the ERP; not sent`, { code: 'CHANNEL_CANCELLED' });
+    }
     const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
     const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
     return {

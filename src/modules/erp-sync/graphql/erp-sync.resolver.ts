@@ -43,7 +43,7 @@ class PostingFilterInput {
   @Field({ nullable: true }) targetId?: string;
 }
 
-const STATUSES = ['PENDING', 'IN_FLIGHT', 'POSTED', 'RETRYING', 'DEAD'];
+const STATUSES = ['PENDING', 'IN_FLIGHT', 'POSTED', 'RETRYING', 'DEAD', 'WITHDRAWN'];
 
 @Resolver()
 export class ErpSyncResolver {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { ShipmentCancellation } from '../../../canonical/fulfillment.js';
 import { holdReason, type StoredShipment } from '../domain/held-shipment.js';
+import { returnedRows } from '../../../platform/database/sql.js';
 import { lockOrder, noteRecheck, type ShipmentLineage } from './shipment-rows.js';
 
 export type CancellationOutcome =
@@ -43,7 +44,25 @@ export class ChannelCancellations {
       await noteRecheck(runner, row, reason);
       return { kind: 'RECORDED', shipmentId: row.id, note: `${what}: ${own} was held, nothing was posted; it stays held and will not be applied` };
     }
-    const note = `${what} after ${own} was confirmed: its ERP item fulfilments stay posted and the order's status stays; reverse them by hand if nothing shipped`;
+    // Item fulfilments not sent yet (the ERP was down, say) are withdrawn: sending them now
+    // would record in the ERP a shipment the channel has taken back. One already in flight
+    // or posted cannot be stopped here.
+    const withdrawn = returnedRows<{ target_id: string }>(await runner.query(
+      `UPDATE postings SET status = 'WITHDRAWN', last_error = $2, last_error_kind = NULL, last_error_code = 'CHANNEL_CANCELLED', updated_at = now()
+       WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('PENDING', 'RETRYING', 'DEAD')
+       RETURNING target_id`,
+      [row.id, `${what}: withdrawn before it was sent`],
+    ));
+    const [{ sent }]: { sent: number }[] = await runner.query(
+      `SELECT count(*)::int AS sent FROM postings WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('IN_FLIGHT', 'POSTED')`,
+      [row.id],
+    );
+    const targets = withdrawn.map((w) => w.target_id).sort().join(', ');
+    const note = withdrawn.length === 0
+      ? `${what} after ${own} was confirmed: its ERP item fulfilments stay posted and the order's status stays; reverse them by hand if nothing shipped`
+      : sent === 0
+        ? `${what} after ${own} was confirmed: its ERP item fulfilments had not been sent and are withdrawn (${targets}); the order's status stays`
+        : `${what} after ${own} was confirmed: its ERP item fulfilments not yet sent are withdrawn (${targets}), the others stay posted; reverse those by hand if nothing shipped`;
     if (order) {
       await runner.query(
         `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id) VALUES ($1, $2, $2, '{}', $3, $4, $5)`,

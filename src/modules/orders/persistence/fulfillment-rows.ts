@@ -19,10 +19,13 @@ export function requestModel(r: Row): FulfillmentRequestModel {
  * Only a confirmed shipment the channel withdrew needs a person: its item fulfilments are
  * in the ERP. A held one the channel withdrew posted nothing; its hold reason says so.
  */
-const attention = (r: Row): string | null =>
-  r.channel_cancelled_at && r.status === 'CONFIRMED'
+const attention = (r: Row, postings: readonly Row[]): string | null => {
+  if (!r.channel_cancelled_at || r.status !== 'CONFIRMED') return null;
+  const sent = postings.some((p) => p.document_type === 'ITEM_FULFILLMENT' && p.document_key === r.id && p.status !== 'WITHDRAWN');
+  return sent
     ? 'the channel cancelled this fulfilment after it was confirmed; its ERP item fulfilments stay posted: reverse them by hand if nothing shipped'
-    : null;
+    : 'the channel cancelled this fulfilment after it was confirmed; its ERP item fulfilments were withdrawn before they were sent';
+};
 
 /** A shipment row with the item fulfilment postings keyed by its id. */
 export function shipmentModel(r: Row, postings: readonly Row[]): ShipmentModel {
@@ -32,7 +35,7 @@ export function shipmentModel(r: Row, postings: readonly Row[]): ShipmentModel {
     carrier: r.carrier as string | null, trackingNumbers: r.tracking_numbers as string[], trackingUrl: r.tracking_url as string | null,
     lines: json(r.lines), shippedAt: new Date(r.shipped_at as string), receivedAt: new Date(r.received_at as string),
     channelStatus: r.channel_status as string, channelReference: r.channel_reference as string | null, channelNotifiedAt: at(r.channel_notified_at),
-    channelCancelledAt: at(r.channel_cancelled_at), attention: attention(r),
+    channelCancelledAt: at(r.channel_cancelled_at), attention: attention(r, postings),
     erp: postings
       .filter((p) => p.document_type === 'ITEM_FULFILLMENT' && p.document_key === r.id)
       .map((p) => ({
