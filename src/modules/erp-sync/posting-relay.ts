@@ -43,6 +43,8 @@ export class PostingRelay {
   private readonly offered = new Map<string, number>();
   private running = false;
   private again = false;
+  /** Whether a pass asked for while one ran wanted recovery too. */
+  private againRecover = false;
   private timer: NodeJS.Timeout | null = null;
   /** Postings announced by notifications, queued together on the next turn of the event loop. */
   private announced: { targetId: string; postingId: string; attempts: number }[] = [];
@@ -104,13 +106,24 @@ export class PostingRelay {
       if (due.attempts > 0) early.push(due);
       else if (!this.offered.has(jobIdOf(due.postingId, due.attempts))) byTarget.set(due.targetId, [...(byTarget.get(due.targetId) ?? []), due]);
     }
-    try {
-      for (const [targetId, rows] of byTarget) await this.offer(targetId, rows, Date.now());
-      for (const due of early) await this.bringForward(due);
-    } catch (error) {
-      // The timer's pass finds them in PostgreSQL.
-      this.logger.warn({ msg: 'could not queue announced postings; the relay will look for them', err: String(error) });
+    const attempts = [
+      ...[...byTarget].map(([targetId, rows]) => () => this.offer(targetId, rows, Date.now())),
+      ...early.map((due) => () => this.bringForward(due)),
+    ];
+    for (const attempt of attempts) {
+      try {
+        await attempt();
+      } catch (error) {
+        // The timer's pass finds them in PostgreSQL.
+        this.logger.warn({ msg: 'could not queue announced postings; the relay will look for them', err: String(error) });
+      }
     }
+  }
+
+  /** Offered now; kept in offering order (a re-offer moves to the end), which the stale scan relies on. */
+  private markOffered(jobId: string, at: number): void {
+    this.offered.delete(jobId);
+    this.offered.set(jobId, at);
   }
 
   private async offer(targetId: string, rows: readonly { postingId: string; attempts: number }[], now: number): Promise<void> {
@@ -120,7 +133,7 @@ export class PostingRelay {
     const queue = this.queueFor(target);
     await purgeOrphanJobs(queue, jobs.map((job) => job.opts.jobId as string));
     await queue.addBulk(jobs);
-    for (const job of jobs) this.offered.set(job.opts.jobId as string, now);
+    for (const job of jobs) this.markOffered(job.opts.jobId as string, now);
   }
 
   /**
@@ -135,9 +148,10 @@ export class PostingRelay {
     // Added first, then looked at: a delayed copy queued at any moment is either there to
     // promote now or finds ours and is not added.
     await queue.add({ postingId: due.postingId }, options);
-    this.offered.set(options.jobId as string, Date.now());
+    this.markOffered(options.jobId as string, Date.now());
     const job = await queue.getJob(options.jobId as string);
-    if (job && (await job.isDelayed())) await job.promote();
+    // Bull may promote it itself meanwhile; then there is nothing left to do.
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
 
   /** A retry's job is queued with its delay at once, so it does not wait for a relay pass. */
@@ -145,7 +159,7 @@ export class PostingRelay {
     try {
       const options = jobOptions(postingId, attempts, delayMs);
       await this.queueFor(target).add({ postingId }, options);
-      this.offered.set(options.jobId as string, Date.now());
+      this.markOffered(options.jobId as string, Date.now());
     } catch (error) {
       this.logger.warn({ msg: 'could not queue a retry; the relay will', postingId, err: String(error) });
     }
@@ -166,13 +180,17 @@ export class PostingRelay {
   private async pass(recover: boolean): Promise<void> {
     if (this.running) {
       this.again = true;
+      this.againRecover ||= recover;
       return;
     }
     this.running = true;
     try {
+      let withRecovery = recover;
       do {
         this.again = false;
-        await this.once(recover);
+        this.againRecover = false;
+        await this.once(withRecovery);
+        withRecovery = this.againRecover;
       } while (this.again);
     } finally {
       this.running = false;
@@ -205,7 +223,7 @@ export class PostingRelay {
         const lost = old.length > 0 && (await this.queueIsShort(targetId, rows.length));
         for (const row of old) this.offered.delete(row.jobId);
         await this.offer(targetId, lost ? [...unoffered, ...old] : unoffered, now);
-        if (!lost) for (const row of old) this.offered.set(row.jobId, now);
+        if (!lost) for (const row of old) this.markOffered(row.jobId, now);
       }
       for (const jobId of stale) if (this.offered.get(jobId) !== now) this.offered.delete(jobId);
     } catch (error) {
