@@ -14,7 +14,7 @@ const ORDER_QUERY = `query($id: String!) { orderBySource(channel: SHOPIFY, exter
   id status
   history { fromStatus toStatus reason }
   fulfillmentRequests { id system status }
-  shipments { id source externalId status holdReason channelStatus channelReference channelCancelledAt attention erp { target postingStatus } }
+  shipments { id source externalId status holdReason channelStatus channelReference channelCancelledAt attention lines { lineRef quantity } erp { target postingStatus } }
 } }`;
 
 const allPosted = (s: Json): boolean => s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED');
@@ -150,15 +150,28 @@ describe('a fulfilment Shopify cancels', () => {
     }
   });
 
-  it('keeps a cancel for a fulfilment the hub never took as nothing shipped', async () => {
+  it('keeps a cancel that overtakes its own fulfilment, so the late success is never applied', async () => {
     const id = '6012345678900300003';
+    const fid = '9012345678900300003';
     expect((await deliver(hub.app, { body: channelFulfilledOrder(id) })).status).toBe(202);
     await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
-    expect(await fulfilment(shopifyFulfillment('9012345678900300003', id, 'cancelled'))).toBe('fulfillment 9012345678900300003 is cancelled: nothing shipped');
+    expect(await fulfilment(shopifyFulfillment(fid, id, 'cancelled'))).toBe(`Shopify cancelled fulfilment ${fid}: nothing shipped; kept, so a late delivery of it is not applied`);
+    const reason = `CHANNEL_CANCELLED: Shopify cancelled fulfilment ${fid} before the hub saw it; if it comes, it will not be applied`;
     const after = await order(id);
     expect(after.status).toBe('POSTED');
-    expect(after.shipments).toEqual([]);
-    expect((await postings(after.id)).filter((p) => p.document_type === 'ITEM_FULFILLMENT')).toEqual([]);
+    expect(after.shipments).toHaveLength(1);
+    expect(after.shipments[0]).toMatchObject({ externalId: fid, status: 'HELD', holdReason: reason, erp: [] });
+    expect(after.shipments[0].channelCancelledAt).not.toBeNull();
+
+    // Webhooks come in any order: the success arrives after its cancel and changes nothing but the lines shown.
+    expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBe(`shipment held: ${reason}`);
+    const late = await order(id);
+    expect(late.status).toBe('POSTED');
+    expect(late.shipments).toHaveLength(1);
+    expect(late.shipments[0]).toMatchObject({ id: after.shipments[0].id, status: 'HELD', holdReason: reason, erp: [] });
+    expect(after.shipments[0].lines).toEqual([]);
+    expect(late.shipments[0].lines).toEqual([{ lineRef: LINE_SWEATER, quantity: 2 }, { lineRef: LINE_SOCKS, quantity: 1 }]);
+    expect((await postings(late.id)).filter((p) => p.document_type === 'ITEM_FULFILLMENT')).toEqual([]);
   });
 
   it('never applies a held fulfilment Shopify cancelled, even once its order arrives', async () => {

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { ShipmentCancellation } from '../../../canonical/fulfillment.js';
 import { holdReason, type StoredShipment } from '../domain/held-shipment.js';
 import { returnedRows } from '../../../platform/database/sql.js';
-import { lockOrder, noteRecheck, type ShipmentLineage } from './shipment-rows.js';
+import { lockOrder, noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
 
 export type CancellationOutcome =
   /** Not a shipment the hub has: nothing shipped, as before. */
@@ -32,8 +33,8 @@ export class ChannelCancellations {
        ORDER BY status = 'CONFIRMED' DESC, received_at LIMIT 1 FOR UPDATE`,
       [c.source, c.account, c.externalId, order?.id ?? null],
     );
-    if (!row) return { kind: 'UNKNOWN' };
     const what = `Shopify ${c.status === 'cancelled' ? 'cancelled' : `marked ${c.status}`} fulfilment ${c.externalId}`;
+    if (!row) return this.tombstone(runner, c, order?.id ?? null, lineage, what);
     const own = row.source === 'SHOPIFY' ? `shipment ${row.id}` : `shipment ${row.id} (${row.source} ${row.external_id}, passed to Shopify)`;
     if (row.channel_cancelled_at) return { kind: 'ALREADY_RECORDED', shipmentId: row.id, note: `${what}: already recorded on ${own}; nothing changed` };
 
@@ -70,5 +71,26 @@ export class ChannelCancellations {
       );
     }
     return { kind: 'RECORDED', shipmentId: row.id, note };
+  }
+
+  /**
+   * A cancel for a fulfilment the hub has not seen: webhooks come in any order, so its
+   * success may still be on its way. The cancel is kept as a held shipment under the
+   * fulfilment's id, which a late success then finds and leaves alone (a duplicate of a
+   * shipment held for good), instead of posting an item fulfilment Shopify took back.
+   */
+  private async tombstone(runner: QueryRunner, c: ShipmentCancellation, orderId: string | null, lineage: ShipmentLineage, what: string): Promise<CancellationOutcome> {
+    const id = randomUUID();
+    const at = c.cancelledAt ?? new Date().toISOString();
+    await writeShipment(runner, {
+      id, update: false, orderId, requestId: null, lineage, status: 'HELD', channelStatus: 'NOT_REQUIRED',
+      holdReason: holdReason('CHANNEL_CANCELLED', `${what} before the hub saw it; if it comes, it will not be applied`),
+      c: {
+        source: c.source, account: c.account, externalId: c.externalId, kind: 'SHIPMENT', order: c.order, locationRef: null,
+        carrier: null, trackingNumbers: [], trackingUrl: null, shippedAt: at, lines: [],
+      },
+    });
+    await runner.query(`UPDATE shipments SET channel_cancelled_at = $2 WHERE id = $1`, [id, at]);
+    return { kind: 'RECORDED', shipmentId: id, note: `${what}: nothing shipped; kept, so a late delivery of it is not applied` };
   }
 }

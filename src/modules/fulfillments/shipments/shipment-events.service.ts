@@ -5,7 +5,7 @@ import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulf
 import { returnedRows } from '../../../platform/database/sql.js';
 import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
 import { orderStateMachine, type OrderStatus } from '../../orders/domain/order-state.js';
-import { awaitsOrder, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
+import { awaitsOrder, holdCode, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
 import { checkShipment, fulfilmentProgress, shippedByLine } from '../domain/shipment-check.js';
 import { lockOrder, noteRecheck, writeShipment, type OrderHead, type ShipmentLineage } from './shipment-rows.js';
 
@@ -63,12 +63,15 @@ export class ShipmentEventsService {
     if (!existing) return this.settle(runner, order, confirmation, { held: null, lineage, trigger: null });
     // Lines are what was confirmed first; a later delivery may correct the tracking, and
     // gives a row held before order references were kept the one it lacked.
+    // A cancel that came first kept a row without lines: the late success says what it was.
     const [row] = returnedRows<StoredShipment>(await runner.query(
       `UPDATE shipments SET carrier = coalesce($2, carrier), tracking_numbers = CASE WHEN cardinality($3::text[]) > 0 THEN $3 ELSE tracking_numbers END,
-              tracking_url = coalesce($4, tracking_url), order_ref = coalesce(order_ref, $5::jsonb)
+              tracking_url = coalesce($4, tracking_url), order_ref = coalesce(order_ref, $5::jsonb),
+              lines = CASE WHEN jsonb_array_length(lines) = 0 THEN $6::jsonb ELSE lines END
        WHERE id = $1 RETURNING *`,
-      [existing.id, confirmation.carrier, [...confirmation.trackingNumbers], confirmation.trackingUrl, JSON.stringify(confirmation.order)],
+      [existing.id, confirmation.carrier, [...confirmation.trackingNumbers], confirmation.trackingUrl, JSON.stringify(confirmation.order), JSON.stringify(confirmation.lines)],
     ));
+    if (row.status === 'HELD' && holdCode(row.hold_reason) === 'CHANNEL_CANCELLED') return { kind: 'HELD', shipmentId: row.id, reason: row.hold_reason! };
     const again = row.status === 'HELD' && awaitsOrder(row.hold_reason) ? storedConfirmation(row) : null;
     if (!again) return { kind: 'DUPLICATE', shipmentId: existing.id };
     return this.settle(runner, order, again, { held: row, lineage: { inboxId: row.inbox_id, correlationId: row.correlation_id }, trigger: 'REDELIVERED' });
