@@ -125,10 +125,17 @@ describe('ERP posting across processes under faults', () => {
 
     await sendAll(api, all.slice(0, third), statuses);
     // Kill a worker mid-call: some postings are done, and some are in flight in that worker.
+    // It is frozen first, so the postings seen in flight in it are still in flight when it dies.
+    let orphaned: string[] = [];
     await eventually(async () => {
       const counts = await postingCounts();
-      const [mine] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM postings WHERE status = 'IN_FLIGHT' AND claimed_by = $1`, [`${hostname()}:${doomed.pid}`]);
-      if (!((counts.POSTED ?? 0) >= 50 && mine.n > 0)) throw new Error(`postings ${JSON.stringify(counts)}, in flight in the doomed worker ${mine.n}\n${diagnostics()}`);
+      if ((counts.POSTED ?? 0) < 50) throw new Error(`postings ${JSON.stringify(counts)}\n${diagnostics()}`);
+      process.kill(doomed.pid, 'SIGSTOP');
+      orphaned = (await sql<{ id: string }>(`SELECT id FROM postings WHERE status = 'IN_FLIGHT' AND claimed_by = $1`, [`${hostname()}:${doomed.pid}`])).map((r) => r.id);
+      if (orphaned.length === 0) {
+        process.kill(doomed.pid, 'SIGCONT');
+        throw new Error(`nothing in flight in the doomed worker; postings ${JSON.stringify(counts)}`);
+      }
     }, 60_000);
     await doomed.kill('SIGKILL');
     const replacement = start('worker');
@@ -179,6 +186,8 @@ describe('ERP posting across processes under faults', () => {
     expect(stale.n).toBeGreaterThan(0);
 
     // The killed worker's postings came back through recovery, not through luck.
+    expect(orphaned.length).toBeGreaterThan(0);
+    expect((await sql<{ status: string }>(`SELECT DISTINCT status FROM postings WHERE id = ANY($1::uuid[])`, [orphaned])).map((r) => r.status)).toEqual(['POSTED']);
     expect(hubs.some((hub) => hub !== doomed && hub.logged('took back postings'))).toBe(true);
   });
 });
