@@ -5,7 +5,8 @@ import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confi
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
 import { SHOP, deliver, withField } from './support/shopify-delivery.js';
 import {
-  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, postJson, splitOrder, type FulfillmentWorld,
+  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, allPosted, channelFulfilledOrder, getJson, postJson, shopifyFulfillment, splitOrder,
+  type FulfillmentWorld,
 } from './support/fulfillment-world.js';
 import { useFulfillmentSuite } from './support/fulfillment-suite.js';
 import { ADMIN_KEY, READER_KEY, eventually, type TestHub } from './support/test-hub.js';
@@ -20,15 +21,6 @@ const ORDER_QUERY = `query($id: String!) { orderBySource(channel: SHOPIFY, exter
   fulfillmentRequests { id system status deliveryStatus cancelDeliveryStatus }
   shipments { id source externalId status holdReason carrier trackingNumbers channelStatus lines { lineRef quantity } erp { target postingStatus } }
 } }`;
-
-const allPosted = (s: Json): boolean => s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED');
-/** The order merchant-fulfilled: its lines at a location no fulfilment system serves, so only Shopify confirms them. */
-const channelFulfilledOrder = (id: string): string =>
-  splitOrder(id).replace(`"location_id": ${WAREHOUSE}`, '"location_id": 79999').replace(`"location_id": ${STORE}`, '"location_id": 79999');
-const shopifyFulfillment = (id: string, orderId: string, tracking: string): string =>
-  `{"id": ${id}, "order_id": ${orderId}, "status": "success", "created_at": "2026-11-27T10:00:00-05:00", "updated_at": "2026-11-27T10:00:00-05:00",
-    "tracking_company": "FedEx", "tracking_number": "${tracking}", "tracking_numbers": ["${tracking}"], "location_id": 79999,
-    "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
 
 /** Shipments held for want of their order are applied when it comes; cancelling tells the fulfilment systems. */
 describe('held shipments and cancelled requests', () => {
@@ -111,7 +103,7 @@ describe('held shipments and cancelled requests', () => {
 
   it('holds a Shopify fulfilment for an order not yet in the hub, applies it once the order arrives, and a redelivery changes nothing', async () => {
     const id = '6012345678900200002';
-    const fulfillment = shopifyFulfillment('9012345678900200002', id, '7777000022');
+    const fulfillment = shopifyFulfillment('9012345678900200002', id, { tracking: '7777000022' });
     const first = await deliver(hub.app, { body: fulfillment, topic: 'fulfillments/create' });
     expect((await settled(first.body.inboxId as string)).error).toBe('shipment held: ORDER_UNKNOWN: the order is not in the hub');
     const [heldRow] = await shipmentRows('9012345678900200002');
@@ -148,7 +140,7 @@ describe('held shipments and cancelled requests', () => {
 
   it('applies a held confirmation on redelivery when the release could not find it (held before order references were kept)', async () => {
     const id = '6012345678900200003';
-    const fulfillment = shopifyFulfillment('9012345678900200003', id, '7777000033');
+    const fulfillment = shopifyFulfillment('9012345678900200003', id, { tracking: '7777000033' });
     const first = await deliver(hub.app, { body: fulfillment, topic: 'fulfillments/create' });
     await settled(first.body.inboxId as string);
     const [heldRow] = await shipmentRows('9012345678900200003');

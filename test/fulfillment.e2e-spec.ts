@@ -5,7 +5,8 @@ import { signFulfillmentEvent } from '../src/adapters/fulfillment/shipment-confi
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
 import { SHOP, deliver } from './support/shopify-delivery.js';
 import {
-  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, getJson, pickupOrder, postJson, splitOrder, type FulfillmentWorld,
+  FULFILLMENT_SECRET, LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, channelFulfilledOrder, getJson, pickupOrder, postJson, shopifyFulfillment, splitOrder,
+  type FulfillmentWorld,
 } from './support/fulfillment-world.js';
 import { useFulfillmentSuite } from './support/fulfillment-suite.js';
 import { ADMIN_KEY, READER_KEY, SHOPIFY_SECRET, eventually, type TestHub } from './support/test-hub.js';
@@ -180,12 +181,10 @@ describe('fulfilment orchestration', () => {
 
   it('posts an ERP fulfilment for a merchant-fulfilled Shopify shipment, without echoing it back to Shopify', async () => {
     const id = '6012345678900100005';
-    const body = splitOrder(id).replace(`"location_id": ${WAREHOUSE}`, '"location_id": 79999').replace(`"location_id": ${STORE}`, '"location_id": 79999');
+    const body = channelFulfilledOrder(id);
     expect((await deliver(hub.app, { body })).status).toBe(202);
     await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
-    const fulfillment = `{"id": 9012345678900000001, "order_id": ${id}, "status": "success", "created_at": "2026-11-27T10:00:00-05:00",
-      "updated_at": "2026-11-27T10:00:00-05:00", "tracking_company": "FedEx", "tracking_number": "7777000011", "tracking_numbers": ["7777000011"],
-      "location_id": 79999, "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
+    const fulfillment = shopifyFulfillment('9012345678900000001', id, { tracking: '7777000011' });
     expect((await deliver(hub.app, { body: fulfillment, topic: 'fulfillments/create' })).status).toBe(202);
     expect((await deliver(hub.app, { body: fulfillment.replace('"7777000011"]', '"7777000011", "7777000012"]'), topic: 'fulfillments/update' })).status).toBe(202);
     const done = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'POSTED'), 'fulfilled by Shopify');

@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { fulfillmentKey } from '../src/modules/erp-sync/posting-documents.js';
 import { deliver } from './support/shopify-delivery.js';
-import { LINE_SOCKS, LINE_SWEATER, STORE, WAREHOUSE, erpTargets, getJson, postJson, splitOrder, type FulfillmentWorld } from './support/fulfillment-world.js';
+import {
+  LINE_SOCKS, LINE_SWEATER, allPosted, channelFulfilledOrder, erpTargets, getJson, postJson, shopifyFulfillment, splitOrder, type FulfillmentWorld,
+} from './support/fulfillment-world.js';
 import { useFulfillmentSuite } from './support/fulfillment-suite.js';
 import { ADMIN_KEY, eventually, type TestHub } from './support/test-hub.js';
 
@@ -16,15 +18,6 @@ const ORDER_QUERY = `query($id: String!) { orderBySource(channel: SHOPIFY, exter
   fulfillmentRequests { id system status }
   shipments { id source externalId status holdReason channelStatus channelReference channelCancelledAt attention lines { lineRef quantity } erp { target postingStatus } }
 } }`;
-
-const allPosted = (s: Json): boolean => s.erp.length === 2 && s.erp.every((e: Json) => e.postingStatus === 'POSTED');
-/** Merchant-fulfilled: its lines at a location no fulfilment system serves, so only Shopify confirms them. */
-const channelFulfilledOrder = (id: string): string =>
-  splitOrder(id).replace(`"location_id": ${WAREHOUSE}`, '"location_id": 79999').replace(`"location_id": ${STORE}`, '"location_id": 79999');
-const shopifyFulfillment = (id: string, orderId: string, status: string, updatedAt = '2026-11-27T10:00:00-05:00'): string =>
-  `{"id": ${id}, "order_id": ${orderId}, "status": "${status}", "created_at": "2026-11-27T10:00:00-05:00", "updated_at": "${updatedAt}",
-    "tracking_company": "FedEx", "tracking_number": "7777000033", "tracking_numbers": ["7777000033"], "location_id": 79999,
-    "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
 
 /** Shopify cancelling a fulfilment the hub confirmed is recorded and shown; nothing in the ERP is undone. */
 describe('a fulfilment Shopify cancels', () => {
@@ -56,7 +49,7 @@ describe('a fulfilment Shopify cancels', () => {
     const fid = '9012345678900300001';
     expect((await deliver(hub.app, { body: channelFulfilledOrder(id) })).status).toBe(202);
     await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBeNull();
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'success' }), 'fulfillments/create')).toBeNull();
     const done = await orderWhen(id, (o) => o.status === 'FULFILLED' && o.shipments.length === 1 && allPosted(o.shipments[0]), 'fulfilled by Shopify');
     const shipmentId = done.shipments[0].id as string;
     expect(done.shipments[0]).toMatchObject({ status: 'CONFIRMED', channelCancelledAt: null, attention: null });
@@ -64,7 +57,7 @@ describe('a fulfilment Shopify cancels', () => {
     const erpBefore = await erpDocuments();
     expect(erpBefore.netsuite.documents.filter((d: Json) => d.key === fulfillmentKey(shipmentId)).map((d: Json) => d.creates)).toEqual([1]);
 
-    const cancel = shopifyFulfillment(fid, id, 'cancelled', '2026-11-28T09:00:00-05:00');
+    const cancel = shopifyFulfillment(fid, id, { status: 'cancelled', updatedAt: '2026-11-28T09:00:00-05:00' });
     const note = `Shopify cancelled fulfilment ${fid} after shipment ${shipmentId} was confirmed: its ERP item fulfilments stay posted and the order's status stays; reverse them by hand if nothing shipped`;
     expect(await fulfilment(cancel)).toBe(note);
     const cancelled = await order(id);
@@ -79,7 +72,7 @@ describe('a fulfilment Shopify cancels', () => {
     // Shopify sends it again (a new webhook id): already recorded, nothing more happens.
     expect(await fulfilment(cancel)).toBe(`Shopify cancelled fulfilment ${fid}: already recorded on shipment ${shipmentId}; nothing changed`);
     // A stale success redelivered after the cancel is the same shipment, not a new one.
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBeNull();
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'success' }), 'fulfillments/create')).toBeNull();
     const again = await order(id);
     expect(again.shipments).toEqual(cancelled.shipments);
     expect(again.history).toEqual(cancelled.history);
@@ -127,11 +120,11 @@ describe('a fulfilment Shopify cancels', () => {
     const posted = await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
     await setTargets(false);
     try {
-      expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBeNull();
+      expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'success' }), 'fulfillments/create')).toBeNull();
       const waiting = await orderWhen(id, (o) => o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'PENDING'), 'waiting for the ERPs');
       const shipmentId = waiting.shipments[0].id as string;
 
-      expect(await fulfilment(shopifyFulfillment(fid, id, 'cancelled', '2026-11-28T09:00:00-05:00'))).toBe(
+      expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'cancelled', updatedAt: '2026-11-28T09:00:00-05:00' }))).toBe(
         `Shopify cancelled fulfilment ${fid} after shipment ${shipmentId} was confirmed: its ERP item fulfilments had not been sent and are withdrawn (bc-main, netsuite-main); the order's status stays`,
       );
       const after = await order(id);
@@ -155,7 +148,7 @@ describe('a fulfilment Shopify cancels', () => {
     const fid = '9012345678900300003';
     expect((await deliver(hub.app, { body: channelFulfilledOrder(id) })).status).toBe(202);
     await orderWhen(id, (o) => o.status === 'POSTED', 'posted');
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'cancelled'))).toBe(`Shopify cancelled fulfilment ${fid}: nothing shipped; kept, so a late delivery of it is not applied`);
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'cancelled' }))).toBe(`Shopify cancelled fulfilment ${fid}: nothing shipped; kept, so a late delivery of it is not applied`);
     const reason = `CHANNEL_CANCELLED: Shopify cancelled fulfilment ${fid} before the hub saw it; if it comes, it will not be applied`;
     const after = await order(id);
     expect(after.status).toBe('POSTED');
@@ -164,7 +157,7 @@ describe('a fulfilment Shopify cancels', () => {
     expect(after.shipments[0].channelCancelledAt).not.toBeNull();
 
     // Webhooks come in any order: the success arrives after its cancel and changes nothing but the lines shown.
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBe(`shipment held: ${reason}`);
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'success' }), 'fulfillments/create')).toBe(`shipment held: ${reason}`);
     const late = await order(id);
     expect(late.status).toBe('POSTED');
     expect(late.shipments).toHaveLength(1);
@@ -177,9 +170,9 @@ describe('a fulfilment Shopify cancels', () => {
   it('never applies a held fulfilment Shopify cancelled, even once its order arrives', async () => {
     const id = '6012345678900300004';
     const fid = '9012345678900300004';
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'success'), 'fulfillments/create')).toBe('shipment held: ORDER_UNKNOWN: the order is not in the hub');
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'success' }), 'fulfillments/create')).toBe('shipment held: ORDER_UNKNOWN: the order is not in the hub');
     const [held] = await hub.sql<Json>(`SELECT id, inbox_id FROM shipments WHERE external_id = $1`, [fid]);
-    expect(await fulfilment(shopifyFulfillment(fid, id, 'cancelled'))).toBe(
+    expect(await fulfilment(shopifyFulfillment(fid, id, { status: 'cancelled' }))).toBe(
       `Shopify cancelled fulfilment ${fid}: shipment ${held.id} was held, nothing was posted; it stays held and will not be applied`,
     );
     const reason = `CHANNEL_CANCELLED: Shopify cancelled fulfilment ${fid} before it was applied; nothing was posted and it will not be`;

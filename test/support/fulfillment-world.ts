@@ -104,3 +104,21 @@ export function pickupOrder(id: string): string {
   const base = fixture('order-pickup.json');
   return base.replace(new RegExp(orderIdOf(base), 'g'), id).replace('"location_id": null', `"location_id": ${STORE}`);
 }
+
+/** Every ERP target (both of this world) holds the shipment's item fulfilment. */
+export const allPosted = (shipment: Json): boolean => shipment.erp.length === 2 && shipment.erp.every((e: Json) => e.postingStatus === 'POSTED');
+
+/** The split order merchant-fulfilled: its lines at a location no fulfilment system serves, so only Shopify confirms them. */
+export function channelFulfilledOrder(id: string): string {
+  return splitOrder(id).replace(`"location_id": ${WAREHOUSE}`, '"location_id": 79999').replace(`"location_id": ${STORE}`, '"location_id": 79999');
+}
+
+/** A Shopify fulfilment of the whole channel-fulfilled order (fulfillments/create and /update bodies). */
+export function shopifyFulfillment(
+  id: string, orderId: string, options: { status?: string; tracking?: string; updatedAt?: string } = {},
+): string {
+  const { status = 'success', tracking = '7777000033', updatedAt = '2026-11-27T10:00:00-05:00' } = options;
+  return `{"id": ${id}, "order_id": ${orderId}, "status": "${status}", "created_at": "2026-11-27T10:00:00-05:00", "updated_at": "${updatedAt}",
+    "tracking_company": "FedEx", "tracking_number": "${tracking}", "tracking_numbers": ["${tracking}"], "location_id": 79999,
+    "line_items": [{"id": ${LINE_SWEATER}, "quantity": 2, "sku": "MER-CREW-NVY-M"}, {"id": ${LINE_SOCKS}, "quantity": 1, "sku": "SOCK-TRAIL-3PK"}]}`;
+}
