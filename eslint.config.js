@@ -22,6 +22,8 @@ export default tseslint.config(
         { selector: "CallExpression[callee.name='parseFloat']", message: 'Money never passes through floating point.' },
         { selector: "CallExpression[callee.property.name='toFixed']", message: 'Money never passes through floating point.' },
       ],
+      // The sandboxes stand in for outside systems; production code never leans on them.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandboxes/**'], message: 'src/ imports nothing from sandboxes/.' }] }],
     },
   },
 );

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SalesOrderDocument } from '../../src/adapters/erp/erp-adapter.port.js';
 import { NetSuiteAdapter } from '../../src/adapters/erp/netsuite/index.js';
-import type { TbaCredentials } from '../../sandboxes/erp/netsuite/oauth1.js';
+import type { TbaCredentials } from '../../src/adapters/erp/netsuite/tba-signer.js';
 
 export interface BaselineResult {
   readonly seconds: number;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { TbaCredentials } from '../../sandboxes/erp/netsuite/oauth1.js';
+import type { TbaCredentials } from '../../src/adapters/erp/netsuite/tba-signer.js';
 import { logTail, startChild, stopChild, type Child } from '../ingest/infra.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'sandboxes', 'cli.js');

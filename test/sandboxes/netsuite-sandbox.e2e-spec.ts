@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
-import { signatureBaseString, tbaAuthorizationHeader, type TbaCredentials } from '../../sandboxes/erp/netsuite/oauth1.js';
+import { expectedBaseString } from '../../sandboxes/erp/netsuite/oauth1-verifier.js';
+import { signatureBaseString, tbaAuthorizationHeader, type TbaCredentials } from '../../src/adapters/erp/netsuite/tba-signer.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,8 +56,11 @@ describe('NetSuite sandbox (SuiteTalk REST record API, TBA)', () => {
     await admin(sb, 'knobs', { concurrency: 15, latencyMs: 0, unknownCustomers: [], unknownItems: [] });
   });
 
-  it('builds the RFC 5849 signature base string (query, form body and oauth_* parameters)', () => {
-    const base = signatureBaseString(
+  it.each([
+    ['the hub signer', signatureBaseString],
+    ['the sandbox verifier', expectedBaseString],
+  ])('%s builds the RFC 5849 signature base string (query, form body and oauth_* parameters)', (_name, build) => {
+    const base = build(
       'POST',
       'http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b',
       { oauth_consumer_key: '9djdj82h48djs9d2', oauth_token: 'kkk9d7dh3k39sjv7', oauth_signature_method: 'HMAC-SHA1', oauth_timestamp: '137131201', oauth_nonce: '7d8f3e4a', realm: 'Example', oauth_signature: 'ignored' },
@@ -65,6 +69,13 @@ describe('NetSuite sandbox (SuiteTalk REST record API, TBA)', () => {
     expect(base).toBe(
       'POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7',
     );
+  });
+
+  it('the signer and the verifier agree on unicode, reserved characters and ports', () => {
+    const oauth = { oauth_consumer_key: 'ck é', oauth_nonce: 'n0nce', oauth_timestamp: '1', oauth_token: "t!*'()", oauth_version: '1.0' };
+    for (const url of ['https://Example.COM:443/a%20b/c?x=%E2%9C%93&y=1+2', 'http://h:8080/p?a=b&a=a', 'http://h/~u/?q=%2A']) {
+      expect(signatureBaseString('put', url, oauth)).toBe(expectedBaseString('put', url, oauth, []));
+    }
   });
 
   it('upserts by external id: the first PUT creates, the second updates the same record', async () => {

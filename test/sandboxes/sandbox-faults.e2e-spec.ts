@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
-import { tbaAuthorizationHeader } from '../../sandboxes/erp/netsuite/oauth1.js';
+import { tbaAuthorizationHeader } from '../../src/adapters/erp/netsuite/tba-signer.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../../sandboxes/erp/netsuite/sandbox.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

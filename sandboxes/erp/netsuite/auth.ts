@@ -5,9 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { header, type SandboxRequest } from '../shared/http.js';
-import {
-  SIGNATURE_METHOD, hmacSha256Signature, parseOAuthHeader, signatureBaseString, type TbaCredentials,
-} from './oauth1.js';
+import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
+import { EXPECTED_SIGNATURE_METHOD, expectedBaseString, expectedSignature, parseOAuthHeader } from './oauth1-verifier.js';
 
 export interface TbaVerifierOptions {
   readonly credentials: TbaCredentials;
@@ -37,7 +36,7 @@ export class TbaVerifier {
     const { credentials } = this.options;
     if ((params.realm ?? '').toUpperCase() !== credentials.accountId.toUpperCase()) return 'wrong-realm';
     if (params.oauth_version !== undefined && params.oauth_version !== '1.0') return 'unsupported-oauth-version';
-    if (params.oauth_signature_method !== SIGNATURE_METHOD) return 'unsupported-signature-method';
+    if (params.oauth_signature_method !== EXPECTED_SIGNATURE_METHOD) return 'unsupported-signature-method';
     if (params.oauth_consumer_key !== credentials.consumerKey) return 'unknown-consumer-key';
     if (params.oauth_token !== credentials.tokenId) return 'unknown-token';
     const timestamp = /^\d+$/.test(params.oauth_timestamp) ? Number(params.oauth_timestamp) : NaN;
@@ -47,8 +46,8 @@ export class TbaVerifier {
 
     const oauth: Record<string, string> = {};
     for (const [k, v] of Object.entries(params)) if (k.startsWith('oauth_')) oauth[k] = v;
-    const base = signatureBaseString(req.method, req.url, oauth, formParams(req));
-    const expected = Buffer.from(hmacSha256Signature(base, credentials.consumerSecret, credentials.tokenSecret));
+    const base = expectedBaseString(req.method, req.url, oauth, formParams(req));
+    const expected = Buffer.from(expectedSignature(base, credentials.consumerSecret, credentials.tokenSecret));
     const given = Buffer.from(params.oauth_signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'bad-signature';
 

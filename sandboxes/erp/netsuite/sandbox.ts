@@ -21,7 +21,7 @@ import { TbaVerifier } from './auth.js';
 import { duplicateRecord, invalidContent, invalidLogin, notFound, nsError } from './errors.js';
 import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
 import { checkLineChanges, lineChangeOf } from './line-changes.js';
-import type { TbaCredentials } from './oauth1.js';
+import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
 import { validateSalesOrder } from './validate.js';
 

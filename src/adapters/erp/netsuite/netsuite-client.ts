@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { tbaAuthorizationHeader, type TbaCredentials } from '../../../../sandboxes/erp/netsuite/oauth1.js';
+import { tbaAuthorizationHeader, type TbaCredentials } from './tba-signer.js';
 import { ErpError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
 import { transportError } from './netsuite.errors.js';
 

@@ -2,7 +2,8 @@
  * OAuth 1.0a request signing as NetSuite token-based authentication (TBA) uses it: RFC 5849
  * signature base string, HMAC-SHA256 (NetSuite ended HMAC-SHA1 support in 2023.1), key =
  * consumer secret & token secret, realm = the account id. Pure functions (nonce and timestamp
- * are inputs), shared by the sandbox's verifier, its tests and the NetSuite adapter.
+ * are inputs). The NetSuite sandbox verifies with code of its own (sandboxes/erp/netsuite/
+ * oauth1-verifier.ts), so each checks the other.
  */
 import { createHmac } from 'node:crypto';
 
@@ -94,20 +95,4 @@ export function tbaAuthorizationHeader(credentials: TbaCredentials, input: Signa
   const parts = [`realm="${percentEncode(credentials.accountId)}"`];
   for (const [k, v] of Object.entries(params)) parts.push(`${k}="${percentEncode(v)}"`);
   return `OAuth ${parts.join(', ')}`;
-}
-
-/** Parses `OAuth k="v", ...` into decoded values; undefined when it is not an OAuth header. */
-export function parseOAuthHeader(value: string | undefined): Record<string, string> | undefined {
-  if (!value || !/^OAuth\s/i.test(value)) return undefined;
-  const params: Record<string, string> = {};
-  const rest = value.slice(6);
-  const re = /([A-Za-z0-9_.~%-]+)\s*=\s*"([^"]*)"/g;
-  for (let m = re.exec(rest); m; m = re.exec(rest)) {
-    try {
-      params[decodeURIComponent(m[1])] = decodeURIComponent(m[2]);
-    } catch {
-      return undefined;
-    }
-  }
-  return params;
 }
