@@ -1,7 +1,30 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
-/** Runs fn in one transaction on its own query runner; rolls back on any error. */
+/** PostgreSQL's "try again" answers: serialization_failure and deadlock_detected. */
+const TRANSIENT_CONFLICTS = new Set(['40001', '40P01']);
+
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code
+    ?? (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === 'string' && TRANSIENT_CONFLICTS.has(code);
+}
+
+/**
+ * Runs fn in one transaction on its own query runner; rolls back on any error. A deadlock or
+ * serialization failure is PostgreSQL asking for the whole transaction again, so fn runs once
+ * more from the start (fn must keep its side effects inside the transaction); a second
+ * conflict is the caller's.
+ */
 export async function inTransaction<T>(dataSource: DataSource, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  try {
+    return await attempt(dataSource, fn);
+  } catch (error) {
+    if (!isTransientConflict(error)) throw error;
+    return attempt(dataSource, fn);
+  }
+}
+
+async function attempt<T>(dataSource: DataSource, fn: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   await runner.startTransaction();

@@ -95,17 +95,20 @@ export class OutboundStore {
   }
 
   /** Replay: DEAD messages are sent again now, looked up first. */
+  /** The messages and their shipments change together, or not at all. */
   async replay(ids: readonly string[]): Promise<string[]> {
-    const rows = returnedRows<{ id: string }>(await this.dataSource.query(
-      `UPDATE outbound_messages SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-       WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
-      [[...ids]],
-    ));
-    await this.dataSource.query(
-      `UPDATE shipments s SET channel_status = 'PENDING' FROM outbound_messages m
-       WHERE m.id = ANY($1::uuid[]) AND m.kind = 'CHANNEL_FULFILLMENT' AND s.id = m.subject_id AND s.channel_status = 'FAILED'`,
-      [rows.map((r) => r.id)],
-    );
-    return rows.map((r) => r.id);
+    return inTransaction(this.dataSource, async (runner) => {
+      const rows = returnedRows<{ id: string }>(await runner.query(
+        `UPDATE outbound_messages SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
+        [[...ids]],
+      ));
+      await runner.query(
+        `UPDATE shipments s SET channel_status = 'PENDING' FROM outbound_messages m
+         WHERE m.id = ANY($1::uuid[]) AND m.kind = 'CHANNEL_FULFILLMENT' AND s.id = m.subject_id AND s.channel_status = 'FAILED'`,
+        [rows.map((r) => r.id)],
+      );
+      return rows.map((r) => r.id);
+    });
   }
 }
