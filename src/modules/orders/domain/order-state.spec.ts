@@ -1,5 +1,5 @@
 import { IllegalTransitionError } from '../../../platform/state-machine/state-machine.js';
-import { buildOrder, usd } from './order.builder.js';
+import { buildOrder, usd } from '../../../../test/support/order-builder.js';
 import {
   HOLD_REASON_MESSAGES,
   HOLD_REASONS,

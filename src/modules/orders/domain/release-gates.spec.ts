@@ -1,6 +1,6 @@
 import type { PaymentStatus, RiskRecommendation } from '../../../canonical/order.js';
 import { recomputeTotals } from '../../../canonical/totals.js';
-import { buildLine, buildOrder, buildShippingLine, buildTaxLine, usd } from './order.builder.js';
+import { buildLine, buildOrder, buildShippingLine, buildTaxLine, usd } from '../../../../test/support/order-builder.js';
 import { HOLD_REASONS, ORDER_STATUSES, orderStateMachine, type HoldReason } from './order-state.js';
 import { decideTransition, evaluateReleaseGates, type ReleaseGateFailure } from './release-gates.js';
 

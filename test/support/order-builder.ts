@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { parseDecimal, type Money } from '../../../canonical/money.js';
+import { parseDecimal, type Money } from '../../src/canonical/money.js';
 import type {
   CanonicalOrder,
   DiscountAllocation,
@@ -21,8 +21,8 @@ import type {
   ShippingLine,
   TaxLine,
   Tender,
-} from '../../../canonical/order.js';
-import { recomputeTotals } from '../../../canonical/totals.js';
+} from '../../src/canonical/order.js';
+import { recomputeTotals } from '../../src/canonical/totals.js';
 
 /** A USD amount from its decimal string: `usd('63.85')` is 6385 cents. */
 export function usd(decimal: string): Money {
