@@ -16,6 +16,7 @@ import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
 import { databaseOptions } from './platform/database/database-options.js';
+import { DomainEventsModule } from './platform/events/domain-events.module.js';
 import { runMigrationsLocked } from './platform/database/run-migrations.js';
 import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
 
@@ -35,6 +36,7 @@ class PlatformModule {
           },
         }),
         BullModule.forRoot({ redis: redisOptionsFromUrl(config.redisUrl), prefix: config.queuePrefix }),
+        DomainEventsModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../platform/config/app-config.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
+import { ErpOutboxModule } from './outbox/erp-outbox.module.js';
 import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
 import { ErpTargetsService } from './erp-targets.service.js';
@@ -20,7 +21,8 @@ export class ErpSyncModule {
     const worker = config.role !== 'api' && config.workerDuties.has('erp');
     return {
       module: ErpSyncModule,
-      imports: [MasterDataModule],
+      // The outbox subscribes to order and shipment events in every role that applies them.
+      imports: [MasterDataModule, ErpOutboxModule],
       controllers: [ErpTargetsController, PostingsController],
       providers: [ErpTargetsService, PostingStore, SalesOrderBuilder, PostingDocuments, ErpSyncResolver, ...(worker ? [PostingWorker] : [])],
       exports: [ErpTargetsService, PostingStore],

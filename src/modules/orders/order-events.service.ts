@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PostingOutbox } from '../erp-sync/outbox/posting-outbox.js';
-import { FulfillmentOutbox } from '../fulfillments/outbox/fulfillment-outbox.js';
-import { HeldShipments } from '../fulfillments/shipments/held-shipments.js';
 import type { QueryRunner } from 'typeorm';
+import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
 import { decideTransition, evaluateReleaseGates, type ReleaseGateFailure } from './domain/release-gates.js';
@@ -48,11 +46,7 @@ interface Decision {
  */
 @Injectable()
 export class OrderEventsService {
-  constructor(
-    @Inject(PostingOutbox) private readonly outbox: PostingOutbox,
-    @Inject(FulfillmentOutbox) private readonly fulfilments: FulfillmentOutbox,
-    @Inject(HeldShipments) private readonly heldShipments: HeldShipments,
-  ) {}
+  constructor(@Inject(DomainEventBus) private readonly events: DomainEventBus) {}
 
   async apply(runner: QueryRunner, input: OrderEventInput): Promise<OrderEventResult> {
     const writer = new OrderWriter(runner);
@@ -100,23 +94,18 @@ export class OrderEventsService {
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
   }
 
-  /**
-   * The outbox rows for the ERP targets that take this order and its fulfilment requests,
-   * then the shipments held until now for want of this order, in the same transaction (the
-   * item fulfilments hang on the sales order postings written just before).
-   */
+  /** Subscribers (ERP postings, fulfilment requests, held shipments) write their rows in this transaction. */
   private async released(writer: OrderWriter, orderId: string, input: OrderEventInput): Promise<void> {
     const { source } = input.order;
-    const correlationId = input.lineage.correlationId;
-    await this.outbox.released(writer.runner, { id: orderId, channel: source.system, account: source.account, correlationId });
-    await this.fulfilments.released(writer.runner, orderId, input.order, correlationId);
-    await this.heldShipments.orderReleased(writer.runner, { id: orderId, channel: source.system, account: source.account, externalId: source.externalId });
+    await this.events.publish(writer.runner, {
+      type: 'OrderReleased',
+      correlationId: input.lineage.correlationId,
+      payload: { orderId, channel: source.system, account: source.account, order: input.order },
+    });
   }
 
-  /** Unshipped units come off the ERP's sales order, and the open fulfilment requests are cancelled at their systems. */
   private async cancelled(writer: OrderWriter, orderId: string, correlationId: string): Promise<void> {
-    await this.outbox.cancelled(writer.runner, orderId, correlationId);
-    await this.fulfilments.cancelled(writer.runner, orderId, correlationId);
+    await this.events.publish(writer.runner, { type: 'OrderCancelled', correlationId, payload: { orderId } });
   }
 
   private decide(current: OrderStatus, input: OrderEventInput): Decision {

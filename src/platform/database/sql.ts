@@ -28,16 +28,34 @@ async function attempt<T>(dataSource: DataSource, fn: (runner: QueryRunner) => P
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   await runner.startTransaction();
+  let committed = false;
   try {
     const result = await fn(runner);
     await runner.commitTransaction();
+    committed = true;
     return result;
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction();
     throw error;
   } finally {
+    const callbacks = pendingAfterCommit.get(runner) ?? [];
+    pendingAfterCommit.delete(runner);
     await runner.release();
+    // Only what committed is announced; a rolled-back attempt's callbacks are dropped.
+    if (committed) for (const callback of callbacks) void callback();
   }
+}
+
+const pendingAfterCommit = new WeakMap<QueryRunner, (() => Promise<void>)[]>();
+
+/**
+ * Runs callback once the transaction of `runner` (opened by inTransaction) has committed, and
+ * never if it rolls back. The callback must catch its own errors: nothing waits for it.
+ */
+export function afterCommit(runner: QueryRunner, callback: () => Promise<void>): void {
+  const list = pendingAfterCommit.get(runner) ?? [];
+  list.push(callback);
+  pendingAfterCommit.set(runner, list);
 }
 
 /** `($1, $2, …), ($n, …)` for a multi-row VALUES clause. */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PostingOutbox } from './posting-outbox.js';
 
-/** Only the outbox writer, so the order module can write postings without depending on ERP sync. */
+/** The outbox writer: it subscribes to order and shipment events, so their modules never call ERP sync. */
 @Module({ providers: [PostingOutbox], exports: [PostingOutbox] })
 export class ErpOutboxModule {}

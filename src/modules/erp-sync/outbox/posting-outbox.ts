@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import type { OrderCancelled, OrderReleased, ShipmentConfirmed } from '../../../canonical/domain-events.js';
+import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 
 /**
  * PostgreSQL NOTIFY channel: postings became due (delivered only when the transaction
@@ -24,6 +26,23 @@ export const DUE_PAYLOAD_SQL = `target_id || '/' || id || '/' || attempts`;
  */
 @Injectable()
 export class PostingOutbox {
+  /** First among the release's subscribers: item fulfilments of held shipments hang on these rows. */
+  @OnDomainEvent('OrderReleased', { order: 10 })
+  async onOrderReleased(runner: QueryRunner, event: OrderReleased): Promise<void> {
+    const { orderId, channel, account } = event.payload;
+    await this.released(runner, { id: orderId, channel, account, correlationId: event.correlationId });
+  }
+
+  @OnDomainEvent('OrderCancelled', { order: 10 })
+  async onOrderCancelled(runner: QueryRunner, event: OrderCancelled): Promise<void> {
+    await this.cancelled(runner, event.payload.orderId, event.correlationId);
+  }
+
+  @OnDomainEvent('ShipmentConfirmed', { order: 10 })
+  async onShipmentConfirmed(runner: QueryRunner, event: ShipmentConfirmed): Promise<void> {
+    await this.shipped(runner, event.payload.orderId, event.payload.shipmentId, event.correlationId);
+  }
+
   async released(runner: QueryRunner, order: { id: string; channel: string; account: string; correlationId: string }): Promise<number> {
     const rows: unknown[] = await runner.query(
       `WITH inserted AS (

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import type { OrderCancelled, OrderReleased } from '../../../canonical/domain-events.js';
 import type { CanonicalOrder } from '../../../canonical/order.js';
+import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { planRequests } from '../domain/routing.js';
 import { FulfillmentLocationsCache } from './fulfillment-locations.cache.js';
 
@@ -12,6 +14,16 @@ import { FulfillmentLocationsCache } from './fulfillment-locations.cache.js';
 @Injectable()
 export class FulfillmentOutbox {
   constructor(@Inject(FulfillmentLocationsCache) private readonly locations: FulfillmentLocationsCache) {}
+
+  @OnDomainEvent('OrderReleased', { order: 20 })
+  async onOrderReleased(runner: QueryRunner, event: OrderReleased): Promise<void> {
+    await this.released(runner, event.payload.orderId, event.payload.order, event.correlationId);
+  }
+
+  @OnDomainEvent('OrderCancelled', { order: 20 })
+  async onOrderCancelled(runner: QueryRunner, event: OrderCancelled): Promise<void> {
+    await this.cancelled(runner, event.payload.orderId, event.correlationId);
+  }
 
   async released(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<number> {
     const locations = await this.locations.enabled(runner);

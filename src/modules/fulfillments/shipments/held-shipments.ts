@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import type { OrderReleased } from '../../../canonical/domain-events.js';
+import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { AWAITING_ORDER } from '../domain/held-shipment.js';
 import { SHIPPABLE, ShipmentEventsService, type RecheckOutcome } from './shipment-events.service.js';
 
@@ -29,6 +31,13 @@ export class HeldShipments {
     @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
+
+  /** After the release's postings and requests (lower order numbers), in the same transaction. */
+  @OnDomainEvent('OrderReleased', { order: 30 })
+  async onOrderReleased(runner: QueryRunner, event: OrderReleased): Promise<void> {
+    const { orderId, channel, account, order } = event.payload;
+    await this.orderReleased(runner, { id: orderId, channel, account, externalId: order.source.externalId });
+  }
 
   /** In the release transaction, after its postings and requests: the held shipments of this order, oldest shipped first. */
   async orderReleased(runner: QueryRunner, order: ReleasedOrder): Promise<RecheckOutcome[]> {

@@ -1,16 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ErpOutboxModule } from '../../erp-sync/outbox/erp-outbox.module.js';
 import { ChannelCancellations } from './channel-cancellations.js';
 import { HeldShipments } from './held-shipments.js';
 import { ShipmentEventsService } from './shipment-events.service.js';
 
 /**
  * Applying confirmations and fulfilments the channel withdrew, for the inbox processor, and
- * applying held ones when their order is released, for the order module; the senders and
+ * applying held ones when their order is released (an OrderReleased subscriber); the senders and
  * the API live in FulfillmentsModule.
  */
 @Module({
-  imports: [ErpOutboxModule],
   providers: [ShipmentEventsService, HeldShipments, ChannelCancellations],
   exports: [ShipmentEventsService, HeldShipments, ChannelCancellations],
 })

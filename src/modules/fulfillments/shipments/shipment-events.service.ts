@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
 import { returnedRows } from '../../../platform/database/sql.js';
-import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
+import { DomainEventBus } from '../../../platform/events/domain-event-bus.js';
 import { orderStateMachine, type OrderStatus } from '../../orders/domain/order-state.js';
 import { awaitsOrder, holdCode, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
 import { checkShipment, fulfilmentProgress, shippedByLine } from '../domain/shipment-check.js';
@@ -52,7 +52,7 @@ export const SHIPPABLE: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIAL
  */
 @Injectable()
 export class ShipmentEventsService {
-  constructor(@Inject(PostingOutbox) private readonly postings: PostingOutbox) {}
+  constructor(@Inject(DomainEventBus) private readonly events: DomainEventBus) {}
 
   async apply(runner: QueryRunner, confirmation: ShipmentConfirmation, lineage: ShipmentLineage): Promise<ShipmentOutcome> {
     const order = await lockOrder(runner, confirmation.order);
@@ -149,7 +149,7 @@ export class ShipmentEventsService {
         [randomUUID(), id, order.id, correlationId],
       );
     }
-    await this.postings.shipped(runner, order.id, id, correlationId);
+    await this.events.publish(runner, { type: 'ShipmentConfirmed', correlationId, payload: { orderId: order.id, shipmentId: id } });
     for (const line of c.lines) shipped.set(line.lineRef, (shipped.get(line.lineRef) ?? 0) + line.quantity);
     if (requestId) await this.progressRequest(runner, requestId, shipped);
     const to = fulfilmentProgress(ordered, shipped) === 'FULL' ? 'FULFILLED' : 'PARTIALLY_FULFILLED';

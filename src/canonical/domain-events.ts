@@ -1,0 +1,38 @@
+/**
+ * What the hub's own modules say about the hub's own records, published on the domain event
+ * bus (src/platform/events). Unlike the channel events in events.ts, these carry the hub's ids:
+ * a subscriber acts on the subject without asking the publisher's tables.
+ */
+import type { CanonicalOrder } from './order.js';
+import type { ChannelCode } from './references.js';
+
+interface HubEventEnvelope<T extends string, P> {
+  readonly type: T;
+  /** Follows the cause from the webhook to every document it leads to. */
+  readonly correlationId: string;
+  readonly payload: P;
+}
+
+/** The order whose release gates all passed, in the transaction that released it. */
+export type OrderReleased = HubEventEnvelope<
+  'OrderReleased',
+  { readonly orderId: string; readonly channel: ChannelCode; readonly account: string; readonly order: CanonicalOrder }
+>;
+
+/** The channel cancelled an order the hub had (released or not). */
+export type OrderCancelled = HubEventEnvelope<'OrderCancelled', { readonly orderId: string }>;
+
+/** The order's lines changed after release (an edit); subscribers bring their documents in line. */
+export type OrderLinesChanged = HubEventEnvelope<'OrderLinesChanged', { readonly orderId: string; readonly reason: string }>;
+
+/** A parcel or handover of an order was confirmed and recorded as a shipment. */
+export type ShipmentConfirmed = HubEventEnvelope<'ShipmentConfirmed', { readonly orderId: string; readonly shipmentId: string }>;
+
+export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | ShipmentConfirmed;
+
+export type DomainEventType = DomainEvent['type'];
+
+export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { readonly type: T }>;
+
+/** Every type a handler may subscribe to; a handler for anything else stops the boot. */
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'ShipmentConfirmed'];
