@@ -5,7 +5,8 @@ import type { Money } from '../../canonical/money.js';
  * named so later work fills them in behind the same shape.
  * @since 0.3.0
  */
-export type ErpVariant = 'netsuite' | 'dynamics365-bc';
+/** A variant's code, as its definition in the registry (erp-variants.ts) declares it. */
+export type ErpVariant = string;
 
 /** Where an ERP is and how to reach it. Credentials are variant-specific and never logged. */
 export interface ErpConnection {

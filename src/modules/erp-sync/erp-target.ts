@@ -1,4 +1,5 @@
 import type { ErpVariant } from '../../adapters/erp/erp-adapter.port.js';
+import { ERP_VARIANT_CODES, erpVariant } from '../../adapters/erp/erp-variants.js';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { parseTargetSettings, type ErpTargetSettings } from './erp-target-settings.js';
@@ -22,12 +23,6 @@ export interface ErpTarget {
   readonly routing: ErpRouting;
   readonly enabled: boolean;
 }
-
-/** The credentials each variant needs; values are write-only. */
-export const REQUIRED_CREDENTIALS: Readonly<Record<ErpVariant, readonly string[]>> = {
-  netsuite: ['accountId', 'consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'],
-  'dynamics365-bc': ['tenantId', 'environment', 'companyId', 'clientId', 'clientSecret'],
-};
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -55,7 +50,8 @@ export function parseErpTarget(id: string, input: unknown): ErpTarget {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) bad('body', 'the body must be a JSON object');
   const body = input as Record<string, unknown>;
   const variant = body.variant;
-  if (variant !== 'netsuite' && variant !== 'dynamics365-bc') bad('variant', 'variant must be netsuite or dynamics365-bc');
+  const definition = typeof variant === 'string' ? erpVariant(variant) : undefined;
+  if (typeof variant !== 'string' || !definition) bad('variant', `variant must be one of ${ERP_VARIANT_CODES.join(', ')}`);
   let baseUrl: URL;
   try {
     baseUrl = new URL(String(body.baseUrl));
@@ -65,7 +61,7 @@ export function parseErpTarget(id: string, input: unknown): ErpTarget {
   if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') bad('baseUrl', 'baseUrl must be an http(s) URL');
   const credentials = body.credentials;
   if (credentials === null || typeof credentials !== 'object' || Array.isArray(credentials)) bad('credentials', 'credentials must be an object');
-  for (const name of REQUIRED_CREDENTIALS[variant]) {
+  for (const name of definition.requiredCredentials) {
     const value = (credentials as Record<string, unknown>)[name];
     if (typeof value !== 'string' || value === '') bad(`credentials.${name}`, `credentials.${name} is required for ${variant}`);
   }

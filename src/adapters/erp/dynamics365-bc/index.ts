@@ -12,3 +12,4 @@ export {
   parseBcError, parseRetryAfter, parseTokenError, readODataError, transportCode, transportError,
   type BcErrorContext, type HeaderSource, type ODataErrorBody, type TransportContext,
 } from './bc.errors.js';
+export { businessCentralVariant } from './variant.js';

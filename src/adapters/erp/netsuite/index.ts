@@ -9,3 +9,4 @@ export {
   parseNetSuiteError, parseRetryAfter, readErrorBody, transportCode, transportError,
   type HeaderSource, type NetSuiteErrorBody, type NetSuiteErrorDetail, type TransportContext,
 } from './netsuite.errors.js';
+export { netSuiteVariant } from './variant.js';

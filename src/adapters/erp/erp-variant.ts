@@ -1,0 +1,30 @@
+import type { ErpAdapter, ErpConnection } from './erp-adapter.port.js';
+
+/** A setting or credential the admin gave in a form the variant cannot use; field is its path. */
+export class ErpConfigError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** Checks one non-secret setting and returns its normal form; throws ErpConfigError. */
+export type SettingCheck = (value: unknown, field: string) => unknown;
+
+/**
+ * What an ERP variant declares about itself, in its adapter folder's index.ts. The registry
+ * (erp-variants.ts) lists these; nothing else in the hub names a variant.
+ */
+export interface ErpVariantDefinition {
+  readonly variant: string;
+  /** Credential names a target of this variant must have; values are write-only. */
+  readonly requiredCredentials: readonly string[];
+  /** The non-secret settings it knows; any other is refused when a target is saved. */
+  readonly settings: Readonly<Record<string, SettingCheck>>;
+  /** The longest natural key (external id / document number) the ERP stores for a document. */
+  readonly maxExternalKeyLength: number;
+  create(connection: ErpConnection): ErpAdapter;
+}
+
+export function configError(field: string, message: string): never {
+  throw new ErpConfigError(field, message);
+}

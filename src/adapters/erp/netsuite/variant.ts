@@ -1,0 +1,37 @@
+import { configError, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { NetSuiteAdapter, type NetSuiteAdapterOptions } from './netsuite.adapter.js';
+
+const internalId: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !/^\d{1,18}$/.test(value.trim())) configError(field, `${field} must be a NetSuite internal id (digits), as a string`);
+  return value.trim();
+};
+
+const isoCurrency: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !/^[A-Za-z]{3}$/.test(value)) configError(field, `${field} must be an ISO 4217 code`);
+  return value.toUpperCase();
+};
+
+/** NetSuite by token-based authentication (OAuth 1.0a) over the REST record service. */
+export const netSuiteVariant: ErpVariantDefinition = {
+  variant: 'netsuite',
+  requiredCredentials: ['accountId', 'consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'],
+  settings: {
+    currencyIds: (value, field) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) configError(field, `${field} must map ISO 4217 codes to currency internal ids`);
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, id]) => [isoCurrency(code, `${field}.${code}`), internalId(id, `${field}.${code}`)]));
+    },
+    discountItemId: internalId,
+    shippingItemId: internalId,
+    lineRefField: (value, field) => {
+      if (typeof value !== 'string' || !/^custcol[a-z0-9_]+$/.test(value)) configError(field, `${field} must be a custom transaction column id (custcol…)`);
+      return value;
+    },
+    fetchDocumentNumber: (value, field) => {
+      if (typeof value !== 'boolean') configError(field, `${field} must be true or false`);
+      return value;
+    },
+  },
+  // externalId is a free-text field; its length is not in the contract notes, 255 is the UI's.
+  maxExternalKeyLength: 255,
+  create: (connection) => new NetSuiteAdapter(connection, (connection.settings ?? {}) as NetSuiteAdapterOptions),
+};
