@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ChannelAccountsController } from './channel-accounts.controller.js';
+import { ChannelAdminApiService } from './channel-admin-api.service.js';
 import { ChannelSecretsService } from './channel-secrets.service.js';
 
 /** Channel accounts and their webhook secrets, read by ingestion and managed by admins. */
 @Module({
   controllers: [ChannelAccountsController],
-  providers: [ChannelSecretsService],
-  exports: [ChannelSecretsService],
+  providers: [ChannelSecretsService, ChannelAdminApiService],
+  exports: [ChannelSecretsService, ChannelAdminApiService],
 })
 export class ChannelAccountsModule {}

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../platform/config/app-config.js';
+import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
+import { OrderServiceModule } from '../orders/order-service.module.js';
 import { FulfillmentLocationsController } from './fulfillment-locations.controller.js';
 import { OutboundMessagesController } from './outbound-messages.controller.js';
 import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
@@ -23,7 +25,7 @@ export class FulfillmentsModule {
     const worker = config.role !== 'api' && config.workerDuties.has('fulfillment');
     return {
       module: FulfillmentsModule,
-      imports: [FulfillmentOutboxModule, ShipmentEventsModule],
+      imports: [FulfillmentOutboxModule, ShipmentEventsModule, OrderServiceModule, ChannelAccountsModule],
       controllers: [FulfillmentLocationsController, OutboundMessagesController, ShipmentsController],
       providers: [OutboundStore, ...(worker ? [OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
       exports: [OutboundStore],

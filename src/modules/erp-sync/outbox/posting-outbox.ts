@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { OrderCancelled, OrderReleased, ShipmentConfirmed } from '../../../canonical/domain-events.js';
+import { returnedRows } from '../../../platform/database/sql.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 
 /**
@@ -73,6 +74,24 @@ export class PostingOutbox {
   /** One item fulfilment per shipment, to every target that takes the order's sales order. */
   async shipped(runner: QueryRunner, orderId: string, shipmentId: string, correlationId: string): Promise<number> {
     return this.follows(runner, orderId, 'ITEM_FULFILLMENT', shipmentId, correlationId);
+  }
+
+  /**
+   * The item fulfilments of a shipment that have not gone out are WITHDRAWN (terminal, never
+   * claimed or replayed); says which targets lost one and how many went out or are going.
+   */
+  async withdrawItemFulfillments(runner: QueryRunner, shipmentId: string, reason: string): Promise<{ withdrawnTargets: string[]; sent: number }> {
+    const withdrawn = returnedRows<{ target_id: string }>(await runner.query(
+      `UPDATE postings SET status = 'WITHDRAWN', last_error = $2, last_error_kind = NULL, last_error_code = 'CHANNEL_CANCELLED', updated_at = now()
+       WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('PENDING', 'RETRYING', 'DEAD')
+       RETURNING target_id`,
+      [shipmentId, reason],
+    ));
+    const [{ sent }]: { sent: number }[] = await runner.query(
+      `SELECT count(*)::int AS sent FROM postings WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('IN_FLIGHT', 'POSTED')`,
+      [shipmentId],
+    );
+    return { withdrawnTargets: withdrawn.map((w) => w.target_id).sort(), sent };
   }
 
   private async follows(runner: QueryRunner, orderId: string, documentType: string, documentKey: string, correlationId: string): Promise<number> {

@@ -4,6 +4,8 @@ import { ShopifyAdminClient } from '../../../adapters/channels/shopify/shopify-a
 import { ErpError } from '../../../adapters/erp/erp-adapter.port.js';
 import { FulfillmentSystemClient } from '../../../adapters/fulfillment/fulfillment-system.client.js';
 import type { ShipmentLine } from '../../../canonical/fulfillment.js';
+import { ChannelAdminApiService } from '../../channel-accounts/channel-admin-api.service.js';
+import { OrderService } from '../../orders/order.service.js';
 import type { ClaimedMessage } from './outbound-store.js';
 
 type Row = Record<string, unknown>;
@@ -19,7 +21,11 @@ const NEVER_RECEIVED = 'NOT_FOUND';
  */
 @Injectable()
 export class OutboundSenders {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OrderService) private readonly orders: OrderService,
+    @Inject(ChannelAdminApiService) private readonly channels: ChannelAdminApiService,
+  ) {}
 
   send(message: ClaimedMessage): Promise<string> {
     if (message.kind === 'FULFILLMENT_REQUEST') return this.request(message);
@@ -30,23 +36,23 @@ export class OutboundSenders {
   /** A request to the location's system; the system is idempotent on our request id, so resending is safe. */
   private async request(message: ClaimedMessage): Promise<string> {
     const [row]: Row[] = await this.dataSource.query(
-      `SELECT r.id, r.location_ref, r.method, r.lines, r.status, o.id AS order_id, o.order_number, o.shipping_address, o.customer,
-              l.system, l.base_url, l.api_key, l.enabled
-       FROM fulfillment_requests r JOIN orders o ON o.id = r.order_id LEFT JOIN fulfillment_locations l ON l.location_ref = r.location_ref
+      `SELECT r.id, r.order_id, r.location_ref, r.method, r.lines, r.status, l.system, l.base_url, l.api_key, l.enabled
+       FROM fulfillment_requests r LEFT JOIN fulfillment_locations l ON l.location_ref = r.location_ref
        WHERE r.id = $1`,
       [message.subjectId],
     );
-    if (!row) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
+    const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
+    if (!row || !order) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
     if (row.status === 'CANCELLED') return 'CANCELLED';
     if (!row.base_url || !row.enabled) throw new ErpError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
     const client = new FulfillmentSystemClient({ kind: row.system as 'wms' | 'store', baseUrl: row.base_url as string, apiKey: row.api_key as string, timeoutMs: TIMEOUT_MS });
     const accepted = await client.sendRequest({
       requestId: row.id as string,
-      orderRef: row.order_id as string,
-      orderNumber: row.order_number as string,
+      orderRef: order.id,
+      orderNumber: order.orderNumber,
       locationRef: row.location_ref as string,
       method: row.method as 'SHIP',
-      shipTo: shipTo(row.shipping_address, row.customer),
+      shipTo: shipTo(order.shippingAddress, order.customer),
       lines: (row.lines as { lineRef: string; sku: string | null; quantity: number }[]).map((l) => ({ lineRef: l.lineRef, sku: l.sku ?? '', quantity: l.quantity })),
     });
     return accepted.externalId;
@@ -83,29 +89,27 @@ export class OutboundSenders {
    */
   private async channelFulfillment(message: ClaimedMessage): Promise<string> {
     const [row]: Row[] = await this.dataSource.query(
-      `SELECT s.lines, s.carrier, s.tracking_numbers, s.tracking_url, s.kind, o.channel, o.account, o.external_id,
-              a.admin_api_url, a.admin_access_token
-       FROM shipments s JOIN orders o ON o.id = s.order_id
-       LEFT JOIN channel_accounts a ON a.channel = o.channel AND a.account = o.account AND a.enabled
-       WHERE s.id = $1`,
+      `SELECT s.lines, s.carrier, s.tracking_numbers, s.tracking_url, s.kind, s.order_id FROM shipments s WHERE s.id = $1 AND s.order_id IS NOT NULL`,
       [message.subjectId],
     );
-    if (!row) throw new ErpError('PERMANENT', `shipment ${message.subjectId} does not exist`);
-    if (row.channel !== 'SHOPIFY') throw new ErpError('PERMANENT', `no channel fulfilment for ${row.channel as string}`);
-    if (!row.admin_access_token) {
-      throw new ErpError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${row.account as string} (channel account adminAccessToken)`);
+    const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
+    if (!row || !order) throw new ErpError('PERMANENT', `shipment ${message.subjectId} does not exist`);
+    if (order.channel !== 'SHOPIFY') throw new ErpError('PERMANENT', `no channel fulfilment for ${order.channel}`);
+    const access = await this.channels.adminApiOf(order.channel, order.account);
+    if (!access) {
+      throw new ErpError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${order.account} (channel account adminAccessToken)`);
     }
-    const shop = row.account as string;
+    const shop = order.account;
     const client = new ShopifyAdminClient({
-      shopDomain: shop, baseUrl: (row.admin_api_url as string | null) ?? `https://${shop}/admin/api/2026-04`, accessToken: row.admin_access_token as string, timeoutMs: TIMEOUT_MS,
+      shopDomain: shop, baseUrl: access.adminApiUrl ?? `https://${shop}/admin/api/2026-04`, accessToken: access.adminAccessToken, timeoutMs: TIMEOUT_MS,
     });
     const trackingNumbers = row.tracking_numbers as string[];
     if (message.lookupFirst && trackingNumbers.length > 0) {
-      const found = await client.findFulfillment(row.external_id as string, trackingNumbers);
+      const found = await client.findFulfillment(order.externalId, trackingNumbers);
       if (found) return found.fulfillmentId;
     }
     const created = await client.createFulfillment({
-      orderId: row.external_id as string,
+      orderId: order.externalId,
       lines: (row.lines as ShipmentLine[]).map((l) => ({ lineItemId: l.lineRef, quantity: l.quantity })),
       trackingCompany: row.carrier as string | null,
       trackingNumbers,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { ShipmentCancellation } from '../../../canonical/fulfillment.js';
 import { holdReason, type StoredShipment } from '../domain/held-shipment.js';
-import { returnedRows } from '../../../platform/database/sql.js';
-import { lockOrder, noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
+import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
+import { InboxNotes } from '../../ingestion/inbox/inbox-notes.js';
+import { OrderService } from '../../orders/order.service.js';
+import { noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
 
 export type CancellationOutcome =
   /** Not a shipment the hub has: nothing shipped, as before. */
@@ -25,8 +27,14 @@ export type CancellationOutcome =
  */
 @Injectable()
 export class ChannelCancellations {
+  constructor(
+    @Inject(OrderService) private readonly orders: OrderService,
+    @Inject(PostingOutbox) private readonly postings: PostingOutbox,
+    @Inject(InboxNotes) private readonly notes: InboxNotes,
+  ) {}
+
   async apply(runner: QueryRunner, c: ShipmentCancellation, lineage: ShipmentLineage): Promise<CancellationOutcome> {
-    const order = await lockOrder(runner, c.order);
+    const order = await this.orders.lock(runner, c.order);
     // A confirmed match first: that is the one with ERP postings (a held Shopify echo of it may match too).
     const [row]: StoredShipment[] = await runner.query(
       `SELECT * FROM shipments WHERE (source = $1 AND account = $2 AND external_id = $3) OR (order_id = $4 AND channel_reference = $3)
@@ -42,34 +50,20 @@ export class ChannelCancellations {
     if (row.status === 'HELD') {
       const reason = holdReason('CHANNEL_CANCELLED', `${what} before it was applied; nothing was posted and it will not be`);
       await runner.query(`UPDATE shipments SET hold_reason = $2 WHERE id = $1`, [row.id, reason]);
-      await noteRecheck(runner, row, reason);
+      await noteRecheck(this.notes, runner, row, reason);
       return { kind: 'RECORDED', shipmentId: row.id, note: `${what}: ${own} was held, nothing was posted; it stays held and will not be applied` };
     }
     // Item fulfilments not sent yet (the ERP was down, say) are withdrawn: sending them now
     // would record in the ERP a shipment the channel has taken back. One already in flight
     // or posted cannot be stopped here.
-    const withdrawn = returnedRows<{ target_id: string }>(await runner.query(
-      `UPDATE postings SET status = 'WITHDRAWN', last_error = $2, last_error_kind = NULL, last_error_code = 'CHANNEL_CANCELLED', updated_at = now()
-       WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('PENDING', 'RETRYING', 'DEAD')
-       RETURNING target_id`,
-      [row.id, `${what}: withdrawn before it was sent`],
-    ));
-    const [{ sent }]: { sent: number }[] = await runner.query(
-      `SELECT count(*)::int AS sent FROM postings WHERE document_type = 'ITEM_FULFILLMENT' AND document_key = $1 AND status IN ('IN_FLIGHT', 'POSTED')`,
-      [row.id],
-    );
-    const targets = withdrawn.map((w) => w.target_id).sort().join(', ');
-    const note = withdrawn.length === 0
+    const { withdrawnTargets, sent } = await this.postings.withdrawItemFulfillments(runner, row.id, `${what}: withdrawn before it was sent`);
+    const targets = withdrawnTargets.join(', ');
+    const note = withdrawnTargets.length === 0
       ? `${what} after ${own} was confirmed: its ERP item fulfilments stay posted and the order's status stays; reverse them by hand if nothing shipped`
       : sent === 0
         ? `${what} after ${own} was confirmed: its ERP item fulfilments had not been sent and are withdrawn (${targets}); the order's status stays`
         : `${what} after ${own} was confirmed: its ERP item fulfilments not yet sent are withdrawn (${targets}), the others stay posted; reverse those by hand if nothing shipped`;
-    if (order) {
-      await runner.query(
-        `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id) VALUES ($1, $2, $2, '{}', $3, $4, $5)`,
-        [order.id, order.status, note, lineage.correlationId, lineage.inboxId],
-      );
-    }
+    if (order) await this.orders.note(runner, order, note, lineage);
     return { kind: 'RECORDED', shipmentId: row.id, note };
   }
 

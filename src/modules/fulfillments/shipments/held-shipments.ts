@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { OrderReleased } from '../../../canonical/domain-events.js';
+import type { ConfirmationOrderRef } from '../../../canonical/fulfillment.js';
+import { OrderService } from '../../orders/order.service.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { AWAITING_ORDER } from '../domain/held-shipment.js';
 import { SHIPPABLE, ShipmentEventsService, type RecheckOutcome } from './shipment-events.service.js';
+
+/** Held rows read per round trip while looking for ones whose order can now take them. */
+const RECHECK_PAGE = 500;
 
 export interface ReleasedOrder {
   readonly id: string;
@@ -29,6 +34,7 @@ export interface ReleasedOrder {
 export class HeldShipments {
   constructor(
     @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
+    @Inject(OrderService) private readonly orders: OrderService,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -56,19 +62,39 @@ export class HeldShipments {
     return outcomes;
   }
 
-  /** Held rows awaiting an order that can now take them (the sweep's work), oldest shipped first. */
+  /**
+   * Held rows awaiting an order that can now take them (the sweep's work), oldest shipped
+   * first. The orders module says which orders can; held rows are read a page at a time, so
+   * rows whose orders still cannot take them do not hide the ones behind them.
+   */
   async dueForRecheck(limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT s.id, s.shipped_at, s.received_at FROM shipments s
-       JOIN orders o ON o.id = coalesce(s.order_id, CASE WHEN s.order_ref->>'by' = 'HUB' THEN (s.order_ref->>'orderId')::uuid END)
-       WHERE s.status = 'HELD' AND split_part(s.hold_reason, ':', 1) = ANY($1::text[]) AND o.status = ANY($2::text[])
-       UNION
-       SELECT s.id, s.shipped_at, s.received_at FROM shipments s
-       JOIN orders o ON o.channel = s.order_ref->>'channel' AND o.account = s.order_ref->>'account' AND o.external_id = s.order_ref->>'externalId'
-       WHERE s.status = 'HELD' AND s.order_id IS NULL AND split_part(s.hold_reason, ':', 1) = ANY($1::text[]) AND o.status = ANY($2::text[])
-       ORDER BY shipped_at, received_at, id LIMIT $3`,
-      [[...AWAITING_ORDER], [...SHIPPABLE], limit],
-    );
-    return rows.map((r) => r.id);
+    const due: string[] = [];
+    let after: { shipped_at: Date; received_at: Date; id: string } | null = null;
+    while (due.length < limit) {
+      const page: { id: string; shipped_at: Date; received_at: Date; order_id: string | null; order_ref: ConfirmationOrderRef | { by: 'HUB'; orderId?: string } | null }[] =
+        await this.dataSource.query(
+          `SELECT id, shipped_at, received_at, order_id, order_ref FROM shipments
+           WHERE status = 'HELD' AND split_part(hold_reason, ':', 1) = ANY($1::text[])
+             AND (order_id IS NOT NULL OR order_ref IS NOT NULL)
+             AND ($2::timestamptz IS NULL OR (shipped_at, received_at, id) > ($2, $3, $4::uuid))
+           ORDER BY shipped_at, received_at, id LIMIT $5`,
+          [[...AWAITING_ORDER], after?.shipped_at ?? null, after?.received_at ?? null, after?.id ?? null, RECHECK_PAGE],
+        );
+      if (page.length === 0) break;
+      const refs = page.map((row): ConfirmationOrderRef | null => {
+        if (row.order_id) return { by: 'HUB', orderId: row.order_id, requestId: null };
+        const ref = row.order_ref;
+        if (ref?.by === 'HUB') return ref.orderId ? { by: 'HUB', orderId: ref.orderId, requestId: null } : null;
+        return ref ?? null;
+      });
+      const known = refs.flatMap((ref, index) => (ref ? [{ ref, index }] : []));
+      const shippable = await this.orders.inStates(known.map((k) => k.ref), SHIPPABLE);
+      known.forEach((k, i) => {
+        if (shippable[i] && due.length < limit) due.push(page[k.index].id);
+      });
+      if (page.length < RECHECK_PAGE) break;
+      after = page[page.length - 1];
+    }
+    return due;
   }
 }

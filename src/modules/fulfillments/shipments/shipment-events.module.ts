@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ErpOutboxModule } from '../../erp-sync/outbox/erp-outbox.module.js';
+import { InboxNotesModule } from '../../ingestion/inbox/inbox-notes.js';
+import { OrderServiceModule } from '../../orders/order-service.module.js';
 import { ChannelCancellations } from './channel-cancellations.js';
 import { HeldShipments } from './held-shipments.js';
 import { ShipmentEventsService } from './shipment-events.service.js';
@@ -9,6 +12,7 @@ import { ShipmentEventsService } from './shipment-events.service.js';
  * the API live in FulfillmentsModule.
  */
 @Module({
+  imports: [OrderServiceModule, ErpOutboxModule, InboxNotesModule],
   providers: [ShipmentEventsService, HeldShipments, ChannelCancellations],
   exports: [ShipmentEventsService, HeldShipments, ChannelCancellations],
 })

@@ -4,10 +4,12 @@ import type { QueryRunner } from 'typeorm';
 import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { DomainEventBus } from '../../../platform/events/domain-event-bus.js';
-import { orderStateMachine, type OrderStatus } from '../../orders/domain/order-state.js';
+import type { OrderStatus } from '../../orders/domain/order-state.js';
+import { OrderService, type OrderHead } from '../../orders/order.service.js';
+import { InboxNotes } from '../../ingestion/inbox/inbox-notes.js';
 import { awaitsOrder, holdCode, holdReason, sameOrderRef, storedConfirmation, type StoredShipment } from '../domain/held-shipment.js';
 import { checkShipment, fulfilmentProgress, shippedByLine } from '../domain/shipment-check.js';
-import { lockOrder, noteRecheck, writeShipment, type OrderHead, type ShipmentLineage } from './shipment-rows.js';
+import { noteRecheck, writeShipment, type ShipmentLineage } from './shipment-rows.js';
 
 export type { ShipmentLineage } from './shipment-rows.js';
 
@@ -52,10 +54,14 @@ export const SHIPPABLE: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIAL
  */
 @Injectable()
 export class ShipmentEventsService {
-  constructor(@Inject(DomainEventBus) private readonly events: DomainEventBus) {}
+  constructor(
+    @Inject(DomainEventBus) private readonly events: DomainEventBus,
+    @Inject(OrderService) private readonly orders: OrderService,
+    @Inject(InboxNotes) private readonly notes: InboxNotes,
+  ) {}
 
   async apply(runner: QueryRunner, confirmation: ShipmentConfirmation, lineage: ShipmentLineage): Promise<ShipmentOutcome> {
-    const order = await lockOrder(runner, confirmation.order);
+    const order = await this.orders.lock(runner, confirmation.order);
     const [existing]: StoredShipment[] = await runner.query(
       'SELECT * FROM shipments WHERE source = $1 AND account = $2 AND external_id = $3 FOR UPDATE',
       [confirmation.source, confirmation.account, confirmation.externalId],
@@ -87,7 +93,7 @@ export class ShipmentEventsService {
     const [peek]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1', [shipmentId]);
     if (!peek) return { kind: 'NOT_FOUND' };
     const named = storedConfirmation(peek)?.order ?? null;
-    const order = named ? await lockOrder(runner, named) : null;
+    const order = named ? await this.orders.lock(runner, named) : null;
     const [row]: StoredShipment[] = await runner.query('SELECT * FROM shipments WHERE id = $1 FOR UPDATE', [shipmentId]);
     if (row.status !== 'HELD' || (awaitingOrderOnly && !awaitsOrder(row.hold_reason))) {
       return { kind: 'NOT_HELD', shipmentId, status: row.status, reason: row.hold_reason };
@@ -100,7 +106,7 @@ export class ShipmentEventsService {
       return this.hold(runner, null, null, null, target, holdReason('ORDER_UNKNOWN', 'the confirmation kept no order reference; a redelivery supplies it'));
     }
     // A redelivery may have given the row its reference since the peek.
-    const locked = sameOrderRef(named, confirmation.order) ? order : await lockOrder(runner, confirmation.order);
+    const locked = sameOrderRef(named, confirmation.order) ? order : await this.orders.lock(runner, confirmation.order);
     return this.settle(runner, locked, confirmation, target);
   }
 
@@ -131,9 +137,7 @@ export class ShipmentEventsService {
       return hold(holdReason('REQUEST_CANCELLED', `request ${request.id} was cancelled; a person decides what to do with goods shipped after that`));
     }
     if (!SHIPPABLE.includes(order.status)) return hold(holdReason('ORDER_NOT_SHIPPABLE', `the order is ${order.status}`));
-    const ordered: { lineRef: string; quantity: number }[] = (
-      await runner.query('SELECT external_id, quantity FROM order_lines WHERE order_id = $1', [order.id])
-    ).map((r: { external_id: string; quantity: number }) => ({ lineRef: r.external_id, quantity: r.quantity }));
+    const ordered = await this.orders.lineQuantities(runner, order.id);
     const previous: { lines: ShipmentLine[] }[] = await runner.query(`SELECT lines FROM shipments WHERE order_id = $1 AND status = 'CONFIRMED'`, [order.id]);
     const shipped = shippedByLine(previous);
     const verdict = checkShipment(ordered, shipped, c.lines);
@@ -154,7 +158,7 @@ export class ShipmentEventsService {
     if (requestId) await this.progressRequest(runner, requestId, shipped);
     const to = fulfilmentProgress(ordered, shipped) === 'FULL' ? 'FULFILLED' : 'PARTIALLY_FULFILLED';
     if (order.status !== to || to === 'PARTIALLY_FULFILLED') await this.moveOrder(runner, order, to, c, target);
-    if (target.held) await noteRecheck(runner, target.held, null);
+    if (target.held) await noteRecheck(this.notes, runner, target.held, null);
     return { kind: 'CONFIRMED', shipmentId: id, orderStatus: to };
   }
 
@@ -186,7 +190,7 @@ export class ShipmentEventsService {
         `UPDATE shipments SET hold_reason = $2, order_id = coalesce($3, order_id), request_id = coalesce($4, request_id) WHERE id = $1`,
         [target.held.id, reason, orderId, requestId],
       );
-      await noteRecheck(runner, target.held, reason);
+      await noteRecheck(this.notes, runner, target.held, reason);
       return { kind: 'HELD', shipmentId: target.held.id, reason };
     }
     if (!c) throw new Error('a new shipment is held only with its confirmation');
@@ -206,13 +210,8 @@ export class ShipmentEventsService {
   }
 
   private async moveOrder(runner: QueryRunner, order: OrderHead, to: OrderStatus, c: ShipmentConfirmation, target: Target): Promise<void> {
-    orderStateMachine.assertTransition(order.status, to, { holdReasons: [] });
-    await runner.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [order.id, to]);
     const what = c.kind === 'PICKUP' ? 'picked up' : `shipped${c.carrier ? ` by ${c.carrier}` : ''}`;
     const when = target.trigger ? ` (${TRIGGER_NOTES[target.trigger]})` : '';
-    await runner.query(
-      `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id) VALUES ($1, $2, $3, '{}', $4, $5)`,
-      [order.id, order.status, to, `${c.source} ${c.externalId} ${what}${when}`, target.lineage.correlationId],
-    );
+    await this.orders.transition(runner, order, to, `${c.source} ${c.externalId} ${what}${when}`, { correlationId: target.lineage.correlationId });
   }
 }

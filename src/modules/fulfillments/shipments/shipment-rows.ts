@@ -1,29 +1,11 @@
 import type { QueryRunner } from 'typeorm';
-import type { ConfirmationOrderRef, ShipmentConfirmation } from '../../../canonical/fulfillment.js';
-import type { OrderStatus } from '../../orders/domain/order-state.js';
+import type { ShipmentConfirmation } from '../../../canonical/fulfillment.js';
+import type { InboxNotes } from '../../ingestion/inbox/inbox-notes.js';
 import { HELD_NOTE_PREFIX, heldNote, type StoredShipment } from '../domain/held-shipment.js';
 
 export interface ShipmentLineage {
   readonly inboxId: string | null;
   readonly correlationId: string;
-}
-
-export interface OrderHead {
-  id: string;
-  status: OrderStatus;
-  channel: string;
-  account: string;
-}
-
-/** The order a confirmation (or a cancellation) names, row-locked: always taken before a shipment's lock. */
-export async function lockOrder(runner: QueryRunner, ref: ConfirmationOrderRef): Promise<OrderHead | null> {
-  const rows: OrderHead[] =
-    ref.by === 'HUB'
-      ? await runner.query('SELECT id, status, channel, account FROM orders WHERE id = $1::uuid FOR UPDATE', [ref.orderId])
-      : await runner.query('SELECT id, status, channel, account FROM orders WHERE channel = $1 AND account = $2 AND external_id = $3 FOR UPDATE', [
-          ref.channel, ref.account, ref.externalId,
-        ]);
-  return rows[0] ?? null;
 }
 
 export interface ShipmentWrite {
@@ -69,8 +51,8 @@ export async function writeShipment(runner: QueryRunner, w: ShipmentWrite): Prom
  * whoever reads the inbox is not sent after a hold that has since cleared. heldAgain is
  * the reason it is still held for, or null once confirmed.
  */
-export async function noteRecheck(runner: QueryRunner, held: StoredShipment, heldAgain: string | null): Promise<void> {
+export async function noteRecheck(notes: InboxNotes, runner: QueryRunner, held: StoredShipment, heldAgain: string | null): Promise<void> {
   if (!held.inbox_id) return;
   const note = heldAgain === null ? `shipment confirmed on re-evaluation; first held: ${held.hold_reason ?? ''}` : heldNote(heldAgain);
-  await runner.query(`UPDATE inbox SET error = $2 WHERE id = $1 AND starts_with(error, $3)`, [held.inbox_id, note.slice(0, 2000), HELD_NOTE_PREFIX]);
+  await notes.replaceNote(runner, held.inbox_id, note, HELD_NOTE_PREFIX);
 }

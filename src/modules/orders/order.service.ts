@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { ConfirmationOrderRef } from '../../canonical/fulfillment.js';
+import { orderStateMachine, type OrderStatus } from './domain/order-state.js';
+
+/** What other modules may know of an order when they act on it. */
+export interface OrderHead {
+  readonly id: string;
+  readonly status: OrderStatus;
+  readonly channel: string;
+  readonly account: string;
+}
+
+export interface HistoryLineage {
+  readonly correlationId: string;
+  readonly inboxId?: string | null;
+}
+
+/** An order as a fulfilment system or channel needs it to act on a request or a shipment. */
+export interface OrderForDelivery {
+  readonly id: string;
+  readonly channel: string;
+  readonly account: string;
+  readonly externalId: string;
+  readonly orderNumber: string;
+  readonly shippingAddress: unknown;
+  readonly customer: unknown;
+}
+
+/**
+ * The orders module's door for the other modules: they lock, read and move orders through
+ * this service, inside their own transaction (the runner comes first), never through the
+ * orders tables. Moves are checked against the order state machine and recorded in the
+ * order's history.
+ */
+@Injectable()
+export class OrderService {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** The order a reference names, row-locked; another module takes it before its own rows' locks. */
+  async lock(runner: QueryRunner, ref: ConfirmationOrderRef): Promise<OrderHead | null> {
+    const rows: OrderHead[] =
+      ref.by === 'HUB'
+        ? await runner.query('SELECT id, status, channel, account FROM orders WHERE id = $1::uuid FOR UPDATE', [ref.orderId])
+        : await runner.query('SELECT id, status, channel, account FROM orders WHERE channel = $1 AND account = $2 AND external_id = $3 FOR UPDATE', [
+            ref.channel, ref.account, ref.externalId,
+          ]);
+    return rows[0] ?? null;
+  }
+
+  /** Each line's channel reference and ordered quantity. */
+  async lineQuantities(runner: QueryRunner, orderId: string): Promise<{ lineRef: string; quantity: number }[]> {
+    const rows: { external_id: string; quantity: number }[] = await runner.query('SELECT external_id, quantity FROM order_lines WHERE order_id = $1', [orderId]);
+    return rows.map((r) => ({ lineRef: r.external_id, quantity: r.quantity }));
+  }
+
+  /** Moves a locked order, as the state machine allows, and records why. */
+  async transition(runner: QueryRunner, order: OrderHead, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {
+    orderStateMachine.assertTransition(order.status, to, { holdReasons: [] });
+    await runner.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [order.id, to]);
+    await this.history(runner, order.id, order.status, to, reason, lineage);
+  }
+
+  /** A line in the order's history that changes nothing: something happened the order's reader should see. */
+  async note(runner: QueryRunner, order: OrderHead, reason: string, lineage: HistoryLineage): Promise<void> {
+    await this.history(runner, order.id, order.status, order.status, reason, lineage);
+  }
+
+  /**
+   * Which of the referenced orders exist and are in one of the given states; references are
+   * hub ids or channel keys, answered by their position.
+   */
+  async inStates(refs: readonly ConfirmationOrderRef[], states: readonly OrderStatus[]): Promise<boolean[]> {
+    if (refs.length === 0) return [];
+    const rows: { i: number }[] = await this.dataSource.query(
+      `SELECT r.i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(order_id, channel, account, external_id, i)
+       JOIN orders o ON (r.order_id IS NOT NULL AND o.id = r.order_id::uuid)
+                     OR (r.order_id IS NULL AND o.channel = r.channel AND o.account = r.account AND o.external_id = r.external_id)
+       WHERE o.status = ANY($5::text[])`,
+      [
+        refs.map((r) => (r.by === 'HUB' ? r.orderId : null)),
+        refs.map((r) => (r.by === 'CHANNEL' ? r.channel : null)),
+        refs.map((r) => (r.by === 'CHANNEL' ? r.account : null)),
+        refs.map((r) => (r.by === 'CHANNEL' ? r.externalId : null)),
+        [...states],
+      ],
+    );
+    const hit = new Set(rows.map((r) => Number(r.i) - 1));
+    return refs.map((_, index) => hit.has(index));
+  }
+
+  /** What a fulfilment system or a channel call needs of the order. */
+  async forDelivery(orderId: string): Promise<OrderForDelivery | null> {
+    const [row]: Record<string, unknown>[] = await this.dataSource.query(
+      'SELECT id, channel, account, external_id, order_number, shipping_address, customer FROM orders WHERE id = $1',
+      [orderId],
+    );
+    return row
+      ? {
+          id: row.id as string, channel: row.channel as string, account: row.account as string, externalId: row.external_id as string,
+          orderNumber: row.order_number as string, shippingAddress: row.shipping_address, customer: row.customer,
+        }
+      : null;
+  }
+
+  private async history(runner: QueryRunner, orderId: string, from: OrderStatus, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {
+    await runner.query(
+      `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id) VALUES ($1, $2, $3, '{}', $4, $5, $6)`,
+      [orderId, from, to, reason, lineage.correlationId, lineage.inboxId ?? null],
+    );
+  }
+}
