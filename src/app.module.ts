@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { BullModule } from '@nestjs/bull';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
@@ -18,6 +18,7 @@ import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
 import { databaseOptions } from './platform/database/database-options.js';
 import { DomainEventsModule } from './platform/events/domain-events.module.js';
 import { runMigrationsLocked } from './platform/database/run-migrations.js';
+import { AdminInputInterceptor } from './platform/http/admin-input.interceptor.js';
 import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
 
 @Global()
@@ -42,6 +43,7 @@ class PlatformModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_INTERCEPTOR, useClass: AdminInputInterceptor },
       ],
       exports: [APP_CONFIG, ApiKeyRegistry],
     };

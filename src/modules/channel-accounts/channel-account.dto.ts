@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 
 export class UpsertChannelAccountDto {
@@ -21,10 +21,12 @@ export class UpsertChannelAccountDto {
   @ApiProperty({
     required: false,
     example: 'https://example-shop.myshopify.com/admin/api/2026-04',
-    description: "The channel's Admin API base (tracking goes back through it); Shopify default https://{shop}/admin/api/2026-04",
+    description: "The channel's Admin API base (tracking goes back through it); Shopify default https://{shop}/admin/api/2026-04. " +
+      'http(s) only, without user:password@',
   })
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @IsString()
+  @MaxLength(2048)
   adminApiUrl?: string;
 
   @ApiProperty({ required: false, writeOnly: true, description: 'Admin API access token (Shopify X-Shopify-Access-Token); never returned' })

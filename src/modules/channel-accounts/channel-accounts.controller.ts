@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
 import { ChannelSecretsService } from './channel-secrets.service.js';
 import { UpsertChannelAccountDto } from './channel-account.dto.js';
 
@@ -22,7 +23,7 @@ interface ChannelAccountView {
 const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, updated_at';
 const view = (r: Record<string, unknown>): ChannelAccountView => ({
   id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
-  adminApiUrl: r.admin_api_url as string | null, adminApiConfigured: r.admin_api_configured as boolean, updatedAt: r.updated_at as Date,
+  adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean, updatedAt: r.updated_at as Date,
 });
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
@@ -52,13 +53,15 @@ export class ChannelAccountsController {
       const first = errors[0];
       throw new ApiError(400, 'VALIDATION_FAILED', Object.values(first.constraints ?? {}).join('; ') || 'invalid', first.property);
     }
+    // Checked here, not by @IsUrl, so user:password@ is refused with its own reason.
+    const adminApiUrl = dto.adminApiUrl == null ? null : httpUrl(dto.adminApiUrl, 'adminApiUrl').toString().replace(/\/$/, '');
     const account = dto.channel === 'SHOPIFY' ? dto.account.toLowerCase() : dto.account;
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
          admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, updated_at = now()
        RETURNING ${COLUMNS}`,
-      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, dto.adminApiUrl?.replace(/\/$/, '') ?? null, dto.adminAccessToken ?? null],
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null],
     );
     this.secrets.forget(dto.channel, account);
     return view(rows[0]);

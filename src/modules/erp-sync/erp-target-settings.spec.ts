@@ -28,5 +28,7 @@ describe('ERP target settings', () => {
     expect(refusal('netsuite', { localCurrency: 'USD' })).toEqual({ field: 'settings.localCurrency', message: expect.stringContaining('not a netsuite setting') });
     expect(refusal('dynamics365-bc', { shippingLineType: 'Freight' }).field).toBe('settings.shippingLineType');
     expect(refusal('dynamics365-bc', [1]).field).toBe('settings');
+    expect(refusal('netsuite', { toString: '1' }).field).toBe('settings.toString');
+    expect(refusal('netsuite', JSON.parse('{"__proto__":{"a":1}}')).field).toBe('settings.__proto__');
   });
 });

@@ -21,7 +21,8 @@ export function parseTargetSettings(variant: string, input: unknown): ErpTargetS
   const known = erpVariant(variant)?.settings ?? {};
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
-    const check = known[name];
+    // Own keys only: `toString` or `__proto__` must not find Object.prototype's.
+    const check = Object.hasOwn(known, name) ? known[name] : undefined;
     if (!check) bad(`settings.${name}`, `settings.${name} is not a ${variant} setting; known: ${Object.keys(known).join(', ')}`);
     try {
       out[name] = check(value, `settings.${name}`);

@@ -2,6 +2,7 @@ import type { ErpVariant } from '../../adapters/erp/erp-adapter.port.js';
 import { ERP_VARIANT_CODES, erpVariant } from '../../adapters/erp/erp-variants.js';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { httpUrl } from '../../platform/http/input-checks.js';
 import { parseTargetSettings, type ErpTargetSettings } from './erp-target-settings.js';
 
 /** Which orders a target receives; an absent list means every value. */
@@ -52,13 +53,7 @@ export function parseErpTarget(id: string, input: unknown): ErpTarget {
   const variant = body.variant;
   const definition = typeof variant === 'string' ? erpVariant(variant) : undefined;
   if (typeof variant !== 'string' || !definition) bad('variant', `variant must be one of ${ERP_VARIANT_CODES.join(', ')}`);
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(String(body.baseUrl));
-  } catch {
-    bad('baseUrl', 'baseUrl must be an http(s) URL');
-  }
-  if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') bad('baseUrl', 'baseUrl must be an http(s) URL');
+  const baseUrl = httpUrl(body.baseUrl, 'baseUrl');
   const credentials = body.credentials;
   if (credentials === null || typeof credentials !== 'object' || Array.isArray(credentials)) bad('credentials', 'credentials must be an object');
   for (const name of definition.requiredCredentials) {
@@ -67,6 +62,7 @@ export function parseErpTarget(id: string, input: unknown): ErpTarget {
   }
   const routing = (body.routing ?? {}) as Record<string, unknown>;
   if (typeof routing !== 'object' || Array.isArray(routing)) bad('routing', 'routing must be an object');
+  if (body.enabled !== undefined && typeof body.enabled !== 'boolean') bad('enabled', 'enabled must be true or false');
   return {
     id,
     variant,

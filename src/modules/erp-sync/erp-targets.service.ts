@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { withoutUserinfo } from '../../platform/http/input-checks.js';
 import { parseErpTarget, type ErpTarget } from './erp-target.js';
 import { POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 
@@ -20,12 +21,15 @@ function fromRow(row: Row): ErpTarget {
   };
 }
 
-/** A target as the API shows it: credentials are write-only, so only their names appear. */
+/**
+ * A target as the API (REST and GraphQL) shows it: credentials are write-only, so only
+ * their names appear, and a user:password@ an older row's baseUrl holds is left out.
+ */
 export type ErpTargetView = Omit<ErpTarget, 'credentials'> & { credentialNames: string[] };
 
 export function viewOf(target: ErpTarget): ErpTargetView {
   const { credentials, ...rest } = target;
-  return { ...rest, credentialNames: Object.keys(credentials).sort() };
+  return { ...rest, baseUrl: withoutUserinfo(rest.baseUrl), credentialNames: Object.keys(credentials).sort() };
 }
 
 /** ERP targets are configuration in the database, so every process sees the same ones. */

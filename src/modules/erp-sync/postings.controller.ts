@@ -2,6 +2,7 @@ import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { timeInRange } from '../../platform/http/input-checks.js';
 import { PostingStore, type ReplayFilter } from './posting-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,12 +28,10 @@ export class PostingsController {
       if (typeof value !== 'string' || value === '') throw new ApiError(400, 'VALIDATION_FAILED', `${field} must be a non-empty string`, field);
       return value;
     };
+    // Within sane years: a date PostgreSQL cannot hold would otherwise fail the query as a 500.
     const time = (field: string): Date | undefined => {
       const value = text(field);
-      if (value === undefined) return undefined;
-      const parsed = new Date(value);
-      if (Number.isNaN(parsed.getTime())) throw new ApiError(400, 'VALIDATION_FAILED', `${field} must be an ISO-8601 time`, field);
-      return parsed;
+      return value === undefined ? undefined : timeInRange(value, field);
     };
     const status = text('status');
     if (status !== undefined && status !== 'DEAD' && status !== 'RETRYING') throw new ApiError(400, 'VALIDATION_FAILED', 'status must be DEAD or RETRYING', 'status');

@@ -1,5 +1,6 @@
 import type { FulfillmentSystemKind, LocationKind } from '../../canonical/fulfillment.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { httpUrl } from '../../platform/http/input-checks.js';
 
 export interface FulfillmentLocationInput {
   readonly locationRef: string;
@@ -32,13 +33,7 @@ export function parseFulfillmentLocation(locationRef: string, input: unknown): F
   if (typeof body.name !== 'string' || body.name.trim() === '' || body.name.length > 200) bad('name', 'name must be 1–200 characters');
   if (!KINDS.includes(body.kind as LocationKind)) bad('kind', `kind must be one of ${KINDS.join(', ')}`);
   if (!SYSTEMS.includes(body.system as FulfillmentSystemKind)) bad('system', `system must be one of ${SYSTEMS.join(', ')}`);
-  let url: URL;
-  try {
-    url = new URL(String(body.baseUrl));
-  } catch {
-    bad('baseUrl', 'baseUrl must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') bad('baseUrl', 'baseUrl must be an http(s) URL');
+  const url = httpUrl(body.baseUrl, 'baseUrl');
   if (typeof body.apiKey !== 'string' || body.apiKey.length < 8 || body.apiKey.length > 512) bad('apiKey', 'apiKey must be 8–512 characters');
   for (const flag of ['isDefault', 'enabled']) if (body[flag] !== undefined && typeof body[flag] !== 'boolean') bad(flag, `${flag} must be true or false`);
   return {

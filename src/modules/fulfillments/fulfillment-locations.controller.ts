@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { inTransaction } from '../../platform/database/sql.js';
+import { withoutUserinfo } from '../../platform/http/input-checks.js';
 import { FulfillmentLocationsCache } from './outbox/fulfillment-locations.cache.js';
 import { parseFulfillmentLocation } from './fulfillment-location.js';
 
@@ -19,7 +20,7 @@ interface LocationView {
 
 const COLUMNS = 'location_ref, name, kind, system, base_url, is_default, enabled, updated_at';
 const view = (r: Record<string, unknown>): LocationView => ({
-  locationRef: r.location_ref as string, name: r.name as string, kind: r.kind as string, system: r.system as string, baseUrl: r.base_url as string,
+  locationRef: r.location_ref as string, name: r.name as string, kind: r.kind as string, system: r.system as string, baseUrl: withoutUserinfo(r.base_url as string),
   isDefault: r.is_default as boolean, enabled: r.enabled as boolean, updatedAt: r.updated_at as Date,
 });
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { jsonProblem, textProblem } from '../../platform/http/input-checks.js';
 import { CSV_COLUMNS, CsvSyntaxError, checkHeader, mappingRows, mappingsToCsv, parseCsv } from './mapping-csv.js';
 import { checkDraft, sameTarget, type DraftFieldNames, type MappingDraft } from './mapping-kinds.js';
 import { ImportRejectedError, mappingError, type ImportRowError } from './master-data.errors.js';
@@ -104,11 +105,25 @@ export class MappingImportService {
         errors.push({ row, line, field: 'row', reason: error ?? 'unreadable' });
         continue;
       }
+      // Every cell as the JSON API checks its fields: a NUL or control character is named by row and column here, not a 500 from SQL.
+      const cells = CSV_COLUMNS.flatMap((column) => {
+        const reason = textProblem(values[column], { prose: column === 'note' || column === 'target' });
+        return reason ? [{ row, line, field: column, reason }] : [];
+      });
+      if (cells.length > 0) {
+        errors.push(...cells);
+        continue;
+      }
       let target: unknown = values.target;
       try {
         target = values.target.trim() === '' ? undefined : JSON.parse(values.target);
       } catch {
         errors.push({ row, line, field: 'target', reason: 'is not JSON; write the target as a JSON object, e.g. {"itemId":"ITEM-1"}' });
+        continue;
+      }
+      const inTarget = target === undefined ? null : jsonProblem(target, 'target');
+      if (inTarget) {
+        errors.push({ row, line, ...inTarget });
         continue;
       }
       const checked = checkDraft(

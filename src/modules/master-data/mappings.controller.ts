@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CHANNEL_CODES } from '../../canonical/references.js';
 import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/roles.guard.js';
 import { currentCorrelationId } from '../../platform/correlation/correlation.js';
+import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { checkDraft, isMappingKind, MAPPING_KINDS } from './mapping-kinds.js';
 import { MappingImportService, type ImportSummary } from './mapping-import.service.js';
@@ -94,6 +95,7 @@ export class MappingsController {
   @RequireRole('admin')
   @HttpCode(200)
   @ApiConsumes('text/csv')
+  @TakesTextBody()
   @ApiOperation({ summary: 'Import a CSV, all or nothing; 400 lists every bad row (1-based, header not counted)' })
   async import(@Req() request: AuthenticatedRequest, @Body() csv: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportSummary | object> {
     try {
