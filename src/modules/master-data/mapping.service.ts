@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { ErpTargetDirectory } from '../erp-sync/erp-target-directory.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { MappingCache, type MappingGroup } from './mapping-cache.js';
 import { checkNote, checkTarget, sameTarget, type MappingDraft, type MappingKind, type MappingTarget } from './mapping-kinds.js';
@@ -65,6 +66,7 @@ export class MappingService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(MappingCache) private readonly cache: MappingCache,
+    @Inject(ErpTargetDirectory) private readonly targets: ErpTargetDirectory,
   ) {}
 
   /**
@@ -177,11 +179,7 @@ export class MappingService {
 
   /** The ERP targets among these that are not configured (a mapping may only name a real one). */
   async unknownTargets(targets: readonly (string | null)[]): Promise<string[]> {
-    const named = [...new Set(targets.filter((t): t is string => t !== null))];
-    if (named.length === 0) return [];
-    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM erp_targets WHERE id = ANY($1)', [named]);
-    const known = new Set(rows.map((r) => r.id));
-    return named.filter((t) => !known.has(t));
+    return this.targets.unknown([...new Set(targets.filter((t): t is string => t !== null))]);
   }
 
   /** Runs a write in its own transaction; constraint races become 409s, never 500s. */

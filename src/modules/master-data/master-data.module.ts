@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ErpTargetDirectoryModule } from '../erp-sync/erp-target-directory.js';
 import { MappingsResolver } from './graphql/mappings.resolver.js';
 import { MappingCache } from './mapping-cache.js';
 import { MappingImportService } from './mapping-import.service.js';
@@ -12,6 +13,7 @@ import { MappingsController } from './mappings.controller.js';
  * @since 0.2.0
  */
 @Module({
+  imports: [ErpTargetDirectoryModule],
   controllers: [MappingsController],
   providers: [MappingCache, MappingService, MappingImportService, MappingsResolver],
   exports: [MappingService, MappingCache],
