@@ -73,9 +73,12 @@ export class InboxProcessorService {
       const refused = refusedData(error);
       if (!refused) throw error;
       this.logger.warn({ msg: 'delivery refused by the database', inboxId, reason: refused });
+      // As a SELECT, so the driver answers with the rows (an UPDATE answers with rows and a count).
       const [row] = await this.dataSource.query(
-        `UPDATE inbox SET status = 'REJECTED', error = $2, attempts = attempts + 1, processed_at = now()
-         WHERE id = $1 AND status = 'PENDING' RETURNING source, topic, received_at`,
+        `WITH marked AS (
+           UPDATE inbox SET status = 'REJECTED', error = $2, attempts = attempts + 1, processed_at = now()
+           WHERE id = $1 AND status = 'PENDING' RETURNING source, topic, received_at
+         ) SELECT source, topic, received_at FROM marked`,
         [inboxId, refused],
       );
       // A row another worker finished meanwhile is not ours to mark.
@@ -191,7 +194,7 @@ export class InboxProcessorService {
     try {
       json = parseJsonPreservingBigIds(Buffer.from(row.raw_body).toString('utf8'));
     } catch (parseError) {
-      if (parseError instanceof JsonTooDeepError) return { ok: false, reason: `the body is refused: ${parseError.field || '(body)'}: ${parseError.message}` };
+      if (parseError instanceof JsonTooDeepError) return { ok: false, reason: `the body is refused: it ${parseError.message}` };
       return { ok: false, reason: `the body is not valid JSON: ${String(parseError)}` };
     }
     if (row.source === 'WMS' || row.source === 'STORE') return understandFulfillmentEvent(row.source, json, { topic: row.topic, eventId: row.event_id });
