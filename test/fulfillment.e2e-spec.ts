@@ -116,9 +116,10 @@ describe('fulfilment orchestration', () => {
     for (const eventId of [second, first, second, first]) await postJson(`${world.wms.url}/_sandbox/events/${eventId}/redeliver`);
     // The same bytes signed again by hand under a new event id is still the same shipment.
     const event = events[1].body ?? events[1];
-    const raw = JSON.stringify({ ...event, eventId: randomUUID() });
+    const replayId = randomUUID();
+    const raw = JSON.stringify({ ...event, eventId: replayId });
     const replayed = await request(hub.app.getHttpServer()).post('/webhooks/wms/shipments').set('Content-Type', 'application/json')
-      .set('X-Fulfillment-Source', 'wms').set('X-Fulfillment-Event-Id', randomUUID()).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
+      .set('X-Fulfillment-Source', 'wms').set('X-Fulfillment-Event-Id', replayId).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
     expect(replayed.status).toBe(202);
     await eventually(async () => {
       const [row] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE source = 'WMS' AND status = 'PENDING'`);
@@ -143,13 +144,14 @@ describe('fulfilment orchestration', () => {
     expect((await deliver(hub.app, { body })).status).toBe(202);
     const released = await orderWhen(id, (o) => o.status === 'POSTED' && o.fulfillmentRequests.length === 2, 'posted');
     const storeRequest = released.fulfillmentRequests.find((r: Json) => r.system === 'store');
+    const eventId = randomUUID();
     const raw = JSON.stringify({
-      eventId: randomUUID(), type: 'SHIPPED', source: 'store', requestId: storeRequest.id, shipmentId: 'SHP-OVER-1', orderRef: released.id,
+      eventId, type: 'SHIPPED', source: 'store', requestId: storeRequest.id, shipmentId: 'SHP-OVER-1', orderRef: released.id,
       orderNumber: '#1001', locationRef: STORE, carrier: 'USPS', trackingNumbers: ['9400OVER'], occurredAt: new Date().toISOString(),
       lines: [{ lineRef: LINE_SOCKS, sku: 'SOCK-TRAIL-3PK', quantity: 3 }],
     });
     const sent = await request(hub.app.getHttpServer()).post('/webhooks/wms/shipments').set('Content-Type', 'application/json')
-      .set('X-Fulfillment-Source', 'store').set('X-Fulfillment-Event-Id', randomUUID()).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
+      .set('X-Fulfillment-Source', 'store').set('X-Fulfillment-Event-Id', eventId).set('X-Fulfillment-Hmac-Sha256', signFulfillmentEvent(raw, FULFILLMENT_SECRET)).send(raw);
     expect(sent.status).toBe(202);
     const held = await orderWhen(id, (o) => o.shipments.length === 1, 'held shipment');
     expect(held.status).toBe('POSTED');

@@ -213,7 +213,7 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     expect(order.holdReasons).toEqual(['AWAITING_PAYMENT']);
     expect(order.holdDetails[0].reason).toBe('AWAITING_PAYMENT');
 
-    const paid = withField(withField(body, 'financial_status', 'paid'), 'updated_at', '2030-01-01T00:00:00Z');
+    const paid = withField(withField(body, 'financial_status', 'paid'), 'updated_at', '2026-04-01T00:00:00Z');
     const paidDelivery = await deliver(hub.app, { topic: 'orders/paid', body: paid });
     await processed(hub, paidDelivery.body.inboxId);
     order = await orderBySource(hub, id);

@@ -8,14 +8,25 @@ export type FulfillmentEventMeaning =
   | { ok: true; type: 'ready'; requestId: string; at: string }
   | { ok: false; reason: string };
 
+/** What the delivery's unsigned headers said: the source, the event id and the topic taken from the type. */
+export interface FulfillmentDeliveryHeaders {
+  readonly topic: string;
+  readonly eventId: string | null;
+}
+
 /**
  * A WMS or store event in the hub's terms. Those systems know the order by the hub's ids
- * (we sent them in the request), so the order reference must be one of ours.
+ * (we sent them in the request), so the order reference must be one of ours. Only the body
+ * is signed: the source, event id and type the headers named must agree with it, or the
+ * delivery is refused (a signed WMS body resent as a store's, or under a new event id).
  */
-export function understandFulfillmentEvent(source: 'WMS' | 'STORE', body: unknown): FulfillmentEventMeaning {
+export function understandFulfillmentEvent(source: 'WMS' | 'STORE', body: unknown, headers?: FulfillmentDeliveryHeaders): FulfillmentEventMeaning {
   const parsed = parseShipmentConfirmation(body);
   if (!parsed.ok) return { ok: false, reason: `invalid confirmation: ${parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; ')}` };
   const event = parsed.value;
+  if (event.source !== source.toLowerCase()) return { ok: false, reason: `invalid confirmation: source: the body says ${event.source} but the delivery came as ${source.toLowerCase()}` };
+  if (headers?.eventId && headers.eventId !== event.eventId) return { ok: false, reason: 'invalid confirmation: eventId: differs from X-Fulfillment-Event-Id' };
+  if (headers && headers.topic !== `shipment/${event.type}`) return { ok: false, reason: `invalid confirmation: type: the body says ${event.type} but the topic is ${headers.topic}` };
   if (!UUID.test(event.orderRef)) return { ok: false, reason: `invalid confirmation: orderRef: ${event.orderRef} is not an order id the hub sent` };
   const requestId = event.requestId && UUID.test(event.requestId) ? event.requestId : null;
   if (event.type === 'READY_FOR_PICKUP') {

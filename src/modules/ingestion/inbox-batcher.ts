@@ -43,19 +43,22 @@ export class InboxBatcher {
     }
   }
 
+  /**
+   * A row alone goes through process(), which turns a data error PostgreSQL raises for that
+   * row into a REJECTED row instead of a retry; so does each row of a batch that failed.
+   */
   private async run(batch: Waiting[]): Promise<void> {
-    try {
-      const results = await this.processor.processBatch(batch.map((w) => w.inboxId));
-      for (const waiting of batch) waiting.resolve(results.get(waiting.inboxId) ?? 'SKIPPED');
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+    if (batch.length > 1) {
+      try {
+        const results = await this.processor.processBatch(batch.map((w) => w.inboxId));
+        for (const waiting of batch) waiting.resolve(results.get(waiting.inboxId) ?? 'SKIPPED');
         return;
+      } catch (error) {
+        this.logger.warn({ msg: 'batch failed; applying its rows one by one', rows: batch.length, err: String(error) });
       }
-      this.logger.warn({ msg: 'batch failed; applying its rows one by one', rows: batch.length, err: String(error) });
-      for (const waiting of batch) {
-        await this.processor.process(waiting.inboxId).then(waiting.resolve, waiting.reject);
-      }
+    }
+    for (const waiting of batch) {
+      await this.processor.process(waiting.inboxId).then(waiting.resolve, waiting.reject);
     }
   }
 }

@@ -1,20 +1,20 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
-import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
-import { mapShopifyFulfillment, nothingShipped } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
-import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
+import { nothingShipped } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
+import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
 import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
 import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
-import { OrderEventsService, type OrderEventInput, type OrderEventKind } from '../orders/order-events.service.js';
+import { OrderEventsService, type OrderEventInput } from '../orders/order-events.service.js';
+import { refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
+import { understandShopifyDelivery } from './shopify-event.js';
 
 /** CPU time the worker spends on a batch before it lets other callbacks run. */
 const YIELD_AFTER_MS = 4;
@@ -25,6 +25,7 @@ interface InboxRow {
   source: string;
   account: string | null;
   topic: string;
+  event_id: string | null;
   raw_body: Buffer | Uint8Array;
   correlation_id: string;
   status: InboxStatus;
@@ -40,12 +41,7 @@ type Understood =
   | { ok: true; type: 'nothing'; reason: string }
   | { ok: false; reason: string };
 
-const SHOPIFY_KINDS: Record<string, OrderEventKind> = {
-  'orders/create': 'PLACED',
-  'orders/updated': 'UPDATED',
-  'orders/paid': 'UPDATED',
-  'orders/cancelled': 'CANCELLED',
-};
+const ROW_COLUMNS = 'id, source, account, topic, event_id, raw_body, correlation_id, status, received_at';
 
 /**
  * Works inbox rows off the queue: parse, validate, map to the canonical order and apply
@@ -65,8 +61,31 @@ export class InboxProcessorService {
     @Inject(ChannelCancellations) private readonly cancellations: ChannelCancellations,
   ) {}
 
+  /**
+   * One row alone. A data error PostgreSQL raises for this row (a value it refuses that got
+   * past validation) would fail the same way on every retry, so the row is REJECTED with
+   * the database's reason instead; anything else is thrown for the queue to retry.
+   */
   async process(inboxId: string): Promise<InboxStatus | 'SKIPPED'> {
-    return (await this.processBatch([inboxId])).get(inboxId) ?? 'SKIPPED';
+    try {
+      return (await this.processBatch([inboxId])).get(inboxId) ?? 'SKIPPED';
+    } catch (error) {
+      const refused = refusedData(error);
+      if (!refused) throw error;
+      this.logger.warn({ msg: 'delivery refused by the database', inboxId, reason: refused });
+      // As a SELECT, so the driver answers with the rows (an UPDATE answers with rows and a count).
+      const [row] = await this.dataSource.query(
+        `WITH marked AS (
+           UPDATE inbox SET status = 'REJECTED', error = $2, attempts = attempts + 1, processed_at = now()
+           WHERE id = $1 AND status = 'PENDING' RETURNING source, topic, received_at
+         ) SELECT source, topic, received_at FROM marked`,
+        [inboxId, refused],
+      );
+      // A row another worker finished meanwhile is not ours to mark.
+      if (!row) return 'SKIPPED';
+      this.metrics.processedRow(row.source, row.topic, 'REJECTED', new Date(row.received_at));
+      return 'REJECTED';
+    }
   }
 
   /**
@@ -77,7 +96,7 @@ export class InboxProcessorService {
   async processBatch(inboxIds: readonly string[]): Promise<Map<string, InboxStatus | 'SKIPPED'>> {
     return inTransaction(this.dataSource, async (runner) => {
       const rows: InboxRow[] = await runner.query(
-        `SELECT id, source, account, topic, raw_body, correlation_id, status, received_at
+        `SELECT ${ROW_COLUMNS}
          FROM inbox WHERE id = ANY($1::uuid[]) AND status = 'PENDING'
          ORDER BY received_at, id FOR UPDATE SKIP LOCKED`,
         [[...inboxIds]],
@@ -92,7 +111,10 @@ export class InboxProcessorService {
         const lineage = { inboxId: row.id, correlationId: row.correlation_id };
         let note: string | null = null;
         if (!event.ok) this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
-        else if (event.type === 'order') await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
+        else if (event.type === 'order') {
+          const applied = await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
+          if (applied.outcome === 'STALE') note = `stale: the order already holds a newer version than updated_at ${event.value.order.sourceUpdatedAt}`;
+        }
         else if (event.type === 'shipment') {
           const outcome = await this.shipments.apply(runner, event.confirmation, lineage);
           if (outcome.kind === 'HELD') note = heldNote(outcome.reason);
@@ -128,7 +150,7 @@ export class InboxProcessorService {
   async reapply(inboxId: string): Promise<'REAPPLIED' | 'SKIPPED'> {
     return inTransaction(this.dataSource, async (runner) => {
       const rows: InboxRow[] = await runner.query(
-        `SELECT id, source, account, topic, raw_body, correlation_id, status, received_at FROM inbox WHERE id = $1 AND status = 'PROCESSED'`,
+        `SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`,
         [inboxId],
       );
       const event = rows[0] ? this.understand(rows[0]) : null;
@@ -172,27 +194,11 @@ export class InboxProcessorService {
     try {
       json = parseJsonPreservingBigIds(Buffer.from(row.raw_body).toString('utf8'));
     } catch (parseError) {
+      if (parseError instanceof JsonTooDeepError) return { ok: false, reason: `the body is refused: it ${parseError.message}` };
       return { ok: false, reason: `the body is not valid JSON: ${String(parseError)}` };
     }
-    if (row.source === 'WMS' || row.source === 'STORE') return understandFulfillmentEvent(row.source, json);
+    if (row.source === 'WMS' || row.source === 'STORE') return understandFulfillmentEvent(row.source, json, { topic: row.topic, eventId: row.event_id });
     if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
-    if (row.topic.startsWith('fulfillments/')) {
-      const mapped = mapShopifyFulfillment(json, row.account ?? 'unknown');
-      if (mapped.ok && 'cancellation' in mapped) return { ok: true, type: 'cancellation', cancellation: mapped.cancellation };
-      if (mapped.ok) return { ok: true, type: 'shipment', confirmation: mapped.confirmation };
-      return mapped.usable ? { ok: true, type: 'nothing', reason: mapped.reason } : { ok: false, reason: `invalid fulfillment: ${mapped.field}: ${mapped.reason}` };
-    }
-    const kind = SHOPIFY_KINDS[row.topic];
-    if (!kind) return { ok: false, reason: `topic ${row.topic} is not handled` };
-    const validated = validateShopifyOrder(json);
-    if (!validated.ok) {
-      return { ok: false, reason: `invalid order: ${validated.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}` };
-    }
-    try {
-      const order = mapShopifyOrder(validated.dto, { shopDomain: row.account ?? 'unknown' });
-      return { ok: true, type: 'order', value: { order, kind, lineage: { inboxId: row.id, topic: row.topic, correlationId: row.correlation_id } } };
-    } catch (mapError) {
-      return { ok: false, reason: `the order cannot be mapped: ${mapError instanceof Error ? mapError.message : String(mapError)}` };
-    }
+    return understandShopifyDelivery({ id: row.id, topic: row.topic, account: row.account, correlationId: row.correlation_id }, json);
   }
 }

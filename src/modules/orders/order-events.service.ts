@@ -111,8 +111,9 @@ export class OrderEventsService {
   private decide(current: OrderStatus, input: OrderEventInput): Decision {
     // Everything shipped: a late cancel has nothing left to take back (a return would).
     if (current === 'FULFILLED') return { to: 'FULFILLED', holdReasons: [], gates: [] };
-    // A cancelled order stays cancelled; its gates no longer mean anything.
-    if (input.kind === 'CANCELLED' || input.order.cancelledAt !== null || current === 'CANCELLED') {
+    // A cancelled order stays cancelled; its gates no longer mean anything. Only the order
+    // itself (cancelled_at) says it is cancelled, never the event's kind.
+    if (input.order.cancelledAt !== null || current === 'CANCELLED') {
       return { to: 'CANCELLED', holdReasons: [], gates: [] };
     }
     const gates = [...evaluateReleaseGates(input.order)];

@@ -119,3 +119,93 @@ describe('validateShopifyOrder', () => {
     expect(fields(body)).toEqual(['line_items.0.tax_lines.0.rate']);
   });
 });
+
+describe('validateShopifyOrder: values the database would refuse', () => {
+  const NOW = Date.parse('2026-12-04T12:00:00Z');
+  const reasons = (body: unknown): ShopifyOrderFieldError[] => {
+    const result = validateShopifyOrder(body, NOW);
+    if (result.ok) throw new Error('expected validation to fail');
+    return result.errors;
+  };
+
+  it.each([
+    ['zero', 0],
+    ['beyond int4', 2147483648],
+    ['1e308', 1e308],
+    ['beyond the cap', 1_000_001],
+  ])('refuses a line quantity of %s, naming the line', (_label, quantity) => {
+    const body = fixture('order-create.json');
+    body.line_items[0].quantity = quantity;
+    expect(reasons(body).map((e) => e.field)).toEqual(['line_items.0.quantity']);
+  });
+
+  it('accepts quantities from 1 to 1,000,000', () => {
+    const body = fixture('order-create.json');
+    body.line_items[0].quantity = 1;
+    expect(validateShopifyOrder(body, NOW).ok).toBe(true);
+    body.line_items[0].price = '0.01';
+    body.line_items[0].quantity = 1_000_000;
+    expect(validateShopifyOrder(body, NOW).ok).toBe(true);
+  });
+
+  it('refuses money beyond 10^15 minor units, in any amount field and in price × quantity', () => {
+    const body = fixture('order-create.json');
+    body.line_items[0].price = '99999999999999999999.99';
+    body.total_price = '-10000000000000.01';
+    expect(reasons(body)).toEqual(expect.arrayContaining([
+      { field: 'total_price', reason: expect.stringMatching(/out of range/) },
+      { field: 'line_items.0.price', reason: expect.stringMatching(/out of range/) },
+    ]));
+    const edge = fixture('order-create.json');
+    edge.total_price = '10000000000000.00';
+    expect(validateShopifyOrder(edge, NOW).ok).toBe(true);
+    const product = fixture('order-create.json');
+    product.line_items[0].price = '9000000000000.00';
+    product.line_items[0].quantity = 1000;
+    expect(reasons(product)).toEqual([{ field: 'line_items.0.quantity', reason: expect.stringMatching(/out of range/) }]);
+    const long = fixture('order-create.json');
+    long.total_tax = `1${'0'.repeat(100)}`;
+    expect(reasons(long).map((e) => e.field)).toEqual(['total_tax']);
+  });
+
+  it('refuses NUL, other C0 controls and lone surrogates in text, keeping tab and newline', () => {
+    const body = fixture('order-create.json');
+    body.line_items[1].title = 'Socks\u0000';
+    body.shipping_address.address1 = 'Main St\u001b';
+    body.tags = 'vip\ud800';
+    expect(reasons(body).map((e) => e.field).sort()).toEqual(['line_items.1.title', 'shipping_address.address1', 'tags']);
+    const fine = fixture('order-create.json');
+    fine.line_items[1].title = 'Socks\tTrail\r\n3 pack 🧦';
+    expect(validateShopifyOrder(fine, NOW).ok).toBe(true);
+  });
+
+  it('refuses too many line items before validating each, with one error', () => {
+    const body = fixture('order-create.json');
+    body.line_items = Array.from({ length: 100_000 }, () => ({}));
+    expect(reasons(body)).toEqual([{ field: 'line_items', reason: 'has 100000 entries; at most 2000 are accepted' }]);
+    const nested = fixture('order-create.json');
+    nested.line_items[0].tax_lines = Array.from({ length: 101 }, () => nested.line_items[0].tax_lines[0]);
+    expect(reasons(nested).map((e) => e.field)).toEqual(['line_items.0.tax_lines']);
+  });
+
+  it('refuses ids longer than 32 digits', () => {
+    const body = fixture('order-create.json');
+    body.line_items[0].id = '1'.repeat(33);
+    expect(reasons(body).map((e) => e.field)).toEqual(['line_items.0.id']);
+  });
+
+  it('refuses times before 2000 or more than a day ahead of now, naming the field', () => {
+    const body = fixture('order-create.json');
+    body.created_at = '9999-12-31T23:59:59Z';
+    body.updated_at = '1999-12-31T23:59:59Z';
+    body.processed_at = '2026-12-05T13:00:00Z';
+    expect(reasons(body)).toEqual([
+      { field: 'created_at', reason: expect.stringMatching(/more than a day in the future/) },
+      { field: 'updated_at', reason: expect.stringMatching(/before 2000/) },
+      { field: 'processed_at', reason: expect.stringMatching(/more than a day in the future/) },
+    ]);
+    const skewed = fixture('order-create.json');
+    skewed.updated_at = '2026-12-05T11:00:00Z';
+    expect(validateShopifyOrder(skewed, NOW).ok).toBe(true);
+  });
+});

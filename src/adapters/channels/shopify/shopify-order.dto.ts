@@ -20,6 +20,7 @@ import {
   IsOptional,
   Matches,
   IsString,
+  Max,
   Min,
   MinLength,
   ValidateBy,
@@ -40,11 +41,44 @@ function OptionalNestedArray(type: () => new () => object): PropertyDecorator {
 /** A Shopify numeric id as it may arrive: a digit string (bigint-safe parse) or a safe integer. */
 export type ShopifyId = string | number;
 
-const DIGITS = /^\d+$/;
+/** Shopify ids have up to 20 digits; a longer "id" is not one, and would not fit an index entry. */
+const DIGITS = /^\d{1,32}$/;
 /** validator.js accepts "usd"; the canonical money model needs the upper-case code. */
 const UPPER_CURRENCY = /^[A-Z]{3}$/;
 const UPPER_CURRENCY_MESSAGE = '$property must be an upper-case ISO 4217 currency code';
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+/** Longer amount strings are refused before they are turned into big integers. */
+const MAX_AMOUNT_CHARS = 40;
+
+/**
+ * Bounds on what PostgreSQL stores, checked here so that a value it would refuse is a
+ * rejected delivery with its field named, not a database error retried five times.
+ */
+export const SHOPIFY_ORDER_LIMITS = {
+  /** Units on one line: well inside int4, far beyond any real order. */
+  maxLineQuantity: 1_000_000,
+  /**
+   * Any amount, and price × quantity of a line, in minor units. With at most maxLineItems
+   * lines, sums stay below bigint's 9.2 × 10^18 with room to spare.
+   */
+  maxMinorUnits: 10n ** 15n,
+  /** Shopify caps a cart at a few hundred lines; a 2 MiB body holds about 2,000 real ones. */
+  maxLineItems: 2_000,
+  /** Order times must fall between this and a day past now (clock skew); others are refused. */
+  earliest: Date.parse('2000-01-01T00:00:00Z'),
+  futureSlackMs: 24 * 60 * 60 * 1000,
+} as const;
+
+/** Caps on the other lists, checked on the raw body before the per-element validation runs. */
+const LIST_CAPS: Readonly<Record<string, number>> = {
+  line_items: SHOPIFY_ORDER_LIMITS.maxLineItems,
+  shipping_lines: 100,
+  discount_applications: 250,
+  tax_lines: 100,
+  payment_gateway_names: 50,
+  risks: 100,
+};
+const LINE_LIST_CAPS: Readonly<Record<string, number>> = { tax_lines: 100, discount_allocations: 250 };
 
 /** A numeric id: a string of digits, or a JSON number that is still a safe integer. */
 export function IsShopifyId(options?: ValidationOptions): PropertyDecorator {
@@ -71,8 +105,8 @@ export function IsDecimalAmount(options?: ValidationOptions): PropertyDecorator 
     {
       name: 'isDecimalAmount',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && DECIMAL.test(value),
-        defaultMessage: (args) => `${args?.property ?? 'amount'} must be a decimal string like "199.00"`,
+        validate: (value: unknown) => typeof value === 'string' && value.length <= MAX_AMOUNT_CHARS && DECIMAL.test(value),
+        defaultMessage: (args) => `${args?.property ?? 'amount'} must be a decimal string like "199.00" of at most ${MAX_AMOUNT_CHARS} characters`,
       },
     },
     options,
@@ -248,9 +282,10 @@ export class ShopifyLineItemDto {
   @IsString()
   variant_title?: string | null;
 
-  /** Quantity ordered (order edits change current_quantity, not this). */
+  /** Quantity ordered (order edits change current_quantity, not this); the database keeps it as int4 > 0. */
   @IsInt()
-  @Min(0)
+  @Min(1)
+  @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
   quantity: number;
 
   /** Unit price before discounts, shop currency. */
@@ -558,21 +593,76 @@ export type ShopifyOrderValidation =
   | { ok: false; errors: ShopifyOrderFieldError[] };
 
 /**
- * Validates a parsed webhook body: shape and types with class-validator, then the checks that
- * span fields (amounts fit the shop currency's decimals, *_set shop_money is in the shop
- * currency, discount allocations point at an existing discount application).
+ * Validates a parsed webhook body: list sizes first (so a huge list is not walked element by
+ * element), shape and types with class-validator plus text the database can store, then the
+ * checks that span fields (amounts fit the shop currency's decimals and SHOPIFY_ORDER_LIMITS,
+ * *_set shop_money is in the shop currency, discount allocations point at an existing
+ * discount application, times are plausible). `now` is the clock the times are judged by.
  */
-export function validateShopifyOrder(json: unknown): ShopifyOrderValidation {
+export function validateShopifyOrder(json: unknown, now: number = Date.now()): ShopifyOrderValidation {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, errors: [{ field: '', reason: 'order body must be a JSON object' }] };
   }
+  const sizeErrors = checkListSizes(json as Record<string, unknown>);
+  if (sizeErrors.length > 0) return { ok: false, errors: sizeErrors };
   const declared = pruneToDeclared(json, ShopifyOrderDto) as Record<string, unknown>;
   const dto = plainToInstance(ShopifyOrderDto, declared, { enableImplicitConversion: false });
-  const errors = flattenValidationErrors(validateSync(dto, { forbidUnknownValues: false }));
+  const errors = [...flattenValidationErrors(validateSync(dto, { forbidUnknownValues: false })), ...checkText(declared)];
   if (errors.length > 0) return { ok: false, errors };
-  const crossFieldErrors = checkAmountsAndReferences(dto);
+  const crossFieldErrors = [...checkAmountsAndReferences(dto), ...checkTimes(dto, now)];
   if (crossFieldErrors.length > 0) return { ok: false, errors: crossFieldErrors };
   return { ok: true, dto };
+}
+
+function checkListSizes(body: Record<string, unknown>): ShopifyOrderFieldError[] {
+  const errors: ShopifyOrderFieldError[] = [];
+  const cap = (field: string, value: unknown, max: number): void => {
+    if (Array.isArray(value) && value.length > max) errors.push({ field, reason: `has ${value.length} entries; at most ${max} are accepted` });
+  };
+  for (const [key, max] of Object.entries(LIST_CAPS)) cap(key, body[key], max);
+  for (const list of ['line_items', 'shipping_lines']) {
+    const entries = body[list];
+    if (!Array.isArray(entries) || entries.length > LIST_CAPS[list]) continue;
+    entries.forEach((entry: unknown, index) => {
+      if (entry === null || typeof entry !== 'object') return;
+      for (const [key, max] of Object.entries(LINE_LIST_CAPS)) cap(`${list}.${index}.${key}`, (entry as Record<string, unknown>)[key], max);
+    });
+  }
+  return errors;
+}
+
+/** C0 controls other than tab, LF and CR (PostgreSQL refuses NUL in text and jsonb), and lone UTF-16 surrogates. */
+const UNSTORABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Every string the hub reads (the declared fields only), walked without recursion. */
+function checkText(declared: Record<string, unknown>): ShopifyOrderFieldError[] {
+  const errors: ShopifyOrderFieldError[] = [];
+  const pending: [unknown, string][] = [[declared, '']];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE_TEXT.test(value)) errors.push({ field: path, reason: 'contains a control character (such as NUL) or a broken surrogate pair' });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) pending.push([child, path ? `${path}.${key}` : key]);
+    }
+  }
+  return errors.reverse();
+}
+
+const TIME_FIELDS = ['created_at', 'updated_at', 'processed_at', 'cancelled_at'] as const;
+
+/** A time far in the future would sort first in "newest first" for ever; one before 2000 is not a Shopify order. */
+function checkTimes(dto: ShopifyOrderDto, now: number): ShopifyOrderFieldError[] {
+  const latest = now + SHOPIFY_ORDER_LIMITS.futureSlackMs;
+  return TIME_FIELDS.flatMap((field) => {
+    const value = dto[field];
+    if (value === null || value === undefined) return [];
+    const time = Date.parse(value);
+    if (Number.isNaN(time)) return [{ field, reason: `${value} is not a time` }];
+    if (time < SHOPIFY_ORDER_LIMITS.earliest) return [{ field, reason: `${value} is before 2000` }];
+    if (time > latest) return [{ field, reason: `${value} is more than a day in the future` }];
+    return [];
+  });
 }
 
 /** Turns class-validator's nested errors into one entry per failed constraint with a dotted path. */
@@ -589,13 +679,20 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pref
 function checkAmountsAndReferences(dto: ShopifyOrderDto): ShopifyOrderFieldError[] {
   const errors: ShopifyOrderFieldError[] = [];
   const currency = dto.currency;
-  const amount = (field: string, value: string | null | undefined): void => {
-    if (value === null || value === undefined) return;
+  const max = SHOPIFY_ORDER_LIMITS.maxMinorUnits;
+  const amount = (field: string, value: string | null | undefined): bigint | null => {
+    if (value === null || value === undefined) return null;
     try {
-      parseDecimal(value, currency);
+      const minor = parseDecimal(value, currency).amount;
+      if (minor > max || minor < -max) {
+        errors.push({ field, reason: `${value} ${currency} is out of range (at most 10^15 minor units)` });
+        return null;
+      }
+      return minor;
     } catch (error) {
       if (!(error instanceof MoneyError)) throw error;
       errors.push({ field, reason: error.message });
+      return null;
     }
   };
   const shopMoney = (field: string, set: ShopifyMoneySetDto | null | undefined): void => {
@@ -633,7 +730,11 @@ function checkAmountsAndReferences(dto: ShopifyOrderDto): ShopifyOrderFieldError
   shopMoney('total_shipping_price_set', dto.total_shipping_price_set);
   taxLines('tax_lines', dto.tax_lines);
   dto.line_items.forEach((line, index) => {
-    amount(`line_items.${index}.price`, line.price);
+    const price = amount(`line_items.${index}.price`, line.price);
+    const lineTotal = price === null ? 0n : price * BigInt(line.quantity);
+    if (lineTotal > max || lineTotal < -max) {
+      errors.push({ field: `line_items.${index}.quantity`, reason: `${line.quantity} × ${line.price} ${currency} is out of range (at most 10^15 minor units a line)` });
+    }
     taxLines(`line_items.${index}.tax_lines`, line.tax_lines);
     allocations(`line_items.${index}.discount_allocations`, line.discount_allocations);
   });

@@ -57,21 +57,42 @@ const MAX_SAFE_DIGITS = 15;
  * with more than 15 digits is rewritten as a JSON string before parsing, so Shopify ids like
  * 5723409812345678901 arrive as "5723409812345678901" instead of a rounded number.
  * The scan follows JSON's grammar: text inside string literals (including escaped quotes)
- * is copied untouched. Invalid JSON throws the same SyntaxError JSON.parse would.
+ * is copied untouched. Invalid JSON throws the same SyntaxError JSON.parse would; a body
+ * nested deeper than MAX_JSON_DEPTH throws JsonTooDeepError (a SyntaxError) before parsing.
  */
 export function parseJsonPreservingBigIds(text: string): unknown {
   return JSON.parse(quoteBigIntegers(text));
+}
+
+/**
+ * Deepest nesting of arrays and objects a body may have. Shopify's order and fulfilment
+ * bodies nest under ten levels; the validators that walk a parsed body recurse, so a body
+ * nested thousands deep must be refused before it is parsed, not by a stack overflow later.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** A body nested deeper than {@link MAX_JSON_DEPTH}; `field` is the top-level key it is under. */
+export class JsonTooDeepError extends SyntaxError {
+  constructor(readonly field: string, readonly offset: number) {
+    super(`nests deeper than ${MAX_JSON_DEPTH} levels${field ? ` under "${field}"` : ''} (at character ${offset})`);
+    this.name = 'JsonTooDeepError';
+  }
 }
 
 function quoteBigIntegers(text: string): string {
   let out = '';
   let copiedUpTo = 0;
   let index = 0;
+  let depth = 0;
+  // The last string literal seen and the top-level key, so a too deep body names its field.
+  let lastString = '';
+  let topKey = '';
   const length = text.length;
   while (index < length) {
     const char = text.charCodeAt(index);
     if (char === 0x22 /* " */) {
       // Skip a whole string literal, honouring backslash escapes.
+      const start = index;
       index += 1;
       while (index < length) {
         const inner = text.charCodeAt(index);
@@ -82,8 +103,21 @@ function quoteBigIntegers(text: string): string {
         index += 1;
         if (inner === 0x22) break;
       }
+      if (depth === 1) lastString = text.slice(start + 1, Math.min(index - 1, start + 101));
       continue;
     }
+    if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+      depth += 1;
+      if (depth > MAX_JSON_DEPTH) throw new JsonTooDeepError(topKey, index);
+      index += 1;
+      continue;
+    }
+    if (char === 0x7d /* } */ || char === 0x5d /* ] */) {
+      depth -= 1;
+      index += 1;
+      continue;
+    }
+    if (char === 0x3a /* : */ && depth === 1) topKey = lastString;
     if (char === 0x2d /* - */ || (char >= 0x30 && char <= 0x39)) {
       const start = index;
       if (char === 0x2d) index += 1;
