@@ -34,7 +34,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Shared by the Nest filter and Fastify's own error handler (errors before routing). */
+/**
+ * The body of every error answer. Nest's Fastify error handler brings Fastify's own errors
+ * (before or outside a handler) here as HttpExceptions whose cause is the Fastify error.
+ */
 export function errorBody(exception: unknown, request: FastifyRequest, logger: Logger): ApiErrorBody {
   {
     const correlationId = currentCorrelationId();
@@ -47,7 +50,8 @@ export function errorBody(exception: unknown, request: FastifyRequest, logger: L
       const message = typeof response === 'object' && response !== null && 'message' in response
         ? [(response as { message: unknown }).message].flat().join('; ')
         : exception.message;
-      return { statusCode: status, code: httpCode(status), message, correlationId };
+      const cause = (exception as { cause?: FastifyClientError }).cause;
+      return { statusCode: status, code: FASTIFY_CODES[cause?.code ?? ''] ?? httpCode(status), message, correlationId };
     }
     const fastify = exception as FastifyClientError;
     if (fastify && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
