@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RouteOptions } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
@@ -8,6 +8,7 @@ import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import type { AppConfig, HttpTimeouts } from './platform/config/app-config.js';
 import { MAX_BODY_BYTES, registerBodyParsers } from './platform/http/body-parsers.js';
 import { HttpExceptionFilter } from './platform/http/http-exception.filter.js';
+import { HubFastifyAdapter } from './platform/http/hub-fastify-adapter.js';
 import { registerRequestHooks } from './platform/http/request-hooks.js';
 import { registerRouteAuth } from './platform/http/route-auth.js';
 import { JsonLogger } from './platform/logging/json-logger.js';
@@ -37,7 +38,7 @@ export async function createApp(
   logger = new JsonLogger(config.logLevel),
   observeRoute?: RouteObserver,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false, trustProxy: true, ...timeoutOptions(config.httpTimeouts) });
+  const adapter = new HubFastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false, trustProxy: true, ...timeoutOptions(config.httpTimeouts) });
   const fastify = adapter.getInstance();
   if (observeRoute) fastify.addHook('onRoute', observeRoute);
   registerBodyParsers(fastify);
@@ -47,8 +48,7 @@ export async function createApp(
     logger,
     bodyParser: false,
   });
-  // Nest installs Fastify's error handler itself (at init), and sends every error, those
-  // before routing too, through the global filters: this filter is the one error handler.
+  // Errors in Nest's handlers; Fastify's own errors go to the adapter's handler, same shape.
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   if (config.role !== 'worker') {

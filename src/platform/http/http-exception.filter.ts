@@ -34,10 +34,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-/**
- * The body of every error answer. Nest's Fastify error handler brings Fastify's own errors
- * (before or outside a handler) here as HttpExceptions whose cause is the Fastify error.
- */
+/** Shared by the Nest filter and the hub's Fastify error handler (errors outside Nest's handlers). */
 export function errorBody(exception: unknown, request: FastifyRequest, logger: Logger): ApiErrorBody {
   {
     const correlationId = currentCorrelationId();
@@ -50,8 +47,7 @@ export function errorBody(exception: unknown, request: FastifyRequest, logger: L
       const message = typeof response === 'object' && response !== null && 'message' in response
         ? [(response as { message: unknown }).message].flat().join('; ')
         : exception.message;
-      const cause = (exception as { cause?: FastifyClientError }).cause;
-      return { statusCode: status, code: FASTIFY_CODES[cause?.code ?? ''] ?? httpCode(status), message, correlationId };
+      return { statusCode: status, code: httpCode(status), message, correlationId };
     }
     const fastify = exception as FastifyClientError;
     if (fastify && typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
