@@ -15,6 +15,7 @@ import { OrdersModule } from './modules/orders/orders.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
+import { GRAPHQL_PATH } from './platform/http/route-auth.js';
 import { databaseOptions } from './platform/database/database-options.js';
 import { DomainEventsModule } from './platform/events/domain-events.module.js';
 import { runMigrationsLocked } from './platform/database/run-migrations.js';
@@ -72,7 +73,7 @@ export class AppModule {
                 driver: MercuriusDriver,
                 autoSchemaFile: true,
                 sortSchema: true,
-                path: '/graphql',
+                path: GRAPHQL_PATH,
                 graphiql: false,
               }),
             ]

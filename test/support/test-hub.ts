@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/bootstrap.js';
+import { createApp, type RouteObserver } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/platform/config/app-config.js';
 import { JsonLogger } from '../../src/platform/logging/json-logger.js';
 
@@ -25,6 +25,8 @@ export interface TestHubOptions {
   readonly role?: 'api' | 'worker' | 'all';
   readonly queuePrefix?: string;
   readonly env?: Record<string, string>;
+  /** Sees every route as it is registered (the auth matrix enumerates the app's routes so). */
+  readonly observeRoute?: RouteObserver;
 }
 
 /** The real app on real PostgreSQL (or the embedded one) and real Redis, nothing mocked. */
@@ -42,7 +44,7 @@ export async function startHub(options: TestHubOptions): Promise<TestHub> {
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: 'memory://' }),
     ...options.env,
   });
-  const app = await createApp(config, new JsonLogger('error'));
+  const app = await createApp(config, new JsonLogger('error'), options.observeRoute);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   let db: pg.Client | null = null;

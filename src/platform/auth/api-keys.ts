@@ -30,4 +30,22 @@ export class ApiKeyRegistry {
     if (!match) return null;
     return this.byDigest.get(digest(match[1])) ?? null;
   }
+
+  /**
+   * The caller behind a request, or null. Two Authorization headers are refused: Node keeps
+   * only the first, and a proxy in front may have read the other one.
+   */
+  authenticateRequest(request: CredentialSource): ApiKey | null {
+    const raw = request.raw.rawHeaders;
+    let count = 0;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'authorization') count += 1;
+    if (count !== 1) return null;
+    return this.authenticate(request.headers.authorization);
+  }
+}
+
+/** What authentication reads of a request: Fastify's request has both. */
+export interface CredentialSource {
+  readonly headers: { readonly authorization?: string };
+  readonly raw: { readonly rawHeaders: readonly string[] };
 }

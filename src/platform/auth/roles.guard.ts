@@ -23,7 +23,7 @@ export class RolesGuard implements CanActivate {
     const needed = this.reflector.getAllAndOverride<ApiRole | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]);
     if (!needed || context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = request.apiKey ?? this.keys.authenticate(request.headers.authorization);
+    const key = request.apiKey ?? this.keys.authenticateRequest(request);
     if (!key) throw new ApiError(401, 'UNAUTHORIZED', 'an API key is required: Authorization: Bearer <key>', 'Authorization');
     if (!roleAllows(key.role, needed)) {
       throw new ApiError(403, 'FORBIDDEN', `this needs the ${needed} role; the key has ${key.role}`, 'Authorization');

@@ -29,6 +29,20 @@ describe('loadConfig', () => {
     expect(failure({ POSTING_STUCK_AFTER_MS: '500' }).message).toMatch(/^POSTING_STUCK_AFTER_MS: must be between 1000 and 86400000/);
   });
 
+  it('bounds slow clients and leaves the ops endpoints open unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      httpTimeouts: { requestMs: 30_000, headersMs: 10_000, connectionMs: 60_000 }, docsAccess: 'public', metricsAccess: 'public',
+    });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', DOCS_ACCESS: 'key', METRICS_ACCESS: 'key' })).toMatchObject({
+      httpTimeouts: { requestMs: 5000, headersMs: 5000 }, docsAccess: 'key', metricsAccess: 'key',
+    });
+    expect(failure({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }).message)
+      .toBe('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (5000)');
+    expect(failure({ HTTP_CONNECTION_TIMEOUT_MS: '0' }).variable).toBe('HTTP_CONNECTION_TIMEOUT_MS');
+    expect(failure({ DOCS_ACCESS: 'private' }).message).toBe('DOCS_ACCESS: must be one of public, key, got "private"');
+    expect(failure({ METRICS_ACCESS: 'yes' }).variable).toBe('METRICS_ACCESS');
+  });
+
   it('refuses to split roles on the embedded database', () => {
     expect(failure({ ROLE: 'worker' }).message).toMatch(/embedded database serves one process/);
     expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgres://localhost/hub' }).role).toBe('worker');

@@ -44,6 +44,23 @@ export interface AppConfig {
   readonly postingStuckAfterMs: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
+  /** /docs (and /docs-json, /docs-yaml): open to anyone, or only to callers with an API key of any role. */
+  readonly docsAccess: OpsAccess;
+  /** /metrics: open to anyone, or only to callers with an API key of any role. */
+  readonly metricsAccess: OpsAccess;
+  readonly httpTimeouts: HttpTimeouts;
+}
+
+export type OpsAccess = 'public' | 'key';
+
+/** Slow clients must not hold connections forever (slow headers, slow bodies, idle sockets). */
+export interface HttpTimeouts {
+  /** The whole request, headers and body, must have arrived by then; else 408 and close. */
+  readonly requestMs: number;
+  /** The request headers must have arrived by then; at most requestMs. */
+  readonly headersMs: number;
+  /** A socket with no traffic for this long is closed. */
+  readonly connectionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +162,13 @@ function fulfillmentSecret(env: Env): string | null {
   return value;
 }
 
+function httpTimeouts(env: Env): HttpTimeouts {
+  const requestMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const headersMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', Math.min(10_000, requestMs), 100, 3_600_000);
+  if (headersMs > requestMs) throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestMs})`);
+  return { requestMs, headersMs, connectionMs: integer(env, 'HTTP_CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000) };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], null);
   const role = oneOf<ProcessRole>(env, 'ROLE', ['api', 'worker', 'all'], 'all');
@@ -172,6 +196,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
     postingStuckAfterMs: integer(env, 'POSTING_STUCK_AFTER_MS', 120_000, 1000, 86_400_000),
     mappingRequired: mappingKinds(env),
+    docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
+    metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),
+    httpTimeouts: httpTimeouts(env),
   };
 }
 

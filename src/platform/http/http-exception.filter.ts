@@ -34,7 +34,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Shared by the Nest filter and Fastify's own error handler (errors before routing). */
+/** Shared by the Nest filter and the hub's Fastify error handler (errors outside Nest's handlers). */
 export function errorBody(exception: unknown, request: FastifyRequest, logger: Logger): ApiErrorBody {
   {
     const correlationId = currentCorrelationId();
