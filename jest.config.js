@@ -14,12 +14,13 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  // A global option: inside a project entry Jest ignores it and keeps its 5 s default.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
-      testTimeout: 30000,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup/quiet-logs.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.js',
