@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { BullModule } from '@nestjs/bull';
 import { GraphQLModule } from '@nestjs/graphql';
-import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
@@ -16,6 +16,8 @@ import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
 import { databaseOptions } from './platform/database/database-options.js';
+import { graphqlOptions } from './platform/graphql/graphql-options.js';
+import { GraphQLReads } from './platform/graphql/graphql-reads.js';
 import { runMigrationsLocked } from './platform/database/run-migrations.js';
 import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
 
@@ -40,8 +42,9 @@ class PlatformModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: RolesGuard },
+        GraphQLReads,
       ],
-      exports: [APP_CONFIG, ApiKeyRegistry],
+      exports: [APP_CONFIG, ApiKeyRegistry, GraphQLReads],
     };
   }
 }
@@ -64,13 +67,7 @@ export class AppModule {
         FulfillmentsModule.forRole(config),
         ...(api
           ? [
-              GraphQLModule.forRoot<MercuriusDriverConfig>({
-                driver: MercuriusDriver,
-                autoSchemaFile: true,
-                sortSchema: true,
-                path: '/graphql',
-                graphiql: false,
-              }),
+              GraphQLModule.forRoot<MercuriusDriverConfig>(graphqlOptions(config.graphql)),
             ]
           : []),
       ],
