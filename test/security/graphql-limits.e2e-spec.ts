@@ -58,7 +58,7 @@ describe('GraphQL limits (PostgreSQL + Redis)', () => {
     await dropQueueKeys(prefix);
   });
 
-  it('refuses 10,000 aliases of a page quickly, before any SQL, with the cost and the limits', async () => {
+  it('refuses 10,000 aliases of a page quickly, with the cost and the limits, while the hub stays ready', async () => {
     const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i.toString(36)}: orders(first: 100) { ...O }`).join(' ');
     const query = `{ ${aliases} } fragment O on OrderConnection { edges { node { lines { id } history { at } } } }`;
     const started = Date.now();
@@ -185,5 +185,26 @@ describe('GraphQL limits (PostgreSQL + Redis)', () => {
     }
     const after = await graphql(hub.app, READER_KEY, '{ postings { id } }');
     expect(after.body).toEqual({ data: { postings: [] } });
+  });
+
+  it('holds the whole query to one deadline: a statement that would start after it is never sent', async () => {
+    const locker = new pg.Client({ connectionString: hub.config.databaseUrl! });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE postings IN ACCESS EXCLUSIVE MODE');
+      // Three reads, two read sessions (GRAPHQL_MAX_CONCURRENT): the third gets a session only once the deadline has passed.
+      const res = await graphql(hub.app, READER_KEY, '{ a: postings { id } b: postings { id } c: postings { id } }');
+      expect(codes(res.body)).toContain('QUERY_TIMEOUT');
+      expect(res.body.data).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [waiting] = (await locker.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'retail-sync-hub:graphql' AND state = 'active'",
+      )).rows as { n: number }[];
+      expect(waiting.n).toBe(0);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
   });
 });

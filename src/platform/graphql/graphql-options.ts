@@ -42,8 +42,9 @@ export function graphqlOptions(limits: GraphQLLimits): MercuriusDriverConfig {
     },
     hooks: {
       preExecution: async (_schema, _document, context: SlotContext) => {
+        const deadline = enterQueryDeadline(limits.timeoutMs);
         context[RELEASE] = await gate.enter();
-        enterQueryDeadline(limits.timeoutMs);
+        deadline.start();
       },
       onResolution: async (_execution, context: SlotContext) => {
         release(context);

@@ -21,11 +21,27 @@ export class GraphQLBusyError extends Error {
   }
 }
 
-const deadlines = new AsyncLocalStorage<{ readonly deadline: number; readonly timeoutMs: number }>();
+interface QueryDeadline {
+  deadline: number;
+  readonly timeoutMs: number;
+}
 
-/** From here on in this request, reads past the deadline are refused. For a hook that cannot wrap what follows. */
-export function enterQueryDeadline(timeoutMs: number): void {
-  deadlines.enterWith({ deadline: Date.now() + timeoutMs, timeoutMs });
+const deadlines = new AsyncLocalStorage<QueryDeadline>();
+
+/**
+ * Puts the rest of this request under a deadline, for a hook that cannot wrap what follows.
+ * Call it before the hook's first await (only what runs synchronously reaches the caller);
+ * the returned start() sets the clock going, e.g. once the query has its slot.
+ */
+export function enterQueryDeadline(timeoutMs: number): { start(): void } {
+  const scope: QueryDeadline = { deadline: Number.POSITIVE_INFINITY, timeoutMs };
+  deadlines.enterWith(scope);
+  return { start: () => { scope.deadline = Date.now() + timeoutMs; } };
+}
+
+function checkDeadline(): void {
+  const scope = deadlines.getStore();
+  if (scope && Date.now() >= scope.deadline) throw new QueryTimeoutError(scope.timeoutMs);
 }
 
 /**
@@ -99,10 +115,18 @@ export class GraphQLReads implements OnModuleDestroy {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const scope = deadlines.getStore();
-    if (scope && Date.now() >= scope.deadline) throw new QueryTimeoutError(scope.timeoutMs);
-    if (this.pool) return (await this.pool.query(sql, [...params])).rows as T[];
-    return (await this.dataSource.query(sql, [...params])) as T[];
+    if (!this.pool) {
+      checkDeadline();
+      return (await this.dataSource.query(sql, [...params])) as T[];
+    }
+    // Checked once a session is ours: waiting for one may have used up the query's time.
+    const client = await this.pool.connect();
+    try {
+      checkDeadline();
+      return (await client.query(sql, [...params])).rows as T[];
+    } finally {
+      client.release();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
