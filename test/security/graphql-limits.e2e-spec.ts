@@ -58,20 +58,37 @@ describe('GraphQL limits (PostgreSQL + Redis)', () => {
     await dropQueueKeys(prefix);
   });
 
-  it('refuses 10,000 aliases of a page quickly, with the cost and the limits, while the hub stays ready', async () => {
-    const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i.toString(36)}: orders(first: 100) { ...O }`).join(' ');
-    const query = `{ ${aliases} } fragment O on OrderConnection { edges { node { lines { id } history { at } } } }`;
-    const started = Date.now();
-    const [res, ready] = await Promise.all([graphql(hub.app, READER_KEY, query), request(hub.app.getHttpServer()).get('/health/ready')]);
-    const elapsed = Date.now() - started;
+  const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i.toString(36)}: orders(first: 100) { ...O }`).join(' ')} }
+    fragment O on OrderConnection { edges { node { lines { id } history { at } } } }`;
 
+  it('refuses 10,000 aliases of a page at once, by its size, while the hub stays ready', async () => {
+    const started = Date.now();
+    const [res, ready] = await Promise.all([graphql(hub.app, READER_KEY, aliased(10_000)), request(hub.app.getHttpServer()).get('/health/ready')]);
+    const elapsed = Date.now() - started;
+    expect({ status: res.status, ready: ready.status, data: res.body.data, errors: res.body.errors?.map((e: GqlError) => e.extensions) })
+      .toEqual({ status: 413, ready: 200, data: null, errors: [{ code: 'PAYLOAD_TOO_LARGE' }] });
+    expect(elapsed).toBeLessThan(2000);
+  });
+
+  it('refuses a query past the token limit before parsing it all', async () => {
+    // 3,000 aliases fit in the body (about 80 KiB) but not in 25,000 tokens.
+    const res = await graphql(hub.app, READER_KEY, aliased(3000));
     expect(res.status).toBe(400);
-    expect(res.body.data).toBeNull();
-    expect(errorWith(res.body, 'TOO_MANY_ALIASES')?.extensions).toEqual({ code: 'TOO_MANY_ALIASES', aliases: 10_000, limit: 30 });
-    // Each alias: 1 + 100 × (edges 1 + node 1 + lines 2 + history 2) = 601.
-    expect(errorWith(res.body, 'QUERY_TOO_COMPLEX')?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 6_010_000, limit: 25_000 });
-    expect(elapsed).toBeLessThan(5000);
-    expect(ready.status).toBe(200);
+    expect(res.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_LARGE', limit: 25_000 } })]);
+  });
+
+  it('refuses 1,500 aliases by their number and fields, and 30 heavy pages by their cost', async () => {
+    const many = await graphql(hub.app, READER_KEY, aliased(1500));
+    expect(many.status).toBe(400);
+    expect(many.body.errors.map((e: GqlError) => e.extensions)).toEqual([
+      { code: 'TOO_MANY_ALIASES', aliases: 1500, limit: 30 },
+      // Each alias: orders, edges, node, lines, id, history, at.
+      { code: 'TOO_MANY_FIELDS', fields: 1500 * 7, limit: 500 },
+    ]);
+    const heavy = await graphql(hub.app, READER_KEY, `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: orders(first: 100) { edges { node { id lines { id sku quantity } history { at } } } }`).join(' ')} }`);
+    expect(heavy.status).toBe(400);
+    // Each alias: 1 + 100 × (edges 1 + node 1 + id 1 + lines 4 + history 2) = 901.
+    expect(heavy.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', cost: 30 * 901, limit: 25_000 } })]);
   });
 
   it('refuses a page size times a nested selection by its computed cost, page sizes given as variables included', async () => {

@@ -166,7 +166,7 @@ function graphqlLimits(env: Env): GraphQLLimits {
     maxCost: integer(env, 'GRAPHQL_MAX_COST', 25_000, 10, 10_000_000),
     maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
     maxFields: integer(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
-    maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 512 * 1024, 1024, 2 * 1024 * 1024),
+    maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 128 * 1024, 1024, 2 * 1024 * 1024),
     timeoutMs: integer(env, 'GRAPHQL_TIMEOUT_MS', 10_000, 1, 600_000),
     maxConcurrent: integer(env, 'GRAPHQL_MAX_CONCURRENT', 4, 1, 100),
     queueTimeoutMs: integer(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 2000, 0, 60_000),

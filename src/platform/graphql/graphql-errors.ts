@@ -63,6 +63,11 @@ export function classifyError(error: GraphQLError, correlationId: string, timeou
   const code = error.extensions?.code;
   if (typeof code === 'string') return { message: error.message, extensions: error.extensions };
   const original = error.originalError;
+  const tokens = original === undefined ? /^Syntax Error: Document contains more th\w+ (\d+) tokens/.exec(error.message) : null;
+  if (tokens) {
+    const limit = Number(tokens[1]);
+    return { message: `the query has more than ${limit} tokens; parsing stopped there`, extensions: { code: 'QUERY_TOO_LARGE', limit } };
+  }
   if (original === undefined || original instanceof GraphQLError) {
     const field = fieldOf(error);
     return { message: error.message, extensions: { code: 'VALIDATION_FAILED', ...(field ? { field } : {}) } };

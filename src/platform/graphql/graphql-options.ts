@@ -4,13 +4,14 @@ import type { MercuriusContext } from 'mercurius';
 import type { GraphQLLimits } from '../config/app-config.js';
 import { ArgumentNamesRule, graphqlErrorFormatter } from './graphql-errors.js';
 import { ConcurrencyGate, enterQueryDeadline } from './graphql-reads.js';
-import { queryLimitsRule } from './query-limits.js';
+import { maxTokens, queryLimitsRule } from './query-limits.js';
 
 const RELEASE = Symbol('release GraphQL slot');
 type SlotContext = MercuriusContext & { [RELEASE]?: () => void };
 
 /**
- * Mercurius for the hub's read API, with its limits: body size on the route; depth,
+ * Mercurius for the hub's read API, with its limits: body size on the route; tokens
+ * while parsing; depth,
  * aliases, fields and cost as a validation rule (per request, since a page size may be a
  * variable, hence no query cache); then a slot among GRAPHQL_MAX_CONCURRENT and a deadline
  * for execution.
@@ -33,6 +34,7 @@ export function graphqlOptions(limits: GraphQLLimits): MercuriusDriverConfig {
     path: '/graphql',
     graphiql: false,
     cache: false,
+    graphql: { parseOptions: { maxTokens: maxTokens(limits) } },
     additionalRouteOptions: { bodyLimit: limits.maxBodyBytes },
     validationRules: ({ variables, operationName }) => [queryLimitsRule(limits, variables, operationName), ArgumentNamesRule],
     errorFormatter: (execution, context) => {
