@@ -59,7 +59,7 @@ describe('WORKER_DUTIES', () => {
 describe('GraphQL limits', () => {
   it('defaults to limits the demo and the tests stay within', () => {
     expect(loadConfig({}).graphql).toEqual({
-      maxDepth: 15, maxCost: 25_000, maxAliases: 30, maxFields: 500, maxBodyBytes: 128 * 1024, timeoutMs: 10_000, maxConcurrent: 4, queueTimeoutMs: 2000,
+      maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxFields: 500, maxBodyBytes: 128 * 1024, timeoutMs: 10_000, maxConcurrent: 4, queueTimeoutMs: 2000,
     });
   });
 

@@ -163,7 +163,7 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
 function graphqlLimits(env: Env): GraphQLLimits {
   return {
     maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 2, 100),
-    maxCost: integer(env, 'GRAPHQL_MAX_COST', 25_000, 10, 10_000_000),
+    maxCost: integer(env, 'GRAPHQL_MAX_COST', 10_000, 10, 10_000_000),
     maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
     maxFields: integer(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
     maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 128 * 1024, 1024, 2 * 1024 * 1024),
