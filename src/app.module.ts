@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { BullModule } from '@nestjs/bull';
 import { GraphQLModule } from '@nestjs/graphql';
-import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelAccountsModule } from './modules/channel-accounts/channel-accounts.module.js';
@@ -15,9 +15,10 @@ import { OrdersModule } from './modules/orders/orders.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
-import { GRAPHQL_PATH } from './platform/http/route-auth.js';
 import { databaseOptions } from './platform/database/database-options.js';
 import { DomainEventsModule } from './platform/events/domain-events.module.js';
+import { graphqlOptions } from './platform/graphql/graphql-options.js';
+import { GraphQLReads } from './platform/graphql/graphql-reads.js';
 import { runMigrationsLocked } from './platform/database/run-migrations.js';
 import { AdminInputInterceptor } from './platform/http/admin-input.interceptor.js';
 import { redisOptionsFromUrl } from './platform/queue/redis-options.js';
@@ -45,8 +46,9 @@ class PlatformModule {
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(config.apiKeys) },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_INTERCEPTOR, useClass: AdminInputInterceptor },
+        GraphQLReads,
       ],
-      exports: [APP_CONFIG, ApiKeyRegistry],
+      exports: [APP_CONFIG, ApiKeyRegistry, GraphQLReads],
     };
   }
 }
@@ -69,13 +71,7 @@ export class AppModule {
         FulfillmentsModule.forRole(config),
         ...(api
           ? [
-              GraphQLModule.forRoot<MercuriusDriverConfig>({
-                driver: MercuriusDriver,
-                autoSchemaFile: true,
-                sortSchema: true,
-                path: GRAPHQL_PATH,
-                graphiql: false,
-              }),
+              GraphQLModule.forRoot<MercuriusDriverConfig>(graphqlOptions(config.graphql)),
             ]
           : []),
       ],

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { GraphQLReads } from '../src/platform/graphql/graphql-reads.js';
 import { deliver, fixture, graphql, orderIdOf, withField } from './support/shopify-delivery.js';
 import { countQueries } from './support/count-queries.js';
 import { freshDatabase } from './support/test-database.js';
@@ -267,7 +267,7 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     expect(wrongKey.status).toBe(401);
 
     const counted = async (first: number) => {
-      const { result: res, queries } = await countQueries(hub.app.get(DataSource), (correlationId) =>
+      const { result: res, queries } = await countQueries(hub.app.get(GraphQLReads), (correlationId) =>
         graphql(hub.app, READER_KEY, `query($first: Int!) { orders(first: $first) { edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, { first })
           .set('X-Correlation-Id', correlationId));
       expect(res.body.errors).toBeUndefined();

@@ -23,6 +23,8 @@ export interface BenchArgs {
   readonly lines: number | null;
   /** MAPPING_REQUIRED for the hub; null: not set, the hub's default (every kind). */
   readonly mappingRequired: string | null;
+  /** Concurrent GraphQL clients during a second ROLE=all run; 0: no such run. */
+  readonly graphqlLoad: number;
 }
 
 const USAGE = `usage: node dist/bench/ingest/run.js [options]
@@ -48,7 +50,9 @@ const USAGE = `usage: node dist/bench/ingest/run.js [options]
                           BENCH-SKU-001…, totals recomputed, an ITEM mapping seeded per SKU
                           (default: the fixture's own line items, 2)
   --mapping-required V    MAPPING_REQUIRED for the hub: none, or kinds such as ITEM,TAX_CODE
-                          (default: not set, so the hub requires ITEM,LOCATION,TAX_CODE,TENDER,CUSTOMER)`;
+                          (default: not set, so the hub requires ITEM,LOCATION,TAX_CODE,TENDER,CUSTOMER)
+  --graphql-load N        also run the ROLE=all hub while N GraphQL clients (reader key) send heavy
+                          allowed and over-limit queries during the timed load (default 0: not run)`;
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number\n${USAGE}`);
@@ -79,6 +83,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     keepDatabases: false,
     lines: null as number | null,
     mappingRequired: null as string | null,
+    graphqlLoad: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -113,6 +118,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         args.mappingRequired = v;
         break;
       }
+      case '--graphql-load': args.graphqlLoad = positiveInt(flag, value(), 200); break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

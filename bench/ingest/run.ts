@@ -19,6 +19,7 @@ import {
   createDatabase, deleteRedisPrefix, dropDatabase, fetchText, freePort, logTail, startChild, stopChild,
   waitForHttpReady, waitForLogLine, type Child,
 } from './infra.js';
+import { formatGraphQLLoad, startGraphQLLoad, type GraphQLLoadStats } from './graphql-load.js';
 import { runLoad, type LoadProgress, type LoadResult } from './load.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './profile.js';
 import { cpuSnapshot, cpuUsage } from './stats.js';
@@ -145,6 +146,8 @@ interface ScenarioReport {
   readonly endToEnd: EndToEnd | null;
   readonly profiles: ProfileSummary[];
   readonly logs: string[];
+  /** What the GraphQL clients of --graphql-load got, for the run they ran beside. */
+  readonly graphql?: GraphQLLoadStats;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -350,9 +353,14 @@ async function baselineScenario(args: BenchArgs, id: string, tmp: string, warm: 
 
 // ---------------------------------------------------------------- hub
 
-type HubMode = 'all' | 'split' | 'api';
+type HubMode = 'all' | 'split' | 'api' | 'graphql';
 
 const HUB_MODES: Record<HubMode, { name: string; title: string; description: string }> = {
+  graphql: {
+    name: 'hub-gql',
+    title: 'one process, ROLE=all, with GraphQL load',
+    description: 'hub as one process, ROLE=all, while --graphql-load clients send heavy allowed and over-limit GraphQL queries',
+  },
   all: {
     name: 'hub',
     title: 'one process, ROLE=all',
@@ -418,7 +426,7 @@ async function hubScenario(
 
   try {
     // One at a time: each process runs the migrations at start.
-    const api = await start(mode === 'all' ? 'all' : 'api');
+    const api = await start(mode === 'all' || mode === 'graphql' ? 'all' : 'api');
     if (split) await start('worker');
     await seedMappings(api.port, skus);
     log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
@@ -477,7 +485,10 @@ async function hubScenario(
     t0 = performance.now();
     await sample();
     sampling = samplerDuringLoad();
+    const graphqlLoad = mode === 'graphql' ? startGraphQLLoad(api.port, 'reader-key-123', args.graphqlLoad) : null;
     const { result, report } = await timedLoad(api.port, timed, args, cpuPids, progress);
+    const graphql = await graphqlLoad?.stop();
+    if (graphql) log(`  ${formatGraphQLLoad(graphql)}`);
     loadRunning = false;
     await sampling;
     const atLoadEnd = await sample();
@@ -551,6 +562,7 @@ async function hubScenario(
       endToEnd,
       profiles,
       logs,
+      graphql,
     };
   } finally {
     await endPool();
@@ -685,6 +697,7 @@ async function main(): Promise<void> {
   if (args.hub) reports.push((hub = await hubScenario(args, id, tmp, warm, timed, 'all', skus)));
   if (args.apiOnly) reports.push(await hubScenario(args, id, tmp, warm, timed, 'api', skus));
   if (args.split) reports.push(await hubScenario(args, id, tmp, warm, timed, 'split', skus));
+  if (args.graphqlLoad > 0) reports.push(await hubScenario(args, id, tmp, warm, timed, 'graphql', skus));
 
   for (const report of reports) printSamples(report);
   log('\nCPU use during the timed load (cores; 1.00 = one core busy):');

@@ -49,6 +49,7 @@ export interface AppConfig {
   /** /metrics: open to anyone, or only to callers with an API key of any role. */
   readonly metricsAccess: OpsAccess;
   readonly httpTimeouts: HttpTimeouts;
+  readonly graphql: GraphQLLimits;
 }
 
 export type OpsAccess = 'public' | 'key';
@@ -61,6 +62,26 @@ export interface HttpTimeouts {
   readonly headersMs: number;
   /** A socket with no traffic for this long is closed. */
   readonly connectionMs: number;
+}
+
+/**
+ * What one GraphQL request may ask for. Checked before execution (depth, aliases, fields,
+ * cost) or bounding it (timeout, concurrency), so reads can never starve webhook intake.
+ */
+export interface GraphQLLimits {
+  readonly maxDepth: number;
+  /** Cost: every field 1, a page's first/last/limit multiplies the cost of what it selects. */
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  /** Field selections, each fragment counted once per spread. */
+  readonly maxFields: number;
+  readonly maxBodyBytes: number;
+  /** A query's deadline; also each of its SQL statements' statement_timeout on PostgreSQL. */
+  readonly timeoutMs: number;
+  /** GraphQL executions at once per process; also the size of GraphQL's own read pool. */
+  readonly maxConcurrent: number;
+  /** How long a query waits for a free slot before it is refused as busy. */
+  readonly queueTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +177,19 @@ export function parseApiKeys(value: string | undefined): ApiKey[] {
   });
 }
 
+function graphqlLimits(env: Env): GraphQLLimits {
+  return {
+    maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 15, 2, 100),
+    maxCost: integer(env, 'GRAPHQL_MAX_COST', 10_000, 10, 10_000_000),
+    maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+    maxFields: integer(env, 'GRAPHQL_MAX_FIELDS', 500, 10, 100_000),
+    maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 128 * 1024, 1024, 2 * 1024 * 1024),
+    timeoutMs: integer(env, 'GRAPHQL_TIMEOUT_MS', 10_000, 1, 600_000),
+    maxConcurrent: integer(env, 'GRAPHQL_MAX_CONCURRENT', 4, 1, 100),
+    queueTimeoutMs: integer(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 2000, 0, 60_000),
+  };
+}
+
 function fulfillmentSecret(env: Env): string | null {
   const value = text(env, 'FULFILLMENT_WEBHOOK_SECRET') ?? null;
   if (value !== null && value.length < 16) throw new ConfigError('FULFILLMENT_WEBHOOK_SECRET', 'must be at least 16 characters');
@@ -199,6 +233,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
     metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),
     httpTimeouts: httpTimeouts(env),
+    graphql: graphqlLimits(env),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Field, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { DataSource } from 'typeorm';
 import { userError } from '../../../platform/graphql/graphql-errors.js';
+import { GraphQLReads } from '../../../platform/graphql/graphql-reads.js';
 import { ErpTargetsService, viewOf } from '../erp-targets.service.js';
 
 @ObjectType('ErpTarget', { description: 'An ERP the hub posts to. Credentials are write-only and never shown.' })
@@ -49,7 +49,7 @@ const STATUSES = ['PENDING', 'IN_FLIGHT', 'POSTED', 'RETRYING', 'DEAD', 'WITHDRA
 export class ErpSyncResolver {
   constructor(
     @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(GraphQLReads) private readonly reads: GraphQLReads,
   ) {}
 
   @Query(() => [ErpTargetModel])
@@ -67,7 +67,7 @@ export class ErpSyncResolver {
   ): Promise<PostingModel[]> {
     if (first < 1 || first > 500) throw userError('INVALID_PAGE_SIZE', 'first must be between 1 and 500', 'first');
     if (filter?.status && !STATUSES.includes(filter.status)) throw userError('VALIDATION_FAILED', `status must be one of ${STATUSES.join(', ')}`, 'filter.status');
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await this.reads.query(
       `SELECT * FROM postings WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR target_id = $2)
        ORDER BY updated_at DESC LIMIT $3`,
       [filter?.status ?? null, filter?.targetId ?? null, first],

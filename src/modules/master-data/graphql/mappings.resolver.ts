@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { roleAllows } from '../../../platform/auth/api-keys.js';
 import type { AuthenticatedRequest } from '../../../platform/auth/roles.guard.js';
-import { userError } from '../../../platform/graphql/graphql-errors.js';
+import { checkDate, userError } from '../../../platform/graphql/graphql-errors.js';
 import { ApiError } from '../../../platform/http/api-error.js';
 import { ChannelEnum } from '../../orders/graphql/order.model.js';
 import { checkDraft, type MappingKind } from '../mapping-kinds.js';
@@ -75,6 +75,7 @@ export class MappingsResolver {
     @Args('erpTarget', { nullable: true, type: () => String }) erpTarget?: string | null,
     @Args('asOf', { nullable: true, type: () => Date }) asOf?: Date | null,
   ): Promise<MappingTargetModel | null> {
+    checkDate(asOf, 'asOf');
     const key = { kind: kind as MappingKind, channel, account, erpTarget, sourceValue };
     const answers = await answer(() => this.service.resolve({}, [key], asOf ?? undefined));
     return answers.get(resolutionKey(key)) ?? null;

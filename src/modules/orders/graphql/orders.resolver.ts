@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { userError } from '../../../platform/graphql/graphql-errors.js';
+import { checkDate, userError } from '../../../platform/graphql/graphql-errors.js';
 import { OrderReader } from '../persistence/order-reader.js';
 import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel, UnmappedValueModel } from './order.model.js';
 
@@ -10,10 +10,17 @@ function encodeCursor(order: OrderModel): string {
   return Buffer.from(`${order.placedAt.toISOString()}|${order.id}`).toString('base64url');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Only what encodeCursor makes: anything else would reach SQL as a malformed uuid or timestamp. */
 function decodeCursor(cursor: string): { placedAt: Date; id: string } {
-  const [placedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const at = new Date(placedAt ?? '');
-  if (!id || Number.isNaN(at.getTime())) throw userError('INVALID_CURSOR', 'after is not a cursor this API gave out', 'after');
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [placedAt = '', id = ''] = parts;
+  const at = new Date(placedAt);
+  if (parts.length !== 2 || !ISO_INSTANT.test(placedAt) || Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1 || !UUID.test(id)) {
+    throw userError('INVALID_CURSOR', 'after is not a cursor this API gave out', 'after');
+  }
   return { placedAt: at, id };
 }
 
@@ -49,6 +56,8 @@ export class OrdersResolver {
     @Args('after', { nullable: true, type: () => String }) after?: string,
   ): Promise<OrderConnectionModel> {
     if (first < 1 || first > MAX_PAGE) throw userError('INVALID_PAGE_SIZE', `first must be between 1 and ${MAX_PAGE}`, 'first');
+    checkDate(filter?.placedFrom, 'filter.placedFrom');
+    checkDate(filter?.placedTo, 'filter.placedTo');
     const rows = await this.reader.page({ ...filter, first, after: after ? decodeCursor(after) : undefined });
     const page = rows.slice(0, first);
     return {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { requestModel, shipmentModel } from './fulfillment-rows.js';
 import { formatDecimal } from '../../../canonical/money.js';
 import { toBigInt } from '../../../platform/database/sql.js';
+import { GraphQLReads } from '../../../platform/graphql/graphql-reads.js';
 import type {
   MoneyModel, OrderHistoryModel, UnmappedValueModel, OrderLineModel, OrderModel, ShippingLineModel, SourceEventModel, TenderModel,
 } from '../graphql/order.model.js';
@@ -35,11 +35,12 @@ function groupBy(rows: Row[]): Map<string, Row[]> {
 
 /**
  * Reads orders for the API in a fixed number of queries: the heads, then each child
- * table once for the whole page (WHERE order_id = ANY), never a query per order.
+ * table once for the whole page (WHERE order_id = ANY), never a query per order. Through
+ * GraphQL's own read pool, under its statement timeout.
  */
 @Injectable()
 export class OrderReader {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(@Inject(GraphQLReads) private readonly reads: GraphQLReads) {}
 
   async byId(id: string): Promise<OrderModel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
@@ -53,7 +54,7 @@ export class OrderReader {
 
   /** The worklist: missing mappings by how many held orders wait for them, oldest first among equals. */
   async unmappedValues(limit: number): Promise<UnmappedValueModel[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows = await this.reads.query<Row>(
       `SELECT u.kind, u.channel, u.account, u.source_value, count(DISTINCT u.order_id)::int AS order_count, min(u.since) AS since,
          coalesce((SELECT array_agg(DISTINCT m.target->>'itemId') FROM mappings m
                    WHERE u.kind = 'ITEM' AND m.kind = 'ITEM' AND m.valid_to IS NULL AND NOT m.retired
@@ -90,25 +91,25 @@ export class OrderReader {
   }
 
   private async load(where: string, params: unknown[], limit: number): Promise<OrderModel[]> {
-    const heads: Row[] = await this.dataSource.query(
+    const heads = await this.reads.query<Row>(
       `SELECT * FROM orders o WHERE ${where} ORDER BY o.placed_at DESC, o.id DESC LIMIT ${Math.trunc(limit)}`,
       params,
     );
     if (heads.length === 0) return [];
     const ids = heads.map((h) => h.id as string);
     const [lines, shipping, tenders, history, events, unmapped, postings, requests, shipments] = await Promise.all([
-      this.dataSource.query('SELECT * FROM order_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
-      this.dataSource.query('SELECT * FROM order_shipping_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
-      this.dataSource.query('SELECT * FROM order_tenders WHERE order_id = ANY($1) ORDER BY position', [ids]),
-      this.dataSource.query('SELECT * FROM order_history WHERE order_id = ANY($1) ORDER BY id', [ids]),
-      this.dataSource.query(
+      this.reads.query('SELECT * FROM order_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
+      this.reads.query('SELECT * FROM order_shipping_lines WHERE order_id = ANY($1) ORDER BY position', [ids]),
+      this.reads.query('SELECT * FROM order_tenders WHERE order_id = ANY($1) ORDER BY position', [ids]),
+      this.reads.query('SELECT * FROM order_history WHERE order_id = ANY($1) ORDER BY id', [ids]),
+      this.reads.query(
         `SELECT e.*, i.received_at FROM order_source_events e JOIN inbox i ON i.id = e.inbox_id
          WHERE e.order_id = ANY($1) ORDER BY e.id`,
         [ids],
       ),
-      this.dataSource.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
-      this.dataSource.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type, created_at', [ids]),
-      this.dataSource.query(
+      this.reads.query('SELECT * FROM order_unmapped_keys WHERE order_id = ANY($1) ORDER BY kind, source_value', [ids]),
+      this.reads.query('SELECT * FROM postings WHERE order_id = ANY($1) ORDER BY target_id, document_type, created_at', [ids]),
+      this.reads.query(
         `SELECT r.*, m.status AS delivery_status, m.last_error AS delivery_error, c.status AS cancel_status, c.last_error AS cancel_error
          FROM fulfillment_requests r
          LEFT JOIN outbound_messages m ON m.kind = 'FULFILLMENT_REQUEST' AND m.subject_id = r.id
@@ -116,7 +117,7 @@ export class OrderReader {
          WHERE r.order_id = ANY($1) ORDER BY r.created_at, r.location_ref`,
         [ids],
       ),
-      this.dataSource.query('SELECT * FROM shipments WHERE order_id = ANY($1) ORDER BY shipped_at, received_at', [ids]),
+      this.reads.query('SELECT * FROM shipments WHERE order_id = ANY($1) ORDER BY shipped_at, received_at', [ids]),
     ]);
     const byOrder = {
       lines: groupBy(lines), shipping: groupBy(shipping), tenders: groupBy(tenders), history: groupBy(history), events: groupBy(events),
