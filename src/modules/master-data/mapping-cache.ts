@@ -12,6 +12,9 @@ export interface MappingGroup {
   readonly sourceValue: string;
 }
 
+/** What a change touched: these groups, or anything (a message too big or unreadable to say). */
+export type MappingChange = readonly MappingGroup[] | 'all';
+
 interface Entry {
   readonly target: MappingTarget | null;
   readonly until: number;
@@ -24,6 +27,13 @@ const MAX_ENTRIES = 200_000;
 const MAX_GROUPS_PER_MESSAGE = 1000;
 
 const groupId = (g: MappingGroup) => JSON.stringify([g.kind, g.channel, g.sourceValue]);
+
+function groupOfId(id: string): MappingGroup | null {
+  const parsed: unknown = JSON.parse(id);
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === 'string')) return null;
+  const [kind, channel, sourceValue] = parsed as string[];
+  return { kind, channel, sourceValue };
+}
 
 /**
  * Current resolutions, in process, kept fresh across processes by Redis pub/sub.
@@ -53,7 +63,7 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
   private live = false;
   private started = false;
   private subscriber: Redis | null = null;
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((change: MappingChange) => void)[] = [];
   private publisher: Redis | null = null;
   readonly channel: string;
 
@@ -136,18 +146,18 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
    * Called after any mapping change this process hears of, its own or another's. A hint
    * only (pub/sub can drop a message): whoever acts on it must also poll the database.
    */
-  onChange(listener: () => void): void {
+  onChange(listener: (change: MappingChange) => void): void {
     this.listeners.push(listener);
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  private notify(change: MappingChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   /** After a committed change: evict here at once, then tell every other process. */
   async changed(groups: readonly MappingGroup[]): Promise<void> {
     if (groups.length === 0) return;
-    this.notify();
+    this.notify(groups);
     const all = groups.length > MAX_GROUPS_PER_MESSAGE;
     if (all) this.clear();
     else this.evict(groups.map(groupId));
@@ -161,15 +171,24 @@ export class MappingCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private receive(message: string): void {
-    this.notify();
+    let change: MappingChange = 'all';
+    let own = false;
     try {
       const parsed = JSON.parse(message) as { origin?: string; all?: boolean; groups?: unknown };
+      own = parsed.origin === this.origin;
       if (parsed.all === true) this.clear();
-      else if (Array.isArray(parsed.groups)) this.evict(parsed.groups.filter((g): g is string => typeof g === 'string'));
+      else if (Array.isArray(parsed.groups)) {
+        const ids = parsed.groups.filter((g): g is string => typeof g === 'string');
+        this.evict(ids);
+        const groups = ids.map(groupOfId);
+        if (groups.every((g) => g !== null)) change = groups as MappingGroup[];
+      }
     } catch {
       // Unreadable: someone else's message on our channel. Dropping everything is the safe answer.
       this.clear();
     }
+    // This process heard of its own change when it made it.
+    if (!own) this.notify(change);
   }
 
   private async subscribe(subscriber: Redis): Promise<void> {
