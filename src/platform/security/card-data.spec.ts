@@ -40,11 +40,11 @@ describe('redactCardDataInJson', () => {
 
   it('never masks numbers or strings under id, tracking or sku keys, even when they pass Luhn', () => {
     const text = `{"order_id":"${PAN}","gid":{"admin_graphql_api_id":"gid://shopify/Order/${PAN}"},"line_item_ids":["${PAN}"],` +
-      `"orderId":"${PAN}","tracking_number":"${PAN}","sku":"${PAN}","quantity":${PAN}}`;
+      `"orderId":"${PAN}","lines":[{"lineRef":"${PAN}"}],"trackingNumbers":["${PAN}"],"sku":"${PAN}","quantity":${PAN}}`;
     expect(containsCardData(JSON.parse(text))).toBe(false);
     expect(redactCardDataInJson(text)).toEqual({ text, removed: [] });
-    expect(['id', 'ID', 'ids', 'order_id', 'orderId', 'line_item_ids'].every(isIdKey)).toBe(true);
-    expect(['paid', 'valid', 'note', null].some(isIdKey)).toBe(false);
+    expect(['id', 'ID', 'ids', 'order_id', 'orderId', 'line_item_ids', 'lineRef', 'order_ref'].every(isIdKey)).toBe(true);
+    expect(['paid', 'valid', 'note', 'prefs', 'referrer', null].some(isIdKey)).toBe(false);
   });
 
   it('finds card data 10,000 levels deep without overflowing the stack', () => {

@@ -9,8 +9,9 @@
  *    "number" (the shop's sequential order number), which is kept.
  * 2. Card numbers inside any JSON string are masked digit by digit (see card-numbers.ts).
  *    Shopify ids are 13–19 digits and one in ten passes Luhn, so JSON numbers are never
- *    masked, and neither are strings under a key that names an identifier: id, ids, *_id,
- *    *_ids, *Id, *Ids, or a tracking number, sku, barcode, gtin, ean, upc or isbn (array
+ *    masked, and neither are strings under a key that names an identifier: id, *_id, *Id,
+ *    ref, *_ref, *Ref (each also plural: the fulfilment contract's lineRef is a Shopify line
+ *    id as a string), or a tracking number, sku, barcode, gtin, ean, upc or isbn (array
  *    elements take the key of their array).
  *
  * What was removed or masked is listed as dotted paths ("transactions.0.card.number",
@@ -25,8 +26,8 @@ const CARD_DATA_KEYS: ReadonlySet<string> = new Set([
 const CARD_CONTEXT = /card|payment|credit|^cc$|^cc_|tender|wallet/i;
 /** A bare "number" elsewhere is removed when its value looks like a PAN (12–19 digits, spaces/dashes allowed). */
 const PAN_LIKE = /^\d(?:[ -]?\d){11,18}$/;
-const SNAKE_ID_KEY = /(?:^|[_\- ])ids?$/i;
-const CAMEL_ID_KEY = /[a-z0-9]I[dD]s?$/;
+const SNAKE_ID_KEY = /(?:^|[_\- ])(?:ids?|refs?)$/i;
+const CAMEL_ID_KEY = /[a-z0-9](?:I[dD]|Ref)s?$/;
 const CODE_KEY = /tracking|^skus?$|barcode|gtin|^ean|^upc|isbn/i;
 const MASKED = ' (card number masked)';
 
