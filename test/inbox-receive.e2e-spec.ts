@@ -84,12 +84,39 @@ describe('receiving deliveries into the inbox (PostgreSQL + Redis)', () => {
   }
 
   describe('one bad delivery in a group commit', () => {
+    /**
+     * Makes the deliveries share one multi-row INSERT for certain: a first delivery's INSERT
+     * waits on a table lock, the rest queue up behind it in the writer, and the lock is let
+     * go only when all of them are waiting.
+     */
+    async function inOneBatch(send: () => Promise<Answer>[]): Promise<Answer[]> {
+      const writer = hub.app.get(InboxWriter);
+      const queued = () => (writer['waiting'] as unknown[]).length;
+      const db = hub.db as NonNullable<TestHub['db']>;
+      await db.query('BEGIN');
+      await db.query('LOCK TABLE inbox IN SHARE MODE');
+      try {
+        const blocker = good(-1);
+        await eventually(async () => expect([writer['flushing'], queued()]).toEqual([true, 0]));
+        const sends = send();
+        const answers = Promise.all(sends);
+        await eventually(async () => expect(queued()).toBe(sends.length));
+        await db.query('COMMIT');
+        expect((await blocker).status).toBe(200);
+        return await answers;
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      }
+    }
+
     /** An authentic delivery of a topic the hub keeps but does not act on: stored IGNORED, nothing queued. */
     const good = (n: number) => shopify(JSON.stringify({ id: n, title: `product ${n}` }), { 'X-Shopify-Topic': 'products/update' });
 
     const poisons: [string, () => Promise<Answer>, Partial<InboxRow>][] = [
-      ['a body with a NUL byte', () => shopify(Buffer.from('{"id": 1}\u0000')), { status: 'REJECTED', error: 'the body holds a NUL byte (byte 9)' }],
-      ['a UTF-16 body', () => shopify(Buffer.from('{"id": 1}', 'utf16le')), { status: 'REJECTED', error: 'the body looks UTF-16; send it as UTF-8 JSON' }],
+      // JSON.parse's message quotes these bodies, NUL and all; that message used to be the stored error.
+      ['a body with a NUL byte', () => shopify(Buffer.from('oops\u0000')), { status: 'REJECTED', error: 'the body holds a NUL byte (byte 4)' }],
+      ['a UTF-16 body', () => shopify(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"id": 1}', 'utf16le')])), { status: 'REJECTED', error: 'the body looks UTF-16; send it as UTF-8 JSON' }],
       ['a gzip body', () => shopify(gzipSync('{"id": 1}')), { status: 'REJECTED', error: 'the body is gzip-compressed; send it as uncompressed UTF-8 JSON' }],
       [
         'a triggered-at PostgreSQL cannot store',
@@ -100,9 +127,7 @@ describe('receiving deliveries into the inbox (PostgreSQL + Redis)', () => {
     ];
 
     it.each(poisons)('%s is kept on its own and the 40 good deliveries beside it are all stored', async (_name, poison, expected) => {
-      // All 41 in flight at once, the poisoned one in the middle, so they share the writer's batches.
-      const sends = Array.from({ length: 41 }, (_, i) => (i === 20 ? poison() : good(i)));
-      const answers = await Promise.all(sends);
+      const answers = await inOneBatch(() => Array.from({ length: 41 }, (_, i) => (i === 20 ? poison() : good(i))));
       const poisoned = answers.splice(20, 1)[0];
 
       expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));

@@ -39,6 +39,8 @@ describe('describeJsonError', () => {
     expect(reason(Buffer.alloc(0))).toBe('the body is empty');
     expect(reason(gzipSync('{"a":1}'))).toBe('the body is gzip-compressed; send it as uncompressed UTF-8 JSON');
     expect(reason(Buffer.from('{"a":1}', 'utf16le'))).toBe('the body looks UTF-16; send it as UTF-8 JSON');
+    expect(reason(Buffer.from('{"a":1}', 'utf16le').swap16())).toBe('the body looks UTF-16; send it as UTF-8 JSON');
+    expect(reason(Buffer.from('\u0000x'))).toBe('the body holds a NUL byte (byte 0)');
     expect(reason(Buffer.from('\ufeff{"a":1}'))).toBe('the body starts with a byte-order mark; send UTF-8 JSON without one');
     expect(reason(Buffer.from('{"a":"x\u0000"}'))).toBe('the body holds a NUL byte (byte 7)');
     expect(reason(Buffer.from('{"a":'))).toBe('the body is not valid JSON (it ends early)');

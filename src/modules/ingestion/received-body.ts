@@ -42,7 +42,7 @@ export function receiveBody(raw: Buffer): ReceivedBody {
 export function describeJsonError(raw: Buffer, error: unknown): string {
   if (raw.length === 0) return 'the body is empty';
   if (raw[0] === 0x1f && raw[1] === 0x8b) return 'the body is gzip-compressed; send it as uncompressed UTF-8 JSON';
-  if ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff) || (raw.length > 1 && (raw[0] === 0 || raw[1] === 0))) {
+  if (looksUtf16(raw)) {
     return 'the body looks UTF-16; send it as UTF-8 JSON';
   }
   if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) return 'the body starts with a byte-order mark; send UTF-8 JSON without one';
@@ -52,4 +52,10 @@ export function describeJsonError(raw: Buffer, error: unknown): string {
   if (/Unexpected end of JSON input/.test(message)) return 'the body is not valid JSON (it ends early)';
   const position = /at position (\d+)/.exec(message)?.[1];
   return position === undefined ? 'the body is not valid JSON' : `the body is not valid JSON (position ${position})`;
+}
+
+/** A UTF-16 byte-order mark, or ASCII text with a NUL beside every character. */
+function looksUtf16(raw: Buffer): boolean {
+  if ((raw[0] === 0xff && raw[1] === 0xfe) || (raw[0] === 0xfe && raw[1] === 0xff)) return true;
+  return raw.length >= 4 && ((raw[1] === 0 && raw[3] === 0) || (raw[0] === 0 && raw[2] === 0));
 }
