@@ -1,5 +1,5 @@
 import { containsCardData, redactCardDataInJson } from '../../platform/security/card-data.js';
-import { mayContainPan, maskCardNumbersInBytes } from '../../platform/security/card-numbers.js';
+import { maskCardNumbersInBytes } from '../../platform/security/card-numbers.js';
 
 /** An authentic body as it will be stored: card data gone, and why it is unusable if it is. */
 export interface ReceivedBody {
@@ -13,8 +13,7 @@ export interface ReceivedBody {
 
 /**
  * Parses once natively and pays for the redacting copy only when the walk over the parsed
- * body finds card data; the string scan inside that walk runs only when the text has a run
- * of 13 digits somewhere, so an ordinary order costs one parse and one key walk.
+ * body finds card data, so an ordinary order costs one parse and one walk that copies nothing.
  */
 export function receiveBody(raw: Buffer): ReceivedBody {
   const text = raw.toString('utf8');
@@ -30,7 +29,7 @@ export function receiveBody(raw: Buffer): ReceivedBody {
       redacted: masked.masked > 0 ? [`(unparsed body): ${masked.masked} card number(s) masked`] : [],
     };
   }
-  if (!containsCardData(parsed, mayContainPan(text))) return { parsed, jsonError: null, stored: raw, redacted: [] };
+  if (!containsCardData(parsed)) return { parsed, jsonError: null, stored: raw, redacted: [] };
   const redacted = redactCardDataInJson(text);
   return { parsed, jsonError: null, stored: Buffer.from(redacted.text, 'utf8'), redacted: redacted.removed };
 }

@@ -5,7 +5,8 @@
  * neighbouring number does not hide the card; a window never splits a group, so one long
  * unbroken digit run (an id) is judged as a whole.
  */
-const DIGIT_GROUPS = /(?<!\d)\d+(?:[ -]\d+)*(?!\d)/g;
+/** Runs of at least 13 digits, single spaces or dashes allowed between them. */
+const DIGIT_RUNS = /(?<!\d)\d(?:[ -]?\d){12,}(?!\d)/g;
 const GROUP = /\d+/g;
 /** Cheap pre-scan: 13 digits close together, or a \u003X escape that could spell a digit in JSON. */
 const MAYBE_PAN = /\d(?:[ -]?\d){12}|\\u003/;
@@ -36,8 +37,7 @@ export function mayContainPan(text: string): boolean {
 export function findPans(text: string): [number, number][] {
   const found: [number, number][] = [];
   if (!mayContainPan(text)) return found;
-  for (const run of text.matchAll(DIGIT_GROUPS)) {
-    if (run[0].length < MIN_DIGITS) continue;
+  for (const run of text.matchAll(DIGIT_RUNS)) {
     const groups = [...run[0].matchAll(GROUP)].map((g) => ({ start: run.index + g.index, text: g[0] }));
     let first = 0;
     while (first < groups.length) {
