@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { containsCardData, isIdKey, redactCardDataInJson, stripCardData } from './card-data.js';
@@ -74,5 +75,37 @@ describe('stripCardData', () => {
     const { value, removed } = stripCardData(deep);
     expect(JSON.stringify(value)).not.toMatch(/4111|"cvv"/);
     expect(removed).toHaveLength(3);
+  });
+});
+
+describe('the three card-data functions agree', () => {
+  const cardish = fc.oneof(
+    fc.constantFrom('card_number', 'CVV', 'number', 'note', 'id', 'order_id', 'payment', 'value', '__proto__'),
+    fc.string({ maxLength: 6 }),
+  );
+  const leaf = fc.oneof(
+    fc.constantFrom(PAN, '4111 1111 1111 1111', `gift ${PAN}`, '4111111111111112', '5555-5555-5555-4444'),
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const body = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(cardish, tie('value'), { maxKeys: 4 })),
+  })).value;
+
+  it('the text redaction equals the tree redaction, and containsCardData says whether either changes anything', () => {
+    fc.assert(
+      fc.property(body, (value) => {
+        const text = JSON.stringify(value);
+        const tree = stripCardData(JSON.parse(text));
+        const redacted = redactCardDataInJson(text);
+        expect(JSON.parse(redacted.text)).toEqual(tree.value);
+        expect(redacted.removed.sort()).toEqual(tree.removed.sort());
+        expect(containsCardData(JSON.parse(text))).toBe(tree.removed.length > 0);
+        if (tree.removed.length === 0) expect(redacted.text).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -150,18 +150,18 @@ export function stripCardData(value: unknown): { value: unknown; removed: string
     if (typeof current === 'string' && !isIdKey(task.key)) {
       const masked = maskCardNumbers(current);
       if (masked.masked > 0) removed.push(render(task.path) + MASKED);
-      task.holder[task.slot] = masked.text;
+      put(task.holder, task.slot, masked.text);
     } else if (current === null || typeof current !== 'object') {
-      task.holder[task.slot] = current;
+      put(task.holder, task.slot, current);
     } else if (Array.isArray(current)) {
       const copy: unknown[] = new Array(current.length);
-      task.holder[task.slot] = copy;
+      put(task.holder, task.slot, copy);
       for (let index = current.length - 1; index >= 0; index--) {
         stack.push({ ...task, value: current[index], holder: copy as never, slot: index, path: child(task.path, String(index)) });
       }
     } else {
       const copy: Record<string, unknown> = {};
-      task.holder[task.slot] = copy;
+      put(task.holder, task.slot, copy);
       const tasks: CopyTask[] = [];
       for (const [key, item] of Object.entries(current as Record<string, unknown>)) {
         const path = child(task.path, key);
@@ -169,13 +169,18 @@ export function stripCardData(value: unknown): { value: unknown; removed: string
           removed.push(render(path));
           continue;
         }
-        copy[key] = undefined; // keeps the key order while the value is filled in later
+        put(copy, key, undefined); // keeps the key order while the value is filled in later
         tasks.push({ value: item, holder: copy, slot: key, path, cardContext: task.cardContext || CARD_CONTEXT.test(key), key });
       }
       for (let index = tasks.length - 1; index >= 0; index--) stack.push(tasks[index]);
     }
   }
   return { value: root.value, removed };
+}
+
+/** An own property even for "__proto__", which JSON.parse also makes an own property. */
+function put(holder: Record<string | number, unknown>, slot: string | number, value: unknown): void {
+  Object.defineProperty(holder, slot, { value, writable: true, enumerable: true, configurable: true });
 }
 
 interface Frame {
