@@ -70,18 +70,16 @@ export class InboxWriter implements OnModuleDestroy {
         for (const pending of batch) await this.flush([pending]);
         return;
       }
-      for (const pending of batch) {
-        // Never the body or the driver's detail (it can quote values): what, where, and the SQLSTATE.
-        this.logger.error({
-          msg: 'inbox row could not be stored',
-          source: pending.row.source,
-          topic: pending.row.topic,
-          dedupeKey: pending.row.dedupeKey,
-          code: sqlState(error),
-          err: error instanceof Error ? error.message : String(error),
-        });
-        pending.reject(error);
-      }
+      // Never the body or the driver's detail (it can quote values): how many, which, and the SQLSTATE.
+      const only = batch.length === 1 ? batch[0].row : null;
+      this.logger.error({
+        msg: 'inbox rows could not be stored',
+        rows: batch.length,
+        ...(only && { source: only.source, topic: only.topic, dedupeKey: only.dedupeKey }),
+        code: sqlState(error),
+        err: error instanceof Error ? error.message : String(error),
+      });
+      for (const pending of batch) pending.reject(error);
       return;
     }
     await this.enqueue(batch.map((pending) => pending.row), outcomes);
