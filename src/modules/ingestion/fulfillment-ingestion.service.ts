@@ -7,11 +7,14 @@ import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import type { WebhookReceipt } from './shopify-ingestion.service.js';
+import { receiveBody } from './received-body.js';
 import { header, keptHeaders, rawBytes, type WebhookHeaders } from './webhook-request.js';
 
 type Headers = WebhookHeaders;
 
 export const FULFILLMENT_SOURCES = { wms: 'WMS', store: 'STORE' } as const;
+/** The topic names the confirmation type; an absurdly long one is cut, the body keeps it whole. */
+const MAX_TYPE_LENGTH = 64;
 const KEPT_HEADERS = ['x-fulfillment-event-id', 'x-fulfillment-source', 'content-type', 'content-length', 'user-agent', 'x-correlation-id'];
 
 /**
@@ -44,19 +47,15 @@ export class FulfillmentIngestionService {
     if (!eventId) throw new ApiError(400, 'EVENT_ID_MISSING', 'X-Fulfillment-Event-Id is required: it makes redelivery harmless', 'X-Fulfillment-Event-Id');
 
     const bodyHash = createHash('sha256').update(body).digest('hex');
-    let status: InboxStatus = 'PENDING';
-    let error: string | null = null;
-    let topic = 'shipment/unknown';
-    try {
-      const parsed = JSON.parse(body.toString('utf8')) as { type?: unknown };
-      if (typeof parsed?.type === 'string') topic = `shipment/${parsed.type}`;
-    } catch (parseError) {
-      status = 'REJECTED';
-      error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
-    }
+    // The same card-data rule as channel bodies: a confirmation should carry none, and none is stored.
+    const received = receiveBody(body);
+    const status: InboxStatus = received.jsonError === null ? 'PENDING' : 'REJECTED';
+    const error = received.jsonError;
+    const type = (received.parsed as { type?: unknown } | null | undefined)?.type;
+    const topic = typeof type === 'string' ? `shipment/${type.slice(0, MAX_TYPE_LENGTH)}` : 'shipment/unknown';
     const kept = keptHeaders(headers, KEPT_HEADERS);
     const outcome = await this.inbox.write({
-      id: randomUUID(), source, account: sourceHeader, topic, dedupeKey: eventId, eventId, bodyHash, rawBody: body, redactedFields: [],
+      id: randomUUID(), source, account: sourceHeader, topic, dedupeKey: eventId, eventId, bodyHash, rawBody: received.stored, redactedFields: received.redacted,
       headers: kept, correlationId, status, error, triggeredAt: null,
     });
     if (outcome.kind === 'conflict') {

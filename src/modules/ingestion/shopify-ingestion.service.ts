@@ -1,19 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  SHOPIFY_HANDLED_TOPICS,
-  containsCardData,
-  parseJsonPreservingBigIds,
-  stripCardData,
-  verifyShopifyHmac,
-} from '../../adapters/channels/shopify/shopify-webhook.js';
+import { SHOPIFY_HANDLED_TOPICS, verifyShopifyHmac } from '../../adapters/channels/shopify/shopify-webhook.js';
 import { ApiError } from '../../platform/http/api-error.js';
-import { maskCardNumbers } from '../../platform/security/card-numbers.js';
 import { ChannelSecretsService } from '../channel-accounts/channel-secrets.service.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus, NewInboxRow } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { header, keptHeaders, rawBytes, type WebhookHeaders } from './webhook-request.js';
+import { receiveBody } from './received-body.js';
+import { header, keptHeaders, plausibleTimestamp, rawBytes, type WebhookHeaders } from './webhook-request.js';
 
 export interface WebhookReceipt {
   readonly httpStatus: 200 | 202;
@@ -94,8 +88,6 @@ export class ShopifyIngestionService {
     const bodyHash = createHash('sha256').update(raw).digest('hex');
     let status: InboxStatus = 'PENDING';
     let error: string | null = null;
-    let stored = raw;
-    let redacted: string[] = [];
 
     if (topic === '') {
       status = 'REJECTED';
@@ -104,35 +96,19 @@ export class ShopifyIngestionService {
       status = 'IGNORED';
       error = `topic ${topic} is not handled yet`;
     }
-    // Card data never reaches the database, whatever the topic. The native parser checks the
-    // syntax; the body is parsed again exactly and deep-copied only when card data may be in it.
-    try {
-      const text = raw.toString('utf8');
-      const parsed: unknown = JSON.parse(text);
-      if (status === 'PENDING' && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
-        status = 'REJECTED';
-        error = 'the body is JSON but not an object';
-      }
-      if (containsCardData(parsed)) {
-        const stripped = stripCardData(parseJsonPreservingBigIds(text));
-        if (stripped.removed.length > 0) {
-          redacted = stripped.removed;
-          stored = Buffer.from(JSON.stringify(stripped.value));
-        }
-      }
-    } catch (parseError) {
+    // Card data never reaches the database, whatever the topic (see received-body.ts).
+    const body = receiveBody(raw);
+    if (body.jsonError !== null) {
       status = 'REJECTED';
-      error = `the body is not valid JSON: ${parseError instanceof Error ? parseError.message : String(parseError)}`;
-      const masked = maskCardNumbers(raw.toString('latin1'));
-      if (masked.masked > 0) {
-        stored = Buffer.from(masked.text, 'latin1');
-        redacted = [`${masked.masked} card-number-like digit runs in the unparsed body`];
-      }
+      error = body.jsonError;
+    } else if (status === 'PENDING' && (body.parsed === null || typeof body.parsed !== 'object' || Array.isArray(body.parsed))) {
+      status = 'REJECTED';
+      error = 'the body is JSON but not an object';
     }
 
     const kept = keptHeaders(headers, KEPT_HEADERS);
-    const triggered = header(headers, 'x-shopify-triggered-at');
-    const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
+    const triggered = plausibleTimestamp(header(headers, 'x-shopify-triggered-at'));
+    if (triggered.note) kept['x-hub-triggered-at'] = triggered.note;
     return {
       id: randomUUID(),
       source: 'SHOPIFY',
@@ -141,13 +117,13 @@ export class ShopifyIngestionService {
       dedupeKey: webhookId ?? `sha256:${bodyHash}`,
       eventId: header(headers, 'x-shopify-event-id') ?? null,
       bodyHash,
-      rawBody: stored,
-      redactedFields: redacted,
+      rawBody: body.stored,
+      redactedFields: body.redacted,
       headers: kept,
       correlationId,
       status,
       error,
-      triggeredAt,
+      triggeredAt: triggered.at,
     };
   }
 }

@@ -33,3 +33,18 @@ export function answer(reply: FastifyReply, receipt: WebhookReceipt): object {
   const { httpStatus: _status, ...body } = receipt;
   return body;
 }
+
+const EARLIEST_TRIGGER = Date.UTC(2000, 0, 1);
+const DAY_MS = 86_400_000;
+
+/**
+ * An unsigned timestamp header, kept only when it is plausible: from 2000 to a day ahead of
+ * our clock. Anything else (unparsable, or -271821-04-20 which PostgreSQL cannot store) is
+ * dropped with a note, so a silly header never costs the delivery its row.
+ */
+export function plausibleTimestamp(value: string | undefined, now = Date.now()): { at: Date | null; note: string | null } {
+  if (value === undefined || value === '') return { at: null, note: null };
+  const at = Date.parse(value);
+  if (Number.isNaN(at) || at < EARLIEST_TRIGGER || at > now + DAY_MS) return { at: null, note: 'ignored: not a timestamp between 2000 and now' };
+  return { at: new Date(at), note: null };
+}

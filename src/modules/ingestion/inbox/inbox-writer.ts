@@ -6,6 +6,7 @@ import { INGEST_QUEUE, PROCESS_INBOX_JOB, type ProcessInboxJob } from '../../../
 import { valuesClause } from '../../../platform/database/sql.js';
 import { ingestJobOptions } from '../ingest-job-options.js';
 import type { InboxWriteOutcome, NewInboxRow } from './inbox-status.js';
+import { storableRow } from './storable-row.js';
 
 interface Pending {
   readonly row: NewInboxRow;
@@ -21,7 +22,8 @@ const MAX_BATCH = 500;
  * Group commit for the inbox: deliveries that arrive while a write is in flight are
  * written together in one multi-row INSERT … ON CONFLICT DO NOTHING, then enqueued in
  * one pipelined addBulk. Each caller still learns its own outcome; nothing is answered
- * before its row is committed.
+ * before its row is committed. Values are made storable first, and a batch PostgreSQL
+ * still refuses is written again row by row, so one bad delivery fails only itself.
  */
 @Injectable()
 export class InboxWriter implements OnModuleDestroy {
@@ -36,7 +38,7 @@ export class InboxWriter implements OnModuleDestroy {
 
   write(row: NewInboxRow): Promise<InboxWriteOutcome> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ row, resolve, reject });
+      this.waiting.push({ row: storableRow(row), resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => void this.drain());
@@ -64,6 +66,19 @@ export class InboxWriter implements OnModuleDestroy {
     try {
       outcomes = await this.insert(batch.map((pending) => pending.row));
     } catch (error) {
+      if (batch.length > 1 && rowMayBeAtFault(error)) {
+        for (const pending of batch) await this.flush([pending]);
+        return;
+      }
+      // Never the body or the driver's detail (it can quote values): how many, which, and the SQLSTATE.
+      const only = batch.length === 1 ? batch[0].row : null;
+      this.logger.error({
+        msg: 'inbox rows could not be stored',
+        rows: batch.length,
+        ...(only && { source: only.source, topic: only.topic, dedupeKey: only.dedupeKey }),
+        code: sqlState(error),
+        err: error instanceof Error ? error.message : String(error),
+      });
       for (const pending of batch) pending.reject(error);
       return;
     }
@@ -124,4 +139,19 @@ export class InboxWriter implements OnModuleDestroy {
       this.logger.warn({ msg: 'enqueue failed; the sweeper will pick these rows up', rows: jobs.length, err: String(error) });
     }
   }
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A refusal PostgreSQL gave for the data (an SQLSTATE outside connection loss, shutdown and
+ * resource classes) may be one row's fault; an unreachable database is every row's.
+ */
+function rowMayBeAtFault(error: unknown): boolean {
+  const code = sqlState(error);
+  const fromServer = typeof (error as { severity?: unknown }).severity === 'string';
+  return fromServer && code !== undefined && !/^(08|53|57|58)/.test(code);
 }
