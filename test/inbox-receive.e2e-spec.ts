@@ -199,7 +199,7 @@ describe('receiving deliveries into the inbox (PostgreSQL + Redis)', () => {
       expect(stored.redacted_fields).toEqual(['(unparsed body): 1 card number(s) masked']);
     });
 
-    it('removes card_number and cvv nested 100 levels deep, and the order still processes', async () => {
+    it('removes card_number and cvv nested 100 levels deep; the too-deep order is then rejected with its reason', async () => {
       const { body, id } = distinctOrder();
       const deep = '{"a":'.repeat(100) + `{"card_number": "${PAN}", "cvv": "987"}` + '}'.repeat(100);
       const answer = await shopify(body.replace(/\}\s*$/, `, "extra": ${deep}}`));
@@ -213,7 +213,9 @@ describe('receiving deliveries into the inbox (PostgreSQL + Redis)', () => {
         '…(90 levels).a.a.a.a.a.a.a.a.a.a.a.card_number',
         '…(90 levels).a.a.a.a.a.a.a.a.a.a.a.cvv',
       ]);
-      expect(await processedStatus(answer.body.inboxId)).toBe('PROCESSED');
+      // Card data goes at the door whatever the depth; processing refuses bodies nested past its parser's bound.
+      expect(await processedStatus(answer.body.inboxId)).toBe('REJECTED');
+      expect((await row(answer.body.inboxId)).error).toMatch(/nests deeper than 64 levels under "extra"/);
     });
 
     it('masks card numbers in note, note_attributes and line properties, keeps ids and non-Luhn numbers, and processes the order', async () => {

@@ -47,7 +47,14 @@ describe('page cost', () => {
 describe('measureQuery', () => {
   it('measures depth, fields and aliases, fragments once per spread', () => {
     const shape = measureQuery(parse('{ x: orders { edges { node { ...F ...F } } } } fragment F on Order { id y: status }'));
-    expect(shape).toEqual({ depth: 4, fields: 3 + 2 * 2, aliases: 1 + 2 });
+    expect(shape).toEqual({ depth: 4, nesting: 5, fields: 3 + 2 * 2, aliases: 1 + 2 });
+  });
+
+  it('counts fragments in the nesting, so fields wrapped in hundreds of inline fragments are refused', () => {
+    const wrapped = measureQuery(parse(`{ orders { edges { node { ${'... on Order { '.repeat(500)} id ${'} '.repeat(500)} } } } }`));
+    expect(wrapped.depth).toBe(4);
+    expect(wrapped.nesting).toBe(504);
+    expect(limitViolations(wrapped, 10, limits).map((e) => e.extensions.code)).toEqual(['QUERY_TOO_DEEP']);
   });
 
   it('measures a fragment bomb in no time and a fragment cycle as nothing', () => {
@@ -66,14 +73,14 @@ describe('measureQuery', () => {
 
 describe('limitViolations', () => {
   it('names each limit broken, with the measured value and the limit', () => {
-    const errors = limitViolations({ depth: 20, fields: 600, aliases: 31 }, 30_000, limits);
+    const errors = limitViolations({ depth: 20, nesting: 20, fields: 600, aliases: 31 }, 30_000, limits);
     expect(errors.map((e) => e.extensions)).toEqual([
       { code: 'QUERY_TOO_DEEP', depth: 20, limit: limits.maxDepth },
       { code: 'TOO_MANY_ALIASES', aliases: 31, limit: limits.maxAliases },
       { code: 'TOO_MANY_FIELDS', fields: 600, limit: limits.maxFields },
       { code: 'QUERY_TOO_COMPLEX', cost: 30_000, limit: limits.maxCost },
     ]);
-    expect(limitViolations({ depth: 3, fields: 10, aliases: 0 }, 100, limits)).toEqual([]);
+    expect(limitViolations({ depth: 3, nesting: 3, fields: 10, aliases: 0 }, 100, limits)).toEqual([]);
   });
 });
 

@@ -42,12 +42,17 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
 export interface QueryShape {
   /** The deepest field nesting. */
   readonly depth: number;
+  /**
+   * The deepest nesting of selection sets, fragments included: fields nested in hundreds of
+   * inline fragments are shallow by field depth, yet every GraphQL pass recurses through them.
+   */
+  readonly nesting: number;
   /** Field selections as executed: a fragment counts once per spread. */
   readonly fields: number;
   readonly aliases: number;
 }
 
-const EMPTY: QueryShape = { depth: 0, fields: 0, aliases: 0 };
+const EMPTY: QueryShape = { depth: 0, nesting: 0, fields: 0, aliases: 0 };
 const cap = (n: number) => Math.min(n, Number.MAX_SAFE_INTEGER);
 
 /**
@@ -77,28 +82,37 @@ export function measureQuery(document: DocumentNode): QueryShape {
 
   function selectionShape(set: SelectionSetNode | undefined): QueryShape {
     let depth = 0;
+    let nesting = 0;
     let fields = 0;
     let aliases = 0;
     for (const selection of set?.selections ?? []) {
       let inner: QueryShape;
       if (selection.kind === Kind.FIELD) {
         const children = selectionShape(selection.selectionSet);
-        inner = { depth: children.depth + 1, fields: children.fields + 1, aliases: children.aliases + (selection.alias ? 1 : 0) };
+        inner = {
+          depth: children.depth + 1, nesting: children.nesting + 1, fields: children.fields + 1, aliases: children.aliases + (selection.alias ? 1 : 0),
+        };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = selectionShape(selection.selectionSet);
+        const children = selectionShape(selection.selectionSet);
+        inner = { ...children, nesting: children.nesting + 1 };
       } else {
-        inner = fragmentShape(selection.name.value);
+        const spread = fragmentShape(selection.name.value);
+        inner = { ...spread, nesting: spread.nesting + 1 };
       }
       depth = Math.max(depth, inner.depth);
+      nesting = Math.max(nesting, inner.nesting);
       fields = cap(fields + inner.fields);
       aliases = cap(aliases + inner.aliases);
     }
-    return { depth, fields, aliases };
+    return { depth, nesting, fields, aliases };
   }
 
   let total = EMPTY;
   const add = (shape: QueryShape) => {
-    total = { depth: Math.max(total.depth, shape.depth), fields: cap(total.fields + shape.fields), aliases: cap(total.aliases + shape.aliases) };
+    total = {
+      depth: Math.max(total.depth, shape.depth), nesting: Math.max(total.nesting, shape.nesting),
+      fields: cap(total.fields + shape.fields), aliases: cap(total.aliases + shape.aliases),
+    };
   };
   for (const definition of document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION) add(selectionShape(definition.selectionSet));
@@ -126,6 +140,10 @@ export function limitViolations(shape: QueryShape, cost: number | null, limits: 
   const errors: GraphQLError[] = [];
   if (shape.depth > limits.maxDepth) {
     errors.push(refusal('QUERY_TOO_DEEP', `the query nests ${shape.depth} levels deep; at most ${limits.maxDepth} are allowed`, { depth: shape.depth, limit: limits.maxDepth }));
+  } else if (shape.nesting > 2 * limits.maxDepth) {
+    // A fragment per field level is ordinary; far more than that is only there to recurse.
+    const limit = 2 * limits.maxDepth;
+    errors.push(refusal('QUERY_TOO_DEEP', `the query nests selections and fragments ${shape.nesting} levels deep; at most ${limit} are allowed`, { depth: shape.nesting, limit }));
   }
   if (shape.aliases > limits.maxAliases) {
     errors.push(refusal('TOO_MANY_ALIASES', `the query has ${shape.aliases} aliases; at most ${limits.maxAliases} are allowed`, { aliases: shape.aliases, limit: limits.maxAliases }));
