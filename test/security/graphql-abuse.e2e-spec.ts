@@ -56,6 +56,13 @@ describe('attack: GraphQL', () => {
     }
   });
 
+  it('refuses a mutation sent with GET as METHOD_NOT_ALLOWED, not as an internal error', async () => {
+    const query = 'mutation { createMapping(input: { kind: ITEM, channel: SHOPIFY, sourceValue: "X", target: { itemId: "1" }, note: "n" }) { id } }';
+    const res = await request(hub.app.getHttpServer()).get('/graphql').query({ query }).set('Authorization', `Bearer ${READER_KEY}`);
+    expect(res.status).toBe(405);
+    expect(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['METHOD_NOT_ALLOWED']);
+  });
+
   it('is still ready afterwards', async () => {
     expect((await request(hub.app.getHttpServer()).get('/health/ready')).status).toBe(200);
   });

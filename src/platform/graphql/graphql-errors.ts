@@ -81,7 +81,7 @@ export function classifyError(error: GraphQLError, correlationId: string, timeou
   const status = (original as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status < 500) {
     const tooLarge = sqlState === 'FST_ERR_CTP_BODY_TOO_LARGE';
-    return { message: original.message, extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } };
+    return { message: original.message, extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'BAD_REQUEST' } };
   }
   // PostgreSQL data exceptions (class 22): a value the resolver passed on unchecked.
   if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
@@ -95,9 +95,16 @@ export function classifyError(error: GraphQLError, correlationId: string, timeou
 /** Mercurius wraps errors refused before execution (validation, limits) in one error carrying them all. */
 function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
   return errors.flatMap((error) => {
-    const inner = (error.originalError as { errors?: unknown } | undefined)?.errors;
+    const wrapper = error.originalError as { errors?: unknown; statusCode?: unknown } | undefined;
+    const inner = wrapper?.errors;
     if (!Array.isArray(inner)) return [error];
-    return inner.map((e: unknown) => (e instanceof GraphQLError ? e : new GraphQLError(String((e as Error).message), { originalError: e as Error })));
+    return inner.map((e: unknown) => {
+      if (e instanceof GraphQLError) return e;
+      // A plain error inside Mercurius' wrapper (a mutation over GET, say) is the wrapper's kind of refusal.
+      const original = e as Error & { statusCode?: unknown };
+      if (original.statusCode === undefined && typeof wrapper?.statusCode === 'number') original.statusCode = wrapper.statusCode;
+      return new GraphQLError(String(original.message), { originalError: original });
+    });
   });
 }
 

@@ -9,10 +9,12 @@
  *    "number" (the shop's sequential order number), which is kept.
  * 2. Card numbers inside any JSON string are masked digit by digit (see card-numbers.ts).
  *    Shopify ids are 13–19 digits and one in ten passes Luhn, so JSON numbers are never
- *    masked, and neither are strings under a key that names an identifier: id, *_id, *Id,
- *    ref, *_ref, *Ref (each also plural: the fulfilment contract's lineRef is a Shopify line
- *    id as a string), or a tracking number, sku, barcode, gtin, ean, upc or isbn (array
- *    elements take the key of their array).
+ *    masked, and neither is a bare run of 13–19 digits (or a gid:// id ending in one) under a
+ *    key that names an identifier:
+ *    id, *_id, *Id, ref, *_ref, *Ref (each also plural: the fulfilment contract's lineRef is a
+ *    Shopify line id as a string), or a tracking number, sku, barcode, gtin, ean, upc or isbn
+ *    (array elements take the key of their array). Identifiers are never written in a card's
+ *    groups, so a number with spaces or dashes, or one inside other text, is masked there too.
  *
  * What was removed or masked is listed as dotted paths ("transactions.0.card.number",
  * "note (card number masked)"), never with the values.
@@ -105,8 +107,16 @@ export function containsCardData(value: unknown): boolean {
   return false;
 }
 
+/** An identifier's shape: a bare digit run, or one at the end of a global id (gid://shopify/Order/…). */
+const IDENTIFIER = /^(?:gid:\/\/[\w.-]+(?:\/[\w.-]+)*\/)?\d{13,19}$/;
+
+/** A string left alone although it may pass Luhn: an identifier-shaped value under an identifier's key. */
+function identifierValue(key: string | null, value: string): boolean {
+  return IDENTIFIER.test(value) && isIdKey(key);
+}
+
 function stringHoldsPan(value: string, key: string | null): boolean {
-  return mayContainPan(value) && !isIdKey(key) && findPans(value).length > 0;
+  return mayContainPan(value) && !identifierValue(key, value) && findPans(value).length > 0;
 }
 
 /** Key verdicts, cached: bodies repeat a small vocabulary of keys. */
@@ -147,7 +157,7 @@ export function stripCardData(value: unknown): { value: unknown; removed: string
   while (stack.length > 0) {
     const task = stack.pop() as CopyTask;
     const current = task.value;
-    if (typeof current === 'string' && !isIdKey(task.key)) {
+    if (typeof current === 'string' && !identifierValue(task.key, current)) {
       const masked = maskCardNumbers(current);
       if (masked.masked > 0) removed.push(render(task.path) + MASKED);
       put(task.holder, task.slot, masked.text);
@@ -218,7 +228,7 @@ export function redactCardDataInJson(text: string): { text: string; removed: str
       }
       const end = c === '"' ? stringEnd(text, i) : scalarEnd(text, i);
       const token = text.slice(i, end);
-      out.push(c === '"' && !isIdKey(value.key) ? maskLiteral(token, value.path, removed) : token);
+      out.push(c === '"' && !identifierValue(value.key, token.slice(1, -1)) ? maskLiteral(token, value.path, removed) : token);
       i = end;
       continue;
     }

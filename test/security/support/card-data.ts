@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isIdKey } from '../../../src/platform/security/card-data.js';
 import { getAt, kindOf, nest, pathsOf, setAt, type Json, type Path } from './json-attack.js';
 
 /** Luhn-valid test card numbers, in the spellings people and payment apps use. */
@@ -49,7 +50,11 @@ export function cardInjection(body: Json): fc.Arbitrary<CardInjection> {
 
 export function injectCard(body: Json, injection: CardInjection): Json {
   if (injection.kind === 'pan-in-text') {
-    const text = injection.embedded ? `please call me back, card ${injection.pan} exp 12/29` : injection.pan;
+    // A bare digit run under an identifier's key is kept as the identifier it may be (card-data.ts);
+    // written in a card's groups it is masked there too.
+    const key = String([...injection.path].reverse().find((segment) => typeof segment === 'string') ?? '');
+    const pan = !injection.embedded && isIdKey(key) ? injection.pan.replace(/\D/g, '').replace(/(\d{4})(?=\d)/g, '$1 ') : injection.pan;
+    const text = injection.embedded ? `please call me back, card ${pan} exp 12/29` : pan;
     return setAt(body, injection.path, text);
   }
   const value = /cvv|cvc|security/i.test(injection.key) ? CVV : injection.pan;
