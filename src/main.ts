@@ -20,9 +20,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  // Bull's @Process concurrency is fixed when the processor class loads; hand it the
-  // validated value before the app's modules are imported.
-  process.env.INGEST_CONCURRENCY = String(config.ingestConcurrency);
   const { createApp } = await import('./bootstrap.js');
   const app = await createApp(config).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));
   // Workers listen too, for /health and /metrics; they register no webhook or GraphQL routes.
