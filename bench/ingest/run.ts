@@ -378,6 +378,155 @@ const HUB_MODES: Record<HubMode, { name: string; title: string; description: str
   },
 };
 
+/** One hub scenario's processes, database and counters; torn down by its cleanups. */
+interface HubRun {
+  readonly args: BenchArgs;
+  readonly name: string;
+  readonly tmp: string;
+  readonly url: string;
+  readonly prefix: string;
+  readonly pool: pg.Pool;
+  readonly children: Child[];
+  readonly stops: (() => Promise<void>)[];
+  readonly profileFiles: string[];
+  readonly logs: string[];
+}
+
+interface Counts {
+  inbox: number;
+  pending: number;
+  orders: number;
+}
+
+async function counts(pool: pg.Pool): Promise<Counts> {
+  const { rows } = await pool.query<{ inbox: string; pending: string; orders: string }>(
+    `SELECT (SELECT count(*) FROM inbox) AS inbox, (SELECT count(*) FROM inbox WHERE status = 'PENDING') AS pending, (SELECT count(*) FROM orders) AS orders`,
+  );
+  return { inbox: Number(rows[0].inbox), pending: Number(rows[0].pending), orders: Number(rows[0].orders) };
+}
+
+/** Starts one hub process of the scenario and waits until it serves (or, for a worker, until it says it started). */
+async function launchHub(run: HubRun, role: 'all' | 'api' | 'worker'): Promise<{ child: Child; port: number }> {
+  const { args, name, tmp } = run;
+  const port = await freePort();
+  const logFile = path.join(tmp, `${name}-${role}.log`);
+  const profileOut = path.join(tmp, `${name}-${role}.cpuprofile`);
+  const nodeArgs = [...(args.profile ? ['--import', path.join(HERE, 'profile-hook.js')] : []), path.resolve('dist/src/main.js')];
+  const child = startChild(`hub ${role}`, nodeArgs, {
+    ...process.env,
+    DATABASE_URL: run.url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
+    API_KEYS: 'admin:admin-key-123,reader:reader-key-123', SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: run.prefix,
+    ROLE: role, LOG_LEVEL: args.logLevel,
+    ...(args.ingestConcurrency ? { INGEST_CONCURRENCY: String(args.ingestConcurrency) } : {}),
+    ...(args.mappingRequired !== null ? { MAPPING_REQUIRED: args.mappingRequired } : {}),
+    ...(args.profile ? { BENCH_PROFILE_OUT: profileOut } : {}),
+  }, logFile);
+  run.children.push(child);
+  run.logs.push(logFile);
+  if (args.profile) run.profileFiles.push(profileOut);
+  run.stops.push(onCleanup(`stop hub ${role}`, () => stopChild(child)));
+  // A worker logs "worker started", or "hub listening" when it also serves health/metrics.
+  if (role === 'worker') await waitForLogLine(child, ['"msg":"worker started"', '"msg":"hub listening'], 60_000);
+  else await waitForHttpReady(child, port, '/health/ready', 60_000);
+  log(`  hub ${role} pid ${child.pid}${role === 'worker' ? '' : ` on port ${port}`}`);
+  return { child, port };
+}
+
+/** The api-only mode: requests answered and rows queued, nothing processed. */
+async function measureApiOnly(run: HubRun, api: { child: Child; port: number }, warm: Delivery[], timed: Delivery[], description: string): Promise<ScenarioReport> {
+  const { args, name, pool, children, profileFiles, logs } = run;
+  const cpuOnly: Record<string, number[]> = { generator: [process.pid], 'hub-api': [api.child.pid] };
+  await startProfiles(children, args);
+  const { result, report } = await timedLoad(api.port, timed, args, cpuOnly);
+  const profiles = await stopProfiles(children, profileFiles, args);
+  const inboxRows = await countRows(pool, 'SELECT count(*) AS n FROM inbox');
+  const redis = new Redis(args.redisUrl);
+  const queued = await redis.llen(`${run.prefix}:ingest:wait`).finally(() => redis.disconnect());
+  const loss = lossCheck(warm.length + timed.length, inboxRows, result);
+  log(`  ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms; ${loss.detail}; ${queued} Bull jobs waiting`);
+  return {
+    name, description, load: report,
+    loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === warm.length + timed.length },
+    endToEnd: null, profiles, logs,
+  };
+}
+
+/** Samples the counts every sampleMs while the load runs; stop() takes the last one. */
+function startSampler(pool: pg.Pool, sampleMs: number, progress: LoadProgress): { samples: Sample[]; sample(): Promise<Sample>; stop(): Promise<Sample> } {
+  const samples: Sample[] = [];
+  const t0 = performance.now();
+  const sample = async (): Promise<Sample> => {
+    const s: Sample = { t: (performance.now() - t0) / 1000, ok: progress.ok, ...(await counts(pool)) };
+    samples.push(s);
+    return s;
+  };
+  let running = true;
+  const loop = (async () => {
+    await sample();
+    while (running) {
+      await sleep(sampleMs);
+      if (running) await sample();
+    }
+  })();
+  return {
+    samples,
+    sample,
+    async stop() {
+      running = false;
+      await loop;
+      return sample();
+    },
+  };
+}
+
+/** What the database says once the timed orders drained (or the wait ran out). */
+async function summariseEndToEnd(
+  run: HubRun, split: boolean, apiPort: number, warm: Delivery[], timed: Delivery[], samples: Sample[], atLoadEnd: Sample, last: Sample,
+  drainCpu: Record<string, number> | null, profiles: ProfileSummary[],
+): Promise<EndToEnd> {
+  const { pool, children, logs } = run;
+  const target = warm.length + timed.length;
+  const loadSamples = samples.slice(0, samples.indexOf(atLoadEnd) + 1);
+  const byStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM inbox GROUP BY status');
+  const inboxByStatus = Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)]));
+  const orderStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status');
+  const ordersByStatus = Object.fromEntries(orderStatus.rows.map((r) => [r.status, Number(r.n)]));
+  const holds = await pool.query<{ reason: string; n: string }>(
+    'SELECT reason, count(*) AS n FROM orders, unnest(hold_reasons) AS reason GROUP BY reason ORDER BY reason',
+  );
+  const holdReasons = Object.fromEntries(holds.rows.map((r) => [r.reason, Number(r.n)]));
+  const lagSeconds = split ? null : lagFromMetrics(await fetchText(apiPort, '/metrics').catch(() => ''));
+  const complete = last.orders >= target;
+  const timedOrders = last.orders - warm.length;
+  return {
+    expectedOrders: timed.length,
+    ordersPersisted: timedOrders,
+    complete,
+    secondsToAllOrders: complete ? last.t : null,
+    ordersPerSecond: timedOrders / last.t,
+    ordersPerSecondDuringLoad: (atLoadEnd.orders - warm.length) / atLoadEnd.t,
+    ordersPerSecondAfterLoad: last.t > atLoadEnd.t ? (last.orders - atLoadEnd.orders) / (last.t - atLoadEnd.t) : null,
+    pendingAtLoadEnd: atLoadEnd.pending,
+    maxPending: Math.max(...samples.map((s) => s.pending)),
+    backlogGrowthPerSecond: slope(loadSamples),
+    backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
+    inboxByStatus,
+    ordersByStatus,
+    holdReasons,
+    drainCpuCores: drainCpu,
+    drainCpuMsPerOrder: drainCpu && last.orders > atLoadEnd.orders ? perUnit(drainCpu, last.t - atLoadEnd.t, last.orders - atLoadEnd.orders) : null,
+    lagSeconds,
+    samples,
+    loadEndSample: samples.indexOf(atLoadEnd),
+    sweeper: sweeperActivity(logs),
+    perOrder: profiles.flatMap((p, i) => (p.counts ? [{
+      process: children[i]?.name ?? '?',
+      pgQueries: p.counts.pgQueries / Math.max(1, timedOrders),
+      redisCommands: p.counts.redisCommands / Math.max(1, timedOrders),
+    }] : [])),
+  };
+}
+
 async function hubScenario(
   args: BenchArgs, id: string, tmp: string, warm: Delivery[], timed: Delivery[], mode: HubMode, skus: readonly string[],
 ): Promise<ScenarioReport> {
@@ -392,181 +541,60 @@ async function hubScenario(
     else await dropDatabase(args.pgUrl, db);
   });
   const dropKeys = onCleanup(`redis ${prefix}`, () => deleteRedisPrefix(args.redisUrl, prefix));
-  const children: Child[] = [];
-  const stops: (() => Promise<void>)[] = [];
-  const profileFiles: string[] = [];
-  const logs: string[] = [];
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const endPool = onCleanup(`${name} pool`, () => pool.end());
-
-  const start = async (role: 'all' | 'api' | 'worker'): Promise<{ child: Child; port: number }> => {
-    const port = await freePort();
-    const logFile = path.join(tmp, `${name}-${role}.log`);
-    const profileOut = path.join(tmp, `${name}-${role}.cpuprofile`);
-    const nodeArgs = [...(args.profile ? ['--import', path.join(HERE, 'profile-hook.js')] : []), path.resolve('dist/src/main.js')];
-    const child = startChild(`hub ${role}`, nodeArgs, {
-      ...process.env,
-      DATABASE_URL: url, REDIS_URL: args.redisUrl, PORT: String(port), HOST: '127.0.0.1',
-      API_KEYS: 'admin:admin-key-123,reader:reader-key-123', SHOPIFY_WEBHOOK_SECRET: SECRET, QUEUE_PREFIX: prefix,
-      ROLE: role, LOG_LEVEL: args.logLevel,
-      ...(args.ingestConcurrency ? { INGEST_CONCURRENCY: String(args.ingestConcurrency) } : {}),
-      ...(args.mappingRequired !== null ? { MAPPING_REQUIRED: args.mappingRequired } : {}),
-      ...(args.profile ? { BENCH_PROFILE_OUT: profileOut } : {}),
-    }, logFile);
-    children.push(child);
-    logs.push(logFile);
-    if (args.profile) profileFiles.push(profileOut);
-    stops.push(onCleanup(`stop hub ${role}`, () => stopChild(child)));
-    // A worker logs "worker started", or "hub listening" when it also serves health/metrics.
-    if (role === 'worker') await waitForLogLine(child, ['"msg":"worker started"', '"msg":"hub listening'], 60_000);
-    else await waitForHttpReady(child, port, '/health/ready', 60_000);
-    log(`  hub ${role} pid ${child.pid}${role === 'worker' ? '' : ` on port ${port}`}`);
-    return { child, port };
-  };
+  const run: HubRun = { args, name, tmp, url, prefix, pool, children: [], stops: [], profileFiles: [], logs: [] };
 
   try {
     // One at a time: each process runs the migrations at start.
-    const api = await start(mode === 'all' || mode === 'graphql' ? 'all' : 'api');
-    if (split) await start('worker');
+    const api = await launchHub(run, mode === 'all' || mode === 'graphql' ? 'all' : 'api');
+    if (split) await launchHub(run, 'worker');
     await seedMappings(api.port, skus);
     log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
 
-    const target = warm.length + timed.length;
-    const countsSql = `SELECT (SELECT count(*) FROM inbox) AS inbox,
-                              (SELECT count(*) FROM inbox WHERE status = 'PENDING') AS pending,
-                              (SELECT count(*) FROM orders) AS orders`;
-    const counts = async (): Promise<{ inbox: number; pending: number; orders: number }> => {
-      const { rows } = await pool.query<{ inbox: string; pending: string; orders: string }>(countsSql);
-      return { inbox: Number(rows[0].inbox), pending: Number(rows[0].pending), orders: Number(rows[0].orders) };
-    };
-
     await warmUp(api.port, warm, args, name);
-    if (mode === 'api') {
-      const cpuOnly: Record<string, number[]> = { generator: [process.pid], 'hub-api': [api.child.pid] };
-      await startProfiles(children, args);
-      const { result, report } = await timedLoad(api.port, timed, args, cpuOnly);
-      const profiles = await stopProfiles(children, profileFiles, args);
-      const inboxRows = await countRows(pool, 'SELECT count(*) AS n FROM inbox');
-      const redis = new Redis(args.redisUrl);
-      const queued = await redis.llen(`${prefix}:ingest:wait`).finally(() => redis.disconnect());
-      const loss = lossCheck(warm.length + timed.length, inboxRows, result);
-      log(`  ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms; ${loss.detail}; ${queued} Bull jobs waiting`);
-      return {
-        name, description, load: report,
-        loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === warm.length + timed.length },
-        endToEnd: null, profiles, logs,
-      };
-    }
+    if (mode === 'api') return await measureApiOnly(run, api, warm, timed, description);
     const warmDeadline = Date.now() + 60_000;
-    while ((await counts()).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
-    log(`  warm-up drained: ${(await counts()).orders}/${warm.length} orders`);
+    while ((await counts(pool)).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
+    log(`  warm-up drained: ${(await counts(pool)).orders}/${warm.length} orders`);
 
     const cpuPids: Record<string, number[]> = { generator: [process.pid] };
-    for (const child of children) cpuPids[child.name.replace(' ', '-')] = [child.pid];
+    for (const child of run.children) cpuPids[child.name.replace(' ', '-')] = [child.pid];
     const progress: LoadProgress = { sent: 0, done: 0, ok: 0 };
-    const samples: Sample[] = [];
-    let t0 = 0;
-    let sampling: Promise<void> = Promise.resolve();
-    const sample = async (): Promise<Sample> => {
-      const c = await counts();
-      const s: Sample = { t: (performance.now() - t0) / 1000, ok: progress.ok, ...c };
-      samples.push(s);
-      return s;
-    };
-    let loadRunning = true;
-    const samplerDuringLoad = async (): Promise<void> => {
-      while (loadRunning) {
-        await sleep(args.sampleMs);
-        if (loadRunning) await sample();
-      }
-    };
-
-    await startProfiles(children, args);
-    t0 = performance.now();
-    await sample();
-    sampling = samplerDuringLoad();
+    await startProfiles(run.children, args);
+    const sampler = startSampler(pool, args.sampleMs, progress);
     const graphqlLoad = mode === 'graphql' ? startGraphQLLoad(api.port, 'reader-key-123', args.graphqlLoad) : null;
     const { result, report } = await timedLoad(api.port, timed, args, cpuPids, progress);
     const graphql = await graphqlLoad?.stop();
     if (graphql) log(`  ${formatGraphQLLoad(graphql)}`);
-    loadRunning = false;
-    await sampling;
-    const atLoadEnd = await sample();
-    const loadSamples = samples.slice();
+    const atLoadEnd = await sampler.stop();
     log(`  load: ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms in ${report.seconds.toFixed(1)} s; ${atLoadEnd.orders - warm.length} orders persisted, ${atLoadEnd.pending} pending at load end`);
 
     // Drain: poll until every order exists or the bounded wait runs out.
+    const target = warm.length + timed.length;
     const drainStart = cpuSnapshot(cpuPids);
     const drainDeadline = performance.now() + args.drainTimeoutS * 1000;
     let last = atLoadEnd;
     while (last.orders < target && performance.now() < drainDeadline) {
       await sleep(Math.min(args.sampleMs, 500));
-      last = await sample();
+      last = await sampler.sample();
     }
     const drainCpu = last.t > atLoadEnd.t + 0.5 ? cpuUsage(drainStart, cpuSnapshot(cpuPids)) : null;
-    const profiles = await stopProfiles(children, profileFiles, args);
+    const profiles = await stopProfiles(run.children, run.profileFiles, args);
+    const endToEnd = await summariseEndToEnd(run, split, api.port, warm, timed, sampler.samples, atLoadEnd, last, drainCpu, profiles);
 
-    const byStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM inbox GROUP BY status');
-    const inboxByStatus = Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)]));
-    const orderStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY status');
-    const ordersByStatus = Object.fromEntries(orderStatus.rows.map((r) => [r.status, Number(r.n)]));
-    const holds = await pool.query<{ reason: string; n: string }>(
-      'SELECT reason, count(*) AS n FROM orders, unnest(hold_reasons) AS reason GROUP BY reason ORDER BY reason',
-    );
-    const holdReasons = Object.fromEntries(holds.rows.map((r) => [r.reason, Number(r.n)]));
-    const lagSeconds = split ? null : lagFromMetrics(await fetchText(api.port, '/metrics').catch(() => ''));
-    const complete = last.orders >= target;
-    const timedOrders = last.orders - warm.length;
-    const secondsToAll = complete ? last.t : null;
-    const endToEnd: EndToEnd = {
-      expectedOrders: timed.length,
-      ordersPersisted: timedOrders,
-      complete,
-      secondsToAllOrders: secondsToAll,
-      ordersPerSecond: timedOrders / last.t,
-      ordersPerSecondDuringLoad: (atLoadEnd.orders - warm.length) / atLoadEnd.t,
-      ordersPerSecondAfterLoad: last.t > atLoadEnd.t ? (last.orders - atLoadEnd.orders) / (last.t - atLoadEnd.t) : null,
-      pendingAtLoadEnd: atLoadEnd.pending,
-      maxPending: Math.max(...samples.map((s) => s.pending)),
-      backlogGrowthPerSecond: slope(loadSamples),
-      backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
-      inboxByStatus,
-      ordersByStatus,
-      holdReasons,
-      drainCpuCores: drainCpu,
-      drainCpuMsPerOrder: drainCpu && last.orders > atLoadEnd.orders
-        ? perUnit(drainCpu, last.t - atLoadEnd.t, last.orders - atLoadEnd.orders)
-        : null,
-      lagSeconds,
-      samples,
-      loadEndSample: samples.indexOf(atLoadEnd),
-      sweeper: sweeperActivity(logs),
-      perOrder: profiles.flatMap((p, i) => (p.counts ? [{
-        process: children[i]?.name ?? '?',
-        pgQueries: p.counts.pgQueries / Math.max(1, timedOrders),
-        redisCommands: p.counts.redisCommands / Math.max(1, timedOrders),
-      }] : [])),
-    };
+    const timedOrders = endToEnd.ordersPersisted;
     for (const c of endToEnd.perOrder) log(`  ${c.process}: ${c.pgQueries.toFixed(1)} PostgreSQL queries and ${c.redisCommands.toFixed(1)} Redis commands per timed order (request path included where the process serves it)`);
     const loss = lossCheck(target, last.inbox, result);
-    log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
-    log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(inboxByStatus)}`);
-    log(`  orders by status ${JSON.stringify(ordersByStatus)}${Object.keys(holdReasons).length > 0 ? `; hold reasons ${JSON.stringify(holdReasons)}` : ''}`);
+    log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${endToEnd.complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
+    log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(endToEnd.inboxByStatus)}`);
+    log(`  orders by status ${JSON.stringify(endToEnd.ordersByStatus)}${Object.keys(endToEnd.holdReasons).length > 0 ? `; hold reasons ${JSON.stringify(endToEnd.holdReasons)}` : ''}`);
     log(`  sweeper: ${endToEnd.sweeper.runs} sweeps re-offered ${endToEnd.sweeper.rowsReoffered} PENDING rows to the queue (warm-up included)`);
-    for (const child of children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
-    return {
-      name,
-      description,
-      load: report,
-      loss,
-      endToEnd,
-      profiles,
-      logs,
-      graphql,
-    };
+    for (const child of run.children) if (child.exited) log(`  ${child.name} EXITED (${child.exitCode}):\n${logTail(child)}`);
+    return { name, description, load: report, loss, endToEnd, profiles, logs: run.logs, graphql };
   } finally {
     await endPool();
-    for (const stop of stops.reverse()) await stop();
+    for (const stop of run.stops.reverse()) await stop();
     await dropKeys();
     await dropDb();
   }

@@ -1,4 +1,4 @@
-import { refusedData } from './data-errors.js';
+import { failedOnData, refusedData } from './data-errors.js';
 
 describe('refusedData: which database errors are the row data, not a passing fault', () => {
   it('names data exceptions, NOT NULL and CHECK violations and program limits, without the detail', () => {
@@ -15,5 +15,19 @@ describe('refusedData: which database errors are the row data, not a passing fau
     for (const code of ['40001', '40P01', '23505', '23503', '57P01', '08006']) expect(refusedData({ code, message: 'x' })).toBeNull();
     expect(refusedData(new Error('connect ECONNREFUSED'))).toBeNull();
     expect(refusedData(null)).toBeNull();
+  });
+});
+
+describe('failedOnData', () => {
+  it('takes a RangeError or TypeError of our own code for a fault of the row', () => {
+    expect(failedOnData(new RangeError('id 1.005 is not a safe integer; it must be read as a string'))).toBe(
+      'the delivery could not be applied: id 1.005 is not a safe integer; it must be read as a string',
+    );
+    expect(failedOnData(new TypeError("Cannot read properties of null (reading 'x')"))).toMatch(/^the delivery could not be applied/);
+  });
+
+  it('leaves connection faults and plain errors to the queue', () => {
+    expect(failedOnData(Object.assign(new TypeError('socket hang up'), { code: 'ECONNRESET' }))).toBeNull();
+    expect(failedOnData(new Error('Connection terminated unexpectedly'))).toBeNull();
   });
 });

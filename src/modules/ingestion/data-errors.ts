@@ -35,3 +35,14 @@ export function refusedData(error: unknown): string | null {
   ].filter((part): part is string => part !== null);
   return `the database refused this delivery's data (SQLSTATE ${code}${where.length > 0 ? `, ${where.join(', ')}` : ''}): ${message}`;
 }
+
+/**
+ * A fault of our own pure code on this row's data (a value the mapping cannot take that got
+ * past validation): it throws the same way on every retry. Connection and driver faults carry
+ * a code and are not among these.
+ */
+export function failedOnData(error: unknown): string | null {
+  if (!(error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError)) return null;
+  if ((error as { code?: unknown }).code !== undefined) return null;
+  return `the delivery could not be applied: ${error.message.slice(0, 300)}`;
+}

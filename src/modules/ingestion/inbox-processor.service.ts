@@ -10,7 +10,7 @@ import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService, type OrderEventInput } from '../orders/order-events.service.js';
-import { refusedData } from './data-errors.js';
+import { failedOnData, refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
@@ -70,7 +70,7 @@ export class InboxProcessorService {
     try {
       return (await this.processBatch([inboxId])).get(inboxId) ?? 'SKIPPED';
     } catch (error) {
-      const refused = refusedData(error);
+      const refused = refusedData(error) ?? failedOnData(error);
       if (!refused) throw error;
       this.logger.warn({ msg: 'delivery refused by the database', inboxId, reason: refused });
       // As a SELECT, so the driver answers with the rows (an UPDATE answers with rows and a count).
