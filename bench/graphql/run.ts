@@ -102,7 +102,8 @@ async function benchBackend(backend: Backend, args: Args): Promise<Row[]> {
     SHOPIFY_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
     REDIS_URL: args.redisUrl,
     QUEUE_PREFIX: prefix,
-    ROLE: 'api',
+    // The embedded database serves one process, which then runs the workers too.
+    ROLE: databaseUrl ? 'api' : 'all',
     LOG_LEVEL: 'error',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }),
   });
