@@ -89,6 +89,14 @@ describe('orders held for unmapped identifiers', () => {
     ]);
     expect(worklist.body.data.unmappedValues[0]).toMatchObject({ channel: 'SHOPIFY', account: SHOP });
 
+    // An ERP item a live mapping of another SKU points at, equal but for case, is suggested for the ITEM value only.
+    expect((await createMapping({ kind: 'ITEM', sourceValue: 'SUGGEST-ONLY', target: { itemId: 'mer-crew-nvy-m' } })).status).toBe(201);
+    const suggested = await graphql(hub.app, READER_KEY, '{ unmappedValues { kind sourceValue suggestions } }');
+    expect(suggested.body.data.unmappedValues).toEqual([
+      { kind: 'ITEM', sourceValue: 'MER-CREW-NVY-M', suggestions: ['mer-crew-nvy-m'] },
+      { kind: 'LOCATION', sourceValue: '64000000001', suggestions: [] },
+    ]);
+
     // Mapping the SKU releases the second order; the first stays held for its location.
     expect((await createMapping({ kind: 'ITEM', sourceValue: 'MER-CREW-NVY-M', target: { itemId: '1201' } })).status).toBe(201);
     await eventually(async () => {

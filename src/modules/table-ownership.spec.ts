@@ -22,12 +22,6 @@ const KNOWN_VIOLATIONS = new Set([
   'src/modules/ingestion/held-order-scan.ts: order_source_events',
   'src/modules/ingestion/held-order-scan.ts: order_unmapped_keys',
   'src/modules/ingestion/held-order-scan.ts: orders',
-  'src/modules/orders/persistence/order-reader.ts: fulfillment_requests',
-  'src/modules/orders/persistence/order-reader.ts: inbox',
-  'src/modules/orders/persistence/order-reader.ts: mappings',
-  'src/modules/orders/persistence/order-reader.ts: outbound_messages',
-  'src/modules/orders/persistence/order-reader.ts: postings',
-  'src/modules/orders/persistence/order-reader.ts: shipments',
 ]);
 
 function walk(dir: string): string[] {

@@ -4,6 +4,8 @@ import { MasterDataModule } from '../master-data/master-data.module.js';
 import { ErpOutboxModule } from './outbox/erp-outbox.module.js';
 import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
+import { OrderErpResolver, ShipmentErpResolver } from './graphql/order-erp.resolver.js';
+import { OrderPostingsReader } from './graphql/order-postings-reader.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { PostingStore } from './posting-store.js';
 import { PostingWorker } from './posting-worker.js';
@@ -24,7 +26,10 @@ export class ErpSyncModule {
       // The outbox subscribes to order and shipment events in every role that applies them.
       imports: [MasterDataModule, ErpOutboxModule],
       controllers: [ErpTargetsController, PostingsController],
-      providers: [ErpTargetsService, PostingStore, SalesOrderBuilder, PostingDocuments, ErpSyncResolver, ...(worker ? [PostingWorker] : [])],
+      providers: [
+        ErpTargetsService, PostingStore, SalesOrderBuilder, PostingDocuments, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
+        ...(worker ? [PostingWorker] : []),
+      ],
       exports: [ErpTargetsService, PostingStore],
     };
   }

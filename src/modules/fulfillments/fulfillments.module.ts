@@ -4,6 +4,8 @@ import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.modu
 import { OrderServiceModule } from '../orders/order-service.module.js';
 import { FulfillmentLocationsController } from './fulfillment-locations.controller.js';
 import { OutboundMessagesController } from './outbound-messages.controller.js';
+import { OrderFulfillmentReader } from './graphql/order-fulfillment-reader.js';
+import { OrderFulfillmentsResolver } from './graphql/order-fulfillments.resolver.js';
 import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
 import { OutboundSenders } from './outbound/outbound-senders.js';
 import { OutboundStore } from './outbound/outbound-store.js';
@@ -15,7 +17,7 @@ import { ShipmentsController } from './shipments.controller.js';
 /**
  * Fulfilment: location settings and held shipments (admin), and on workers the sender of
  * requests and cancellations to fulfilment systems and of tracking to channels, and the
- * sweep of held shipments. Routing happens in the release transaction
+ * sweep of held shipments; for GraphQL, an order's requests and shipments. Routing happens in the release transaction
  * (FulfillmentOutboxModule); confirmations are applied by the inbox processor and held
  * ones by the release (ShipmentEventsModule).
  */
@@ -27,7 +29,7 @@ export class FulfillmentsModule {
       module: FulfillmentsModule,
       imports: [FulfillmentOutboxModule, ShipmentEventsModule, OrderServiceModule, ChannelAccountsModule],
       controllers: [FulfillmentLocationsController, OutboundMessagesController, ShipmentsController],
-      providers: [OutboundStore, ...(worker ? [OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
+      providers: [OutboundStore, OrderFulfillmentReader, OrderFulfillmentsResolver, ...(worker ? [OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
       exports: [OutboundStore],
     };
   }

@@ -8,6 +8,8 @@ import { FulfillmentIngestionService } from './fulfillment-ingestion.service.js'
 import { FulfillmentWebhookController } from './fulfillment-webhook.controller.js';
 import { ChannelAccountsModule } from '../channel-accounts/channel-accounts.module.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
+import { InboxReader } from './graphql/inbox-reader.js';
+import { SourceEventFieldsResolver } from './graphql/source-event-fields.resolver.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
 import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
@@ -39,9 +41,11 @@ export class IngestionModule {
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
+        InboxReader,
+        SourceEventFieldsResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
-      exports: [InboxProcessorService],
+      exports: [InboxProcessorService, InboxReader],
     };
   }
 }

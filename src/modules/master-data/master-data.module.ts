@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ErpTargetDirectoryModule } from '../erp-sync/erp-target-directory.js';
+import { MappingSuggestionsReader, MappingSuggestionsResolver } from './graphql/mapping-suggestions.js';
 import { MappingsResolver } from './graphql/mappings.resolver.js';
 import { MappingCache } from './mapping-cache.js';
 import { MappingImportService } from './mapping-import.service.js';
@@ -15,7 +16,7 @@ import { MappingsController } from './mappings.controller.js';
 @Module({
   imports: [ErpTargetDirectoryModule],
   controllers: [MappingsController],
-  providers: [MappingCache, MappingService, MappingImportService, MappingsResolver],
+  providers: [MappingCache, MappingService, MappingImportService, MappingsResolver, MappingSuggestionsReader, MappingSuggestionsResolver],
   exports: [MappingService, MappingCache],
 })
 export class MasterDataModule {}

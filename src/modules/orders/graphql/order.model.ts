@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CHANNEL_CODES } from '../../../canonical/references.js';
 import { HOLD_REASONS, ORDER_STATUSES } from '../domain/order-state.js';
-import { FulfillmentRequestModel, ShipmentModel } from './fulfillment.model.js';
 
 const asEnum = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
 
@@ -84,7 +83,7 @@ export class SourceEventModel {
   @Field() sourceVersion: Date;
   @Field({ description: 'APPLIED, or STALE when an older version arrived after a newer one.' }) outcome: string;
   @Field() correlationId: string;
-  @Field() receivedAt: Date;
+  // receivedAt: the inbox's, resolved by ingestion (SourceEventFieldsResolver).
 }
 
 @ObjectType('UnmappedKey', { description: 'An identifier of the order with no master-data mapping yet.' })
@@ -103,20 +102,7 @@ export class UnmappedValueModel {
   @Field() sourceValue: string;
   @Field(() => Int, { description: 'Held orders waiting for this mapping' }) orderCount: number;
   @Field({ description: 'When the oldest of them started waiting' }) since: Date;
-  @Field(() => [String], { description: 'ERP references the hub can see that may fit; applied only by a person' }) suggestions: string[];
-}
-
-@ObjectType('ErpReference', { description: 'The order in one ERP target: its posting status and, once posted, the ERP ids.' })
-export class ErpReferenceModel {
-  @Field() target: string;
-  @Field() documentType: string;
-  @Field({ description: "'' for the sales order; the shipment id for an item fulfilment; 'cancel' for a cancellation" }) documentKey: string;
-  @Field() postingStatus: string;
-  @Field(() => String, { nullable: true }) internalId: string | null;
-  @Field(() => String, { nullable: true }) documentNumber: string | null;
-  @Field(() => Int) attempts: number;
-  @Field(() => String, { nullable: true }) lastError: string | null;
-  @Field(() => Date, { nullable: true }) postedAt: Date | null;
+  // suggestions: master data's, resolved by MappingSuggestionsResolver.
 }
 
 @ObjectType('Order')
@@ -135,15 +121,9 @@ export class OrderModel {
   @Field() paymentStatus: string;
   @Field() taxStatus: string;
   @Field(() => OrderTotalsModel) totals: OrderTotalsModel;
-  @Field(() => [OrderLineModel]) lines: OrderLineModel[];
-  @Field(() => [ShippingLineModel]) shippingLines: ShippingLineModel[];
-  @Field(() => [TenderModel]) tenders: TenderModel[];
-  @Field(() => [OrderHistoryModel]) history: OrderHistoryModel[];
-  @Field(() => [SourceEventModel]) sourceEvents: SourceEventModel[];
-  @Field(() => [UnmappedKeyModel]) unmappedKeys: UnmappedKeyModel[];
-  @Field(() => [ErpReferenceModel]) erpReferences: ErpReferenceModel[];
-  @Field(() => [FulfillmentRequestModel]) fulfillmentRequests: FulfillmentRequestModel[];
-  @Field(() => [ShipmentModel]) shipments: ShipmentModel[];
+  // The children are field resolvers, each loaded only when a query selects it: lines,
+  // shippingLines, tenders, history, sourceEvents, unmappedKeys (OrderChildrenResolver),
+  // erpReferences (erp-sync), fulfillmentRequests and shipments (fulfillments).
 }
 
 @ObjectType('OrderEdge')

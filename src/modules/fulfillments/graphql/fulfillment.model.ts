@@ -26,15 +26,6 @@ export class FulfillmentRequestModel {
   @Field(() => Date, { nullable: true }) readyAt: Date | null;
 }
 
-@ObjectType('ShipmentErpStatus', { description: 'The shipment in one ERP target (item fulfilment).' })
-export class ShipmentErpStatusModel {
-  @Field() target: string;
-  @Field() postingStatus: string;
-  @Field(() => String, { nullable: true }) internalId: string | null;
-  @Field(() => String, { nullable: true }) lastError: string | null;
-  @Field(() => Date, { nullable: true }) postedAt: Date | null;
-}
-
 @ObjectType('Shipment', { description: 'A parcel shipped or goods picked up, as its sender confirmed it, with where the news went.' })
 export class ShipmentModel {
   @Field() id: string;
@@ -59,6 +50,6 @@ export class ShipmentModel {
     description: 'When the channel withdrew the fulfilment (Shopify cancelled it). The shipment keeps its status and its ERP item fulfilments: see attention',
   })
   channelCancelledAt: Date | null;
-  @Field(() => String, { nullable: true, description: 'What a person has to settle about this shipment, or null' }) attention: string | null;
-  @Field(() => [ShipmentErpStatusModel]) erp: ShipmentErpStatusModel[];
+  /** Not in the schema: the key erp-sync's resolver finds the order's postings by (for attention and erp). */
+  orderId: string;
 }

@@ -1,0 +1,23 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('ErpReference', { description: 'The order in one ERP target: its posting status and, once posted, the ERP ids.' })
+export class ErpReferenceModel {
+  @Field() target: string;
+  @Field() documentType: string;
+  @Field({ description: "'' for the sales order; the shipment id for an item fulfilment; 'cancel' for a cancellation" }) documentKey: string;
+  @Field() postingStatus: string;
+  @Field(() => String, { nullable: true }) internalId: string | null;
+  @Field(() => String, { nullable: true }) documentNumber: string | null;
+  @Field(() => Int) attempts: number;
+  @Field(() => String, { nullable: true }) lastError: string | null;
+  @Field(() => Date, { nullable: true }) postedAt: Date | null;
+}
+
+@ObjectType('ShipmentErpStatus', { description: 'The shipment in one ERP target (item fulfilment).' })
+export class ShipmentErpStatusModel {
+  @Field() target: string;
+  @Field() postingStatus: string;
+  @Field(() => String, { nullable: true }) internalId: string | null;
+  @Field(() => String, { nullable: true }) lastError: string | null;
+  @Field(() => Date, { nullable: true }) postedAt: Date | null;
+}
