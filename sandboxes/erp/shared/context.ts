@@ -79,6 +79,12 @@ export class SandboxContext<T> {
   /** Writes refused because their key already named a fulfilment: key → times. */
   readonly duplicateRefusals = new Map<string, number>();
   private faults: SeededRandom;
+  /**
+   * Writes draw from a stream of their own: the n-th write gets the same fault whatever reads
+   * came between, so a run with a fixed seed sees the same write faults however its requests
+   * interleave.
+   */
+  private writeFaults: SeededRandom;
   /** Latency has its own stream so that changing latency does not shift the fault sequence. */
   private latencies: SeededRandom;
   private readonly resetHooks: (() => void)[] = [];
@@ -86,6 +92,7 @@ export class SandboxContext<T> {
   constructor(knobs: Partial<Knobs> = {}) {
     this.knobs = mergeKnobs(DEFAULT_KNOBS, knobs as Record<string, unknown>);
     this.faults = new SeededRandom(this.knobs.seed);
+    this.writeFaults = new SeededRandom(this.knobs.seed ^ 0x5bd1e995);
     this.latencies = new SeededRandom(this.knobs.seed ^ 0x9e3779b9);
   }
 
@@ -121,7 +128,7 @@ export class SandboxContext<T> {
   drawFault(isWrite: boolean, path = ''): Fault {
     const { errorRate, rate429, commitTimeoutRate } = this.knobs;
     if (errorRate + rate429 + commitTimeoutRate === 0) return 'none';
-    const r = this.faults.next();
+    const r = (isWrite ? this.writeFaults : this.faults).next();
     if (r < errorRate) return 'server-error';
     if (r < errorRate + rate429) return 'throttled';
     if (r < errorRate + rate429 + commitTimeoutRate) return isWrite && path.includes(this.knobs.commitTimeoutPath) ? 'commit-timeout' : 'none';
@@ -135,6 +142,7 @@ export class SandboxContext<T> {
 
   private reseed(): void {
     this.faults = new SeededRandom(this.knobs.seed);
+    this.writeFaults = new SeededRandom(this.knobs.seed ^ 0x5bd1e995);
     this.latencies = new SeededRandom(this.knobs.seed ^ 0x9e3779b9);
   }
 }
