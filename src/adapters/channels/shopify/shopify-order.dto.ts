@@ -635,15 +635,33 @@ function checkListSizes(body: Record<string, unknown>): ShopifyOrderFieldError[]
 const UNSTORABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Every string the hub reads (the declared fields only), walked without recursion. */
+interface TextVisit {
+  readonly value: unknown;
+  readonly key: string;
+  readonly parent: TextVisit | null;
+}
+
+/** The dotted path of a visit, built only for a value that is reported. */
+function pathOf(visit: TextVisit): string {
+  const keys: string[] = [];
+  for (let at: TextVisit | null = visit; at !== null && at.parent !== null; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
 function checkText(declared: Record<string, unknown>): ShopifyOrderFieldError[] {
   const errors: ShopifyOrderFieldError[] = [];
-  const pending: [unknown, string][] = [[declared, '']];
+  const pending: TextVisit[] = [{ value: declared, key: '', parent: null }];
   while (pending.length > 0) {
-    const [value, path] = pending.pop()!;
+    const visit = pending.pop()!;
+    const value = visit.value;
     if (typeof value === 'string') {
-      if (UNSTORABLE_TEXT.test(value)) errors.push({ field: path, reason: 'contains a control character (such as NUL) or a broken surrogate pair' });
+      if (UNSTORABLE_TEXT.test(value)) errors.push({ field: pathOf(visit), reason: 'contains a control character (such as NUL) or a broken surrogate pair' });
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) pending.push([child, path ? `${path}.${key}` : key]);
+      // Only containers are stacked with their key; a path is spelled out only for an error.
+      for (const key in value) {
+        const child = (value as Record<string, unknown>)[key];
+        if (typeof child === 'string' ? UNSTORABLE_TEXT.test(child) : child !== null && typeof child === 'object') pending.push({ value: child, key, parent: visit });
+      }
     }
   }
   return errors.reverse();
