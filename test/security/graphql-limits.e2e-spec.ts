@@ -39,7 +39,7 @@ describe('GraphQL limits (PostgreSQL + Redis)', () => {
       databaseUrl: await freshDatabase('graphql_limits'),
       queuePrefix: prefix,
       // Two slots and a short line make the busy answer quick to reach; the rest are the defaults.
-      env: { GRAPHQL_TIMEOUT_MS: String(TIMEOUT_MS), GRAPHQL_MAX_CONCURRENT: '2', GRAPHQL_QUEUE_TIMEOUT_MS: '300' },
+      env: { GRAPHQL_TIMEOUT_MS: String(TIMEOUT_MS), GRAPHQL_MAX_CONCURRENT: '2', GRAPHQL_QUEUE_TIMEOUT_MS: '300', GRAPHQL_TIME_SHARE_PERCENT: '100' },
     });
     for (let n = 0; n < 3; n++) {
       const base = fixture('order-create.json');

@@ -73,7 +73,7 @@ describe('WORKER_DUTIES', () => {
 describe('GraphQL limits', () => {
   it('defaults to limits the demo and the tests stay within', () => {
     expect(loadConfig({}).graphql).toEqual({
-      maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxFields: 500, maxBodyBytes: 128 * 1024, timeoutMs: 10_000, maxConcurrent: 4, queueTimeoutMs: 2000,
+      maxDepth: 15, maxCost: 10_000, maxAliases: 30, maxFields: 500, maxBodyBytes: 128 * 1024, timeoutMs: 10_000, maxConcurrent: 4, queueTimeoutMs: 2000, timeShare: 0.3,
     });
   });
 
@@ -83,7 +83,7 @@ describe('GraphQL limits', () => {
       GRAPHQL_TIMEOUT_MS: '2500', GRAPHQL_MAX_CONCURRENT: '2', GRAPHQL_QUEUE_TIMEOUT_MS: '0',
     });
     expect(config.graphql).toEqual({
-      maxDepth: 8, maxCost: 5000, maxAliases: 0, maxFields: 200, maxBodyBytes: 65_536, timeoutMs: 2500, maxConcurrent: 2, queueTimeoutMs: 0,
+      maxDepth: 8, maxCost: 5000, maxAliases: 0, maxFields: 200, maxBodyBytes: 65_536, timeoutMs: 2500, maxConcurrent: 2, queueTimeoutMs: 0, timeShare: 0.3,
     });
     expect(failure({ GRAPHQL_MAX_COST: 'lots' }).variable).toBe('GRAPHQL_MAX_COST');
     expect(failure({ GRAPHQL_MAX_BODY_BYTES: String(4 * 1024 * 1024) }).message).toMatch(/^GRAPHQL_MAX_BODY_BYTES: must be between 1024 and 2097152/);

@@ -82,6 +82,8 @@ export interface GraphQLLimits {
   readonly maxConcurrent: number;
   /** How long a query waits for a free slot before it is refused as busy. */
   readonly queueTimeoutMs: number;
+  /** The most of a process's time GraphQL may take on average (0.05–1): the rest is kept for webhooks. */
+  readonly timeShare: number;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +189,7 @@ function graphqlLimits(env: Env): GraphQLLimits {
     timeoutMs: integer(env, 'GRAPHQL_TIMEOUT_MS', 10_000, 1, 600_000),
     maxConcurrent: integer(env, 'GRAPHQL_MAX_CONCURRENT', 4, 1, 100),
     queueTimeoutMs: integer(env, 'GRAPHQL_QUEUE_TIMEOUT_MS', 2000, 0, 60_000),
+    timeShare: integer(env, 'GRAPHQL_TIME_SHARE_PERCENT', 30, 5, 100) / 100,
   };
 }
 

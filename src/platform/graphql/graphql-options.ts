@@ -18,7 +18,7 @@ type SlotContext = MercuriusContext & { [RELEASE]?: () => void };
  * for execution.
  */
 export function graphqlOptions(limits: GraphQLLimits): MercuriusDriverConfig {
-  const gate = new ConcurrencyGate(limits.maxConcurrent, limits.queueTimeoutMs);
+  const gate = new ConcurrencyGate(limits.maxConcurrent, limits.queueTimeoutMs, limits.timeShare);
   const logger = new Logger('GraphQL');
   const release = (context: SlotContext) => {
     context[RELEASE]?.();

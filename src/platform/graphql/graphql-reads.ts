@@ -44,46 +44,76 @@ function checkDeadline(): void {
   if (scope && Date.now() >= scope.deadline) throw new QueryTimeoutError(scope.timeoutMs);
 }
 
+/** Time the gate may lend GraphQL ahead of its share, so a lone query never waits. */
+const BURST_MS = 1000;
+
 /**
- * At most `max` GraphQL executions at once; the next ones wait in line up to `waitMs`,
- * and a line longer than a few rounds is refused at once, so a flood costs the hub
- * little more than the refusals.
+ * At most `max` GraphQL executions at once, and on average no more than `share` of the
+ * process's time: each execution's wall time is debited from a budget that refills at
+ * `share` ms per ms, and while the budget is spent the next query waits. GraphQL runs in
+ * the process that answers webhooks, so this keeps at least 1 − share of its time for
+ * them however heavy the reads. Waiting is bounded by `waitMs`, and a line longer than a
+ * few rounds is refused at once, so a flood costs the hub little more than the refusals.
  */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private budgetMs = BURST_MS;
+  private refilledAt = performance.now();
+  private wake: NodeJS.Timeout | null = null;
 
-  constructor(private readonly max: number, private readonly waitMs: number) {}
+  constructor(private readonly max: number, private readonly waitMs: number, private readonly share = 1) {}
 
   /** A release function, to be called exactly once when the execution ends. */
   enter(): Promise<() => void> {
-    if (this.active < this.max) {
-      this.active += 1;
-      return Promise.resolve(this.releaser());
-    }
+    if (this.waiting.length === 0 && this.canStart()) return Promise.resolve(this.start());
     if (this.waitMs === 0 || this.waiting.length >= this.max * 4) return Promise.reject(new GraphQLBusyError(this.max));
     return new Promise((resolve, reject) => {
       const grant = () => {
         clearTimeout(timer);
-        this.active += 1;
-        resolve(this.releaser());
+        resolve(this.start());
       };
       const timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(grant), 1);
         reject(new GraphQLBusyError(this.max));
       }, this.waitMs);
       this.waiting.push(grant);
+      this.pump();
     });
   }
 
-  private releaser(): () => void {
+  private canStart(): boolean {
+    const now = performance.now();
+    this.budgetMs = Math.min(BURST_MS, this.budgetMs + (now - this.refilledAt) * this.share);
+    this.refilledAt = now;
+    // A share of 1 is no budget: GraphQL may take the whole process.
+    return this.active < this.max && (this.share >= 1 || this.budgetMs > 0);
+  }
+
+  private start(): () => void {
+    this.active += 1;
+    const started = performance.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.active -= 1;
-      this.waiting.shift()?.();
+      this.canStart();
+      this.budgetMs -= performance.now() - started;
+      this.pump();
     };
+  }
+
+  /** Lets waiters in while there is room, or sets a timer for when the budget is back. */
+  private pump(): void {
+    while (this.waiting.length > 0 && this.canStart()) this.waiting.shift()!();
+    if (this.waiting.length > 0 && this.active < this.max && this.wake === null) {
+      this.wake = setTimeout(() => {
+        this.wake = null;
+        this.pump();
+      }, Math.ceil(-this.budgetMs / this.share) + 1);
+      this.wake.unref();
+    }
   }
 }
 
