@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  ErpError,
+  DeliveryError,
   type ErpAdapter,
   type ErpCallContext,
   type ErpDocumentRef,
@@ -80,7 +80,7 @@ export class PostingDocuments {
       [subject.orderId, subject.targetId],
     );
     if (!row?.erp_internal_id) {
-      throw new ErpError('MISSING_DEPENDENCY', `the sales order is not in ${subject.targetId} yet`, {
+      throw new DeliveryError('MISSING_DEPENDENCY', `the sales order is not in ${subject.targetId} yet`, {
         code: 'SALES_ORDER_PENDING',
         // Posting the sales order re-drives this at once; the short wait covers a race with that.
         retryAfterMs: 5000,
@@ -98,10 +98,10 @@ export class PostingDocuments {
       `SELECT lines, carrier, tracking_numbers, shipped_at, kind, source, external_id, channel_cancelled_at FROM shipments WHERE id = $1 AND status = 'CONFIRMED'`,
       [subject.documentKey],
     );
-    if (!shipment) throw new ErpError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
+    if (!shipment) throw new DeliveryError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
     // In flight when the channel cancelled it, then failed: it must not go out on a retry.
     if (shipment.channel_cancelled_at) {
-      throw new ErpError('PERMANENT', `the channel cancelled shipment ${subject.documentKey} before its item fulfilment reached the ERP; not sent`, { code: 'CHANNEL_CANCELLED' });
+      throw new DeliveryError('PERMANENT', `the channel cancelled shipment ${subject.documentKey} before its item fulfilment reached the ERP; not sent`, { code: 'CHANNEL_CANCELLED' });
     }
     const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
     const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
@@ -114,7 +114,7 @@ export class PostingDocuments {
       trackingNumbers: shipment.tracking_numbers,
       lines: shipment.lines.map((line) => {
         const ordered = byRef.get(line.lineRef);
-        if (!ordered) throw new ErpError('PERMANENT', `shipment line ${line.lineRef} is not on the sales order`);
+        if (!ordered) throw new DeliveryError('PERMANENT', `shipment line ${line.lineRef} is not on the sales order`);
         return { lineRef: line.lineRef, lineIndex: ordered.index, itemId: ordered.itemId, quantity: line.quantity, locationId: ordered.locationId };
       }),
       memo: `${shipment.kind === 'PICKUP' ? 'picked up' : 'shipped'} (${shipment.source} ${shipment.external_id})`,

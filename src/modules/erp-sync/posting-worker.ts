@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Bull, { type Queue } from 'bull';
 import { Redis } from 'ioredis';
-import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
@@ -111,7 +111,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const document = await this.documents.prepare(posting, orderKey(posting));
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
-        throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
+        throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
       let ref: { internalId: string; documentNumber: string | null };
       let lingerMs = 0;
@@ -123,7 +123,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         ref = found ?? (await document.send(adapter, context));
       } catch (failure) {
         // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
-        if (failure instanceof ErpError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
+        if (failure instanceof DeliveryError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
         throw failure;
       } finally {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
@@ -132,7 +132,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
       return 'POSTED';
     } catch (failure) {
-      const error = failure instanceof ErpError ? failure : new ErpError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
       const next = decide(error, posting.attempts);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SalesOrderDocument, SalesOrderLine } from '../../adapters/erp/erp-adapter.port.js';
-import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
 import type { Money } from '../../canonical/money.js';
 import { toBigInt } from '../../platform/database/sql.js';
 import { MappingService, resolutionKey, type ResolveKey } from '../master-data/mapping.service.js';
@@ -44,7 +44,7 @@ export class SalesOrderBuilder {
   /** `loaded`: the order as the claim returned it; otherwise it is read here. */
   async build(orderId: string, targetId: string, postingKey: string, loaded?: OrderRow | null): Promise<SalesOrderDocument> {
     const order: Row | undefined = loaded ?? ((await this.dataSource.query(`SELECT ${ORDER_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId])) as { row: Row }[])[0]?.row;
-    if (!order) throw new ErpError('PERMANENT', `order ${orderId} does not exist`);
+    if (!order) throw new DeliveryError('PERMANENT', `order ${orderId} does not exist`);
     const lines = order.lines as Row[];
     const currency = (order.currency_code as string).trim();
     const money = (value: unknown): Money => ({ amount: toBigInt(value), currency });
@@ -65,7 +65,7 @@ export class SalesOrderBuilder {
     const answers = await this.mappings.resolve({}, wanted);
     const target = (k: ResolveKey, field: string): string => {
       const value = answers.get(resolutionKey(k))?.[field];
-      if (!value) throw new ErpError('MISSING_DEPENDENCY', `no ${k.kind} mapping for ${k.sourceValue} on target ${targetId}`, { code: 'UNMAPPED', field: k.kind });
+      if (!value) throw new DeliveryError('MISSING_DEPENDENCY', `no ${k.kind} mapping for ${k.sourceValue} on target ${targetId}`, { code: 'UNMAPPED', field: k.kind });
       return value;
     };
     const optional = (k: ResolveKey | null, field: string): string | null => (k ? (answers.get(resolutionKey(k))?.[field] ?? null) : null);
