@@ -25,11 +25,6 @@ import { PostingsDueListener } from './postings-due-listener.js';
  */
 const JOBS_PER_SLOT = 2;
 
-/** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
-function orderKey(posting: ClaimedPosting): string {
-  return `${posting.orderChannel}-${posting.orderExternalId}`;
-}
-
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
  * truth) onto a Bull queue per target under deterministic job ids; each target's queue is
@@ -109,7 +104,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
     try {
-      const document = await this.documents.prepare(posting, orderKey(posting));
+      const document = await this.documents.prepare(posting);
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
@@ -118,7 +113,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
-        const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
+        // One key per logical document, reused by every attempt, as the port asks: the ERP can tell a retry from a new call.
+        const context = { idempotencyKey: posting.id };
         const found = posting.lookupFirst ? await document.find(adapter, context) : null;
         ref = found ?? (await document.send(adapter, context));
       } catch (failure) {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { ConfirmationOrderRef } from '../../canonical/fulfillment.js';
 import { orderStateMachine, type OrderStatus } from './domain/order-state.js';
+import { ORDER_DOCUMENT_ROW_SQL, type OrderDocumentRow } from './persistence/order-document-row.js';
 
 /** What other modules may know of an order when they act on it. */
 export interface OrderHead {
@@ -101,6 +102,12 @@ export class OrderService {
           orderNumber: row.order_number as string, shippingAddress: row.shipping_address, customer: row.customer,
         }
       : null;
+  }
+
+  /** The order with its lines as the documents built about it need them (ERP sales orders, fulfilments, line changes). */
+  async forDocument(orderId: string): Promise<OrderDocumentRow | null> {
+    const [row]: { row: OrderDocumentRow }[] = await this.dataSource.query(`SELECT ${ORDER_DOCUMENT_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId]);
+    return row?.row ?? null;
   }
 
   private async history(runner: QueryRunner, orderId: string, from: OrderStatus, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {
