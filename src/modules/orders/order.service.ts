@@ -58,8 +58,13 @@ export class OrderService {
   /** Moves a locked order, as the state machine allows, and records why. */
   async transition(runner: QueryRunner, order: OrderHead, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {
     orderStateMachine.assertTransition(order.status, to, { holdReasons: [] });
-    await runner.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [order.id, to]);
-    await this.history(runner, order.id, order.status, to, reason, lineage);
+    // One statement: ERP sync moves orders to POSTED on every posting's landing path.
+    await runner.query(
+      `WITH moved AS (UPDATE orders SET status = $3, updated_at = now() WHERE id = $1 RETURNING id)
+       INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id)
+       SELECT id, $2, $3, '{}', $4, $5, $6 FROM moved`,
+      [order.id, order.status, to, reason, lineage.correlationId, lineage.inboxId ?? null],
+    );
   }
 
   /** A line in the order's history that changes nothing: something happened the order's reader should see. */
