@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jest } from '@jest/globals';
 import { BusinessCentralAdapter, type BusinessCentralAdapterDeps } from '../../src/adapters/erp/dynamics365-bc/index.js';
-import { ErpError, type ErpConnection, type SalesOrderDocument, type SalesOrderLine } from '../../src/adapters/erp/erp-adapter.port.js';
+import { DeliveryError, type ErpConnection, type SalesOrderDocument, type SalesOrderLine } from '../../src/adapters/erp/erp-adapter.port.js';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
 import { rejection } from '../support/erp-errors.js';
 import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
@@ -288,7 +288,7 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     expect(refused.length).toBeGreaterThan(0);
     for (const reason of refused) {
-      expect(reason).toBeInstanceOf(ErpError);
+      expect(reason).toBeInstanceOf(DeliveryError);
       expect(reason).toMatchObject({ kind: 'RETRYABLE', details: { status: 429, code: 'Application_TooManyRequests', retryAfterMs: 2000 } });
     }
     const posted = results.filter((r) => r.status === 'fulfilled').length;

@@ -151,23 +151,5 @@ export interface ErpAdapter {
   postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
 }
 
-/**
- * What went wrong, in terms the pipeline acts on:
- * - RETRYABLE: network, 429, 5xx, the ERP's concurrency error — back off (retryAfterMs when the ERP said) and send again;
- * - AMBIGUOUS: timed out or cut off after sending — the ERP may have committed: look up by natural key first;
- * - PERMANENT: the ERP rejected the document — DEAD with the ERP's message, until a person fixes and replays it;
- * - MISSING_DEPENDENCY: something the document refers to is not in the ERP yet (customer, item) — wait and re-drive, never DEAD for that alone;
- * - AUTH: credentials refused — retried after refreshing a token once, then treated as PERMANENT for the target.
- */
-export type ErpErrorKind = 'RETRYABLE' | 'AMBIGUOUS' | 'PERMANENT' | 'MISSING_DEPENDENCY' | 'AUTH';
-
-export class ErpError extends Error {
-  constructor(
-    readonly kind: ErpErrorKind,
-    message: string,
-    readonly details: { readonly status?: number; readonly code?: string; readonly retryAfterMs?: number; readonly field?: string } = {},
-  ) {
-    super(message);
-    this.name = 'ErpError';
-  }
-}
+/** How an ERP call fails: the kinds every delivery pipeline acts on (see platform/delivery). */
+export { DeliveryError, type DeliveryErrorKind } from '../../platform/delivery/delivery-error.js';

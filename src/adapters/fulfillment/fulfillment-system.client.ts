@@ -8,11 +8,11 @@
  * resource, so sending again after any failure is safe; another body under the same id is a
  * 409, which no retry can fix. A cancel is idempotent too (the same answer again); 404 says
  * the system never had the request, 409 that nothing was left to cancel. One call is one
- * attempt; the caller retries by ErpError.kind.
+ * attempt; the caller retries by DeliveryError.kind.
  * @since 0.5.0
  */
 import type { FulfillmentSystemKind, RequestMethod } from '../../canonical/fulfillment.js';
-import { ErpError } from '../erp/erp-adapter.port.js';
+import { DeliveryError } from '../../platform/delivery/delivery-error.js';
 import { parseFulfillmentSystemError, SYSTEM_NAMES, systemTransportError } from './fulfillment-system.errors.js';
 
 export interface FulfillmentSystemConnection {
@@ -74,7 +74,7 @@ export class FulfillmentSystemClient {
     if (answer.status !== 200 && answer.status !== 201) throw parseFulfillmentSystemError(answer.status, answer.text, answer.headers, this.connection.kind);
     const accepted = readAccepted(answer.text);
     if (!accepted) {
-      throw new ErpError('AMBIGUOUS', `${SYSTEM_NAMES[this.connection.kind]} accepted request ${request.requestId} but its answer could not be read`, { status: answer.status, code: 'UNREADABLE_ANSWER' });
+      throw new DeliveryError('AMBIGUOUS', `${SYSTEM_NAMES[this.connection.kind]} accepted request ${request.requestId} but its answer could not be read`, { status: answer.status, code: 'UNREADABLE_ANSWER' });
     }
     return accepted;
   }
@@ -85,7 +85,7 @@ export class FulfillmentSystemClient {
     if (answer.status === 404) return null;
     if (answer.status !== 200) throw parseFulfillmentSystemError(answer.status, answer.text, answer.headers, this.connection.kind);
     const found = readAccepted(answer.text);
-    if (!found) throw new ErpError('RETRYABLE', `${SYSTEM_NAMES[this.connection.kind]} answered the look-up of ${requestId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
+    if (!found) throw new DeliveryError('RETRYABLE', `${SYSTEM_NAMES[this.connection.kind]} answered the look-up of ${requestId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
     return found;
   }
 
@@ -96,18 +96,18 @@ export class FulfillmentSystemClient {
     if (answer.status !== 200) throw parseFulfillmentSystemError(answer.status, answer.text, answer.headers, this.connection.kind);
     const cancelled = readAccepted(answer.text);
     if (!cancelled) {
-      throw new ErpError('AMBIGUOUS', `${SYSTEM_NAMES[this.connection.kind]} took the cancel of ${requestId} but its answer could not be read`, { status: 200, code: 'UNREADABLE_ANSWER' });
+      throw new DeliveryError('AMBIGUOUS', `${SYSTEM_NAMES[this.connection.kind]} took the cancel of ${requestId} but its answer could not be read`, { status: 200, code: 'UNREADABLE_ANSWER' });
     }
     return cancelled;
   }
 
   private async send(method: 'GET' | 'POST', url: string, body: string | undefined, signal: AbortSignal | undefined): Promise<{ status: number; headers: Headers; text: string | undefined }> {
     const kind = this.connection.kind;
-    if (signal?.aborted) throw new ErpError('RETRYABLE', `the request to ${SYSTEM_NAMES[kind]} was cancelled before it was sent`, { code: 'ABORTED' });
+    if (signal?.aborted) throw new DeliveryError('RETRYABLE', `the request to ${SYSTEM_NAMES[kind]} was cancelled before it was sent`, { code: 'ABORTED' });
     const timeout = AbortSignal.timeout(this.connection.timeoutMs);
     const headers: Record<string, string> = { authorization: `Bearer ${this.connection.apiKey}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const failure = (err: unknown): ErpError =>
+    const failure = (err: unknown): DeliveryError =>
       systemTransportError(err, kind, { write: method === 'POST', timedOut: timeout.aborted, cancelled: signal?.aborted ?? false, timeoutMs: this.connection.timeoutMs });
     let response: Response;
     try {

@@ -1,5 +1,5 @@
 /**
- * A WMS's or store system's refusal as a typed ErpError. Both answer
+ * A WMS's or store system's refusal as a typed DeliveryError. Both answer
  *   { "error": { "code": "...", "message": "...", "fields"?: [{ "field": "...", "message": "..." }] } }.
  *
  *   401, 403                           → AUTH (the location's API key)
@@ -10,7 +10,7 @@
  * @since 0.5.0
  */
 import type { FulfillmentSystemKind } from '../../canonical/fulfillment.js';
-import { ErpError } from '../erp/erp-adapter.port.js';
+import { DeliveryError } from '../../platform/delivery/delivery-error.js';
 import { header, parseRetryAfter, transportError, type HeaderSource } from '../erp/shared/http-errors.js';
 
 export const SYSTEM_NAMES: Record<FulfillmentSystemKind, string> = { wms: 'the WMS', store: 'the store system' };
@@ -30,7 +30,7 @@ function readError(text: string | undefined): ErrorBody | undefined {
   }
 }
 
-export function parseFulfillmentSystemError(status: number, text: string | undefined, headers: HeaderSource | undefined, kind: FulfillmentSystemKind, nowMs: number = Date.now()): ErpError {
+export function parseFulfillmentSystemError(status: number, text: string | undefined, headers: HeaderSource | undefined, kind: FulfillmentSystemKind, nowMs: number = Date.now()): DeliveryError {
   const error = readError(text);
   const fields = (Array.isArray(error?.fields) ? error.fields : []).filter((f) => typeof f?.field === 'string');
   const detail = fields.map((f) => `${f.field}: ${f.message ?? 'invalid'}`).join('; ');
@@ -38,14 +38,14 @@ export function parseFulfillmentSystemError(status: number, text: string | undef
   const message = detail ? `${said} (${detail})` : said;
   const base = { status, code: typeof error?.code === 'string' ? error.code : `HTTP_${status}`, ...(fields[0]?.field !== undefined && { field: fields[0].field }) };
 
-  if (status === 401 || status === 403) return new ErpError('AUTH', message, base);
+  if (status === 401 || status === 403) return new DeliveryError('AUTH', message, base);
   if (status === 429 || status === 408 || status >= 500) {
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
-    return new ErpError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new DeliveryError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
-  return new ErpError('PERMANENT', message, base);
+  return new DeliveryError('PERMANENT', message, base);
 }
 
-export function systemTransportError(err: unknown, kind: FulfillmentSystemKind, ctx: { write: boolean; timedOut: boolean; cancelled: boolean; timeoutMs: number }): ErpError {
+export function systemTransportError(err: unknown, kind: FulfillmentSystemKind, ctx: { write: boolean; timedOut: boolean; cancelled: boolean; timeoutMs: number }): DeliveryError {
   return transportError(err, { ...ctx, peer: SYSTEM_NAMES[kind] });
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { AppConfig } from '../../platform/config/app-config.js';
-import { MasterDataModule } from '../master-data/master-data.module.js';
+import { OrderDocumentsModule } from '../orders/documents/order-documents.module.js';
 import { ErpOutboxModule } from './outbox/erp-outbox.module.js';
 import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
@@ -11,11 +12,11 @@ import { PostingStore } from './posting-store.js';
 import { PostingWorker } from './posting-worker.js';
 import { PostingsController } from './postings.controller.js';
 import { PostingDocuments } from './posting-documents.js';
-import { SalesOrderBuilder } from './sales-order-builder.js';
 
 /**
  * ERP targets, postings and the posting pipeline. The outbox writer the order aggregate
- * uses lives apart (ErpOutboxModule) so orders do not depend on this module.
+ * uses lives apart (ErpOutboxModule) so orders do not depend on this module. Documents are
+ * built by the modules of their subjects (OrderDocumentsModule for orders), found at boot.
  */
 @Module({})
 export class ErpSyncModule {
@@ -24,10 +25,10 @@ export class ErpSyncModule {
     return {
       module: ErpSyncModule,
       // The outbox subscribes to order and shipment events in every role that applies them.
-      imports: [MasterDataModule, ErpOutboxModule],
+      imports: [DiscoveryModule, ErpOutboxModule, OrderDocumentsModule],
       controllers: [ErpTargetsController, PostingsController],
       providers: [
-        ErpTargetsService, PostingStore, SalesOrderBuilder, PostingDocuments, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
+        ErpTargetsService, PostingStore, PostingDocuments, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
         ...(worker ? [PostingWorker] : []),
       ],
       exports: [ErpTargetsService, PostingStore],

@@ -1,142 +1,118 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { ErpAdapter, ErpCallContext } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../platform/delivery/delivery-error.js';
 import {
-  ErpError,
-  type ErpAdapter,
-  type ErpCallContext,
-  type ErpDocumentRef,
-  type FulfillmentDocument,
-  type SalesOrderChangeDocument,
-  type SalesOrderChangeLine,
-  type SalesOrderDocument,
-} from '../../adapters/erp/erp-adapter.port.js';
-import type { ShipmentLine } from '../../canonical/fulfillment.js';
-import { shippedByLine } from '../fulfillments/domain/shipment-check.js';
-import { splitLineDiscount } from './kept-discount.js';
-import { SalesOrderBuilder, type OrderRow } from './sales-order-builder.js';
+  DELIVERY_SUBJECT,
+  DOCUMENT_BUILDER,
+  type DeliverySubject,
+  type DocumentBuilder,
+  type DocumentBuilderMeta,
+  type PreparedDocument,
+} from '../../platform/delivery/document-builder.js';
 
-export type DocumentType = 'SALES_ORDER' | 'ITEM_FULFILLMENT' | 'SALES_ORDER_CHANGE';
-
-export interface PostingSubject {
-  readonly orderId: string;
-  readonly targetId: string;
-  readonly documentType: DocumentType;
-  /** '' for the sales order; the shipment id for a fulfilment; 'cancel' for a cancellation. */
-  readonly documentKey: string;
-  /** The order as the claim read it (ORDER_ROW_SQL), so building it needs no query of its own. */
-  readonly orderRow?: OrderRow | null;
-}
-
-/** A document ready to go: how to send it, and how to look for it after an ambiguous outcome. */
-export interface PreparedDocument {
-  readonly externalId: string;
-  find(adapter: ErpAdapter, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
-  send(adapter: ErpAdapter, ctx: ErpCallContext): Promise<ErpDocumentRef>;
-}
+// Tests and operators name a shipment's ERP document by this key; its builder owns it.
+export { fulfillmentKey } from '../orders/documents/item-fulfillment.builder.js';
 
 /**
- * The ERP's key of one shipment: short enough for every ERP's external-number field
- * (Business Central allows 35 characters), unique per shipment.
+ * Every posting type the hub writes (the outbox, src/modules/erp-sync/outbox). Each needs a
+ * builder (@BuildsDocument) in the module of its subject, or the boot stops: a new document
+ * type is one entry here and one builder there.
  */
-export function fulfillmentKey(shipmentId: string): string {
-  return `F-${shipmentId.replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+export const POSTING_DOCUMENT_TYPES = ['SALES_ORDER', 'ITEM_FULFILLMENT', 'SALES_ORDER_CHANGE'] as const;
+
+export type DocumentType = (typeof POSTING_DOCUMENT_TYPES)[number];
+
+/** A posting as the registry needs it to build its document. */
+export interface PostingSubject {
+  readonly id: string;
+  readonly targetId: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly documentType: string;
+  readonly documentKey: string;
+  /** The posting this one acts on (a fulfilment's sales order), as the claim read it. */
+  readonly dependsOn: string | null;
+  /** internalId is set once it is POSTED. */
+  readonly dependency: { readonly documentType: string; readonly internalId: string | null; readonly documentNumber: string | null } | null;
+}
+
+/** The code a document waiting for the one it acts on fails with: SALES_ORDER_PENDING. */
+export function dependencyPendingCode(dependencyType: string): string {
+  return `${dependencyType}_PENDING`;
 }
 
 /**
- * Builds each kind of posting's document from what the hub holds. Documents that act on
- * the ERP's sales order (fulfilments, line changes) wait for it: until the sales order
- * posting has the ERP's id, they are a missing dependency, re-driven when it lands.
+ * The registry of document builders and delivery subjects, found at boot among the providers.
+ * A document that acts on another (fulfilments and line changes act on the sales order) is a
+ * missing dependency until that one holds the ERP's id; it is re-driven when it lands.
  */
 @Injectable()
-export class PostingDocuments {
+export class PostingDocuments implements OnModuleInit {
+  private readonly builders = new Map<string, { readonly subjectType: string; readonly builder: DocumentBuilder<ErpAdapter, ErpCallContext> }>();
+  private readonly subjects = new Map<string, DeliverySubject>();
+
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SalesOrderBuilder) private readonly salesOrders: SalesOrderBuilder,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
-  async prepare(subject: PostingSubject, orderKey: string): Promise<PreparedDocument> {
-    switch (subject.documentType) {
-      case 'SALES_ORDER': {
-        const doc = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
-        return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
-      }
-      case 'ITEM_FULFILLMENT': {
-        const doc = await this.fulfillment(subject, orderKey);
-        return { externalId: doc.externalId, find: (a, ctx) => a.findFulfillment(doc, ctx), send: (a, ctx) => a.postFulfillment(doc, ctx) };
-      }
-      case 'SALES_ORDER_CHANGE': {
-        const { doc, unchanged } = await this.change(subject, orderKey);
-        if (!unchanged) return { externalId: doc.externalId, find: () => Promise.resolve(null), send: (a, ctx) => a.changeSalesOrderLines(doc, ctx) };
-        // Everything had shipped: nothing to take off, the sales order stands as it is.
-        return { externalId: doc.externalId, find: () => Promise.resolve(unchanged), send: () => Promise.resolve(unchanged) };
-      }
+  onModuleInit(): void {
+    const seen = new Set<unknown>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      const instance: unknown = wrapper.instance;
+      if (!type || !instance || typeof type !== 'function' || seen.has(instance)) continue;
+      seen.add(instance);
+      const built = this.reflector.get<DocumentBuilderMeta | undefined>(DOCUMENT_BUILDER, type);
+      if (built) this.addBuilder(type.name, built, instance as DocumentBuilder<ErpAdapter, ErpCallContext>);
+      const delivered = this.reflector.get<{ subjectType: string } | undefined>(DELIVERY_SUBJECT, type);
+      if (delivered) this.addSubject(type.name, delivered.subjectType, instance as DeliverySubject);
+    }
+    for (const documentType of POSTING_DOCUMENT_TYPES) {
+      if (!this.builders.has(documentType)) throw new Error(`posting type ${documentType} has no document builder (@BuildsDocument)`);
+    }
+    for (const [documentType, { subjectType }] of this.builders) {
+      if (!this.subjects.has(subjectType)) throw new Error(`the builder of ${documentType} is about ${subjectType}, which no @DeliversSubject provider delivers`);
     }
   }
 
-  private async salesOrderRef(subject: PostingSubject): Promise<ErpDocumentRef> {
-    const [row]: { erp_internal_id: string | null; erp_document_number: string | null }[] = await this.dataSource.query(
-      `SELECT erp_internal_id, erp_document_number FROM postings
-       WHERE order_id = $1 AND target_id = $2 AND document_type = 'SALES_ORDER' AND status = 'POSTED'`,
-      [subject.orderId, subject.targetId],
-    );
-    if (!row?.erp_internal_id) {
-      throw new ErpError('MISSING_DEPENDENCY', `the sales order is not in ${subject.targetId} yet`, {
-        code: 'SALES_ORDER_PENDING',
-        // Posting the sales order re-drives this at once; the short wait covers a race with that.
+  /** The subject type's delivery side; only types with a builder are ever written. */
+  subject(subjectType: string): DeliverySubject {
+    const subject = this.subjects.get(subjectType);
+    if (!subject) throw new Error(`no delivery subject ${subjectType}`);
+    return subject;
+  }
+
+  async prepare(posting: PostingSubject): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
+    const entry = this.builders.get(posting.documentType);
+    if (!entry) throw new DeliveryError('PERMANENT', `no document builder for posting type ${posting.documentType}`);
+    const dependency = posting.dependency;
+    if (posting.dependsOn && !dependency?.internalId) {
+      const what = (dependency?.documentType ?? 'document').toLowerCase().replace(/_/g, ' ');
+      throw new DeliveryError('MISSING_DEPENDENCY', `the ${what} is not in ${posting.targetId} yet`, {
+        code: dependencyPendingCode(dependency?.documentType ?? 'DEPENDENCY'),
+        // Posting the dependency re-drives this at once; the short wait covers a race with that.
         retryAfterMs: 5000,
       });
     }
-    return { internalId: row.erp_internal_id, documentNumber: row.erp_document_number };
-  }
-
-  private async fulfillment(subject: PostingSubject, orderKey: string): Promise<FulfillmentDocument> {
-    const salesOrder = await this.salesOrderRef(subject);
-    const [shipment]: {
-      lines: ShipmentLine[]; carrier: string | null; tracking_numbers: string[]; shipped_at: Date; kind: string; source: string; external_id: string;
-      channel_cancelled_at: Date | null;
-    }[] = await this.dataSource.query(
-      `SELECT lines, carrier, tracking_numbers, shipped_at, kind, source, external_id, channel_cancelled_at FROM shipments WHERE id = $1 AND status = 'CONFIRMED'`,
-      [subject.documentKey],
-    );
-    if (!shipment) throw new ErpError('PERMANENT', `shipment ${subject.documentKey} is not a confirmed shipment`);
-    // In flight when the channel cancelled it, then failed: it must not go out on a retry.
-    if (shipment.channel_cancelled_at) {
-      throw new ErpError('PERMANENT', `the channel cancelled shipment ${subject.documentKey} before its item fulfilment reached the ERP; not sent`, { code: 'CHANNEL_CANCELLED' });
-    }
-    const order = await this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow);
-    const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
-    return {
-      externalId: fulfillmentKey(subject.documentKey),
-      salesOrderExternalId: order.externalId,
-      salesOrderInternalId: salesOrder.internalId,
-      shippedAt: new Date(shipment.shipped_at).toISOString(),
-      carrier: shipment.carrier,
-      trackingNumbers: shipment.tracking_numbers,
-      lines: shipment.lines.map((line) => {
-        const ordered = byRef.get(line.lineRef);
-        if (!ordered) throw new ErpError('PERMANENT', `shipment line ${line.lineRef} is not on the sales order`);
-        return { lineRef: line.lineRef, lineIndex: ordered.index, itemId: ordered.itemId, quantity: line.quantity, locationId: ordered.locationId };
-      }),
-      memo: `${shipment.kind === 'PICKUP' ? 'picked up' : 'shipped'} (${shipment.source} ${shipment.external_id})`,
-    };
-  }
-
-  private async change(subject: PostingSubject, orderKey: string): Promise<{ doc: SalesOrderChangeDocument; unchanged: ErpDocumentRef | null }> {
-    const salesOrder = await this.salesOrderRef(subject);
-    const [order, shipments]: [SalesOrderDocument, { lines: ShipmentLine[] }[]] = await Promise.all([
-      this.salesOrders.build(subject.orderId, subject.targetId, orderKey, subject.orderRow),
-      this.dataSource.query(`SELECT lines FROM shipments WHERE order_id = $1 AND status = 'CONFIRMED'`, [subject.orderId]),
-    ]);
-    const shipped = shippedByLine(shipments);
-    // The ERP finds its line by position (and item); the document's line order is the sales order's.
-    // The kept units keep their share of the line's discount, so the ERP keeps their net value.
-    const reduced = order.lines.flatMap((l, lineIndex): SalesOrderChangeLine[] => {
-      const kept = shipped.get(l.lineRef) ?? 0;
-      if (kept >= l.quantity) return [];
-      const discount = splitLineDiscount(l.discount, kept, l.quantity).kept;
-      return [{ lineRef: l.lineRef, lineIndex, itemId: l.itemId, quantity: kept, unitPrice: l.unitPrice, discount }];
+    return entry.builder.prepare({
+      postingId: posting.id, targetId: posting.targetId, subjectType: posting.subjectType, subjectId: posting.subjectId,
+      documentType: posting.documentType, documentKey: posting.documentKey,
+      dependency: dependency?.internalId ? { internalId: dependency.internalId, documentNumber: dependency.documentNumber } : null,
     });
-    const doc = { externalId: `${orderKey}-${subject.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId, lines: reduced };
-    return { doc, unchanged: reduced.length === 0 ? salesOrder : null };
+  }
+
+  private addBuilder(name: string, meta: DocumentBuilderMeta, builder: DocumentBuilder<ErpAdapter, ErpCallContext>): void {
+    if (!(POSTING_DOCUMENT_TYPES as readonly string[]).includes(meta.documentType)) {
+      throw new Error(`${name} builds ${meta.documentType}, which is not a posting type; known: ${POSTING_DOCUMENT_TYPES.join(', ')}`);
+    }
+    if (this.builders.has(meta.documentType)) throw new Error(`${name} builds ${meta.documentType}, which already has a builder`);
+    this.builders.set(meta.documentType, { subjectType: meta.subjectType, builder });
+  }
+
+  private addSubject(name: string, subjectType: string, subject: DeliverySubject): void {
+    if (this.subjects.has(subjectType)) throw new Error(`${name} delivers ${subjectType}, which already has a delivery subject`);
+    this.subjects.set(subjectType, subject);
   }
 }

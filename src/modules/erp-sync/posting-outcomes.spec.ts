@@ -1,4 +1,4 @@
-import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
 import { backoffMs, decide, MAX_RETRYABLE_ATTEMPTS, MISSING_DEPENDENCY_DELAY_MS } from './posting-outcomes.js';
 
 describe('posting outcomes', () => {
@@ -13,15 +13,15 @@ describe('posting outcomes', () => {
   });
 
   it('kills only what a retry cannot fix', () => {
-    expect(decide(new ErpError('PERMANENT', 'bad field'), 1)).toEqual({ status: 'DEAD' });
-    expect(decide(new ErpError('AUTH', 'login'), 1)).toEqual({ status: 'DEAD' });
-    expect(decide(new ErpError('RETRYABLE', '503'), 2, mid)).toEqual({ status: 'RETRYING', delayMs: 1000, lookupFirst: false });
-    expect(decide(new ErpError('RETRYABLE', '503'), MAX_RETRYABLE_ATTEMPTS)).toEqual({ status: 'DEAD' });
-    expect(decide(new ErpError('AMBIGUOUS', 'timeout'), 1, mid)).toEqual({ status: 'RETRYING', delayMs: 500, lookupFirst: true });
+    expect(decide(new DeliveryError('PERMANENT', 'bad field'), 1)).toEqual({ status: 'DEAD' });
+    expect(decide(new DeliveryError('AUTH', 'login'), 1)).toEqual({ status: 'DEAD' });
+    expect(decide(new DeliveryError('RETRYABLE', '503'), 2, mid)).toEqual({ status: 'RETRYING', delayMs: 1000, lookupFirst: false });
+    expect(decide(new DeliveryError('RETRYABLE', '503'), MAX_RETRYABLE_ATTEMPTS)).toEqual({ status: 'DEAD' });
+    expect(decide(new DeliveryError('AMBIGUOUS', 'timeout'), 1, mid)).toEqual({ status: 'RETRYING', delayMs: 500, lookupFirst: true });
   });
 
   it('waits for a missing dependency however often it fails', () => {
-    expect(decide(new ErpError('MISSING_DEPENDENCY', 'no customer'), 500)).toEqual({
+    expect(decide(new DeliveryError('MISSING_DEPENDENCY', 'no customer'), 500)).toEqual({
       status: 'RETRYING', delayMs: MISSING_DEPENDENCY_DELAY_MS, lookupFirst: false,
     });
   });

@@ -1,4 +1,4 @@
-import type { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import type { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
 
 /** After this many retryable failures a posting is DEAD and needs a person. */
 export const MAX_RETRYABLE_ATTEMPTS = 12;
@@ -17,7 +17,7 @@ export function backoffMs(attempt: number, retryAfterMs?: number, random = Math.
 }
 
 /** What to do with a posting after a typed ERP error on its `attempt`-th try. */
-export function decide(error: ErpError, attempt: number, random = Math.random): PostingDecision {
+export function decide(error: DeliveryError, attempt: number, random = Math.random): PostingDecision {
   switch (error.kind) {
     case 'PERMANENT':
     case 'AUTH':

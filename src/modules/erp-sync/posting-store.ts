@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
 import { DUE_PAYLOAD_SQL, POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
-import type { DocumentType } from './posting-documents.js';
-import { ORDER_ROW_SQL, type OrderRow } from './sales-order-builder.js';
+import { PostingDocuments, type PostingSubject } from './posting-documents.js';
 
 export interface ReplayFilter {
   readonly targetId?: string;
@@ -13,53 +12,43 @@ export interface ReplayFilter {
   readonly to?: Date;
 }
 
-export interface ClaimedPosting {
-  readonly id: string;
-  readonly targetId: string;
-  readonly orderId: string;
-  readonly documentType: DocumentType;
-  readonly documentKey: string;
+export interface ClaimedPosting extends PostingSubject {
   readonly attempts: number;
   readonly lookupFirst: boolean;
   readonly correlationId: string;
-  readonly orderChannel: string;
-  readonly orderExternalId: string;
-  /** The order's version when claimed, and whether the posting was its only one then. */
-  readonly orderVersion: number;
-  readonly alone: boolean;
-  /** The order with its lines, read by the claim (ORDER_ROW_SQL). */
-  readonly orderRow: OrderRow | null;
 }
 
 const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
   last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false`;
-const POSTED_HISTORY = 'posted to every ERP target it routes to';
 
 /**
  * SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing.
  * The outcome of an attempt is written only while the posting is still IN_FLIGHT under that
  * attempt: a worker that lost its posting to recovery cannot overwrite the next attempt's.
+ * A posting is one document about one subject to one target; a posting that acts on another
+ * (depends_on: a fulfilment or line change acts on the target's sales order) waits for it.
  */
 @Injectable()
 export class PostingStore {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(PostingDocuments) private readonly documents: PostingDocuments,
+  ) {}
 
   /**
    * PENDING or RETRYING and due → IN_FLIGHT, attempts + 1; null when someone else has it,
-   * it is not due, or (for documents acting on a sales order) another document of the same
-   * order is in flight to the same ERP: fulfilments and line changes of one order edit one
-   * ERP record, and two at once would race on it. Those wait for the relay's next round.
+   * it is not due, or (for documents acting on another posting) another document acting on
+   * the same posting is in flight: fulfilments and line changes of one order edit one ERP
+   * record, and two at once would race on it. Those wait for the relay's next round.
    */
   async claim(id: string, worker: string): Promise<ClaimedPosting | null> {
-    // Sales orders, nearly all the traffic, are claimed in one statement.
-    const salesOrder = await this.claimNow(this.dataSource, id, false, worker);
-    if (salesOrder) return salesOrder;
+    // Primary documents (sales orders), nearly all the traffic, are claimed in one statement.
+    const primary = await this.claimNow(this.dataSource, id, false, worker);
+    if (primary) return primary;
     return inTransaction(this.dataSource, async (runner) => {
-      // The order's sales-order posting row is the per-order mutex; the claim after it sees every claim committed before.
+      // The posting acted on is the mutex of the documents acting on it; the claim after it sees every claim committed before.
       const locked: unknown[] = await runner.query(
-        `SELECT so.id FROM postings p
-         JOIN postings so ON so.order_id = p.order_id AND so.target_id = p.target_id AND so.document_type = 'SALES_ORDER'
-         WHERE p.id = $1 AND p.document_type <> 'SALES_ORDER' FOR UPDATE OF so`,
+        `SELECT d.id FROM postings p JOIN postings d ON d.id = p.depends_on WHERE p.id = $1 FOR UPDATE OF d`,
         [id],
       );
       return locked.length > 0 ? this.claimNow(runner, id, true, worker) : null;
@@ -70,106 +59,79 @@ export class PostingStore {
     const rows = returnedRows<Record<string, unknown>>(await db.query(
       `UPDATE postings p SET status = 'IN_FLIGHT', attempts = p.attempts + 1, updated_at = now(), claimed_by = $3,
               first_attempt_at = coalesce(p.first_attempt_at, now())
-       FROM orders o
-       WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now() AND o.id = p.order_id
-         AND (p.document_type = 'SALES_ORDER') <> $2
+       WHERE p.id = $1 AND p.status IN ('PENDING', 'RETRYING') AND p.next_attempt_at <= now()
+         AND (p.depends_on IS NOT NULL) = $2
          AND (NOT $2 OR NOT EXISTS (
-           SELECT 1 FROM postings s WHERE s.order_id = p.order_id AND s.target_id = p.target_id AND s.id <> p.id
-             AND s.document_type <> 'SALES_ORDER' AND s.status = 'IN_FLIGHT'))
-       RETURNING p.id, p.target_id, p.order_id, p.document_type, p.document_key, p.attempts, p.lookup_first, p.correlation_id,
-                 o.channel, o.external_id, o.version AS order_version,
-                 NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = p.order_id AND q.id <> p.id) AS alone,
-                 ${ORDER_ROW_SQL} AS order_row`,
+           SELECT 1 FROM postings s WHERE s.depends_on = p.depends_on AND s.id <> p.id AND s.status = 'IN_FLIGHT'))
+       RETURNING p.id, p.target_id, p.subject_type, p.subject_id, p.document_type, p.document_key, p.attempts, p.lookup_first,
+                 p.correlation_id, p.depends_on,
+                 (SELECT json_build_object('documentType', d.document_type,
+                           'internalId', CASE WHEN d.status = 'POSTED' THEN d.erp_internal_id END,
+                           'documentNumber', CASE WHEN d.status = 'POSTED' THEN d.erp_document_number END)
+                  FROM postings d WHERE d.id = p.depends_on) AS dependency`,
       [id, followUp, worker],
     ));
     const r = rows[0];
     return r
       ? {
-          id: r.id as string, targetId: r.target_id as string, orderId: r.order_id as string, documentType: r.document_type as DocumentType,
-          documentKey: r.document_key as string, attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean,
-          correlationId: r.correlation_id as string, orderChannel: r.channel as string, orderExternalId: r.external_id as string,
-          orderVersion: r.order_version as number, alone: r.alone as boolean, orderRow: (r.order_row as OrderRow | null) ?? null,
+          id: r.id as string, targetId: r.target_id as string, subjectType: r.subject_type as string, subjectId: r.subject_id as string,
+          documentType: r.document_type as string, documentKey: r.document_key as string, attempts: r.attempts as number,
+          lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string, dependsOn: (r.depends_on as string | null) ?? null,
+          dependency: (r.dependency as ClaimedPosting['dependency']) ?? null,
         }
       : null;
   }
 
   /**
-   * POSTED with the ERP's ids. A sales order landing re-drives the documents waiting for
-   * it (fulfilments, line changes) at once; the order becomes POSTED when every target
-   * holds its sales order.
+   * POSTED with the ERP's ids. A primary document landing re-drives the documents waiting for
+   * it (fulfilments, line changes) at once; when the last open primary document of its subject
+   * landed, the subject's module hears of it (a RELEASED order becomes POSTED). That happens
+   * under the subject's row lock, taken first: whatever adds a primary document to the subject
+   * (a release) holds the same lock, so the count of open ones sees every committed sibling and
+   * misses none in flight, and exactly one landing sees none left.
    */
   async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<void> {
-    if (posting.alone && (await this.postedAlone(posting, internalId, documentNumber))) return;
-    await inTransaction(this.dataSource, async (runner) => {
-      const updated = returnedRows(await runner.query(
-        `UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id`,
+    if (posting.dependsOn) {
+      // Nothing waits for a document that acts on another, and it counts towards nothing.
+      await this.dataSource.query(
+        `UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4`,
         [posting.id, internalId, documentNumber, posting.attempts],
-      ));
-      if (updated.length === 0 || posting.documentType !== 'SALES_ORDER') return;
-      await runner.query(
-        `WITH due AS (
+      );
+      return;
+    }
+    const subject = this.documents.subject(posting.subjectType);
+    await inTransaction(this.dataSource, async (runner) => {
+      const head = await subject.lock(runner, posting.subjectId);
+      const [row]: { done: number; open: number }[] = await runner.query(
+        `WITH done AS (
+           UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id
+         ), due AS (
            UPDATE postings SET next_attempt_at = now(), updated_at = now()
-           WHERE order_id = $1 AND target_id = $2 AND document_type <> 'SALES_ORDER' AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY'
+           WHERE depends_on = $1 AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY' AND EXISTS (SELECT 1 FROM done)
            RETURNING id, target_id, attempts
+         ), notified AS (
+           SELECT pg_notify($5, ${DUE_PAYLOAD_SQL}) FROM due
          )
-         SELECT id, pg_notify($3, ${DUE_PAYLOAD_SQL}) FROM due`,
-        [posting.orderId, posting.targetId, POSTINGS_DUE_CHANNEL],
+         SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM notified)::int AS notified,
+                (SELECT count(*) FROM postings WHERE subject_type = $6 AND subject_id = $7 AND depends_on IS NULL AND id <> $1
+                   AND status <> 'POSTED')::int AS open`,
+        [posting.id, internalId, documentNumber, posting.attempts, POSTINGS_DUE_CHANNEL, posting.subjectType, posting.subjectId],
       );
-      const [order]: { status: string }[] = await runner.query('SELECT status FROM orders WHERE id = $1 FOR UPDATE', [posting.orderId]);
-      const [open]: { n: number }[] = await runner.query(
-        `SELECT count(*)::int AS n FROM postings WHERE order_id = $1 AND document_type = 'SALES_ORDER' AND status <> 'POSTED'`,
-        [posting.orderId],
-      );
-      if (order?.status !== 'RELEASED' || open.n > 0) return;
-      await runner.query(`UPDATE orders SET status = 'POSTED', updated_at = now() WHERE id = $1`, [posting.orderId]);
-      await runner.query(
-        `INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id)
-         VALUES ($1, 'RELEASED', 'POSTED', '{}', $2, $3)`,
-        [posting.orderId, POSTED_HISTORY, posting.correlationId],
-      );
+      if (head && row.done === 1 && row.open === 0) await subject.primaryDocumentsPosted(runner, head, { correlationId: posting.correlationId });
     });
   }
 
-  /**
-   * The usual case, one target, in one statement: the posting and its order move together.
-   * Done (true) only while the order still has no other posting and has not changed since
-   * the claim. A posting for another target is inserted only by a release, which changes the
-   * order under its row lock, so a changed version is what would let a new sibling slip past
-   * this statement's snapshot; then (false) the caller takes the locking path.
-   */
-  private async postedAlone(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<boolean> {
-    const [row]: { done: number }[] = await this.dataSource.query(
-      `WITH head AS (
-         SELECT o.id, o.status FROM orders o
-         WHERE o.id = $5 AND o.version = $6 AND NOT EXISTS (SELECT 1 FROM postings q WHERE q.order_id = o.id AND q.id <> $1)
-         FOR UPDATE
-       ), done AS (
-         UPDATE postings SET ${POSTED_SET}
-         WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 AND EXISTS (SELECT 1 FROM head) RETURNING id
-       ), moved AS (
-         UPDATE orders SET status = 'POSTED', updated_at = now()
-         WHERE id IN (SELECT id FROM head WHERE status = 'RELEASED') AND EXISTS (SELECT 1 FROM done) RETURNING id
-       ), history AS (
-         INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id)
-         SELECT id, 'RELEASED', 'POSTED', '{}', $7, $8 FROM moved RETURNING id
-       )
-       SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM history)::int AS history`,
-      [posting.id, internalId, documentNumber, posting.attempts, posting.orderId, posting.orderVersion, POSTED_HISTORY, posting.correlationId],
-    );
-    return row.done === 1;
-  }
-
-  /**
-   * RETRYING after the given delay. A document waiting for its sales order is due at once if
-   * that landed meanwhile: the landing re-drives only documents already RETRYING, and this
+/**
+   * RETRYING after the given delay. A document waiting for the posting it acts on (its sales
+   * order) is due at once if that landed meanwhile: the landing re-drives only documents already RETRYING, and this
    * one was still IN_FLIGHT then. Returns the delay that applies.
    */
   async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<number> {
     const rows = returnedRows<{ due_now: boolean }>(await this.dataSource.query(
       `UPDATE postings p SET status = 'RETRYING', lookup_first = $3,
-              next_attempt_at = CASE WHEN $6 = 'SALES_ORDER_PENDING' AND EXISTS (
-                SELECT 1 FROM postings so WHERE so.order_id = p.order_id AND so.target_id = p.target_id
-                  AND so.document_type = 'SALES_ORDER' AND so.status = 'POSTED') THEN now() ELSE now() + ($2 * interval '1 millisecond') END,
+              next_attempt_at = CASE WHEN EXISTS (
+                SELECT 1 FROM postings d WHERE d.id = p.depends_on AND d.status = 'POSTED' AND $6 = d.document_type || '_PENDING')
+                THEN now() ELSE now() + ($2 * interval '1 millisecond') END,
               last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
        WHERE p.id = $1 AND p.status = 'IN_FLIGHT' AND p.attempts = $7
        RETURNING p.next_attempt_at <= now() AS due_now`,

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Bull, { type Queue } from 'bull';
 import { Redis } from 'ioredis';
-import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
@@ -24,11 +24,6 @@ import { PostingsDueListener } from './postings-due-listener.js';
  * slot finds a document ready. The Redis semaphore still bounds the calls at the cap.
  */
 const JOBS_PER_SLOT = 2;
-
-/** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
-function orderKey(posting: ClaimedPosting): string {
-  return `${posting.orderChannel}-${posting.orderExternalId}`;
-}
 
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
@@ -109,21 +104,22 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
     try {
-      const document = await this.documents.prepare(posting, orderKey(posting));
+      const document = await this.documents.prepare(posting);
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
-        throw new ErpError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
+        throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
       let ref: { internalId: string; documentNumber: string | null };
       let lingerMs = 0;
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
         const adapter = this.adapters.forTarget(target);
-        const context = { idempotencyKey: `${posting.id}:${posting.attempts}` };
+        // One key per logical document, reused by every attempt, as the port asks: the ERP can tell a retry from a new call.
+        const context = { idempotencyKey: posting.id };
         const found = posting.lookupFirst ? await document.find(adapter, context) : null;
         ref = found ?? (await document.send(adapter, context));
       } catch (failure) {
         // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
-        if (failure instanceof ErpError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
+        if (failure instanceof DeliveryError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
         throw failure;
       } finally {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
@@ -132,7 +128,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
       return 'POSTED';
     } catch (failure) {
-      const error = failure instanceof ErpError ? failure : new ErpError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
       const next = decide(error, posting.attempts);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);

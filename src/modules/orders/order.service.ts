@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { ConfirmationOrderRef } from '../../canonical/fulfillment.js';
 import { orderStateMachine, type OrderStatus } from './domain/order-state.js';
+import { ORDER_DOCUMENT_ROW_SQL, type OrderDocumentRow } from './persistence/order-document-row.js';
 
 /** What other modules may know of an order when they act on it. */
 export interface OrderHead {
@@ -57,8 +58,13 @@ export class OrderService {
   /** Moves a locked order, as the state machine allows, and records why. */
   async transition(runner: QueryRunner, order: OrderHead, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {
     orderStateMachine.assertTransition(order.status, to, { holdReasons: [] });
-    await runner.query('UPDATE orders SET status = $2, updated_at = now() WHERE id = $1', [order.id, to]);
-    await this.history(runner, order.id, order.status, to, reason, lineage);
+    // One statement: ERP sync moves orders to POSTED on every posting's landing path.
+    await runner.query(
+      `WITH moved AS (UPDATE orders SET status = $3, updated_at = now() WHERE id = $1 RETURNING id)
+       INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id)
+       SELECT id, $2, $3, '{}', $4, $5, $6 FROM moved`,
+      [order.id, order.status, to, reason, lineage.correlationId, lineage.inboxId ?? null],
+    );
   }
 
   /** A line in the order's history that changes nothing: something happened the order's reader should see. */
@@ -101,6 +107,12 @@ export class OrderService {
           orderNumber: row.order_number as string, shippingAddress: row.shipping_address, customer: row.customer,
         }
       : null;
+  }
+
+  /** The order with its lines as the documents built about it need them (ERP sales orders, fulfilments, line changes). */
+  async forDocument(orderId: string): Promise<OrderDocumentRow | null> {
+    const [row]: { row: OrderDocumentRow }[] = await this.dataSource.query(`SELECT ${ORDER_DOCUMENT_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId]);
+    return row?.row ?? null;
   }
 
   private async history(runner: QueryRunner, orderId: string, from: OrderStatus, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {

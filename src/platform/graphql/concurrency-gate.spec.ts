@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { ConcurrencyGate, GraphQLBusyError } from './graphql-reads.js';
 
 describe('ConcurrencyGate', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('holds the next query back until the time a long one took is paid back at the share', async () => {
     const gate = new ConcurrencyGate(2, 10_000, 0.5);

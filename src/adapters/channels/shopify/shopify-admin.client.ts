@@ -7,10 +7,10 @@
  *
  * {base} is https://{shop}/admin/api/2026-04 (a sandbox passes its own). Ids stay strings end
  * to end: answers are parsed bigint-safe and ids are written back as bare integers. One call is
- * one attempt: retries, backoff and the look-up belong to the caller, guided by ErpError.kind.
+ * one attempt: retries, backoff and the look-up belong to the caller, guided by DeliveryError.kind.
  * @since 0.5.0
  */
-import { ErpError } from '../../erp/erp-adapter.port.js';
+import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { allocateFulfillment, type FulfillmentOrderView } from './fulfillment-allocation.js';
 import { parseShopifyError, shopifyTransportError } from './shopify-admin.errors.js';
 import { parseJsonPreservingBigIds } from './shopify-webhook.js';
@@ -73,7 +73,7 @@ export class ShopifyAdminClient {
     this.checkInput(input);
     const fos = await this.fulfillmentOrders(input.orderId, signal);
     const allocation = allocateFulfillment(fos, input.lines, input.locationId);
-    if (!allocation.ok) throw new ErpError('PERMANENT', `Shopify order ${input.orderId}: ${allocation.message}`, { code: allocation.code });
+    if (!allocation.ok) throw new DeliveryError('PERMANENT', `Shopify order ${input.orderId}: ${allocation.message}`, { code: allocation.code });
 
     const numbers = input.trackingNumbers.map((n) => n.trim()).filter((n) => n !== '');
     const tracking: Json = {
@@ -98,7 +98,7 @@ export class ShopifyAdminClient {
     const created = this.read(answer)?.fulfillment;
     const id = isObject(created) ? idText(created.id) : undefined;
     if (!isObject(created) || id === undefined) {
-      throw new ErpError('AMBIGUOUS', `Shopify accepted the fulfillment of order ${input.orderId} but its id could not be read`, { status: answer.status, code: 'UNREADABLE_ANSWER' });
+      throw new DeliveryError('AMBIGUOUS', `Shopify accepted the fulfillment of order ${input.orderId} but its id could not be read`, { status: answer.status, code: 'UNREADABLE_ANSWER' });
     }
     return { fulfillmentId: id, status: typeof created.status === 'string' ? created.status : 'success' };
   }
@@ -140,7 +140,7 @@ export class ShopifyAdminClient {
     const answer = await this.send('GET', new URL(`${this.base}/orders/${orderId}/fulfillment_orders.json`), undefined, signal);
     if (answer.status !== 200) throw parseShopifyError(answer.status, answer.text, answer.headers, { write: false });
     const list = this.read(answer)?.fulfillment_orders;
-    if (!Array.isArray(list)) throw new ErpError('RETRYABLE', `Shopify listed the fulfillment orders of ${orderId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
+    if (!Array.isArray(list)) throw new DeliveryError('RETRYABLE', `Shopify listed the fulfillment orders of ${orderId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
     return list.filter(isObject).map((fo) => ({
       id: idText(fo.id) ?? '',
       locationId: idText(fo.assigned_location_id) ?? '',
@@ -160,7 +160,7 @@ export class ShopifyAdminClient {
       const answer = await this.send('GET', url, undefined, signal);
       if (answer.status !== 200) throw parseShopifyError(answer.status, answer.text, answer.headers, { write: false });
       const list = this.read(answer)?.fulfillments;
-      if (!Array.isArray(list)) throw new ErpError('RETRYABLE', `Shopify listed the fulfillments of ${orderId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
+      if (!Array.isArray(list)) throw new DeliveryError('RETRYABLE', `Shopify listed the fulfillments of ${orderId} in an unreadable form`, { status: 200, code: 'UNREADABLE_ANSWER' });
       all.push(...list.filter(isObject));
       url = this.nextPage(answer.headers.get('link'));
     }
@@ -189,21 +189,21 @@ export class ShopifyAdminClient {
   }
 
   private checkOrderId(orderId: string): void {
-    if (!DIGITS.test(orderId)) throw new ErpError('PERMANENT', `Shopify order id must be digits, got ${JSON.stringify(orderId)}`, { code: 'INVALID_INPUT', field: 'orderId' });
+    if (!DIGITS.test(orderId)) throw new DeliveryError('PERMANENT', `Shopify order id must be digits, got ${JSON.stringify(orderId)}`, { code: 'INVALID_INPUT', field: 'orderId' });
   }
 
   private checkInput(input: CreateFulfillmentInput): void {
     this.checkOrderId(input.orderId);
-    if (input.lines.length === 0) throw new ErpError('PERMANENT', 'a fulfillment needs at least one line', { code: 'INVALID_INPUT', field: 'lines' });
+    if (input.lines.length === 0) throw new DeliveryError('PERMANENT', 'a fulfillment needs at least one line', { code: 'INVALID_INPUT', field: 'lines' });
     input.lines.forEach((l, i) => {
-      if (!DIGITS.test(l.lineItemId)) throw new ErpError('PERMANENT', `lines[${i}].lineItemId must be digits`, { code: 'INVALID_INPUT', field: `lines[${i}].lineItemId` });
-      if (!Number.isSafeInteger(l.quantity) || l.quantity <= 0) throw new ErpError('PERMANENT', `lines[${i}].quantity must be a positive whole number`, { code: 'INVALID_INPUT', field: `lines[${i}].quantity` });
+      if (!DIGITS.test(l.lineItemId)) throw new DeliveryError('PERMANENT', `lines[${i}].lineItemId must be digits`, { code: 'INVALID_INPUT', field: `lines[${i}].lineItemId` });
+      if (!Number.isSafeInteger(l.quantity) || l.quantity <= 0) throw new DeliveryError('PERMANENT', `lines[${i}].quantity must be a positive whole number`, { code: 'INVALID_INPUT', field: `lines[${i}].quantity` });
     });
   }
 
   private async send(method: 'GET' | 'POST', url: URL, body: string | undefined, signal: AbortSignal | undefined): Promise<Answer> {
     const write = method === 'POST';
-    if (signal?.aborted) throw new ErpError('RETRYABLE', 'the request to Shopify was cancelled before it was sent', { code: 'ABORTED' });
+    if (signal?.aborted) throw new DeliveryError('RETRYABLE', 'the request to Shopify was cancelled before it was sent', { code: 'ABORTED' });
     const timeout = AbortSignal.timeout(this.connection.timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
     const headers: Record<string, string> = { 'x-shopify-access-token': this.connection.accessToken, accept: 'application/json' };

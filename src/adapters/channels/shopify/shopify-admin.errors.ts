@@ -1,5 +1,5 @@
 /**
- * Shopify Admin REST answers in the terms the hub's pipelines act on (ErpError kinds).
+ * Shopify Admin REST answers in the terms the hub's pipelines act on (DeliveryError kinds).
  *
  * Shopify's error body is {"errors": …}: a string ("[API] Invalid API key or access token …",
  * "Not Found", "Exceeded 2 calls per second …"), a list of messages (a refused fulfillment:
@@ -12,7 +12,7 @@
  *   404 and every other 4xx           → PERMANENT, with Shopify's message
  * @since 0.5.0
  */
-import { ErpError } from '../../erp/erp-adapter.port.js';
+import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { parseRetryAfter, transportError, type HeaderSource } from '../../erp/shared/http-errors.js';
 import { parseJsonPreservingBigIds } from './shopify-webhook.js';
 
@@ -54,22 +54,22 @@ export interface ShopifyErrorContext {
   readonly nowMs?: number;
 }
 
-export function parseShopifyError(status: number, text: string | undefined, headers: HeaderSource | undefined, ctx: ShopifyErrorContext): ErpError {
+export function parseShopifyError(status: number, text: string | undefined, headers: HeaderSource | undefined, ctx: ShopifyErrorContext): DeliveryError {
   const message = shopifyErrorMessage(text) ?? `Shopify answered HTTP ${status}`;
   const base = { status, code: `HTTP_${status}` };
-  if (status === 401 || status === 403) return new ErpError('AUTH', message, base);
+  if (status === 401 || status === 403) return new DeliveryError('AUTH', message, base);
   if (status === 429) {
     const retryAfterMs = shopifyRetryAfterMs(headerOf(headers, 'retry-after'), ctx.nowMs);
-    return new ErpError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new DeliveryError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
   if (ctx.write && (status === 502 || status === 504)) {
-    return new ErpError('AMBIGUOUS', `${message}; Shopify may have created the fulfillment`, base);
+    return new DeliveryError('AMBIGUOUS', `${message}; Shopify may have created the fulfillment`, base);
   }
-  if (status >= 500 || status === 408 || status === 409) return new ErpError('RETRYABLE', message, base);
-  return new ErpError('PERMANENT', message, base);
+  if (status >= 500 || status === 408 || status === 409) return new DeliveryError('RETRYABLE', message, base);
+  return new DeliveryError('PERMANENT', message, base);
 }
 
 /** A request that got no answer: nothing sent → RETRYABLE; a write lost after sending → AMBIGUOUS. */
-export function shopifyTransportError(err: unknown, ctx: { write: boolean; timedOut: boolean; cancelled: boolean; timeoutMs: number }): ErpError {
+export function shopifyTransportError(err: unknown, ctx: { write: boolean; timedOut: boolean; cancelled: boolean; timeoutMs: number }): DeliveryError {
   return transportError(err, { ...ctx, peer: 'Shopify' });
 }

@@ -12,7 +12,7 @@
  * a read is RETRYABLE. A 401 drops the token and the request is sent once more with a fresh one.
  */
 import { Logger } from '@nestjs/common';
-import { ErpError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
+import { DeliveryError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
 import { BcTokenProvider, BC_SCOPE, tokenEndpoint } from './bc-token.js';
 import { transportError } from './bc.errors.js';
 import { BC_LINE_TYPES, type BcLineType, type BcMappingOptions } from './bc.mapper.js';
@@ -117,7 +117,7 @@ export class BcClient {
   }
 
   config(): BcSettings {
-    if (this.settings === undefined) throw new ErpError('AUTH', this.configProblem ?? 'Business Central target is not configured', { code: 'INVALID_CONFIGURATION' });
+    if (this.settings === undefined) throw new DeliveryError('AUTH', this.configProblem ?? 'Business Central target is not configured', { code: 'INVALID_CONFIGURATION' });
     return this.settings;
   }
 
@@ -138,7 +138,7 @@ export class BcClient {
     method: BcMethod, url: string, body: string | undefined, ctx: ErpCallContext, extra: Record<string, string>, token: string,
   ): Promise<{ answer: BcAnswer; token: string }> {
     const write = method !== 'GET';
-    if (ctx.signal?.aborted) throw new ErpError('RETRYABLE', 'the request to Business Central was cancelled before it was sent', { code: 'ABORTED' });
+    if (ctx.signal?.aborted) throw new DeliveryError('RETRYABLE', 'the request to Business Central was cancelled before it was sent', { code: 'ABORTED' });
     const timeout = AbortSignal.timeout(this.connection.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json', ...extra };

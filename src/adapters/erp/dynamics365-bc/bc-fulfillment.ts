@@ -29,7 +29,7 @@
  * since changing a line's quantity resets its quantity to ship.
  */
 import {
-  ErpError, type ErpCallContext, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument,
+  DeliveryError, type ErpCallContext, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument,
 } from '../erp-adapter.port.js';
 import { KeyedLock } from '../shared/keyed-lock.js';
 import { isObject, parseJson, type BcClient, type Json } from './bc-client.js';
@@ -44,7 +44,7 @@ const upper = (v: unknown): string => (typeof v === 'string' ? v.trim().toUpperC
 const lineChange = (step: Extract<BcLineStep, { kind: 'quantity' }>): Json => ({ quantity: step.quantity, unitPrice: step.unitPrice, discountAmount: step.discountAmount });
 
 function refOf(entity: Json, what: string): ErpDocumentRef {
-  if (typeof entity.id !== 'string' || entity.id === '') throw new ErpError('RETRYABLE', `Business Central answered with a ${what} without an id`, { code: 'UNREADABLE_ENTITY' });
+  if (typeof entity.id !== 'string' || entity.id === '') throw new DeliveryError('RETRYABLE', `Business Central answered with a ${what} without an id`, { code: 'UNREADABLE_ENTITY' });
   return { internalId: entity.id, documentNumber: typeof entity.number === 'string' && entity.number !== '' ? entity.number : null };
 }
 
@@ -61,9 +61,9 @@ export class BcFulfillments {
   post(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const key = bcExternalDocumentNumber(doc.externalId);
     const orderKey = bcExternalDocumentNumber(doc.salesOrderExternalId);
-    if (key === orderKey) throw new ErpError('PERMANENT', `the fulfilment key ${key} is the sales order's own key`, { code: 'INVALID_KEY', field: 'externalId' });
+    if (key === orderKey) throw new DeliveryError('PERMANENT', `the fulfilment key ${key} is the sales order's own key`, { code: 'INVALID_KEY', field: 'externalId' });
     const postingDate = DATE_PART.exec(doc.shippedAt)?.[1];
-    if (postingDate === undefined) throw new ErpError('PERMANENT', `shippedAt ${JSON.stringify(doc.shippedAt)} has no date part`, { code: 'INVALID_DATE', field: 'shippedAt' });
+    if (postingDate === undefined) throw new DeliveryError('PERMANENT', `shippedAt ${JSON.stringify(doc.shippedAt)} has no date part`, { code: 'INVALID_DATE', field: 'shippedAt' });
     const orderId = doc.salesOrderInternalId;
 
     return this.locks.run(orderId, async () => {
@@ -84,7 +84,7 @@ export class BcFulfillments {
         await this.release(orderId, key, orderKey, ctx);
       }
       const shipment = await this.shipment(key, ctx);
-      if (!shipment) throw new ErpError('AMBIGUOUS', `Business Central posted the order but no shipment carries ${key}`, { code: 'NO_SHIPMENT' });
+      if (!shipment) throw new DeliveryError('AMBIGUOUS', `Business Central posted the order but no shipment carries ${key}`, { code: 'NO_SHIPMENT' });
       return refOf(shipment, 'sales shipment');
     });
   }
@@ -116,11 +116,11 @@ export class BcFulfillments {
   private async order(orderId: string, ctx: ErpCallContext): Promise<Json> {
     const answer = await this.client.send('GET', `${this.client.config().ordersUrl}(${orderId})?$expand=salesOrderLines`, undefined, ctx);
     if (answer.status === 404) {
-      throw new ErpError('PERMANENT', `sales order ${orderId} is no longer open in Business Central (posted in full, or deleted)`, { status: 404, code: 'ORDER_NOT_OPEN' });
+      throw new DeliveryError('PERMANENT', `sales order ${orderId} is no longer open in Business Central (posted in full, or deleted)`, { status: 404, code: 'ORDER_NOT_OPEN' });
     }
     if (answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: false });
     const order = parseJson(answer.text);
-    if (!isObject(order)) throw new ErpError('RETRYABLE', 'Business Central answered the sales order with something that is not one', { code: 'UNREADABLE_ORDER' });
+    if (!isObject(order)) throw new DeliveryError('RETRYABLE', 'Business Central answered the sales order with something that is not one', { code: 'UNREADABLE_ORDER' });
     return order;
   }
 
@@ -131,7 +131,7 @@ export class BcFulfillments {
     if (answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: false });
     const page = parseJson(answer.text);
     const value = isObject(page) ? page.value : undefined;
-    if (!Array.isArray(value)) throw new ErpError('RETRYABLE', 'Business Central answered the shipment look-up without a value array', { code: 'UNREADABLE_LIST' });
+    if (!Array.isArray(value)) throw new DeliveryError('RETRYABLE', 'Business Central answered the shipment look-up without a value array', { code: 'UNREADABLE_LIST' });
     return value.find((s): s is Json => isObject(s) && upper(s.externalDocumentNumber) === key);
   }
 
@@ -145,7 +145,7 @@ export class BcFulfillments {
       const modified = typeof order.lastModifiedDateTime === 'string' ? Date.parse(order.lastModifiedDateTime) : NaN;
       const abandoned = !(Date.now() - modified < this.leaseMs) || (await this.shipment(current, ctx)) !== undefined;
       if (!abandoned) {
-        throw new ErpError('RETRYABLE', `sales order ${String(order.number)} is being shipped under ${current}; waiting for it`, { code: 'ORDER_BUSY', retryAfterMs: 5000 });
+        throw new DeliveryError('RETRYABLE', `sales order ${String(order.number)} is being shipped under ${current}; waiting for it`, { code: 'ORDER_BUSY', retryAfterMs: 5000 });
       }
       this.client.logger.warn({ msg: 'taking over an abandoned Business Central order claim', target: this.client.connection.targetId, order: order.number, claim: current });
     }
@@ -170,7 +170,7 @@ export class BcFulfillments {
   }
 
   private async patchOrder(orderId: string, etag: unknown, patch: Json, ctx: ErpCallContext): Promise<void> {
-    if (typeof etag !== 'string' || etag === '') throw new ErpError('RETRYABLE', 'Business Central answered the sales order without an @odata.etag', { code: 'NO_ETAG' });
+    if (typeof etag !== 'string' || etag === '') throw new DeliveryError('RETRYABLE', 'Business Central answered the sales order without an @odata.etag', { code: 'NO_ETAG' });
     const answer = await this.client.send('PATCH', `${this.client.config().ordersUrl}(${orderId})`, serializeBcJson(patch), ctx, { 'if-match': etag });
     if (answer.status !== 200 && answer.status !== 204) throw parseBcError(answer.status, answer.text, answer.headers, { write: true });
   }

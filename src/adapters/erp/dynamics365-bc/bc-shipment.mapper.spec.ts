@@ -1,14 +1,14 @@
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
+import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { planLineChanges, planShipment, readBcLines, type BcLineStep } from './bc-shipment.mapper.js';
 
-function thrown(fn: () => unknown): ErpError {
+function thrown(fn: () => unknown): DeliveryError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ErpError) return err;
+    if (err instanceof DeliveryError) return err;
     throw err;
   }
-  throw new Error('expected an ErpError');
+  throw new Error('expected a DeliveryError');
 }
 
 const GUID = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';

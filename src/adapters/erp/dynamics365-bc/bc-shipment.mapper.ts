@@ -23,7 +23,7 @@
  * is left alone.
  */
 import { formatDecimal, multiply } from '../../../canonical/money.js';
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
+import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { findLine, requireLine, wholeQuantity, type ErpOrderLine, type WantedLine } from '../shared/line-match.js';
 import { BcDecimal, LINE_SEQUENCE_STEP, sameDecimal, type BcMappingOptions } from './bc.mapper.js';
 
@@ -58,13 +58,13 @@ export type BcLineStep =
   | { readonly kind: 'delete'; readonly line: BcOrderLine };
 
 function refuse(message: string, field: string, code: string): never {
-  throw new ErpError('PERMANENT', message, { code, field });
+  throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
 /** The order's lines; comment lines left out. */
 export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine[] {
   const raw = order.salesOrderLines;
-  if (!Array.isArray(raw)) throw new ErpError('RETRYABLE', 'Business Central answered the sales order without its lines', { code: 'UNREADABLE_ORDER' });
+  if (!Array.isArray(raw)) throw new DeliveryError('RETRYABLE', 'Business Central answered the sales order without its lines', { code: 'UNREADABLE_ORDER' });
   const shippingNumber = mapping.shippingAccountNumber?.trim().toUpperCase();
   const shippingType = mapping.shippingLineType ?? 'Account';
   return raw.filter(isObject).filter((l) => l.lineType !== 'Comment').map((l) => {
@@ -75,7 +75,7 @@ export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine
     const shipping = shippingNumber !== undefined && lineType === shippingType && itemNumber?.toUpperCase() === shippingNumber;
     const own = !shipping && sequence > 0 && sequence % LINE_SEQUENCE_STEP === 0;
     if (typeof l.id !== 'string' || typeof l['@odata.etag'] !== 'string') {
-      throw new ErpError('RETRYABLE', 'Business Central answered a sales order line without its id or @odata.etag', { code: 'UNREADABLE_ORDER' });
+      throw new DeliveryError('RETRYABLE', 'Business Central answered a sales order line without its id or @odata.etag', { code: 'UNREADABLE_ORDER' });
     }
     return {
       key: l.id, id: l.id, etag: l['@odata.etag'], sequence, lineType, itemNumber, itemGuid, item: itemNumber,

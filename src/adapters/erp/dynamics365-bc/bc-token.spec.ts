@@ -1,4 +1,4 @@
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 import { BcTokenProvider, BC_SCOPE, tokenEndpoint } from './bc-token.js';
 
 interface Call {
@@ -62,9 +62,9 @@ describe('BcTokenProvider', () => {
     ]);
     const provider = new BcTokenProvider(CONFIG, { fetch });
     const error = await provider.get().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ErpError);
+    expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ kind: 'AUTH', details: { code: 'invalid_client', status: 401 } });
-    expect((error as ErpError).message).not.toContain('sEcReT-value');
+    expect((error as DeliveryError).message).not.toContain('sEcReT-value');
     await expect(provider.get()).rejects.toMatchObject({ kind: 'RETRYABLE', details: { code: 'NO_ACCESS_TOKEN' } });
   });
 

@@ -10,7 +10,7 @@
  * dropped with `invalidate` so the next `get` fetches a fresh one. Neither the secret nor a token
  * is ever logged or put into an error message.
  */
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 import { parseTokenError, transportError } from './bc.errors.js';
 
 export const BC_SCOPE = 'https://api.businesscentral.dynamics.com/.default';
@@ -57,7 +57,7 @@ export function tokenEndpoint(baseUrl: string, tenantId: string, tokenUrl?: stri
 
 /** The promise's outcome, or a RETRYABLE error as soon as the caller's signal fires (nothing was written). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  const cancelled = (): ErpError => new ErpError('RETRYABLE', 'the call was cancelled while waiting for a token', { code: 'ABORTED' });
+  const cancelled = (): DeliveryError => new DeliveryError('RETRYABLE', 'the call was cancelled while waiting for a token', { code: 'ABORTED' });
   if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(cancelled());
@@ -138,7 +138,7 @@ export class BcTokenProvider {
     const record = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
     const value = record.access_token;
     if (typeof value !== 'string' || value === '') {
-      throw new ErpError('RETRYABLE', 'the token endpoint answered without an access_token', { status: response.status, code: 'NO_ACCESS_TOKEN' });
+      throw new DeliveryError('RETRYABLE', 'the token endpoint answered without an access_token', { status: response.status, code: 'NO_ACCESS_TOKEN' });
     }
     const expiresIn = typeof record.expires_in === 'number' ? record.expires_in : Number(record.expires_in);
     const lifetimeMs = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn * 1000 : 0;
@@ -149,9 +149,9 @@ export class BcTokenProvider {
   }
 
   /** Belt and braces: the identity platform never echoes the secret, but a message must never carry it. */
-  private scrub(error: ErpError): ErpError {
+  private scrub(error: DeliveryError): DeliveryError {
     const secret = this.config.clientSecret;
     if (secret.length < 4 || !error.message.includes(secret)) return error;
-    return new ErpError(error.kind, error.message.split(secret).join('***'), error.details);
+    return new DeliveryError(error.kind, error.message.split(secret).join('***'), error.details);
   }
 }

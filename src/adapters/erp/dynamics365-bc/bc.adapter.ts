@@ -25,7 +25,7 @@
  *
  * One call is one attempt: retries, backoff and concurrency caps belong to the posting pipeline.
  */
-import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { BcClient, isObject, parseJson, type BusinessCentralAdapterDeps, type Json } from './bc-client.js';
 import { BcFulfillments } from './bc-fulfillment.js';
 import { parseBcError } from './bc.errors.js';
@@ -35,7 +35,7 @@ export type { BusinessCentralAdapterDeps } from './bc-client.js';
 
 function refOf(order: Json): ErpDocumentRef {
   const id = order.id;
-  if (typeof id !== 'string' || id === '') throw new ErpError('RETRYABLE', 'Business Central answered with a sales order without an id', { code: 'UNREADABLE_ORDER' });
+  if (typeof id !== 'string' || id === '') throw new DeliveryError('RETRYABLE', 'Business Central answered with a sales order without an id', { code: 'UNREADABLE_ORDER' });
   const number = order.number;
   return { internalId: id, documentNumber: typeof number === 'string' && number !== '' ? number : null };
 }
@@ -59,7 +59,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
       if (created.status !== 201 && created.status !== 200) throw parseBcError(created.status, created.text, created.headers, { write: true });
       const order = parseJson(created.text);
       if (!isObject(order) || typeof order.id !== 'string') {
-        throw new ErpError('AMBIGUOUS', 'Business Central accepted the sales order but its answer could not be read', { status: created.status, code: 'UNREADABLE_ORDER' });
+        throw new DeliveryError('AMBIGUOUS', 'Business Central accepted the sales order but its answer could not be read', { status: created.status, code: 'UNREADABLE_ORDER' });
       }
       return refOf(order);
     }
@@ -67,7 +67,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
     const { patch, conflicts } = compareWithExisting(body, existing, settings.mapping);
     const ref = refOf(existing);
     if (conflicts.length > 0) {
-      throw new ErpError(
+      throw new DeliveryError(
         'PERMANENT',
         `sales order ${ref.documentNumber ?? ref.internalId} (externalDocumentNumber ${body.externalDocumentNumber}) is already in Business Central with different content, which the API cannot change on the order: ${conflicts.join('; ')}`,
         { code: 'LINES_CHANGED' },
@@ -75,7 +75,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
     }
     if (Object.keys(patch).length === 0) return ref;
     const etag = existing['@odata.etag'];
-    if (typeof etag !== 'string' || etag === '') throw new ErpError('RETRYABLE', 'Business Central answered the look-up without an @odata.etag', { code: 'NO_ETAG' });
+    if (typeof etag !== 'string' || etag === '') throw new DeliveryError('RETRYABLE', 'Business Central answered the look-up without an @odata.etag', { code: 'NO_ETAG' });
     const url = `${settings.ordersUrl}(${encodeURIComponent(ref.internalId)})`;
     const patched = await this.client.send('PATCH', url, serializeBcJson(patch), ctx, { 'if-match': etag });
     if (patched.status !== 200 && patched.status !== 204) throw parseBcError(patched.status, patched.text, patched.headers, { write: true });
@@ -109,7 +109,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
     if (answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: false });
     const page = parseJson(answer.text);
     const value = isObject(page) ? page.value : undefined;
-    if (!Array.isArray(value)) throw new ErpError('RETRYABLE', 'Business Central answered the look-up without a value array', { status: answer.status, code: 'UNREADABLE_LIST' });
+    if (!Array.isArray(value)) throw new DeliveryError('RETRYABLE', 'Business Central answered the look-up without a value array', { status: answer.status, code: 'UNREADABLE_LIST' });
     const matches = value.filter((o): o is Json => isObject(o) && typeof o.externalDocumentNumber === 'string' && o.externalDocumentNumber.toUpperCase() === key);
     if (matches.length > 1) {
       this.client.logger.warn({ msg: 'several Business Central sales orders carry one externalDocumentNumber; using the first', target: this.client.connection.targetId, externalDocumentNumber: key, count: matches.length });

@@ -22,7 +22,7 @@
  *
  * Messages are the ERP's own; they never carry request headers, so no token can leak into them.
  */
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 import {
   header, parseRetryAfter, transportError as sharedTransportError, type HeaderSource, type TransportContext,
 } from '../shared/http-errors.js';
@@ -66,8 +66,8 @@ function fieldOf(message: string): string | undefined {
 /** "The Customer does not exist. Identification fields and values: No.='C1'" → Customer. */
 const MISSING_RECORD = /^The (.+?) does not exist\./;
 
-/** An OData error answer as a typed ErpError. */
-export function parseBcError(status: number, body: unknown, headers?: HeaderSource, ctx: BcErrorContext = {}): ErpError {
+/** An OData error answer as a typed DeliveryError. */
+export function parseBcError(status: number, body: unknown, headers?: HeaderSource, ctx: BcErrorContext = {}): DeliveryError {
   const parsed = readODataError(body);
   const code = parsed?.code ?? `HTTP_${status}`;
   const message = parsed?.message?.trim() || `Business Central answered HTTP ${status}`;
@@ -76,25 +76,25 @@ export function parseBcError(status: number, body: unknown, headers?: HeaderSour
   const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), ctx.nowMs);
   const retry = { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) };
 
-  if (status === 401 || code.startsWith('Authentication_')) return new ErpError('AUTH', message, base);
-  if (status === 403 || code.startsWith('Authorization_')) return new ErpError('AUTH', message, base);
-  if (status === 429 || code === 'Application_TooManyRequests') return new ErpError('RETRYABLE', message, retry);
+  if (status === 401 || code.startsWith('Authentication_')) return new DeliveryError('AUTH', message, base);
+  if (status === 403 || code.startsWith('Authorization_')) return new DeliveryError('AUTH', message, base);
+  if (status === 429 || code === 'Application_TooManyRequests') return new DeliveryError('RETRYABLE', message, retry);
   if (ctx.write && (status === 502 || status === 504)) {
-    return new ErpError('AMBIGUOUS', `${message} (a gateway answered; Business Central may have committed the request)`, retry);
+    return new DeliveryError('AMBIGUOUS', `${message} (a gateway answered; Business Central may have committed the request)`, retry);
   }
-  if (status >= 500) return new ErpError('RETRYABLE', message, retry);
-  if (status === 412 || code === 'Request_EntityChanged') return new ErpError('RETRYABLE', message, retry);
-  if (status === 409 || status === 408) return new ErpError('RETRYABLE', message, retry);
+  if (status >= 500) return new DeliveryError('RETRYABLE', message, retry);
+  if (status === 412 || code === 'Request_EntityChanged') return new DeliveryError('RETRYABLE', message, retry);
+  if (status === 409 || status === 408) return new DeliveryError('RETRYABLE', message, retry);
   if (code === 'Internal_RecordNotFound') {
-    if (status === 404) return new ErpError('RETRYABLE', message, base);
+    if (status === 404) return new DeliveryError('RETRYABLE', message, base);
     const table = MISSING_RECORD.exec(message)?.[1];
-    return new ErpError('MISSING_DEPENDENCY', message, { status, code, ...(table !== undefined && { field: table }) });
+    return new DeliveryError('MISSING_DEPENDENCY', message, { status, code, ...(table !== undefined && { field: table }) });
   }
-  return new ErpError('PERMANENT', message, base);
+  return new DeliveryError('PERMANENT', message, base);
 }
 
 /** The identity platform's token error: bad credentials and configuration are AUTH, throttling and outages RETRYABLE. */
-export function parseTokenError(status: number, body: unknown, headers?: HeaderSource, nowMs: number = Date.now()): ErpError {
+export function parseTokenError(status: number, body: unknown, headers?: HeaderSource, nowMs: number = Date.now()): DeliveryError {
   let value = body;
   if (typeof body === 'string') {
     try {
@@ -110,12 +110,12 @@ export function parseTokenError(status: number, body: unknown, headers?: HeaderS
   const message = `the token request was refused (${error})${description ? `: ${description}` : ''}`;
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
-    return new ErpError('RETRYABLE', message, { status, code: error, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new DeliveryError('RETRYABLE', message, { status, code: error, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
-  return new ErpError('AUTH', message, { status, code: error });
+  return new DeliveryError('AUTH', message, { status, code: error });
 }
 
-/** A Business Central request that got no (complete) HTTP answer, as a typed ErpError. */
-export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'> & { readonly peer?: string }): ErpError {
+/** A Business Central request that got no (complete) HTTP answer, as a typed DeliveryError. */
+export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'> & { readonly peer?: string }): DeliveryError {
   return sharedTransportError(err, { ...ctx, peer: ctx.peer ?? 'Business Central' });
 }

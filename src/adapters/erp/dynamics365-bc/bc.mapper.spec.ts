@@ -1,4 +1,4 @@
-import { ErpError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
 import {
   BcDecimal, bcCurrencyCode, bcExternalDocumentNumber, compareWithExisting, externalDocumentNumberFilter, serializeBcJson, toBcSalesOrder,
   type BcMappingOptions,
@@ -42,14 +42,14 @@ const jpyOrder = (): SalesOrderDocument => usdOrder({
   grandTotal: jpy(5873n),
 });
 
-function thrown(fn: () => unknown): ErpError {
+function thrown(fn: () => unknown): DeliveryError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ErpError) return err;
+    if (err instanceof DeliveryError) return err;
     throw err;
   }
-  throw new Error('expected an ErpError');
+  throw new Error('expected a DeliveryError');
 }
 
 const text = (d: unknown): string => (d instanceof BcDecimal ? d.text : String(d));

@@ -35,7 +35,7 @@
  */
 import { createHash } from 'node:crypto';
 import { currencyExponent, formatDecimal, multiply, type Money } from '../../../canonical/money.js';
-import { ErpError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
 import { BcDecimal, DECIMAL } from './bc-json.js';
 
 export { BcDecimal, serializeBcJson } from './bc-json.js';
@@ -89,7 +89,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
 
 function refuse(message: string, field: string, code = 'UNMAPPABLE_DOCUMENT'): never {
-  throw new ErpError('PERMANENT', message, { code, field });
+  throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
 /**
@@ -222,7 +222,7 @@ export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMapping
   };
 }
 
-/** The POST body. Throws ErpError PERMANENT when the document cannot be expressed exactly. */
+/** The POST body. Throws DeliveryError PERMANENT when the document cannot be expressed exactly. */
 export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderBody {
   const header = toBcSalesOrderHeader(doc, options);
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');

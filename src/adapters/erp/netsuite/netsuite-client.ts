@@ -2,13 +2,13 @@
  * One signed request to NetSuite's REST record API, and nothing more: every request is signed
  * afresh (OAuth 1.0a, HMAC-SHA256, realm = account id, new nonce and timestamp) with the shared
  * signer in sandboxes/erp/netsuite/oauth1.ts, runs under the target's timeout and the caller's
- * signal, and a failure without an HTTP answer becomes a typed ErpError (a write that may have
+ * signal, and a failure without an HTTP answer becomes a typed DeliveryError (a write that may have
  * been committed is AMBIGUOUS). Interpreting answers is the caller's business.
  */
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { tbaAuthorizationHeader, type TbaCredentials } from './tba-signer.js';
-import { ErpError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
+import { DeliveryError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
 import { transportError } from './netsuite.errors.js';
 
 const RECORD_PATH = '/services/rest/record/v1';
@@ -82,13 +82,13 @@ export class NetSuiteClient {
     return url;
   }
 
-  /** One signed request; an ErpError for every failure that has no HTTP answer. */
+  /** One signed request; a DeliveryError for every failure that has no HTTP answer. */
   async send(method: NetSuiteMethod, url: URL, body: unknown, ctx: ErpCallContext): Promise<NetSuiteAnswer> {
     const write = method !== 'GET';
     if (!this.credentials) {
-      throw new ErpError('AUTH', `NetSuite target ${this.connection.targetId} lacks credentials: ${this.missingCredentials.join(', ')}`, { code: 'MISSING_CREDENTIALS' });
+      throw new DeliveryError('AUTH', `NetSuite target ${this.connection.targetId} lacks credentials: ${this.missingCredentials.join(', ')}`, { code: 'MISSING_CREDENTIALS' });
     }
-    if (ctx.signal?.aborted) throw new ErpError('RETRYABLE', 'the request to NetSuite was cancelled before it was sent', { code: 'ABORTED' });
+    if (ctx.signal?.aborted) throw new DeliveryError('RETRYABLE', 'the request to NetSuite was cancelled before it was sent', { code: 'ABORTED' });
 
     const timeout = AbortSignal.timeout(this.connection.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;

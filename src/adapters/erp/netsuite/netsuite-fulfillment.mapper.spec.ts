@@ -1,14 +1,14 @@
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
+import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 
-function thrown(fn: () => unknown): ErpError {
+function thrown(fn: () => unknown): DeliveryError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ErpError) return err;
+    if (err instanceof DeliveryError) return err;
     throw err;
   }
-  throw new Error('expected an ErpError');
+  throw new Error('expected a DeliveryError');
 }
 
 /** An expanded salesOrder as GET …?expandSubResources=true shows it: two items, a discount line, a shipping line. */

@@ -30,7 +30,7 @@
  * that discount line be gone, the item line takes the net amount, so the order still sums right.
  */
 import { formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
-import { ErpError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
+import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { requireLine, wholeQuantity, type ErpOrderLine } from '../shared/line-match.js';
 import { netSuiteAmount, type NetSuiteMappingOptions, type NsRef } from './netsuite.mapper.js';
 
@@ -82,7 +82,7 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 function refuse(message: string, field: string, code: string): never {
-  throw new ErpError('PERMANENT', message, { code, field });
+  throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
 function refId(value: unknown): string | undefined {
@@ -95,7 +95,7 @@ function refId(value: unknown): string | undefined {
 export function readOrderLines(record: Json, options: NetSuiteMappingOptions): NsOrderLine[] {
   const items = isObject(record.item) ? record.item.items : undefined;
   if (!Array.isArray(items)) {
-    throw new ErpError('RETRYABLE', 'NetSuite answered the sales order without its item lines', { code: 'UNREADABLE_RECORD' });
+    throw new DeliveryError('RETRYABLE', 'NetSuite answered the sales order without its item lines', { code: 'UNREADABLE_RECORD' });
   }
   const notOurs = new Set([options.discountItemId?.trim(), options.shippingItemId?.trim()].filter((v): v is string => !!v));
   const column = options.lineRefField;

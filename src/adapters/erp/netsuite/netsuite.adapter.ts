@@ -22,7 +22,7 @@
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
-import { ErpError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
@@ -103,7 +103,7 @@ export class NetSuiteAdapter implements ErpAdapter {
     const answer = await this.client.send('GET', url, undefined, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     const record = recordOf(answer);
-    if (!record) throw new ErpError('RETRYABLE', 'NetSuite answered the sales order with something that is not a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    if (!record) throw new DeliveryError('RETRYABLE', 'NetSuite answered the sales order with something that is not a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
     return record;
   }
 
@@ -117,11 +117,11 @@ export class NetSuiteAdapter implements ErpAdapter {
     } catch (err) {
       if (internalId !== undefined) return { internalId, documentNumber: null };
       // Stored, but where is unknown: the pipeline looks it up before sending again.
-      throw new ErpError('AMBIGUOUS', `NetSuite accepted the ${type} but its id could not be read back: ${err instanceof Error ? err.message : String(err)}`, { code: 'NO_LOCATION' });
+      throw new DeliveryError('AMBIGUOUS', `NetSuite accepted the ${type} but its id could not be read back: ${err instanceof Error ? err.message : String(err)}`, { code: 'NO_LOCATION' });
     }
     if (found) return internalId !== undefined ? { internalId, documentNumber: found.documentNumber } : found;
     if (internalId !== undefined) return { internalId, documentNumber: null };
-    throw new ErpError('AMBIGUOUS', `NetSuite accepted the ${type} but did not find it by its external id afterwards`, { code: 'NO_LOCATION' });
+    throw new DeliveryError('AMBIGUOUS', `NetSuite accepted the ${type} but did not find it by its external id afterwards`, { code: 'NO_LOCATION' });
   }
 
   private async findByExternalId(type: RecordType, externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
@@ -130,14 +130,14 @@ export class NetSuiteAdapter implements ErpAdapter {
     if (answer.status === 404) return null;
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     const record = recordOf(answer);
-    if (!record) throw new ErpError('RETRYABLE', 'NetSuite answered the look-up without a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    if (!record) throw new DeliveryError('RETRYABLE', 'NetSuite answered the look-up without a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
     return this.refOf(record, type, answer.status);
   }
 
   private refOf(record: Record<string, unknown>, type: RecordType, status?: number): ErpDocumentRef {
     const id = record.id;
     if (typeof id !== 'string' && typeof id !== 'number') {
-      throw new ErpError('RETRYABLE', `NetSuite answered the ${type} without a record id`, { ...(status !== undefined && { status }), code: 'UNREADABLE_RECORD' });
+      throw new DeliveryError('RETRYABLE', `NetSuite answered the ${type} without a record id`, { ...(status !== undefined && { status }), code: 'UNREADABLE_RECORD' });
     }
     const tranId = record.tranId;
     return { internalId: String(id), documentNumber: typeof tranId === 'string' && tranId !== '' ? tranId : null };

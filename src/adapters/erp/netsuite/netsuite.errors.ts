@@ -19,7 +19,7 @@
  *
  * Messages carry NetSuite's own text or a transport code; never a header, a URL query or a credential.
  */
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 import {
   header, parseRetryAfter, transportError as sharedTransportError, type HeaderSource, type TransportContext,
 } from '../shared/http-errors.js';
@@ -93,8 +93,8 @@ function missingReference(detail: NetSuiteErrorDetail): string | undefined {
   return known && known.field === field ? (path ?? field) : undefined;
 }
 
-/** NetSuite's error answer (status, body as text or parsed, headers) as a typed ErpError. */
-export function parseNetSuiteError(status: number, body: unknown, headers?: HeaderSource, nowMs: number = Date.now()): ErpError {
+/** NetSuite's error answer (status, body as text or parsed, headers) as a typed DeliveryError. */
+export function parseNetSuiteError(status: number, body: unknown, headers?: HeaderSource, nowMs: number = Date.now()): DeliveryError {
   const parsed = readErrorBody(body);
   const list = details(parsed);
   const codes = list.map((d) => d['o:errorCode']).filter((c): c is string => typeof c === 'string');
@@ -105,26 +105,26 @@ export function parseNetSuiteError(status: number, body: unknown, headers?: Head
   const field = first?.['o:errorPath'];
   const base = { status, code, ...(field !== undefined && { field }) };
 
-  if (status === 401 || codes.some((c) => AUTH_CODES.has(c))) return new ErpError('AUTH', message, base);
-  if (status === 403) return new ErpError('AUTH', message, base);
+  if (status === 401 || codes.some((c) => AUTH_CODES.has(c))) return new DeliveryError('AUTH', message, base);
+  if (status === 403) return new DeliveryError('AUTH', message, base);
   if (status === 429 || codes.some((c) => LIMIT_CODES.has(c))) {
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
-    return new ErpError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new DeliveryError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
   if (status >= 500 || TRANSIENT_STATUSES.has(status) || codes.some((c) => TRANSIENT_CODES.has(c))) {
     const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
-    return new ErpError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new DeliveryError('RETRYABLE', message, { ...base, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
   for (const detail of list) {
     const path = missingReference(detail);
     if (path !== undefined) {
-      return new ErpError('MISSING_DEPENDENCY', detail.detail ?? message, { status, code: detail['o:errorCode'] ?? code, field: path });
+      return new DeliveryError('MISSING_DEPENDENCY', detail.detail ?? message, { status, code: detail['o:errorCode'] ?? code, field: path });
     }
   }
-  return new ErpError('PERMANENT', message, base);
+  return new DeliveryError('PERMANENT', message, base);
 }
 
-/** A NetSuite request that got no HTTP answer, as a typed ErpError. */
-export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'>): ErpError {
+/** A NetSuite request that got no HTTP answer, as a typed DeliveryError. */
+export function transportError(err: unknown, ctx: Omit<TransportContext, 'peer'>): DeliveryError {
   return sharedTransportError(err, { ...ctx, peer: 'NetSuite' });
 }

@@ -1,4 +1,4 @@
-import { ErpError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
 import { netSuiteAmount, toNetSuiteSalesOrder } from './netsuite.mapper.js';
 
 const usd = (amount: bigint) => ({ amount, currency: 'USD' });
@@ -29,14 +29,14 @@ const usdOrder = (over: Partial<SalesOrderDocument> = {}): SalesOrderDocument =>
   ...over,
 });
 
-function thrown(fn: () => unknown): ErpError {
+function thrown(fn: () => unknown): DeliveryError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ErpError) return err;
+    if (err instanceof DeliveryError) return err;
     throw err;
   }
-  throw new Error('expected an ErpError');
+  throw new Error('expected a DeliveryError');
 }
 
 /** Sum of what NetSuite receives, in cents, read back from the JSON text (not from floats). */

@@ -28,7 +28,7 @@
  * Tax. Each line carries its tax code; NetSuite computes tax (REST supports SuiteTax only).
  */
 import { currencyExponent, formatDecimal, multiply, MoneyError, parseDecimal, subtract, type Money } from '../../../canonical/money.js';
-import { ErpError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
 
 /** A record reference as REST takes it. */
 export type NsRef = { readonly id: string } | { readonly externalId: string };
@@ -74,7 +74,7 @@ const CUSTOM_COLUMN = /^custcol[a-z0-9_]+$/;
 const DATE_PART = /^(\d{4}-\d{2}-\d{2})(?:$|[T ])/;
 
 function refuse(message: string, field: string, code = 'UNMAPPABLE_DOCUMENT'): never {
-  throw new ErpError('PERMANENT', message, { code, field });
+  throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
 /** { id } for an internal id; undefined for none, so NetSuite names what is missing in its own words. */
@@ -153,7 +153,7 @@ function itemLines(line: SalesOrderLine, index: number, currency: string, option
   return [main, { item: discountItem, rate: off, amount: off, ...(taxCode && { taxCode }), ...custom }];
 }
 
-/** The salesOrder body for PUT …/salesOrder/eid:{externalId}?replace=item. Throws ErpError PERMANENT when the document cannot be expressed exactly. */
+/** The salesOrder body for PUT …/salesOrder/eid:{externalId}?replace=item. Throws DeliveryError PERMANENT when the document cannot be expressed exactly. */
 export function toNetSuiteSalesOrder(doc: SalesOrderDocument, options: NetSuiteMappingOptions = {}): NsSalesOrderBody {
   const currency = currencyRef(doc.currency, options);
   const date = DATE_PART.exec(doc.placedAt)?.[1];

@@ -3,7 +3,7 @@
  * and a request that got no answer classified as RETRYABLE (nothing sent) or AMBIGUOUS
  * (a write that may have been committed).
  */
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 
 /** Headers as fetch gives them, or a plain record (tests). */
 export type HeaderSource = { get(name: string): string | null } | Readonly<Record<string, string | undefined>>;
@@ -58,12 +58,12 @@ export interface TransportContext {
   readonly timeoutMs: number;
 }
 
-/** A request that got no HTTP answer, as a typed ErpError. */
-export function transportError(err: unknown, ctx: TransportContext): ErpError {
+/** A request that got no HTTP answer, as a typed DeliveryError. */
+export function transportError(err: unknown, ctx: TransportContext): DeliveryError {
   const peer = ctx.peer;
   const code = transportCode(err);
   if (!ctx.timedOut && !ctx.cancelled && code !== undefined && CONNECT_CODES.has(code)) {
-    return new ErpError('RETRYABLE', `could not connect to ${peer} (${code}); nothing was sent`, { code });
+    return new DeliveryError('RETRYABLE', `could not connect to ${peer} (${code}); nothing was sent`, { code });
   }
   const what = ctx.timedOut
     ? `no answer from ${peer} within ${ctx.timeoutMs} ms`
@@ -71,6 +71,6 @@ export function transportError(err: unknown, ctx: TransportContext): ErpError {
       ? `the request to ${peer} was cancelled`
       : `the connection to ${peer} was lost (${code ?? (err instanceof Error ? err.message : 'unknown error')})`;
   const errorCode = ctx.timedOut ? 'TIMEOUT' : ctx.cancelled ? 'ABORTED' : (code ?? 'NETWORK');
-  if (!ctx.write) return new ErpError('RETRYABLE', what, { code: errorCode });
-  return new ErpError('AMBIGUOUS', `${what} after the request was sent; ${peer} may have committed it`, { code: errorCode });
+  if (!ctx.write) return new DeliveryError('RETRYABLE', what, { code: errorCode });
+  return new DeliveryError('AMBIGUOUS', `${what} after the request was sent; ${peer} may have committed it`, { code: errorCode });
 }

@@ -1,14 +1,14 @@
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 import { findLine, requireLine, wholeQuantity, type ErpOrderLine } from './line-match.js';
 
-function thrown(fn: () => unknown): ErpError {
+function thrown(fn: () => unknown): DeliveryError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ErpError) return err;
+    if (err instanceof DeliveryError) return err;
     throw err;
   }
-  throw new Error('expected an ErpError');
+  throw new Error('expected a DeliveryError');
 }
 
 const line = (key: string, item: string | undefined, position?: number, lineRef?: string): ErpOrderLine => ({

@@ -11,7 +11,7 @@
  * is refused: guessing would ship or cancel the wrong goods, so a wrong or ambiguous match is
  * PERMANENT and names the line, for a person to look at.
  */
-import { ErpError } from '../erp-adapter.port.js';
+import { DeliveryError } from '../erp-adapter.port.js';
 
 /** One line of the ERP's order, reduced to what matching needs. */
 export interface ErpOrderLine {
@@ -36,7 +36,7 @@ const same = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.trim().toUpperCase() === b.trim().toUpperCase();
 
 function refuse(code: string, message: string, field: string): never {
-  throw new ErpError('PERMANENT', message, { code, field });
+  throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
 /**

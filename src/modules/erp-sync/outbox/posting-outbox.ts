@@ -22,7 +22,9 @@ export const DUE_PAYLOAD_SQL = `target_id || '/' || id || '/' || attempts`;
 /**
  * The outbox half of ERP sync, used by the order aggregate inside its own transaction:
  * releasing an order writes one posting row per enabled ERP target whose routing takes the
- * order. The unique (target, document type, order) key makes a second release a no-op.
+ * order. Postings are keyed by (target, subject type, subject id, document type, document key),
+ * so a second release is a no-op. The order is the subject of all three document types here;
+ * their builders live with the orders module (src/modules/orders/documents).
  * New rows notify the workers' relays, which queue them as soon as the transaction commits.
  */
 @Injectable()
@@ -47,13 +49,13 @@ export class PostingOutbox {
   async released(runner: QueryRunner, order: { id: string; channel: string; account: string; correlationId: string }): Promise<number> {
     const rows: unknown[] = await runner.query(
       `WITH inserted AS (
-         INSERT INTO postings (id, target_id, document_type, order_id, status, correlation_id)
-         SELECT gen_random_uuid(), t.id, 'SALES_ORDER', $1, 'PENDING', $2
+         INSERT INTO postings (id, target_id, subject_type, subject_id, document_type, order_id, status, correlation_id)
+         SELECT gen_random_uuid(), t.id, 'ORDER', $1, 'SALES_ORDER', $1, 'PENDING', $2
          FROM erp_targets t
          WHERE t.enabled
            AND (NOT (t.routing ? 'channels') OR t.routing->'channels' ? $3)
            AND (NOT (t.routing ? 'accounts') OR t.routing->'accounts' ? $4)
-         ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
+         ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
          RETURNING id, target_id, attempts
        )
        SELECT id, pg_notify($5, ${DUE_PAYLOAD_SQL}) FROM inserted`,
@@ -71,7 +73,11 @@ export class PostingOutbox {
     return this.follows(runner, orderId, 'SALES_ORDER_CHANGE', 'cancel', correlationId);
   }
 
-  /** One item fulfilment per shipment, to every target that takes the order's sales order. */
+  /**
+   * One item fulfilment per shipment, to every target that takes the order's sales order.
+   * Documents that act on the sales order depend on its posting (depends_on): they are sent
+   * once it landed, one at a time per sales order.
+   */
   async shipped(runner: QueryRunner, orderId: string, shipmentId: string, correlationId: string): Promise<number> {
     return this.follows(runner, orderId, 'ITEM_FULFILLMENT', shipmentId, correlationId);
   }
@@ -97,10 +103,10 @@ export class PostingOutbox {
   private async follows(runner: QueryRunner, orderId: string, documentType: string, documentKey: string, correlationId: string): Promise<number> {
     const rows: unknown[] = await runner.query(
       `WITH inserted AS (
-         INSERT INTO postings (id, target_id, document_type, document_key, order_id, status, correlation_id)
-         SELECT gen_random_uuid(), p.target_id, $2, $3, p.order_id, 'PENDING', $4
-         FROM postings p WHERE p.order_id = $1 AND p.document_type = 'SALES_ORDER'
-         ON CONFLICT (target_id, document_type, order_id, document_key) DO NOTHING
+         INSERT INTO postings (id, target_id, subject_type, subject_id, document_type, document_key, order_id, depends_on, status, correlation_id)
+         SELECT gen_random_uuid(), p.target_id, p.subject_type, p.subject_id, $2, $3, p.order_id, p.id, 'PENDING', $4
+         FROM postings p WHERE p.subject_type = 'ORDER' AND p.subject_id = $1 AND p.document_type = 'SALES_ORDER'
+         ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
          RETURNING id, target_id, attempts
        )
        SELECT id, pg_notify($5, ${DUE_PAYLOAD_SQL}) FROM inserted`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ShopifyAdminClient } from '../../../adapters/channels/shopify/shopify-admin.client.js';
-import { ErpError } from '../../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { FulfillmentSystemClient } from '../../../adapters/fulfillment/fulfillment-system.client.js';
 import type { ShipmentLine } from '../../../canonical/fulfillment.js';
 import { ChannelAdminApiService } from '../../channel-accounts/channel-admin-api.service.js';
@@ -16,7 +16,7 @@ const NEVER_RECEIVED = 'NOT_FOUND';
 
 /**
  * What each outbound message says and where it goes. Returns the receiver's reference
- * (the fulfilment system's request id, the channel's fulfilment id); throws ErpError kinds
+ * (the fulfilment system's request id, the channel's fulfilment id); throws DeliveryError kinds
  * the backoff understands.
  */
 @Injectable()
@@ -42,9 +42,9 @@ export class OutboundSenders {
       [message.subjectId],
     );
     const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
-    if (!row || !order) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
+    if (!row || !order) throw new DeliveryError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
     if (row.status === 'CANCELLED') return 'CANCELLED';
-    if (!row.base_url || !row.enabled) throw new ErpError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
+    if (!row.base_url || !row.enabled) throw new DeliveryError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
     const client = new FulfillmentSystemClient({ kind: row.system as 'wms' | 'store', baseUrl: row.base_url as string, apiKey: row.api_key as string, timeoutMs: TIMEOUT_MS });
     const accepted = await client.sendRequest({
       requestId: row.id as string,
@@ -73,11 +73,11 @@ export class OutboundSenders {
        WHERE r.id = $1`,
       [message.subjectId],
     );
-    if (!row) throw new ErpError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
+    if (!row) throw new DeliveryError('PERMANENT', `fulfilment request ${message.subjectId} does not exist`);
     if (row.request_delivery === 'IN_FLIGHT') {
-      throw new ErpError('MISSING_DEPENDENCY', `request ${row.id as string} is being sent right now; it is cancelled after`, { retryAfterMs: CANCEL_WAIT_MS });
+      throw new DeliveryError('MISSING_DEPENDENCY', `request ${row.id as string} is being sent right now; it is cancelled after`, { retryAfterMs: CANCEL_WAIT_MS });
     }
-    if (!row.base_url || !row.enabled) throw new ErpError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
+    if (!row.base_url || !row.enabled) throw new DeliveryError('MISSING_DEPENDENCY', `location ${row.location_ref as string} has no enabled fulfilment system`);
     const client = new FulfillmentSystemClient({ kind: row.system as 'wms' | 'store', baseUrl: row.base_url as string, apiKey: row.api_key as string, timeoutMs: TIMEOUT_MS });
     const cancelled = await client.cancelRequest(row.id as string);
     return cancelled?.externalId ?? NEVER_RECEIVED;
@@ -93,11 +93,11 @@ export class OutboundSenders {
       [message.subjectId],
     );
     const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
-    if (!row || !order) throw new ErpError('PERMANENT', `shipment ${message.subjectId} does not exist`);
-    if (order.channel !== 'SHOPIFY') throw new ErpError('PERMANENT', `no channel fulfilment for ${order.channel}`);
+    if (!row || !order) throw new DeliveryError('PERMANENT', `shipment ${message.subjectId} does not exist`);
+    if (order.channel !== 'SHOPIFY') throw new DeliveryError('PERMANENT', `no channel fulfilment for ${order.channel}`);
     const access = await this.channels.adminApiOf(order.channel, order.account);
     if (!access) {
-      throw new ErpError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${order.account} (channel account adminAccessToken)`);
+      throw new DeliveryError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${order.account} (channel account adminAccessToken)`);
     }
     const shop = order.account;
     const client = new ShopifyAdminClient({

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ErpError } from '../../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { withCorrelationId } from '../../../platform/correlation/correlation.js';
 import { decide } from '../../erp-sync/posting-outcomes.js';
 import { OutboundSenders } from './outbound-senders.js';
@@ -58,7 +58,7 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.store.sent(message, await this.senders.send(message));
     } catch (failure) {
-      const error = failure instanceof ErpError ? failure : new ErpError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
       const next = decide(error, message.attempts);
       const detail = { message: error.message, kind: error.kind };
       if (next.status === 'DEAD') await this.store.dead(message, detail);

@@ -1,50 +1,51 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { SalesOrderDocument, SalesOrderLine } from '../../adapters/erp/erp-adapter.port.js';
-import { ErpError } from '../../adapters/erp/erp-adapter.port.js';
-import type { Money } from '../../canonical/money.js';
-import { toBigInt } from '../../platform/database/sql.js';
-import { MappingService, resolutionKey, type ResolveKey } from '../master-data/mapping.service.js';
+import type { ErpAdapter, ErpCallContext, SalesOrderDocument, SalesOrderLine } from '../../../adapters/erp/erp-adapter.port.js';
+import type { Money } from '../../../canonical/money.js';
+import { toBigInt } from '../../../platform/database/sql.js';
+import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
+import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type PreparedDocument } from '../../../platform/delivery/document-builder.js';
+import { MappingService, resolutionKey, type ResolveKey } from '../../master-data/mapping.service.js';
+import { OrderService } from '../order.service.js';
+import type { OrderDocumentRow } from '../persistence/order-document-row.js';
 
 type Row = Record<string, unknown>;
 
-/**
- * The order with its lines (and each line's first tax title) as one value, over `orders o`:
- * every posting needs it, so the claim returns it and no further statement is needed.
- * Amounts come as text so no JSON number can round them.
- */
-export const ORDER_ROW_SQL = `(SELECT to_json(r) FROM (
-  SELECT o.currency_code, o.channel, o.account, o.customer, o.order_number, o.placed_at, o.shipping::text AS shipping,
-         o.grand_total::text AS grand_total,
-         coalesce((
-           SELECT json_agg(json_build_object(
-                    'id', l.id, 'external_id', l.external_id, 'sku', l.sku, 'variant_id', l.variant_id, 'title', l.title,
-                    'quantity', l.quantity, 'unit_price', l.unit_price::text, 'discount_total', l.discount_total::text,
-                    'tax_total', l.tax_total::text, 'location_ref', l.location_ref,
-                    'tax_title', (SELECT a.title FROM order_adjustments a
-                                   WHERE a.order_id = o.id AND a.line_id = l.id AND a.kind = 'TAX' ORDER BY a.id LIMIT 1))
-                  ORDER BY l.position)
-           FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines) r)`;
+/** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
+export function orderKey(order: OrderDocumentRow): string {
+  return `${order.channel as string}-${order.external_id as string}`;
+}
 
-/** The order as ORDER_ROW_SQL gives it. */
-export type OrderRow = Record<string, unknown>;
+export function present(order: OrderDocumentRow | null, orderId: string): OrderDocumentRow {
+  if (!order) throw new DeliveryError('PERMANENT', `order ${orderId} does not exist`);
+  return order;
+}
 
 /**
- * Builds the ERP's sales order from the stored order and the mappings for this target: the
- * order as released, in the ERP's ids. An identifier without a mapping for the target is a
- * missing dependency: the posting waits for it rather than dying.
+ * Builds the ERP's sales order (posting type SALES_ORDER, subject ORDER) from the stored order
+ * and the mappings for this target: the order as released, in the ERP's ids. An identifier
+ * without a mapping for the target is a missing dependency: the posting waits for it rather
+ * than dying. The order's other documents build on it (their lines are the sales order's).
  */
 @Injectable()
-export class SalesOrderBuilder {
+@BuildsDocument('SALES_ORDER', 'ORDER')
+export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallContext> {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OrderService) private readonly orders: OrderService,
     @Inject(MappingService) private readonly mappings: MappingService,
   ) {}
 
-  /** `loaded`: the order as the claim returned it; otherwise it is read here. */
-  async build(orderId: string, targetId: string, postingKey: string, loaded?: OrderRow | null): Promise<SalesOrderDocument> {
-    const order: Row | undefined = loaded ?? ((await this.dataSource.query(`SELECT ${ORDER_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId])) as { row: Row }[])[0]?.row;
-    if (!order) throw new ErpError('PERMANENT', `order ${orderId} does not exist`);
+  async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
+    const order = await this.order(request.subjectId);
+    const doc = await this.build(order, request.targetId);
+    return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
+  }
+
+  /** The order as its documents read it; gone is permanent. */
+  async order(orderId: string): Promise<OrderDocumentRow> {
+    return present(await this.orders.forDocument(orderId), orderId);
+  }
+
+  async build(order: OrderDocumentRow, targetId: string): Promise<SalesOrderDocument> {
     const lines = order.lines as Row[];
     const currency = (order.currency_code as string).trim();
     const money = (value: unknown): Money => ({ amount: toBigInt(value), currency });
@@ -65,7 +66,7 @@ export class SalesOrderBuilder {
     const answers = await this.mappings.resolve({}, wanted);
     const target = (k: ResolveKey, field: string): string => {
       const value = answers.get(resolutionKey(k))?.[field];
-      if (!value) throw new ErpError('MISSING_DEPENDENCY', `no ${k.kind} mapping for ${k.sourceValue} on target ${targetId}`, { code: 'UNMAPPED', field: k.kind });
+      if (!value) throw new DeliveryError('MISSING_DEPENDENCY', `no ${k.kind} mapping for ${k.sourceValue} on target ${targetId}`, { code: 'UNMAPPED', field: k.kind });
       return value;
     };
     const optional = (k: ResolveKey | null, field: string): string | null => (k ? (answers.get(resolutionKey(k))?.[field] ?? null) : null);
@@ -88,7 +89,7 @@ export class SalesOrderBuilder {
     const firstLocation = documentLines.find((l) => l.locationId)?.locationId ?? null;
     const firstLocationKey = lines.find((l) => l.location_ref) ? key('LOCATION', lines.find((l) => l.location_ref)!.location_ref as string) : null;
     return {
-      externalId: postingKey,
+      externalId: orderKey(order),
       channelOrderNumber: order.order_number as string,
       placedAt: new Date(order.placed_at as string).toISOString(),
       currency,

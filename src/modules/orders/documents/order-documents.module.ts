@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ShipmentReaderModule } from '../../fulfillments/shipments/shipment-reader.js';
+import { MasterDataModule } from '../../master-data/master-data.module.js';
+import { OrderServiceModule } from '../order-service.module.js';
+import { ItemFulfillmentBuilder } from './item-fulfillment.builder.js';
+import { OrderDeliverySubject } from './order-delivery-subject.js';
+import { SalesOrderChangeBuilder } from './sales-order-change.builder.js';
+import { SalesOrderBuilder } from './sales-order.builder.js';
+
+/**
+ * The documents delivered about orders (ERP sales orders, item fulfilments, sales order
+ * changes) and the order as their subject; the delivery engine finds them at boot.
+ */
+@Module({
+  imports: [OrderServiceModule, MasterDataModule, ShipmentReaderModule],
+  providers: [SalesOrderBuilder, ItemFulfillmentBuilder, SalesOrderChangeBuilder, OrderDeliverySubject],
+})
+export class OrderDocumentsModule {}

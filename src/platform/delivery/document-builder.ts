@@ -1,0 +1,74 @@
+import { SetMetadata } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
+
+/**
+ * The delivery engine's contract with the modules that own what gets delivered. A posting is
+ * one document about one subject (an order today; a return, a refund, a settlement, a payout
+ * or a store day later) to one target. The subject's module owns both sides of it:
+ * - a builder per document type (@BuildsDocument), which reads what the document needs through
+ *   its own module's services and turns it into a call on the target's adapter;
+ * - the subject itself (@DeliversSubject): how the engine locks it while it counts the
+ *   subject's open documents, and what happens once every primary document of it has landed.
+ * Both are found at boot; a posting type without a builder, or a builder whose subject no one
+ * delivers, stops the start with its name.
+ */
+export const DOCUMENT_BUILDER = 'hub:document-builder';
+export const DELIVERY_SUBJECT = 'hub:delivery-subject';
+
+/** The receiver's reference of a document that landed. */
+export interface DeliveredRef {
+  readonly internalId: string;
+  readonly documentNumber: string | null;
+}
+
+/** One posting as its builder sees it. */
+export interface DocumentRequest {
+  readonly postingId: string;
+  readonly targetId: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly documentType: string;
+  /** Tells documents of one type and subject apart: '' for the one sales order; the shipment id for a fulfilment. */
+  readonly documentKey: string;
+  /** The receiver's reference of the document this one acts on (a fulfilment's sales order); the engine sends nothing before it landed. */
+  readonly dependency: DeliveredRef | null;
+}
+
+/** A document ready to go: how to send it, and how to look for it after an ambiguous outcome. */
+export interface PreparedDocument<Adapter, Context> {
+  readonly externalId: string;
+  find(adapter: Adapter, ctx: Context): Promise<DeliveredRef | null>;
+  send(adapter: Adapter, ctx: Context): Promise<DeliveredRef>;
+}
+
+export interface DocumentBuilder<Adapter = unknown, Context = unknown> {
+  prepare(request: DocumentRequest): Promise<PreparedDocument<Adapter, Context>>;
+}
+
+export interface DocumentBuilderMeta {
+  readonly documentType: string;
+  readonly subjectType: string;
+}
+
+/** Marks a provider as the builder of one document type about one subject type. */
+export const BuildsDocument = (documentType: string, subjectType: string) =>
+  SetMetadata<string, DocumentBuilderMeta>(DOCUMENT_BUILDER, { documentType, subjectType });
+
+/**
+ * A kind of subject documents are delivered about. A subject's primary documents are those
+ * that depend on no other (an order's sales orders, one per target); the others act on one of
+ * them and wait for it.
+ */
+export interface DeliverySubject<Head = unknown> {
+  /**
+   * Row-locks the subject in the engine's transaction, before the engine counts its open
+   * primary documents: whatever adds a primary document (a release) holds the same lock, so
+   * the count cannot miss one. Null when the subject is gone.
+   */
+  lock(runner: QueryRunner, subjectId: string): Promise<Head | null>;
+  /** The last open primary document landed: called once, in that transaction, under the lock. */
+  primaryDocumentsPosted(runner: QueryRunner, subject: Head, lineage: { readonly correlationId: string }): Promise<void>;
+}
+
+/** Marks a provider as the DeliverySubject of one subject type. */
+export const DeliversSubject = (subjectType: string) => SetMetadata<string, { subjectType: string }>(DELIVERY_SUBJECT, { subjectType });
