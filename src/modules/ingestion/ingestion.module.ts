@@ -16,8 +16,8 @@ import { InboxProcessorService } from './inbox-processor.service.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { ShopifyIngestionService } from './shopify-ingestion.service.js';
-import { ShopifyWebhookController } from './shopify-webhook.controller.js';
+import { ChannelIngestionService } from './channel-ingestion.service.js';
+import { ChannelWebhookController } from './channel-webhook.controller.js';
 
 /**
  * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
@@ -31,11 +31,11 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule],
-      controllers: api ? [ShopifyWebhookController, FulfillmentWebhookController] : [],
+      controllers: api ? [ChannelWebhookController, FulfillmentWebhookController] : [],
       providers: [
         IngestMetrics,
         InboxWriter,
-        ShopifyIngestionService,
+        ChannelIngestionService,
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
