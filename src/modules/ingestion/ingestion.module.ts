@@ -18,6 +18,7 @@ import { InboxSweeper } from './inbox-sweeper.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
+import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 
 /**
  * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
@@ -36,12 +37,13 @@ export class IngestionModule {
         IngestMetrics,
         InboxWriter,
         ChannelIngestionService,
+        ChannelPollRunner,
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
-      exports: [InboxProcessorService],
+      exports: [InboxProcessorService, ChannelPollRunner],
     };
   }
 }
