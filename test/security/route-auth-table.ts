@@ -31,6 +31,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'GET /docs-yaml': { access: 'docs' },
   // Public to API keys; their own HMAC signature is checked by the handler.
   'POST /webhooks/shopify': { access: 'public' },
+  'POST /webhooks/:channel': { access: 'public' },
   'POST /webhooks/wms/shipments': { access: 'public' },
   'GET /admin/channel-accounts': { access: 'reader' },
   'PUT /admin/channel-accounts': { access: 'admin' },

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { CHANNEL_CODES } from '../../canonical/references.js';
+import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 
 export class UpsertChannelAccountDto {
   @ApiProperty({ enum: CHANNEL_CODES, example: 'SHOPIFY' })

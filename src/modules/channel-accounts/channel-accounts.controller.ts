@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { normaliseAccount } from '../../adapters/channels/registry.js';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
@@ -55,7 +56,7 @@ export class ChannelAccountsController {
     }
     // Checked here, not by @IsUrl, so user:password@ is refused with its own reason.
     const adminApiUrl = dto.adminApiUrl == null ? null : httpUrl(dto.adminApiUrl, 'adminApiUrl').toString().replace(/\/$/, '');
-    const account = dto.channel === 'SHOPIFY' ? dto.account.toLowerCase() : dto.account;
+    const account = normaliseAccount(dto.channel, dto.account);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,

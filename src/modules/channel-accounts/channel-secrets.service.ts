@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 
 interface CachedSecret {
   readonly secret: string | null;
@@ -13,23 +12,23 @@ const TTL_MS = 5000;
 
 /**
  * Which secret signs a channel account's webhooks: its own from channel_accounts, else
- * the quick-start default. Cached briefly so the webhook path rarely touches the table.
+ * the channel's quick-start default. Cached briefly so the webhook path rarely touches the table.
  */
 @Injectable()
 export class ChannelSecretsService {
   private readonly cache = new Map<string, CachedSecret>();
 
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** The candidate secrets, or [] when the account is disabled or nothing is configured. */
-  async secretsFor(channel: string, account: string | null): Promise<string[]> {
+  /**
+   * The candidate secrets, or [] when the account is disabled or nothing is configured.
+   * `fallback` is the channel's quick-start default (from the environment), if it has one.
+   */
+  async secretsFor(channel: string, account: string | null, fallback: string | null): Promise<string[]> {
     const own = account ? await this.lookup(channel, account) : null;
     if (own && !own.enabled) return [];
     if (own?.secret) return [own.secret];
-    return this.config.shopifyWebhookSecret ? [this.config.shopifyWebhookSecret] : [];
+    return fallback ? [fallback] : [];
   }
 
   forget(channel: string, account: string): void {

@@ -1,6 +1,6 @@
 import type { ErpVariant } from '../../adapters/erp/erp-adapter.port.js';
 import { ERP_VARIANT_CODES, erpVariant } from '../../adapters/erp/erp-variants.js';
-import { CHANNEL_CODES } from '../../canonical/references.js';
+import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl } from '../../platform/http/input-checks.js';
 import { parseTargetSettings, type ErpTargetSettings } from './erp-target-settings.js';

@@ -6,7 +6,7 @@ import { ApiError } from '../../platform/http/api-error.js';
 import { InboxWriter } from './inbox/inbox-writer.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import type { WebhookReceipt } from './shopify-ingestion.service.js';
+import type { WebhookReceipt } from './channel-ingestion.service.js';
 import { receiveBody } from './received-body.js';
 import { header, keptHeaders, rawBytes, type WebhookHeaders } from './webhook-request.js';
 

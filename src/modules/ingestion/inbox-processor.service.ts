@@ -1,20 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { nothingShipped } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
-import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
-import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
+import { nothingShipped, type ChannelMeaning } from '../../adapters/channels/channel-port.js';
+import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/json-body.js';
+import { channelByCode } from '../../adapters/channels/registry.js';
 import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
-import { OrderEventsService, type OrderEventInput } from '../orders/order-events.service.js';
+import { OrderEventsService } from '../orders/order-events.service.js';
 import { failedOnData, refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
-import { understandShopifyDelivery } from './shopify-event.js';
 
 /** CPU time the worker spends on a batch before it lets other callbacks run. */
 const YIELD_AFTER_MS = 4;
@@ -32,14 +31,8 @@ interface InboxRow {
   received_at: Date;
 }
 
-/** What a delivery says: an order event, a shipment, a fulfilment the channel withdrew, a store's ready-for-pickup, or nothing to act on. */
-type Understood =
-  | { ok: true; type: 'order'; value: OrderEventInput }
-  | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
-  | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
-  | { ok: true; type: 'ready'; requestId: string; at: string }
-  | { ok: true; type: 'nothing'; reason: string }
-  | { ok: false; reason: string };
+/** What a delivery says: a channel's meaning (order, shipment, withdrawn fulfilment, nothing) or a store's ready-for-pickup. */
+type Understood = ChannelMeaning | { ok: true; type: 'ready'; requestId: string; at: string };
 
 const ROW_COLUMNS = 'id, source, account, topic, event_id, raw_body, correlation_id, status, received_at';
 
@@ -198,7 +191,8 @@ export class InboxProcessorService {
       return { ok: false, reason: `the body is not valid JSON: ${String(parseError)}` };
     }
     if (row.source === 'WMS' || row.source === 'STORE') return understandFulfillmentEvent(row.source, json, { topic: row.topic, eventId: row.event_id });
-    if (row.source !== 'SHOPIFY') return { ok: false, reason: `no processor for source ${row.source}` };
-    return understandShopifyDelivery({ id: row.id, topic: row.topic, account: row.account, correlationId: row.correlation_id }, json);
+    const channel = channelByCode(row.source);
+    if (!channel) return { ok: false, reason: `no processor for source ${row.source}` };
+    return channel.understand({ id: row.id, topic: row.topic, account: row.account, eventId: row.event_id, correlationId: row.correlation_id }, json);
   }
 }

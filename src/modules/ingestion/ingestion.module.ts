@@ -18,8 +18,9 @@ import { InboxProcessorService } from './inbox-processor.service.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
 import { IngestMetrics } from './ingest-metrics.js';
-import { ShopifyIngestionService } from './shopify-ingestion.service.js';
-import { ShopifyWebhookController } from './shopify-webhook.controller.js';
+import { ChannelIngestionService } from './channel-ingestion.service.js';
+import { ChannelWebhookController } from './channel-webhook.controller.js';
+import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 
 /**
  * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
@@ -33,11 +34,12 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule],
-      controllers: api ? [ShopifyWebhookController, FulfillmentWebhookController] : [],
+      controllers: api ? [ChannelWebhookController, FulfillmentWebhookController] : [],
       providers: [
         IngestMetrics,
         InboxWriter,
-        ShopifyIngestionService,
+        ChannelIngestionService,
+        ChannelPollRunner,
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
@@ -45,7 +47,7 @@ export class IngestionModule {
         SourceEventFieldsResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
-      exports: [InboxProcessorService, InboxReader],
+      exports: [InboxProcessorService, InboxReader, ChannelPollRunner],
     };
   }
 }

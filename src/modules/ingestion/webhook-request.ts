@@ -1,23 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import type { WebhookReceipt } from './shopify-ingestion.service.js';
+import type { WebhookReceipt } from './channel-ingestion.service.js';
 
-export type WebhookHeaders = Readonly<Record<string, string | string[] | undefined>>;
-
-/** A header's first value (Node gives repeated headers as arrays). */
-export function header(headers: WebhookHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The named headers worth keeping with a delivery; signatures and secrets are never among them. */
-export function keptHeaders(headers: WebhookHeaders, names: readonly string[]): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const name of names) {
-    const value = header(headers, name);
-    if (value !== undefined) kept[name] = value;
-  }
-  return kept;
-}
+export { header, keptHeaders, plausibleTimestamp, type WebhookHeaders } from '../../adapters/channels/webhook-headers.js';
 
 /**
  * The raw bytes as a Buffer of this realm. ArrayBuffer.isView rather than Buffer.isBuffer:
@@ -32,19 +16,4 @@ export function answer(reply: FastifyReply, receipt: WebhookReceipt): object {
   void reply.status(receipt.httpStatus);
   const { httpStatus: _status, ...body } = receipt;
   return body;
-}
-
-const EARLIEST_TRIGGER = Date.UTC(2000, 0, 1);
-const DAY_MS = 86_400_000;
-
-/**
- * An unsigned timestamp header, kept only when it is plausible: from 2000 to a day ahead of
- * our clock. Anything else (unparsable, or -271821-04-20 which PostgreSQL cannot store) is
- * dropped with a note, so a silly header never costs the delivery its row.
- */
-export function plausibleTimestamp(value: string | undefined, now = Date.now()): { at: Date | null; note: string | null } {
-  if (value === undefined || value === '') return { at: null, note: null };
-  const at = Date.parse(value);
-  if (Number.isNaN(at) || at < EARLIEST_TRIGGER || at > now + DAY_MS) return { at: null, note: 'ignored: not a timestamp between 2000 and now' };
-  return { at: new Date(at), note: null };
 }

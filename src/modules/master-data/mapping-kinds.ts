@@ -1,4 +1,4 @@
-import { CHANNEL_CODES } from '../../canonical/references.js';
+import { CHANNEL_CODES, normaliseAccount } from '../../adapters/channels/registry.js';
 
 /**
  * What can be mapped, what each kind maps to, and the one validator every entry point
@@ -144,7 +144,7 @@ export function checkDraft(input: unknown, names: DraftFieldNames = JSON_FIELDS)
   const note = checkNote(raw.note, names.note);
   if (!note.ok) errors.push(...note.errors);
   if (errors.length || !target || !note.ok) return { ok: false, errors };
-  const normalisedAccount = account !== null && channel === 'SHOPIFY' ? account.toLowerCase() : account;
+  const normalisedAccount = account !== null ? normaliseAccount(channel as string, account) : account;
   return {
     ok: true,
     value: { kind: kind as MappingKind, channel: channel as string, account: normalisedAccount, erpTarget, sourceValue: sourceValue as string, target, note: note.value },

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { normaliseAccount } from '../../adapters/channels/registry.js';
 import { ErpTargetDirectory } from '../erp-sync/erp-target-directory.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { MappingCache, type MappingGroup } from './mapping-cache.js';
@@ -36,13 +37,13 @@ export function resolutionKey(key: ResolveKey): string {
   return JSON.stringify([key.kind, key.channel, key.account ?? null, key.erpTarget ?? null, key.sourceValue]);
 }
 
-/** The key as the table stores scopes: Shopify shop domains lower-cased, as orders keep them. */
+/** The key as the table stores scopes: accounts normalised by their channel, as orders keep them. */
 function normalise(key: ResolveKey): ResolveRow {
   const account = key.account ?? null;
   return {
     kind: key.kind,
     channel: key.channel,
-    account: account !== null && key.channel === 'SHOPIFY' ? account.toLowerCase() : account,
+    account: account !== null ? normaliseAccount(key.channel, account) : account,
     erpTarget: key.erpTarget ?? null,
     sourceValue: key.sourceValue,
   };

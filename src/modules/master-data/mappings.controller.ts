@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CHANNEL_CODES } from '../../canonical/references.js';
+import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/roles.guard.js';
 import { currentCorrelationId } from '../../platform/correlation/correlation.js';
 import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';

@@ -1,3 +1,4 @@
+import { nothingShipped } from '../channel-port.js';
 import { idToString } from '../../../canonical/references.js';
 import type { ShipmentCancellation, ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
 
@@ -17,8 +18,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 /** Shopify's statuses for a fulfilment that did not (or no longer does) stand. */
 const WITHDRAWN = new Set(['cancelled', 'failure', 'error']);
 
-/** The reason kept on a delivery that ships nothing. */
-export const nothingShipped = (id: string, status: string | null): string => `fulfillment ${id} is ${status ?? 'without a status'}: nothing shipped`;
+/** The reason kept on a delivery that ships nothing (shared by every channel). */
+export { nothingShipped };
 
 /**
  * A Shopify Fulfillment (fulfillments/create and /update bodies, REST serialisation) as a

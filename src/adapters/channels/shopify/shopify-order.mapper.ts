@@ -5,13 +5,12 @@
  * `currency`; plain money fields of a Shopify order are in shop currency, and the one *_set
  * field read (total_shipping_price_set) is read from shop_money.
  */
-import { parseDecimal, sum, zero, type Money } from '../../../canonical/money.js';
+import { parseDecimal, sum, type Money } from '../../../canonical/money.js';
 import type {
   Address,
   CanonicalOrder,
   Customer,
   DiscountAllocation,
-  FulfillmentMethod,
   OrderLine,
   OrderTotals,
   PaymentStatus,
@@ -20,8 +19,6 @@ import type {
   ShippingLine,
   TaxLine,
   TaxStatus,
-  Tender,
-  TenderKind,
 } from '../../../canonical/order.js';
 import { idToString } from '../../../canonical/references.js';
 import type {
@@ -33,6 +30,11 @@ import type {
   ShopifyShippingLineDto,
   ShopifyTaxLineDto,
 } from './shopify-order.dto.js';
+import { activeShippingLines, detectLocalPickup, lineFulfillmentMethod, type LocalPickup } from './shopify-pickup.js';
+import { mapTenders } from './shopify-tenders.js';
+
+export { detectLocalPickup, lineFulfillmentMethod, type LocalPickup } from './shopify-pickup.js';
+export { mapTenders, tenderKindForGateway } from './shopify-tenders.js';
 
 export interface ShopifyMapOptions {
   /** The shop's myshopify domain (X-Shopify-Shop-Domain), used as SourceRef.account. */
@@ -126,74 +128,6 @@ function mapLine(
   };
 }
 
-/**
- * DIGITAL when nothing ships (requires_shipping false: digital goods, e-gift cards) — even on
- * a pickup order, there is nothing to collect; PICKUP_IN_STORE for physical lines of a local
- * pickup order; SHIP otherwise.
- */
-export function lineFulfillmentMethod(line: ShopifyLineItemDto, pickup: LocalPickup): FulfillmentMethod {
-  if (!line.requires_shipping) return 'DIGITAL';
-  if (pickup.isPickup) return 'PICKUP_IN_STORE';
-  return 'SHIP';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Local pickup
-
-export interface LocalPickup {
-  readonly isPickup: boolean;
-  /** What gave it away, for logs and audits. */
-  readonly marker: string | null;
-  readonly locationRef: string | null;
-}
-
-const PICKUP_CATEGORIES: ReadonlySet<string> = new Set(['pickup', 'localpickup', 'pickupinstore', 'storepickup']);
-/** Shop-defined rate names that mean "collect in store"; "pickup point" (a carrier drop) does not. */
-const PICKUP_NAME = /\b(?:local\s*)?pick[\s_-]?up\b|\bcollect(?:ion)?\s+in\s+store\b|\bclick\s*(?:&|and|\+)\s*collect\b|\bin[\s-]?store\s+pick/i;
-const NOT_IN_STORE = /pick[\s_-]?up\s*point|access\s*point|parcel\s*(?:shop|locker)|locker/i;
-
-/**
- * Shopify's REST/webhook order has no explicit pickup flag (GraphQL's fulfillment order
- * deliveryMethod.methodType PICK_UP is not in the payload). Markers, strongest first:
- *  1. options.pickupLocations lists the shipping line's code or title (shop configuration);
- *  2. a shipping line's delivery_category is a pickup category ("pick_up", "pickup", ...);
- *  3. a shipping line from Shopify's own rates (source "shopify") whose code or title reads as
- *     in-store pickup ("Pickup", "Local pickup", "Click & Collect"), excluding pickup points.
- * Removed shipping lines are ignored.
- */
-export function detectLocalPickup(order: ShopifyOrderDto, options: Pick<ShopifyMapOptions, 'pickupLocations'> = {}): LocalPickup {
-  const configured = new Map(
-    Object.entries(options.pickupLocations ?? {}).map(([name, location]) => [name.trim().toLowerCase(), location]),
-  );
-  const lines = activeShippingLines(order);
-  for (const line of lines) {
-    for (const name of [line.code, line.title]) {
-      const key = name?.trim().toLowerCase();
-      if (key && configured.has(key)) {
-        return { isPickup: true, marker: `configured pickup rate "${name}"`, locationRef: configured.get(key) ?? null };
-      }
-    }
-  }
-  for (const line of lines) {
-    const category = line.delivery_category?.toLowerCase().replace(/[\s_-]/g, '');
-    if (category && PICKUP_CATEGORIES.has(category)) {
-      return { isPickup: true, marker: `delivery_category "${line.delivery_category}"`, locationRef: null };
-    }
-  }
-  for (const line of lines) {
-    if ((line.source ?? '').toLowerCase() !== 'shopify') continue;
-    for (const name of [line.code, line.title]) {
-      if (name && PICKUP_NAME.test(name) && !NOT_IN_STORE.test(name)) {
-        return { isPickup: true, marker: `shopify rate "${name}"`, locationRef: null };
-      }
-    }
-  }
-  return { isPickup: false, marker: null, locationRef: null };
-}
-
-function activeShippingLines(order: ShopifyOrderDto): ShopifyShippingLineDto[] {
-  return (order.shipping_lines ?? []).filter((line) => line.is_removed !== true);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Shipping, discounts, taxes
@@ -241,76 +175,6 @@ function mapTaxLine(tax: ShopifyTaxLineDto, amount: (value: string) => Money): T
 // ---------------------------------------------------------------------------------------------
 // Payment
 
-/**
- * Gateway names Shopify uses (payment_gateway_names) and what kind of tender they are.
- * Names are compared lower-case with spaces and dashes as "_".
- */
-export function tenderKindForGateway(gateway: string): TenderKind {
-  const name = gateway.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  if (name === 'gift_card' || name.includes('gift_card')) return 'GIFT_CARD';
-  if (name.includes('store_credit') || name === 'shop_cash') return 'STORE_CREDIT';
-  if (/paypal|apple_pay|google_pay|amazon_pay|shop_pay|venmo|wallet/.test(name)) return 'WALLET';
-  if (/^cash|^cod$|^manual$/.test(name)) return 'CASH';
-  if (/shopify_payments|stripe|braintree|authorize_net|adyen|checkout_com|worldpay|cybersource|square|bogus|credit_card|card/.test(name)) {
-    return 'CARD';
-  }
-  return 'OTHER';
-}
-
-/**
- * One tender per distinct gateway in payment_gateway_names (empty names dropped: Shopify
- * sends [""] for zero-total and manually created orders).
- *
- * The order webhook does not say how much each gateway took (that needs the transactions
- * API), so the whole amount goes on ONE tender: the first gateway that is not a gift card,
- * or the first gateway when all are gift cards; the others are listed with zero amounts so
- * the ERP knows they were used. Tender amounts therefore always sum to the order amount.
- *
- * Amounts from financial_status:
- *   pending, voided, expired, unknown → authorized 0, captured 0
- *   authorized                       → authorized total, captured 0
- *   partially_paid                   → authorized total, captured total − total_outstanding
- *                                      (0 when total_outstanding is absent or out of range)
- *   paid, partially_refunded, refunded → authorized total, captured total (refunds are
- *                                      separate documents; the tender records what was taken)
- */
-export function mapTenders(dto: ShopifyOrderDto, total: Money): Tender[] {
-  const gateways = [...new Set((dto.payment_gateway_names ?? []).map((name) => name.trim()).filter((name) => name.length > 0))];
-  if (gateways.length === 0) return [];
-  const { authorized, captured } = paymentAmounts(dto, total);
-  const kinds = gateways.map(tenderKindForGateway);
-  const firstNonGiftCard = kinds.findIndex((kind) => kind !== 'GIFT_CARD');
-  const carrier = firstNonGiftCard >= 0 ? firstNonGiftCard : 0;
-  const none = zero(total.currency);
-  return gateways.map((gateway, index) => ({
-    kind: kinds[index],
-    gateway,
-    authorized: index === carrier ? authorized : none,
-    captured: index === carrier ? captured : none,
-  }));
-}
-
-function paymentAmounts(dto: ShopifyOrderDto, total: Money): { authorized: Money; captured: Money } {
-  const none = zero(total.currency);
-  switch (dto.financial_status) {
-    case 'authorized':
-      return { authorized: total, captured: none };
-    case 'partially_paid': {
-      const outstanding = dto.total_outstanding ? parseDecimal(dto.total_outstanding, total.currency) : null;
-      const captured =
-        outstanding && outstanding.amount >= 0n && outstanding.amount <= total.amount
-          ? { amount: total.amount - outstanding.amount, currency: total.currency }
-          : none;
-      return { authorized: total, captured };
-    }
-    case 'paid':
-    case 'partially_refunded':
-    case 'refunded':
-      return { authorized: total, captured: total };
-    default:
-      return { authorized: none, captured: none };
-  }
-}
 
 export function mapPaymentStatus(status: string | null | undefined): PaymentStatus {
   switch (status) {

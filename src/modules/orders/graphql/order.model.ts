@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { CHANNEL_CODES } from '../../../canonical/references.js';
+import { CHANNEL_CODES } from '../../../adapters/channels/registry.js';
 import { HOLD_REASONS, ORDER_STATUSES } from '../domain/order-state.js';
 
 const asEnum = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));

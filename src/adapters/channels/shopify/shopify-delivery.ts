@@ -1,16 +1,10 @@
-import { mapShopifyFulfillment } from '../../adapters/channels/shopify/shopify-fulfillment.mapper.js';
-import { mapShopifyOrder } from '../../adapters/channels/shopify/shopify-order.mapper.js';
-import { validateShopifyOrder } from '../../adapters/channels/shopify/shopify-order.dto.js';
-import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS } from '../../adapters/channels/shopify/shopify-webhook.js';
-import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
-import type { OrderEventInput, OrderEventKind } from '../orders/order-events.service.js';
+import type { ChannelMeaning, OrderEventKind } from '../channel-port.js';
+import { mapShopifyFulfillment } from './shopify-fulfillment.mapper.js';
+import { mapShopifyOrder } from './shopify-order.mapper.js';
+import { validateShopifyOrder } from './shopify-order.dto.js';
+import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS } from './shopify-webhook.js';
 
-export type ShopifyDeliveryMeaning =
-  | { ok: true; type: 'order'; value: OrderEventInput }
-  | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
-  | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
-  | { ok: true; type: 'nothing'; reason: string }
-  | { ok: false; reason: string };
+export type ShopifyDeliveryMeaning = ChannelMeaning;
 
 export interface ShopifyDelivery {
   readonly id: string;

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { parseJsonPreservingBigIds } from '../../adapters/channels/shopify/shopify-webhook.js';
-import { shopifyBodyKind, understandShopifyDelivery } from './shopify-event.js';
+import { parseJsonPreservingBigIds } from './shopify-webhook.js';
+import { shopifyBodyKind, understandShopifyDelivery } from './shopify-delivery.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
 
-const order = (): Body => parseJsonPreservingBigIds(readFileSync(new URL('../../../test/fixtures/shopify/order-create.json', import.meta.url), 'utf8'));
+const order = (): Body => parseJsonPreservingBigIds(readFileSync(new URL('../../../../test/fixtures/shopify/order-create.json', import.meta.url), 'utf8'));
 const fulfillment = (): Body => ({ id: 4501, order_id: order().id, status: 'success', created_at: '2026-03-15T10:00:00Z', line_items: [{ id: order().line_items[0].id, quantity: 1 }] });
 const under = (topic: string, body: unknown) => understandShopifyDelivery({ id: 'inbox-1', topic, account: 'shop.myshopify.com', correlationId: 'c-1' }, body);
 
