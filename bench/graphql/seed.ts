@@ -53,8 +53,8 @@ export async function seedOrders(sql: Sql, orders: number): Promise<void> {
     [orders],
   );
   await sql(
-    `INSERT INTO postings (id, target_id, document_type, order_id, status, attempts, erp_internal_id, erp_document_number, correlation_id, posted_at)
-     SELECT md5('posting' || n)::uuid, 'bench-erp', 'SALES_ORDER', md5('order' || n)::uuid, 'POSTED', 1, (100000 + n)::text, 'SO' || n, 'bench-' || n, now()
+    `INSERT INTO postings (id, target_id, document_type, subject_type, subject_id, order_id, status, attempts, erp_internal_id, erp_document_number, correlation_id, posted_at)
+     SELECT md5('posting' || n)::uuid, 'bench-erp', 'SALES_ORDER', 'ORDER', md5('order' || n)::uuid, md5('order' || n)::uuid, 'POSTED', 1, (100000 + n)::text, 'SO' || n, 'bench-' || n, now()
        FROM generate_series(1, $1) AS n`,
     [orders],
   );
