@@ -10,12 +10,32 @@ export interface UnmappedKey {
   readonly sourceValue: string;
 }
 
+/**
+ * The ITEM source value a custom line (one with neither SKU nor variant: a gift wrap, a
+ * hand-keyed charge) is mapped by: one item per account stands for all of them.
+ */
+export const CUSTOM_LINE_ITEM = 'custom-line';
+
+/**
+ * What a line is known by in the ITEM mappings: its SKU, else its variant id, else the
+ * account's custom-line item. The release gate and the sales-order builder both ask this
+ * one function, so a line the gate let through is one the builder can resolve.
+ */
+export function itemSourceValue(line: { readonly sku: string | null; readonly variantId: string | null }): string {
+  return line.sku ?? (line.variantId ? `variant:${line.variantId}` : CUSTOM_LINE_ITEM);
+}
+
+/** What an order's customer is known by: its id in the channel, else the account's default customer. */
+export function customerSourceValue(externalId: string | null | undefined): string {
+  return externalId ?? DEFAULT_CUSTOMER;
+}
+
 /** The kinds an order needs before it may be released, in the order they are reported. */
 export const ORDER_MAPPING_KINDS: readonly MappingKind[] = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER'];
 
 /**
- * Every identifier of an order the ERP must know, for the kinds required: each line's SKU
- * (its variant id when it has none), each fulfilment location, each tax title, each tender
+ * Every identifier of an order the ERP must know, for the kinds required: each line's item
+ * (itemSourceValue), each fulfilment location, each tax title, each tender
  * gateway, and the customer (an account's default customer `*` also answers for it).
  */
 export function orderMappingKeys(order: CanonicalOrder, required: readonly MappingKind[]): ResolveKey[] {
@@ -27,12 +47,12 @@ export function orderMappingKeys(order: CanonicalOrder, required: readonly Mappi
     keys.set(`${kind}\u0000${value}`, { kind, channel, account, sourceValue: value });
   };
   for (const line of order.lines) {
-    add('ITEM', line.sku ?? (line.variantId ? `variant:${line.variantId}` : null));
+    add('ITEM', itemSourceValue(line));
     add('LOCATION', line.locationRef);
     for (const tax of line.taxes) add('TAX_CODE', tax.title);
   }
   for (const shipping of order.shippingLines) for (const tax of shipping.taxes) add('TAX_CODE', tax.title);
   for (const tender of order.tenders) add('TENDER', tender.gateway);
-  add('CUSTOMER', order.customer?.externalId ?? DEFAULT_CUSTOMER);
+  add('CUSTOMER', customerSourceValue(order.customer?.externalId));
   return [...keys.values()];
 }

@@ -5,8 +5,13 @@ import { toBigInt } from '../../../platform/database/sql.js';
 import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type PreparedDocument } from '../../../platform/delivery/document-builder.js';
 import { MappingService, resolutionKey, type ResolveKey } from '../../master-data/mapping.service.js';
+import { customerSourceValue, itemSourceValue } from '../../master-data/order-mapping-keys.js';
 import { OrderService } from '../order.service.js';
 import type { OrderDocumentRow } from '../persistence/order-document-row.js';
+
+/** The stored line's ITEM source value, by the same rule as the release gate. */
+const itemOf = (line: Record<string, unknown>): string =>
+  itemSourceValue({ sku: (line.sku as string | null) ?? null, variantId: (line.variant_id as string | null) ?? null });
 
 type Row = Record<string, unknown>;
 
@@ -52,13 +57,13 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     const channel = order.channel as string;
     const account = order.account as string;
     const key = (kind: ResolveKey['kind'], sourceValue: string): ResolveKey => ({ kind, channel, account, erpTarget: targetId, sourceValue });
-    const customerRef = ((order.customer as { externalId?: string } | null)?.externalId) ?? '*';
+    const customerRef = customerSourceValue((order.customer as { externalId?: string } | null)?.externalId);
     const taxTitle = new Map<string, string>();
     for (const line of lines) if (line.tax_title) taxTitle.set(line.id as string, line.tax_title as string);
 
     const wanted: ResolveKey[] = [key('CUSTOMER', customerRef)];
     for (const line of lines) {
-      wanted.push(key('ITEM', (line.sku as string | null) ?? `variant:${line.variant_id as string}`));
+      wanted.push(key('ITEM', itemOf(line)));
       if (line.location_ref) wanted.push(key('LOCATION', line.location_ref as string));
       const title = taxTitle.get(line.id as string);
       if (title) wanted.push(key('TAX_CODE', title));
@@ -76,7 +81,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       const title = taxTitle.get(line.id as string);
       return {
         lineRef: line.external_id as string,
-        itemId: target(key('ITEM', (line.sku as string | null) ?? `variant:${line.variant_id as string}`), 'itemId'),
+        itemId: target(key('ITEM', itemOf(line)), 'itemId'),
         description: line.title as string,
         quantity: line.quantity as number,
         unitPrice: money(line.unit_price),

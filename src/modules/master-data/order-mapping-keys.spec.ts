@@ -1,0 +1,17 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildLine, buildOrder } from '../../../test/support/order-builder.js';
+import { CUSTOM_LINE_ITEM, itemSourceValue, orderMappingKeys } from './order-mapping-keys.js';
+
+describe('the ITEM key of a line, one rule for the release gate and the sales-order builder', () => {
+  it('is the SKU, else the variant, else the account\'s custom-line item', () => {
+    expect(itemSourceValue({ sku: 'MER-CREW-NVY-M', variantId: '42' })).toBe('MER-CREW-NVY-M');
+    expect(itemSourceValue({ sku: null, variantId: '42' })).toBe('variant:42');
+    expect(itemSourceValue({ sku: null, variantId: null })).toBe(CUSTOM_LINE_ITEM);
+  });
+
+  it('makes the gate ask for the custom-line item, so a custom line holds the order instead of stalling its posting', () => {
+    const order = buildOrder({ lines: [buildLine({ sku: 'SKU-1' }), buildLine({ sku: null, variantId: null, title: 'Gift wrap' })] });
+    const items = orderMappingKeys(order, ['ITEM']).map((k) => k.sourceValue);
+    expect(items).toEqual(['SKU-1', CUSTOM_LINE_ITEM]);
+  });
+});
