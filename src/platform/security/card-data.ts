@@ -9,12 +9,11 @@
  *    "number" (the shop's sequential order number), which is kept.
  * 2. Card numbers inside any JSON string are masked digit by digit (see card-numbers.ts).
  *    Shopify ids are 13–19 digits and one in ten passes Luhn, so JSON numbers are never
- *    masked, and neither is a bare run of 13–19 digits (or a gid:// id ending in one) under a
- *    key that names an identifier:
+ *    masked, and neither is a single token (no whitespace) under a key that names an identifier:
  *    id, *_id, *Id, ref, *_ref, *Ref (each also plural: the fulfilment contract's lineRef is a
  *    Shopify line id as a string), or a tracking number, sku, barcode, gtin, ean, upc or isbn
- *    (array elements take the key of their array). Identifiers are never written in a card's
- *    groups, so a number with spaces or dashes, or one inside other text, is masked there too.
+ *    (array elements take the key of their array). Identifiers never hold whitespace, so a
+ *    card number written in spaced groups, or inside other text, is masked there too.
  *
  * What was removed or masked is listed as dotted paths ("transactions.0.card.number",
  * "note (card number masked)"), never with the values.
@@ -107,12 +106,14 @@ export function containsCardData(value: unknown): boolean {
   return false;
 }
 
-/** An identifier's shape: a bare digit run, or one at the end of a global id (gid://shopify/Order/…). */
-const IDENTIFIER = /^(?:gid:\/\/[\w.-]+(?:\/[\w.-]+)*\/)?\d{13,19}$/;
-
-/** A string left alone although it may pass Luhn: an identifier-shaped value under an identifier's key. */
+/**
+ * A string left alone although it may hold a Luhn-valid run: a single token (no whitespace)
+ * under an identifier's key. Identifiers such as "EVT-20261204184500-000123" or
+ * "gid://shopify/Order/…" carry long digit runs and are never written with spaces; a card
+ * number written in its groups, or inside free text, has them and is masked there too.
+ */
 function identifierValue(key: string | null, value: string): boolean {
-  return IDENTIFIER.test(value) && isIdKey(key);
+  return isIdKey(key) && !/\s/.test(value);
 }
 
 function stringHoldsPan(value: string, key: string | null): boolean {
