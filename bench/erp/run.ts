@@ -5,7 +5,7 @@
  * side, with a bare client's against the same sandbox process (the baseline).
  * See docs/PERFORMANCE.md, "ERP posting throughput".
  */
-import { cleanupRegistry } from '../shared/cleanups.js';
+import { cleanUpOnSignals, cleanupRegistry } from '../shared/cleanups.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -247,15 +247,7 @@ async function main(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
+const interrupted = cleanUpOnSignals(cleanups, log);
 
 main()
   .catch((error: unknown) => {
@@ -263,5 +255,5 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    if (!interrupted) await runCleanups();
+    if (!interrupted()) await runCleanups();
   });

@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { HELD_ORDER_SCAN_SQL, HeldOrderScan, type HeldDelivery, type ScanResult } from '../../src/modules/ingestion/held-order-scan.js';
 import { MappingStore } from '../../src/modules/master-data/mapping-store.js';
 import { createDatabase, dropDatabase } from '../ingest/infra.js';
-import { cleanupRegistry } from '../shared/cleanups.js';
+import { cleanUpOnSignals, cleanupRegistry } from '../shared/cleanups.js';
 import { explain, formatPlan } from './plans.js';
 import { importSkus, seed } from './seed.js';
 
@@ -181,15 +181,7 @@ async function main(): Promise<void> {
   }
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${signal}: cleaning up`);
-    void cleanups.run().finally(() => process.exit(130));
-  });
-}
+const interrupted = cleanUpOnSignals(cleanups, log);
 
 main()
   .catch((error: unknown) => {
@@ -197,5 +189,5 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    if (!interrupted) await cleanups.run();
+    if (!interrupted()) await cleanups.run();
   });

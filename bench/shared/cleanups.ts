@@ -34,3 +34,20 @@ export function cleanupRegistry(log: (line: string) => void): Cleanups {
     },
   };
 }
+
+/**
+ * Ctrl-C or SIGTERM runs the cleanups once, then exits 130; a second signal is ignored meanwhile.
+ * Returns whether a signal came, so the bench's own end does not run them beside it.
+ */
+export function cleanUpOnSignals(cleanups: Cleanups, log: (line: string) => void): () => boolean {
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      log(`\n${signal}: cleaning up`);
+      void cleanups.run().finally(() => process.exit(130));
+    });
+  }
+  return () => interrupted;
+}

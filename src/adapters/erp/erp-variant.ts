@@ -28,3 +28,9 @@ export interface ErpVariantDefinition {
 export function configError(field: string, message: string): never {
   throw new ErpConfigError(field, message);
 }
+
+/** An ISO 4217 code, upper-cased: a setting several variants take (currency records, local currency). */
+export const isoCurrencySetting: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !/^[A-Za-z]{3}$/.test(value)) configError(field, `${field} must be an ISO 4217 code`);
+  return value.toUpperCase();
+};

@@ -1,14 +1,9 @@
-import { configError, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, isoCurrencySetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from './netsuite.adapter.js';
 
 const internalId: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !/^\d{1,18}$/.test(value.trim())) configError(field, `${field} must be a NetSuite internal id (digits), as a string`);
   return value.trim();
-};
-
-const isoCurrency: SettingCheck = (value, field) => {
-  if (typeof value !== 'string' || !/^[A-Za-z]{3}$/.test(value)) configError(field, `${field} must be an ISO 4217 code`);
-  return value.toUpperCase();
 };
 
 /** NetSuite by token-based authentication (OAuth 1.0a) over the REST record service. */
@@ -18,7 +13,7 @@ export const netSuiteVariant: ErpVariantDefinition = {
   settings: {
     currencyIds: (value, field) => {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) configError(field, `${field} must map ISO 4217 codes to currency internal ids`);
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, id]) => [isoCurrency(code, `${field}.${code}`), internalId(id, `${field}.${code}`)]));
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, id]) => [isoCurrencySetting(code, `${field}.${code}`), internalId(id, `${field}.${code}`)]));
     },
     discountItemId: internalId,
     shippingItemId: internalId,
