@@ -31,11 +31,56 @@ export interface SalesOrderLine {
   readonly unitPrice: Money;
   /** Discount on the whole line (all units). */
   readonly discount: Money;
-  /** Tax on the whole line (all units). */
+  /** Tax on the whole line (all units): the sum of `taxes`. */
   readonly tax: Money;
+  /** The ERP tax code the line carries (its first jurisdiction with a mapped code), for the ERP's own tax engine. */
   readonly taxCode: string | null;
+  /** The channel's tax on the line, one entry per jurisdiction; absent: `tax` as one entry with `taxCode`. */
+  readonly taxes?: readonly SalesOrderTax[];
   /** The ERP location the line ships from, when known. */
   readonly locationId: string | null;
+}
+
+/** One jurisdiction's tax (state, city, VAT…) on a line or on shipping, as the channel charged it. */
+export interface SalesOrderTax {
+  readonly title: string;
+  readonly jurisdiction: string | null;
+  /** The channel's rate as printed ("0.04875"); not money, kept as text. */
+  readonly rate: string | null;
+  readonly amount: Money;
+  /** Through the jurisdiction's TAX_CODE mapping, when mapped. */
+  readonly taxCode: string | null;
+  /** The tax liability account (TAX_CODE mapping taxAccount) the tax is booked to where the ERP takes it as a line. */
+  readonly taxAccount: string | null;
+}
+
+/** A bill-to or ship-to address as the channel gave it. */
+export interface SalesOrderAddress {
+  readonly name: string | null;
+  readonly company: string | null;
+  readonly line1: string | null;
+  readonly line2: string | null;
+  readonly city: string | null;
+  readonly region: string | null;
+  readonly postalCode: string | null;
+  /** ISO 3166-1 alpha-2. */
+  readonly countryCode: string | null;
+  readonly phone: string | null;
+}
+
+/**
+ * An order-level charge the customer paid besides lines and shipping (a tip, duties, a
+ * multi-currency rounding adjustment), resolved through the ITEM mapping `charge:<kind>`.
+ */
+export interface SalesOrderCharge {
+  /** TIP, DUTY, ROUNDING, … */
+  readonly kind: string;
+  readonly title: string;
+  readonly itemId: string;
+  /** The ERP line type the mapping names (Business Central: Item, Account, …); null: the variant's default. */
+  readonly lineType: string | null;
+  /** May be negative (a rounding adjustment down). */
+  readonly amount: Money;
 }
 
 /** A sales order in the hub's terms, already mapped to ERP ids; adapters translate it to their API. */
@@ -49,8 +94,19 @@ export interface SalesOrderDocument {
   readonly subsidiaryId: string | null;
   readonly locationId: string | null;
   readonly lines: readonly SalesOrderLine[];
+  /** Shipping before its discounts. */
   readonly shipping: Money;
+  /** The discounts on shipping (a free-shipping code): the customer paid shipping − shippingDiscount. Absent: none. */
+  readonly shippingDiscount?: Money;
   readonly shippingTaxCode: string | null;
+  /** The channel's tax on shipping, per jurisdiction. Absent: none. */
+  readonly shippingTaxes?: readonly SalesOrderTax[];
+  /** The channel's prices (unit prices, shipping) include tax (EU, UK, AU shops). Absent: false. */
+  readonly taxesIncluded?: boolean;
+  readonly charges?: readonly SalesOrderCharge[];
+  readonly billTo?: SalesOrderAddress | null;
+  readonly shipTo?: SalesOrderAddress | null;
+  /** What the customer paid: every document the hub sends adds up to it, to the minor unit. */
   readonly grandTotal: Money;
   readonly memo: string | null;
 }

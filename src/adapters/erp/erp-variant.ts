@@ -1,4 +1,5 @@
 import type { ErpAdapter, ErpConnection } from './erp-adapter.port.js';
+import { TAX_MODES } from './shared/document-money.js';
 
 /** A setting or credential the admin gave in a form the variant cannot use; field is its path. */
 export class ErpConfigError extends Error {
@@ -33,4 +34,10 @@ export function configError(field: string, message: string): never {
 export const isoCurrencySetting: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !/^[A-Za-z]{3}$/.test(value)) configError(field, `${field} must be an ISO 4217 code`);
   return value.toUpperCase();
+};
+
+/** How the target takes tax (shared/document-money.ts): CHANNEL_AMOUNTS (the default) or ERP_CALCULATES. */
+export const taxModeSetting: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !(TAX_MODES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${TAX_MODES.join(', ')}`);
+  return value;
 };

@@ -15,6 +15,7 @@ import { Logger } from '@nestjs/common';
 import { DeliveryError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
 import { BcTokenProvider, BC_SCOPE, tokenEndpoint } from './bc-token.js';
 import { transportError } from './bc.errors.js';
+import { TAX_MODES, type TaxMode } from '../shared/document-money.js';
 import { BC_LINE_TYPES, type BcLineType, type BcMappingOptions } from './bc.mapper.js';
 
 export type Json = Record<string, unknown>;
@@ -78,6 +79,7 @@ export class BcClient {
       ...(missing.length > 0 ? [`missing credentials: ${missing.join(', ')}`] : []),
       ...(value('companyId') !== undefined && !GUID.test(value('companyId')!) ? ['companyId is not a GUID'] : []),
       ...(!/^[A-Z]{3}$/.test(localCurrency) ? ['localCurrency is not an ISO 4217 code'] : []),
+      ...(value('taxMode') !== undefined && !(TAX_MODES as readonly string[]).includes(value('taxMode')!) ? [`taxMode must be one of ${TAX_MODES.join(', ')}`] : []),
       ...(shippingLineType !== undefined && !BC_LINE_TYPES.includes(shippingLineType as BcLineType) ? [`shippingLineType must be one of ${BC_LINE_TYPES.join(', ')}`] : []),
     ];
     if (problems.length > 0) {
@@ -99,6 +101,9 @@ export class BcClient {
         localCurrency,
         ...(value('shippingAccountNumber') !== undefined && { shippingAccountNumber: value('shippingAccountNumber') }),
         ...(shippingLineType !== undefined && { shippingLineType: shippingLineType as BcLineType }),
+        ...(value('taxMode') !== undefined && { taxMode: value('taxMode') as TaxMode }),
+        ...(value('taxAccountNumber') !== undefined && { taxAccountNumber: value('taxAccountNumber') }),
+        ...(value('exemptTaxCode') !== undefined && { exemptTaxCode: value('exemptTaxCode') }),
       },
       companyUrl,
       ordersUrl: `${companyUrl}/salesOrders`,

@@ -29,7 +29,8 @@ import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection
 import { BcClient, isObject, parseJson, type BusinessCentralAdapterDeps, type Json } from './bc-client.js';
 import { BcFulfillments } from './bc-fulfillment.js';
 import { parseBcError } from './bc.errors.js';
-import { bcExternalDocumentNumber, compareWithExisting, externalDocumentNumberFilter, serializeBcJson, toBcSalesOrder } from './bc.mapper.js';
+import { bcExternalDocumentNumber, compareWithExisting, externalDocumentNumberFilter, serializeBcJson } from './bc.mapper.js';
+import { checkedBcSalesOrder } from './bc-document-total.js';
 
 export type { BusinessCentralAdapterDeps } from './bc-client.js';
 
@@ -52,7 +53,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const settings = this.client.config();
-    const body = toBcSalesOrder(doc, settings.mapping);
+    const body = checkedBcSalesOrder(doc, settings.mapping);
     const existing = await this.lookup(doc.externalId, ctx, true);
     if (existing === undefined) {
       const created = await this.client.send('POST', settings.ordersUrl, serializeBcJson(body), ctx);

@@ -15,27 +15,48 @@
  *    only), the header locationId, memo and channelOrderNumber (externalDocumentNumber already
  *    carries the channel order).
  *
- * Lines (lineType 'Item')
- *  - sequence (BC's Line No.) = 10000 × (position + 1), BC's own spacing made explicit: BC has no
- *    field for the hub's lineRef, so fulfilments and line changes find lines[n] as sequence
- *    (n + 1) × 10000 (LINE_SEQUENCE_STEP), which stays true when other lines are deleted.
- *  - itemId when the hub's item reference is a GUID, otherwise lineObjectNumber (the item No.).
- *  - quantity; unitPrice before discounts; discountAmount = the line's discount over all units
- *    (BC's line discount amount), so BC's net line amount is quantity × unitPrice − discount.
- *  - taxCode when known; BC computes the tax amounts itself (they are read-only in the API).
- *  - description, cut to BC's 100 characters.
- *  - locationId is not sent: the v2.0 salesOrderLine has no location field.
- *  - Shipping, when not zero: one more line of `shippingLineType` (default 'Account', a G/L account,
- *    as BC's own Shopify connector books shipping charges) for `shippingAccountNumber`, quantity 1,
- *    with the shipping tax code. Shipping without a configured account is refused (PERMANENT):
- *    dropping it would post an order short of its total.
+ *  - Addresses: billToName, billToAddressLine1/2, billToCity, billToState, billToPostCode,
+ *    billToCountry and the same shipTo… fields, cut to BC's lengths, so BC's tax and documents use
+ *    the order's own addresses rather than the customer card's.
+ *
+ * Lines, in this order (sequence 10000 × (position + 1)):
+ *  1. Items (lineType 'Item'), one per order line: sequence (BC's Line No.) = 10000 × (position + 1),
+ *     BC's own spacing made explicit: BC has no field for the hub's lineRef, so fulfilments and line
+ *     changes find lines[n] as sequence (n + 1) × 10000 (LINE_SEQUENCE_STEP), which stays true when
+ *     other lines are deleted. itemId when the item reference is a GUID, otherwise lineObjectNumber;
+ *     quantity; unitPrice; discountAmount = the line's discount over all units (BC's line discount
+ *     amount), so BC's net line amount is round(quantity × unitPrice) − discount. description, cut
+ *     to 100 characters; no locationId (the v2.0 salesOrderLine has none).
+ *  2. Shipping, when not zero: a line of `shippingLineType` (default 'Account', a G/L account, as
+ *     BC's own Shopify connector books shipping charges) for `shippingAccountNumber`, quantity 1,
+ *     unitPrice = the shipping price, discountAmount = the shipping discounts (a free-shipping code:
+ *     the whole price). Shipping without a configured account is refused (PERMANENT).
+ *  3. Charges (tips, duties, rounding), one line each of the mapped type (the ITEM mapping's
+ *     lineType, default 'Item') for the mapped number, quantity 1, unitPrice = the charge (negative
+ *     for a rounding adjustment down), with `exemptTaxCode`: the channel charged no tax on them.
+ *  4. CHANNEL_AMOUNTS only: the channel's tax, one 'Account' line per jurisdiction (summed over
+ *     lines and shipping) to its TAX_CODE mapping's taxAccount, else the target's
+ *     `taxAccountNumber`, quantity 1, unitPrice = the tax. Lines 1–3 carry `exemptTaxCode` (when
+ *     set) so that BC adds no tax of its own ("line tax off").
+ *
+ * Tax modes (document-money.ts). CHANNEL_AMOUNTS as above. ERP_CALCULATES: no tax lines; items and
+ * shipping carry their mapped tax codes and BC computes the tax from them and the addresses.
+ * Tax-inclusive orders: salesOrder.pricesIncludeTax is read-only in API v2.0 (it follows the
+ * customer card), so the hub always sends net prices: an item's unitPrice is its net unit price,
+ * (quantity × unit price − the line's tax) / quantity, with up to three more decimals than the
+ * currency (BC's unit-amount precision is finer than its amount precision), chosen so that BC's
+ * line amount round(quantity × unitPrice) is the net to the minor unit; shipping's unitPrice is
+ * its price less its tax. The total (bc-document-total.ts) reads the lines back: Σ round(quantity
+ * × unitPrice) − discountAmount, plus, under ERP_CALCULATES, the channel's tax as the figure BC is
+ * expected to reach.
  *
  * Money: amounts are `BcDecimal` (bc-json.ts), exact decimal text written as JSON number literals.
  * Comparing with an order already in BC is bc-order-compare.ts.
  */
 import { createHash } from 'node:crypto';
-import { currencyExponent, formatDecimal, multiply, type Money } from '../../../canonical/money.js';
-import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { currencyExponent, formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
+import { DeliveryError, type SalesOrderAddress, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DEFAULT_TAX_MODE, includedTax, lineTaxes, shippingDiscountOf, shippingTaxesOf, taxByJurisdiction, type TaxMode } from '../shared/document-money.js';
 import { BcDecimal, DECIMAL } from './bc-json.js';
 
 export { BcDecimal, serializeBcJson } from './bc-json.js';
@@ -63,6 +84,20 @@ export interface BcSalesOrderHeader {
   readonly customerNumber?: string;
   readonly orderDate: string;
   readonly currencyCode: string;
+  readonly billToName?: string;
+  readonly billToAddressLine1?: string;
+  readonly billToAddressLine2?: string;
+  readonly billToCity?: string;
+  readonly billToState?: string;
+  readonly billToPostCode?: string;
+  readonly billToCountry?: string;
+  readonly shipToName?: string;
+  readonly shipToAddressLine1?: string;
+  readonly shipToAddressLine2?: string;
+  readonly shipToCity?: string;
+  readonly shipToState?: string;
+  readonly shipToPostCode?: string;
+  readonly shipToCountry?: string;
 }
 
 /** The body of POST …/salesOrders: the header with its lines in one deep insert. */
@@ -76,6 +111,12 @@ export interface BcMappingOptions {
   /** The G/L account (or item / charge / resource, per shippingLineType) shipping is booked to. */
   readonly shippingAccountNumber?: string;
   readonly shippingLineType?: BcLineType;
+  /** CHANNEL_AMOUNTS (default) or ERP_CALCULATES: see the header. */
+  readonly taxMode?: TaxMode;
+  /** The G/L account the channel's tax is booked to when its jurisdiction's mapping names none. */
+  readonly taxAccountNumber?: string;
+  /** The tax code (tax group / VAT product posting group) on which BC computes no tax. */
+  readonly exemptTaxCode?: string;
 }
 
 /** BC's lengths (Sales Header / Sales Line fields). */
@@ -144,7 +185,48 @@ function description(text: string | null | undefined): string | undefined {
   return chars.length <= DESCRIPTION_MAX ? text : chars.slice(0, DESCRIPTION_MAX).join('');
 }
 
-function itemLine(line: SalesOrderLine, index: number, currency: string): BcSalesOrderLineBody {
+const modeOf = (options: BcMappingOptions): TaxMode => options.taxMode ?? DEFAULT_TAX_MODE;
+
+/** The tax code a line carries: the exempt code under CHANNEL_AMOUNTS (the tax comes as lines), else the mapped one. */
+function lineTaxCode(mapped: string | null | undefined, options: BcMappingOptions): string | undefined {
+  return modeOf(options) === 'CHANNEL_AMOUNTS' ? nonEmpty(options.exemptTaxCode) : nonEmpty(mapped);
+}
+
+/** BC's extra unit-price decimals over the currency's: its unit-amount precision is finer than its amount precision. */
+const UNIT_EXTRA_DECIMALS = 3;
+
+/** A scaled integer as decimal text: 12345 at scale 3 → "12.345". */
+function scaledText(value: bigint, scale: number): string {
+  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, '0');
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return value < 0n ? `-${body}` : body;
+}
+
+/** Half away from zero, as BC rounds amounts. */
+export function roundScaled(value: bigint, drop: number): bigint {
+  if (drop <= 0) return value * 10n ** BigInt(-drop);
+  const unit = 10n ** BigInt(drop);
+  const half = unit / 2n;
+  return value < 0n ? -((-value + half) / unit) : (value + half) / unit;
+}
+
+/**
+ * The unit price whose BC line amount, round(quantity × unitPrice) at the currency's exponent, is
+ * exactly `lineAmount`: the currency's precision when it divides evenly, else three more decimals.
+ */
+function unitPriceFor(lineAmount: Money, quantity: number, at: string, lineRef: string): BcDecimal {
+  const q = BigInt(quantity);
+  if (lineAmount.amount % q === 0n) return BcDecimal.of({ amount: lineAmount.amount / q, currency: lineAmount.currency });
+  const factor = 10n ** BigInt(UNIT_EXTRA_DECIMALS);
+  const unit = roundScaled(lineAmount.amount * factor * 10n / q, 1);
+  if (roundScaled(unit * q, UNIT_EXTRA_DECIMALS) !== lineAmount.amount) {
+    refuse(`line ${lineRef}: no unit price gives the net ${formatDecimal(lineAmount)} over ${quantity} units`, `${at}.unitPrice`, 'AMOUNT_NOT_REPRESENTABLE');
+  }
+  return new BcDecimal(scaledText(unit, currencyExponent(lineAmount.currency) + UNIT_EXTRA_DECIMALS));
+}
+
+function itemLine(doc: SalesOrderDocument, line: SalesOrderLine, index: number, options: BcMappingOptions): BcSalesOrderLineBody {
+  const currency = doc.currency;
   const at = `lines[${index}]`;
   if (!(line.quantity > 0)) refuse(`line ${line.lineRef}: quantity ${line.quantity} is not positive`, `${at}.quantity`, 'INVALID_QUANTITY');
   const quantity = plainNumber(line.quantity, `${at}.quantity`);
@@ -158,7 +240,13 @@ function itemLine(line: SalesOrderLine, index: number, currency: string): BcSale
   }
   const item = nonEmpty(line.itemId);
   if (item === undefined) refuse(`line ${line.lineRef} has no item`, `${at}.itemId`, 'MISSING_ITEM');
-  const taxCode = nonEmpty(line.taxCode);
+  const inside = includedTax(doc, lineTaxes(line));
+  let price = BcDecimal.of(unitPrice);
+  if (inside.amount !== 0n) {
+    if (!Number.isSafeInteger(line.quantity)) refuse(`line ${line.lineRef}: a tax-inclusive line needs a whole quantity`, `${at}.quantity`, 'INVALID_QUANTITY');
+    price = unitPriceFor(subtract(multiply(unitPrice, line.quantity), inside), line.quantity, at, line.lineRef);
+  }
+  const taxCode = lineTaxCode(line.taxCode, options);
   const text = description(line.description);
   return {
     sequence: (index + 1) * LINE_SEQUENCE_STEP,
@@ -166,16 +254,25 @@ function itemLine(line: SalesOrderLine, index: number, currency: string): BcSale
     ...(GUID.test(item) ? { itemId: item.toLowerCase() } : { lineObjectNumber: item }),
     ...(text !== undefined && { description: text }),
     quantity,
-    unitPrice: BcDecimal.of(unitPrice),
+    unitPrice: price,
     discountAmount: BcDecimal.of(discount),
     ...(taxCode !== undefined && { taxCode }),
   };
 }
 
-function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions, sequence: number): BcSalesOrderLineBody | undefined {
+function checkedLineType(value: string, field: string): BcLineType {
+  if (!(BC_LINE_TYPES as readonly string[]).includes(value)) refuse(`${field} ${JSON.stringify(value)} is not a BC line type`, field, 'INVALID_OPTION');
+  return value as BcLineType;
+}
+
+function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions): Omit<BcSalesOrderLineBody, 'sequence'> | undefined {
   const shipping = sameCurrency(doc.shipping, doc.currency, 'shipping');
-  if (shipping.amount === 0n) return undefined;
+  const discount = sameCurrency(shippingDiscountOf(doc), doc.currency, 'shippingDiscount');
+  if (shipping.amount === 0n && discount.amount === 0n) return undefined;
   if (shipping.amount < 0n) refuse(`shipping ${formatDecimal(shipping)} is negative`, 'shipping', 'INVALID_SHIPPING');
+  if (discount.amount < 0n || discount.amount > shipping.amount) {
+    refuse(`shipping discount ${formatDecimal(discount)} is outside 0..${formatDecimal(shipping)}`, 'shippingDiscount', 'INVALID_DISCOUNT');
+  }
   const number = nonEmpty(options.shippingAccountNumber);
   if (number === undefined) {
     refuse(
@@ -183,19 +280,84 @@ function shippingLine(doc: SalesOrderDocument, options: BcMappingOptions, sequen
       'shipping', 'SHIPPING_NOT_CONFIGURED',
     );
   }
-  const lineType = options.shippingLineType ?? 'Account';
-  if (!BC_LINE_TYPES.includes(lineType)) refuse(`shippingLineType ${JSON.stringify(lineType)} is not a BC line type`, 'shippingLineType', 'INVALID_OPTION');
-  const taxCode = nonEmpty(doc.shippingTaxCode);
+  const lineType = checkedLineType(options.shippingLineType ?? 'Account', 'shippingLineType');
+  const taxCode = lineTaxCode(doc.shippingTaxCode, options);
   return {
-    sequence,
     lineType,
     lineObjectNumber: number,
     description: 'Shipping',
     quantity: new BcDecimal('1'),
-    unitPrice: BcDecimal.of(shipping),
-    discountAmount: BcDecimal.of({ amount: 0n, currency: doc.currency }),
+    unitPrice: BcDecimal.of(subtract(shipping, includedTax(doc, shippingTaxesOf(doc)))),
+    discountAmount: BcDecimal.of(discount),
     ...(taxCode !== undefined && { taxCode }),
   };
+}
+
+function chargeLines(doc: SalesOrderDocument, options: BcMappingOptions): Omit<BcSalesOrderLineBody, 'sequence'>[] {
+  const exempt = nonEmpty(options.exemptTaxCode);
+  return (doc.charges ?? []).map((charge, i) => {
+    const at = `charges[${i}]`;
+    const amount = sameCurrency(charge.amount, doc.currency, `${at}.amount`);
+    const object = nonEmpty(charge.itemId);
+    if (object === undefined) refuse(`the ${charge.kind} charge has no item`, `${at}.itemId`, 'MISSING_ITEM');
+    const lineType = checkedLineType(charge.lineType ?? 'Item', `${at}.lineType`);
+    const text = description(charge.title);
+    return {
+      lineType,
+      ...(lineType === 'Item' && GUID.test(object) ? { itemId: object.toLowerCase() } : { lineObjectNumber: object }),
+      ...(text !== undefined && { description: text }),
+      quantity: new BcDecimal('1'),
+      unitPrice: BcDecimal.of(amount),
+      discountAmount: BcDecimal.of({ amount: 0n, currency: doc.currency }),
+      ...(exempt !== undefined && { taxCode: exempt }),
+    };
+  });
+}
+
+/** CHANNEL_AMOUNTS: the channel's tax, one G/L line per jurisdiction. */
+function taxLines(doc: SalesOrderDocument, options: BcMappingOptions): Omit<BcSalesOrderLineBody, 'sequence'>[] {
+  if (modeOf(options) !== 'CHANNEL_AMOUNTS') return [];
+  const exempt = nonEmpty(options.exemptTaxCode);
+  return taxByJurisdiction(doc).filter((t) => t.amount.amount !== 0n).map((tax) => {
+    const account = nonEmpty(tax.taxAccount) ?? nonEmpty(options.taxAccountNumber);
+    if (account === undefined) {
+      throw new DeliveryError(
+        'MISSING_DEPENDENCY',
+        `the channel's ${tax.title} of ${formatDecimal(tax.amount)} ${tax.amount.currency} has no tax account: map taxAccount on its TAX_CODE mapping or set the target's taxAccountNumber`,
+        { code: 'UNMAPPED', field: 'TAX_CODE' },
+      );
+    }
+    const text = description(tax.title);
+    return {
+      lineType: 'Account' as const,
+      lineObjectNumber: account,
+      ...(text !== undefined && { description: text }),
+      quantity: new BcDecimal('1'),
+      unitPrice: BcDecimal.of(tax.amount),
+      discountAmount: BcDecimal.of({ amount: 0n, currency: doc.currency }),
+      ...(exempt !== undefined && { taxCode: exempt }),
+    };
+  });
+}
+
+const cut = (value: string | null | undefined, max: number): string | undefined => {
+  const trimmed = nonEmpty(value);
+  return trimmed === undefined ? undefined : Array.from(trimmed).slice(0, max).join('');
+};
+
+/** billTo… or shipTo… fields of an address, at BC's lengths (Sales Header: name/address 100, city/county 30, post code 20, country 10). */
+function addressFields(prefix: 'billTo' | 'shipTo', address: SalesOrderAddress | null | undefined): Partial<BcSalesOrderHeader> {
+  if (!address) return {};
+  const fields: Record<string, string | undefined> = {
+    [`${prefix}Name`]: cut(address.name ?? address.company, 100),
+    [`${prefix}AddressLine1`]: cut(address.line1, 100),
+    [`${prefix}AddressLine2`]: cut(address.line2, 50),
+    [`${prefix}City`]: cut(address.city, 30),
+    [`${prefix}State`]: cut(address.region, 30),
+    [`${prefix}PostCode`]: cut(address.postalCode, 20),
+    [`${prefix}Country`]: cut(address.countryCode?.toUpperCase(), 10),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<BcSalesOrderHeader>;
 }
 
 /** The currencyCode BC takes for a currency: '' for the local one. */
@@ -219,6 +381,8 @@ export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMapping
     ...(GUID.test(customer) ? { customerId: customer.toLowerCase() } : { customerNumber: customer }),
     orderDate: date,
     currencyCode: bcCurrencyCode(doc.currency, options.localCurrency),
+    ...addressFields('billTo', doc.billTo),
+    ...addressFields('shipTo', doc.shipTo),
   };
 }
 
@@ -227,7 +391,9 @@ export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOption
   const header = toBcSalesOrderHeader(doc, options);
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
   if (doc.lines.length === 0) refuse('the order has no lines', 'lines', 'NO_LINES');
-  const lines = doc.lines.map((line, index) => itemLine(line, index, doc.currency));
-  const shipping = shippingLine(doc, options, (lines.length + 1) * LINE_SEQUENCE_STEP);
-  return { ...header, salesOrderLines: shipping ? [...lines, shipping] : lines };
+  const items = doc.lines.map((line, index) => itemLine(doc, line, index, options));
+  const shipping = shippingLine(doc, options);
+  const others = [...(shipping ? [shipping] : []), ...chargeLines(doc, options), ...taxLines(doc, options)];
+  const more = others.map((line, i) => ({ sequence: (items.length + i + 1) * LINE_SEQUENCE_STEP, ...line }) as BcSalesOrderLineBody);
+  return { ...header, salesOrderLines: [...items, ...more] };
 }

@@ -1,6 +1,12 @@
-import { configError, isoCurrencySetting, type ErpVariantDefinition } from '../erp-variant.js';
+import { configError, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { BusinessCentralAdapter } from './bc.adapter.js';
 import { BC_LINE_TYPES, EXTERNAL_DOCUMENT_NUMBER_MAX } from './bc.mapper.js';
+
+/** A BC Code field (a G/L account No., a tax group code): non-empty, at most 20 characters. */
+const bcCode: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 20) configError(field, `${field} must be a non-empty code of at most 20 characters`);
+  return value.trim();
+};
 
 /** Dynamics 365 Business Central, API v2.0, by OAuth client credentials. */
 export const businessCentralVariant: ErpVariantDefinition = {
@@ -16,6 +22,9 @@ export const businessCentralVariant: ErpVariantDefinition = {
       if (typeof value !== 'string' || !(BC_LINE_TYPES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${BC_LINE_TYPES.join(', ')}`);
       return value;
     },
+    taxMode: taxModeSetting,
+    taxAccountNumber: bcCode,
+    exemptTaxCode: bcCode,
   },
   maxExternalKeyLength: EXTERNAL_DOCUMENT_NUMBER_MAX,
   create: (connection) => new BusinessCentralAdapter(connection),

@@ -26,7 +26,8 @@ import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
-import { toNetSuiteSalesOrder, type NetSuiteMappingOptions } from './netsuite.mapper.js';
+import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
+import type { NetSuiteMappingOptions } from './netsuite.mapper.js';
 
 export { internalIdFromLocation } from './netsuite-client.js';
 
@@ -55,7 +56,7 @@ export class NetSuiteAdapter implements ErpAdapter {
   }
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
-    const body = toNetSuiteSalesOrder(doc, this.options);
+    const body = checkedNetSuiteSalesOrder(doc, this.options);
     const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: 'item' });
     const answer = await this.client.send('PUT', url, body, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);

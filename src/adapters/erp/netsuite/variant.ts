@@ -1,4 +1,4 @@
-import { configError, isoCurrencySetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from './netsuite.adapter.js';
 
 const internalId: SettingCheck = (value, field) => {
@@ -21,6 +21,7 @@ export const netSuiteVariant: ErpVariantDefinition = {
       if (typeof value !== 'string' || !/^custcol[a-z0-9_]+$/.test(value)) configError(field, `${field} must be a custom transaction column id (custcol…)`);
       return value;
     },
+    taxMode: taxModeSetting,
     fetchDocumentNumber: (value, field) => {
       if (typeof value !== 'boolean') configError(field, `${field} must be true or false`);
       return value;
