@@ -18,6 +18,9 @@ export interface ClaimedPosting extends PostingSubject {
   readonly correlationId: string;
 }
 
+/** The code of a document refused before sending because it does not add up to its subject's money. */
+const DOCUMENT_REFUSED = 'DOCUMENT_TOTAL_MISMATCH';
+
 const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
   last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false`;
 
@@ -141,11 +144,22 @@ export class PostingStore {
   }
 
   async dead(posting: ClaimedPosting, error: { message: string; kind: string; code?: string }): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE postings SET status = 'DEAD', last_error = $2, last_error_kind = $3, last_error_code = $4, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5`,
-      [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
-    );
+    const sql = `UPDATE postings SET status = 'DEAD', last_error = $2, last_error_kind = $3, last_error_code = $4, updated_at = now()
+       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5 RETURNING id`;
+    const params = [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts];
+    const subject = error.code === DOCUMENT_REFUSED ? this.documents.subject(posting.subjectType) : undefined;
+    if (!subject?.documentRefused) {
+      await this.dataSource.query(sql, params);
+      return;
+    }
+    // A document refused for not adding up holds its subject, in the transaction that marks it DEAD.
+    await inTransaction(this.dataSource, async (runner) => {
+      const head = await subject.lock(runner, posting.subjectId);
+      const dead = returnedRows(await runner.query(sql, params));
+      if (head && dead.length === 1) {
+        await subject.documentRefused!(runner, head, { code: DOCUMENT_REFUSED, message: error.message }, { correlationId: posting.correlationId });
+      }
+    });
   }
 
   /** Due postings for the relay, oldest first. */

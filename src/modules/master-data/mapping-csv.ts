@@ -1,4 +1,4 @@
-import { TARGET_FIELDS, type MappingKind, type MappingTarget } from './mapping-kinds.js';
+import { OPTIONAL_TARGET_FIELDS, TARGET_FIELDS, type MappingKind, type MappingTarget } from './mapping-kinds.js';
 
 /**
  * CSV for mapping import and export (RFC 4180, written here to add no dependency).
@@ -177,7 +177,8 @@ export interface ExportableMapping {
 
 /** The target as JSON with its kind's fields in their documented order. */
 export function targetJson(kind: MappingKind, target: MappingTarget): string {
-  return JSON.stringify(Object.fromEntries(TARGET_FIELDS[kind].map((f) => [f, target[f]])));
+  const optional = OPTIONAL_TARGET_FIELDS[kind].filter((f) => target[f] !== undefined);
+  return JSON.stringify(Object.fromEntries([...TARGET_FIELDS[kind], ...optional].map((f) => [f, target[f]])));
 }
 
 export function mappingsToCsv(mappings: readonly ExportableMapping[]): string {

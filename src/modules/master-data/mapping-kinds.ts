@@ -20,8 +20,19 @@ export const TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
   FEE_TYPE: ['glAccount'],
 };
 
+/**
+ * Fields a kind's target may carry besides its required ones:
+ *  - TAX_CODE taxAccount: the tax liability account the jurisdiction's tax is booked to where the
+ *    ERP target takes the channel's tax as explicit lines (taxMode CHANNEL_AMOUNTS, Business Central);
+ *  - ITEM lineType: the ERP line type an order charge (charge:tip, …) is sent as (Business Central:
+ *    Item, Account, Resource, Charge, Fixed Asset).
+ */
+export const OPTIONAL_TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
+  ITEM: ['lineType'], LOCATION: [], TAX_CODE: ['taxAccount'], TENDER: [], CUSTOMER: [], RETURN_REASON: [], FEE_TYPE: [],
+};
+
 /** Every field any kind's target may have, for the GraphQL target type. */
-export const ALL_TARGET_FIELDS: readonly string[] = [...new Set(Object.values(TARGET_FIELDS).flat())];
+export const ALL_TARGET_FIELDS: readonly string[] = [...new Set([...Object.values(TARGET_FIELDS), ...Object.values(OPTIONAL_TARGET_FIELDS)].flat())];
 
 /** A CUSTOMER mapping with this source value is the account's default customer. */
 export const DEFAULT_CUSTOMER = '*';
@@ -74,9 +85,18 @@ export function checkTarget(kind: MappingKind, value: unknown, field = 'target')
     else if (v.length > MAX_SCOPE) errors.push({ field: `${field}.${name}`, reason: `must be at most ${MAX_SCOPE} characters` });
     else target[name] = v.trim();
   }
+  for (const name of OPTIONAL_TARGET_FIELDS[kind]) {
+    const v = given[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v.trim() === '') errors.push({ field: `${field}.${name}`, reason: 'must be a non-empty string when given' });
+    else if (hasNul(v)) errors.push({ field: `${field}.${name}`, reason: 'must not contain NUL characters' });
+    else if (v.length > MAX_SCOPE) errors.push({ field: `${field}.${name}`, reason: `must be at most ${MAX_SCOPE} characters` });
+    else target[name] = v.trim();
+  }
   for (const name of Object.keys(given)) {
     // A field of another kind is nearly always a typo or the wrong kind; keeping it would hide that.
-    if (!TARGET_FIELDS[kind].includes(name) && given[name] !== undefined && given[name] !== null) {
+    const known = TARGET_FIELDS[kind].includes(name) || OPTIONAL_TARGET_FIELDS[kind].includes(name);
+    if (!known && given[name] !== undefined && given[name] !== null) {
       errors.push({ field: `${field}.${name}`, reason: `is not a ${kind} target field (expected ${TARGET_FIELDS[kind].join(', ')})` });
     }
   }

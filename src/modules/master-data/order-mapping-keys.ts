@@ -25,6 +25,14 @@ export function itemSourceValue(line: { readonly sku: string | null; readonly va
   return line.sku ?? (line.variantId ? `variant:${line.variantId}` : CUSTOM_LINE_ITEM);
 }
 
+/**
+ * The ITEM source value an order charge (a tip, duties, a rounding adjustment) is mapped by:
+ * `charge:<kind>` in lower case, one item (or account) per kind and account.
+ */
+export function chargeSourceValue(kind: string): string {
+  return `charge:${kind.toLowerCase()}`;
+}
+
 /** What an order's customer is known by: its id in the channel, else the account's default customer. */
 export function customerSourceValue(externalId: string | null | undefined): string {
   return externalId ?? DEFAULT_CUSTOMER;
@@ -35,8 +43,8 @@ export const ORDER_MAPPING_KINDS: readonly MappingKind[] = ['ITEM', 'LOCATION', 
 
 /**
  * Every identifier of an order the ERP must know, for the kinds required: each line's item
- * (itemSourceValue), each fulfilment location, each tax title, each tender
- * gateway, and the customer (an account's default customer `*` also answers for it).
+ * (itemSourceValue), each fulfilment location, each tax title, each order charge's item
+ * (chargeSourceValue), each tender gateway, and the customer (an account's default customer `*` also answers for it).
  */
 export function orderMappingKeys(order: CanonicalOrder, required: readonly MappingKind[]): ResolveKey[] {
   const channel = order.source.system;
@@ -52,6 +60,8 @@ export function orderMappingKeys(order: CanonicalOrder, required: readonly Mappi
     for (const tax of line.taxes) add('TAX_CODE', tax.title);
   }
   for (const shipping of order.shippingLines) for (const tax of shipping.taxes) add('TAX_CODE', tax.title);
+  // Order charges come with the canonical order's `charges` where the channel has them.
+  for (const charge of (order as { readonly charges?: readonly { readonly kind: string }[] }).charges ?? []) add('ITEM', chargeSourceValue(charge.kind));
   for (const tender of order.tenders) add('TENDER', tender.gateway);
   add('CUSTOMER', customerSourceValue(order.customer?.externalId));
   return [...keys.values()];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { ConfirmationOrderRef } from '../../canonical/fulfillment.js';
-import { orderStateMachine, type OrderStatus } from './domain/order-state.js';
+import { orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
 import { ORDER_DOCUMENT_ROW_SQL, type OrderDocumentRow } from './persistence/order-document-row.js';
 
 /** What other modules may know of an order when they act on it. */
@@ -65,6 +65,28 @@ export class OrderService {
        SELECT id, $2, $3, '{}', $4, $5, $6 FROM moved`,
       [order.id, order.status, to, reason, lineage.correlationId, lineage.inboxId ?? null],
     );
+  }
+
+  /**
+   * Holds a locked order not yet posted (RELEASED or already held) for a reason found after its
+   * release, keeping its other reasons; the detail says what was found. Other states are left as
+   * they are: a posted or cancelled order has nothing left to hold back.
+   */
+  async hold(runner: QueryRunner, order: OrderHead, reason: HoldReason, detail: string, lineage: HistoryLineage): Promise<boolean> {
+    if (order.status !== 'RELEASED' && order.status !== 'ON_HOLD') return false;
+    orderStateMachine.assertTransition(order.status, 'ON_HOLD', { holdReasons: [reason] });
+    const rows: unknown[] = await runner.query(
+      `WITH held AS (
+         UPDATE orders SET status = 'ON_HOLD',
+                hold_reasons = CASE WHEN $2 = ANY(hold_reasons) THEN hold_reasons ELSE array_append(hold_reasons, $2) END,
+                hold_details = hold_details || jsonb_build_array(jsonb_build_object('reason', $2::text, 'detail', $3::text)),
+                updated_at = now()
+         WHERE id = $1 RETURNING id, hold_reasons)
+       INSERT INTO order_history (order_id, from_status, to_status, hold_reasons, reason, correlation_id, inbox_id)
+       SELECT id, $4, 'ON_HOLD', hold_reasons, $3, $5, $6 FROM held RETURNING order_id`,
+      [order.id, reason, detail, order.status, lineage.correlationId, lineage.inboxId ?? null],
+    );
+    return rows.length > 0;
   }
 
   /** A line in the order's history that changes nothing: something happened the order's reader should see. */

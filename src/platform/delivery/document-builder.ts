@@ -68,6 +68,12 @@ export interface DeliverySubject<Head = unknown> {
   lock(runner: QueryRunner, subjectId: string): Promise<Head | null>;
   /** The last open primary document landed: called once, in that transaction, under the lock. */
   primaryDocumentsPosted(runner: QueryRunner, subject: Head, lineage: { readonly correlationId: string }): Promise<void>;
+  /**
+   * One of its documents was refused before it was sent because it would not have been true to the
+   * subject (DOCUMENT_TOTAL_MISMATCH): called in the transaction that marks the posting DEAD, under
+   * the lock, so the subject can be held with that reason.
+   */
+  documentRefused?(runner: QueryRunner, subject: Head, refusal: { readonly code: string; readonly message: string }, lineage: { readonly correlationId: string }): Promise<void>;
 }
 
 /** Marks a provider as the DeliverySubject of one subject type. */

@@ -6,7 +6,8 @@ import {
 
 const usd = (amount: bigint) => ({ amount, currency: 'USD' });
 const jpy = (amount: bigint) => ({ amount, currency: 'JPY' });
-const OPTIONS: BcMappingOptions = { localCurrency: 'USD', shippingAccountNumber: '40250' };
+// These cases follow BC computing the tax from the lines' codes; CHANNEL_AMOUNTS is in bc-document-total.spec.ts.
+const OPTIONS: BcMappingOptions = { localCurrency: 'USD', shippingAccountNumber: '40250', taxMode: 'ERP_CALCULATES' };
 
 const line = (over: Partial<SalesOrderLine> = {}): SalesOrderLine => ({
   lineRef: 'L1', itemId: '1896-S', description: 'Merino crew, navy, M', quantity: 2,
@@ -103,8 +104,8 @@ describe('toBcSalesOrder', () => {
   });
 
   it('leaves out the shipping line when shipping is zero, and refuses shipping without an account', () => {
-    expect(toBcSalesOrder(usdOrder({ shipping: usd(0n) }), { localCurrency: 'USD' }).salesOrderLines).toHaveLength(2);
-    const error = thrown(() => toBcSalesOrder(usdOrder(), { localCurrency: 'USD' }));
+    expect(toBcSalesOrder(usdOrder({ shipping: usd(0n) }), { localCurrency: 'USD', taxMode: 'ERP_CALCULATES' }).salesOrderLines).toHaveLength(2);
+    const error = thrown(() => toBcSalesOrder(usdOrder(), { localCurrency: 'USD', taxMode: 'ERP_CALCULATES' }));
     expect(error).toMatchObject({ kind: 'PERMANENT', details: { code: 'SHIPPING_NOT_CONFIGURED', field: 'shipping' } });
     expect(error.message).toMatch(/shipping of 9\.95 USD/);
     const charge = toBcSalesOrder(usdOrder({ shippingTaxCode: 'NONTAXABLE' }), { ...OPTIONS, shippingLineType: 'Charge', shippingAccountNumber: 'S-FREIGHT' });

@@ -64,8 +64,17 @@ describe('NetSuite salesOrder mapping', () => {
       shippingCost: 9.95,
       item: {
         items: [
-          { item: { id: '501' }, quantity: 2, rate: 89, amount: 164.81, description: 'Merino crew, navy, M', location: { id: '3' }, taxCode: { id: '-7' } },
-          { item: { id: '502' }, quantity: 1, rate: 24.5, amount: 22.69, description: 'Trail socks, 3 pack', taxCode: { id: '-7' } },
+          { item: { id: '501' }, quantity: 2, rate: 89, amount: 164.81, description: 'Merino crew, navy, M', location: { id: '3' }, taxCode: { id: '-7' }, taxDetailsReference: 'L1' },
+          { item: { id: '502' }, quantity: 1, rate: 24.5, amount: 22.69, description: 'Trail socks, 3 pack', taxCode: { id: '-7' }, taxDetailsReference: 'L2' },
+        ],
+      },
+      // Issue 11: the channel's tax goes as a tax override (taxMode CHANNEL_AMOUNTS, the default).
+      pricesIncludeTax: false,
+      taxDetailsOverride: true,
+      taxDetails: {
+        items: [
+          { taxDetailsReference: 'L1', lineType: 'Item', lineName: 'Tax', taxCode: { id: '-7' }, taxBasis: 164.81, taxAmount: 13.25 },
+          { taxDetailsReference: 'L2', lineType: 'Item', lineName: 'Tax', taxCode: { id: '-7' }, taxBasis: 22.69, taxAmount: 3.39 },
         ],
       },
     });
@@ -100,7 +109,7 @@ describe('NetSuite salesOrder mapping', () => {
     }), { currencyIds: { USD: '1', JPY: '4' } });
     expect(body.currency).toEqual({ id: '4' });
     expect(body.shippingCost).toBe(500);
-    expect(body.item.items).toEqual([{ item: { id: '501' }, quantity: 3, rate: 1990, amount: 4970, description: 'Merino crew, navy, M' }]);
+    expect(body.item.items).toEqual([{ item: { id: '501' }, quantity: 3, rate: 1990, amount: 4970, description: 'Merino crew, navy, M', taxDetailsReference: 'L1' }]);
     const json = JSON.stringify(body);
     expect(json).toContain('"rate":1990,"amount":4970');
     expect(json).not.toMatch(/\d\.\d/);
@@ -117,7 +126,7 @@ describe('NetSuite salesOrder mapping', () => {
     const body = toNetSuiteSalesOrder(usdOrder({ shippingTaxCode: '-8' }), { shippingItemId: '88' });
     expect(body.shippingCost).toBeUndefined();
     expect(body.shippingTaxCode).toBeUndefined();
-    expect(body.item.items.at(-1)).toEqual({ item: { id: '88' }, quantity: 1, rate: 9.95, amount: 9.95, description: 'Shipping', taxCode: { id: '-8' } });
+    expect(body.item.items.at(-1)).toEqual({ item: { id: '88' }, quantity: 1, rate: 9.95, amount: 9.95, description: 'Shipping', taxCode: { id: '-8' }, taxDetailsReference: 'SHIPPING' });
     expect(toNetSuiteSalesOrder(usdOrder({ shipping: usd(0n) }), { shippingItemId: '88' }).item.items).toHaveLength(2);
   });
 

@@ -8,7 +8,8 @@ registerEnumType(MappingKindEnum, { name: 'MappingKind' });
 /**
  * A mapping's ERP side. Each kind fills its own fields (ITEM itemId; LOCATION locationId
  * and subsidiaryId; TAX_CODE taxCode; TENDER paymentMethod and clearingAccount; CUSTOMER
- * customerId; RETURN_REASON reason; FEE_TYPE glAccount); the others are null. Typed fields
+ * customerId; RETURN_REASON reason; FEE_TYPE glAccount; optionally TAX_CODE taxAccount and ITEM
+ * lineType); the others are null. Typed fields
  * rather than a JSON scalar, so clients see the shape in the schema.
  */
 @ObjectType('MappingTarget')
@@ -22,6 +23,10 @@ export class MappingTargetModel {
   @Field(() => String, { nullable: true }) customerId?: string | null;
   @Field(() => String, { nullable: true }) reason?: string | null;
   @Field(() => String, { nullable: true }) glAccount?: string | null;
+  @Field(() => String, { nullable: true, description: 'TAX_CODE, optional: the tax liability account the jurisdiction is booked to (taxMode CHANNEL_AMOUNTS).' })
+  taxAccount?: string | null;
+  @Field(() => String, { nullable: true, description: 'ITEM, optional: the ERP line type an order charge is sent as (Business Central).' })
+  lineType?: string | null;
 }
 
 @InputType('MappingTargetInput', { description: "Give exactly the mapping kind's fields (see MappingTarget)." })

@@ -25,4 +25,10 @@ export class OrderDeliverySubject implements DeliverySubject<OrderHead> {
     if (order.status !== 'RELEASED') return;
     await this.orders.transition(runner, order, 'POSTED', POSTED_REASON, lineage);
   }
+
+  /** A sales order that does not add up to the order's money was not sent: the order is held, saying why. */
+  async documentRefused(runner: QueryRunner, order: OrderHead, refusal: { readonly code: string; readonly message: string }, lineage: { readonly correlationId: string }): Promise<void> {
+    if (refusal.code !== 'DOCUMENT_TOTAL_MISMATCH') return;
+    await this.orders.hold(runner, order, 'DOCUMENT_TOTAL_MISMATCH', refusal.message, lineage);
+  }
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ErpAdapter, ErpCallContext, SalesOrderDocument, SalesOrderLine } from '../../../adapters/erp/erp-adapter.port.js';
+import type { ErpAdapter, ErpCallContext, SalesOrderAddress, SalesOrderCharge, SalesOrderDocument, SalesOrderLine, SalesOrderTax } from '../../../adapters/erp/erp-adapter.port.js';
 import type { Money } from '../../../canonical/money.js';
 import { toBigInt } from '../../../platform/database/sql.js';
 import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type PreparedDocument } from '../../../platform/delivery/document-builder.js';
 import { MappingService, resolutionKey, type ResolveKey } from '../../master-data/mapping.service.js';
-import { customerSourceValue, itemSourceValue } from '../../master-data/order-mapping-keys.js';
+import { chargeSourceValue, customerSourceValue, itemSourceValue } from '../../master-data/order-mapping-keys.js';
 import { OrderService } from '../order.service.js';
 import type { OrderDocumentRow } from '../persistence/order-document-row.js';
 
@@ -52,22 +52,23 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
   async build(order: OrderDocumentRow, targetId: string): Promise<SalesOrderDocument> {
     const lines = order.lines as Row[];
+    const shippingLines = (order.shipping_lines as Row[] | undefined) ?? [];
+    const charges = (order.charges as Row[] | null | undefined) ?? [];
     const currency = (order.currency_code as string).trim();
     const money = (value: unknown): Money => ({ amount: toBigInt(value), currency });
     const channel = order.channel as string;
     const account = order.account as string;
     const key = (kind: ResolveKey['kind'], sourceValue: string): ResolveKey => ({ kind, channel, account, erpTarget: targetId, sourceValue });
     const customerRef = customerSourceValue((order.customer as { externalId?: string } | null)?.externalId);
-    const taxTitle = new Map<string, string>();
-    for (const line of lines) if (line.tax_title) taxTitle.set(line.id as string, line.tax_title as string);
+    const taxRows = (row: Row): Row[] => ((row.taxes as Row[] | null | undefined) ?? []).filter((t) => typeof t.title === 'string' && t.title !== '');
 
     const wanted: ResolveKey[] = [key('CUSTOMER', customerRef)];
     for (const line of lines) {
       wanted.push(key('ITEM', itemOf(line)));
       if (line.location_ref) wanted.push(key('LOCATION', line.location_ref as string));
-      const title = taxTitle.get(line.id as string);
-      if (title) wanted.push(key('TAX_CODE', title));
     }
+    for (const row of [...lines, ...shippingLines]) for (const tax of taxRows(row)) wanted.push(key('TAX_CODE', tax.title as string));
+    for (const charge of charges) wanted.push(key('ITEM', chargeSourceValue(charge.kind as string)));
     const answers = await this.mappings.resolve({}, wanted);
     const target = (k: ResolveKey, field: string): string => {
       const value = answers.get(resolutionKey(k))?.[field];
@@ -75,10 +76,21 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       return value;
     };
     const optional = (k: ResolveKey | null, field: string): string | null => (k ? (answers.get(resolutionKey(k))?.[field] ?? null) : null);
+    const taxesOf = (row: Row): SalesOrderTax[] =>
+      taxRows(row).map((tax) => ({
+        title: tax.title as string,
+        jurisdiction: (tax.jurisdiction as string | null) ?? null,
+        rate: (tax.rate as string | null) ?? null,
+        amount: money(tax.amount),
+        taxCode: optional(key('TAX_CODE', tax.title as string), 'taxCode'),
+        taxAccount: optional(key('TAX_CODE', tax.title as string), 'taxAccount'),
+      }));
+    // One code per line for an ERP that computes tax: the first jurisdiction (in the row's stable order) that has one.
+    const firstCode = (taxes: readonly SalesOrderTax[]): string | null => taxes.find((t) => t.taxCode)?.taxCode ?? null;
 
     const documentLines: SalesOrderLine[] = lines.map((line) => {
       const locationKey = line.location_ref ? key('LOCATION', line.location_ref as string) : null;
-      const title = taxTitle.get(line.id as string);
+      const taxes = taxesOf(line);
       return {
         lineRef: line.external_id as string,
         itemId: target(key('ITEM', itemOf(line)), 'itemId'),
@@ -87,8 +99,20 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
         unitPrice: money(line.unit_price),
         discount: money(line.discount_total),
         tax: money(line.tax_total),
-        taxCode: title ? optional(key('TAX_CODE', title), 'taxCode') : null,
+        taxCode: firstCode(taxes),
+        taxes,
         locationId: optional(locationKey, 'locationId'),
+      };
+    });
+    const shippingTaxes = shippingLines.flatMap((s) => taxesOf(s));
+    const documentCharges: SalesOrderCharge[] = charges.map((charge) => {
+      const chargeKey = key('ITEM', chargeSourceValue(charge.kind as string));
+      return {
+        kind: charge.kind as string,
+        title: (charge.title as string | null) ?? (charge.kind as string),
+        itemId: target(chargeKey, 'itemId'),
+        lineType: optional(chargeKey, 'lineType'),
+        amount: money(charge.amount),
       };
     });
     const firstLocation = documentLines.find((l) => l.locationId)?.locationId ?? null;
@@ -103,9 +127,26 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       locationId: firstLocation,
       lines: documentLines,
       shipping: money(order.shipping),
-      shippingTaxCode: null,
+      shippingDiscount: { amount: shippingLines.reduce((n, s) => n + toBigInt(s.discount_total), 0n), currency },
+      shippingTaxCode: firstCode(shippingTaxes),
+      shippingTaxes,
+      taxesIncluded: order.taxes_included === true,
+      charges: documentCharges,
+      billTo: addressOf(order.billing_address),
+      shipTo: addressOf(order.shipping_address),
       grandTotal: money(order.grand_total),
       memo: `${channel} ${order.order_number as string}`,
     };
   }
+}
+
+/** The canonical address (stored as JSON) in the document's terms; none when absent. */
+function addressOf(value: unknown): SalesOrderAddress | null {
+  if (value === null || typeof value !== 'object') return null;
+  const a = value as Record<string, unknown>;
+  const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+  return {
+    name: text(a.name), company: text(a.company), line1: text(a.line1), line2: text(a.line2), city: text(a.city),
+    region: text(a.region), postalCode: text(a.postalCode), countryCode: text(a.countryCode), phone: text(a.phone),
+  };
 }

@@ -19,6 +19,7 @@ export const HOLD_REASONS = [
   'UNMAPPED',
   'TOTALS_MISMATCH',
   'CHANNEL_INVALID',
+  'DOCUMENT_TOTAL_MISMATCH',
 ] as const;
 
 export type HoldReason = (typeof HOLD_REASONS)[number];
@@ -31,6 +32,7 @@ export const HOLD_REASON_MESSAGES: Readonly<Record<HoldReason, string>> = {
   UNMAPPED: 'A SKU, location, tax code, tender or reason has no mapping to the ERP.',
   TOTALS_MISMATCH: "The hub's recomputed totals differ from the channel's totals.",
   CHANNEL_INVALID: 'The channel sent data the hub cannot accept.',
+  DOCUMENT_TOTAL_MISMATCH: "The ERP document built for the order does not add up to the order's grand total; it was not sent.",
 };
 
 export function isHoldReason(value: unknown): value is HoldReason {
