@@ -122,7 +122,8 @@ describe('NetSuite salesOrder mapping', () => {
 
   it('sends shipping as the header shippingCost (zero too) or as an item line of the configured shipping item', () => {
     expect(toNetSuiteSalesOrder(usdOrder({ shipping: usd(0n) })).shippingCost).toBe(0);
-    expect(toNetSuiteSalesOrder(usdOrder({ shippingTaxCode: '-8' })).shippingTaxCode).toEqual({ id: '-8' });
+    expect(toNetSuiteSalesOrder(usdOrder({ shippingTaxCode: '-8' }), { taxMode: 'ERP_CALCULATES' }).shippingTaxCode).toEqual({ id: '-8' });
+    expect(toNetSuiteSalesOrder(usdOrder({ shippingTaxCode: '-8' })).shippingTaxCode).toBeUndefined();
     const body = toNetSuiteSalesOrder(usdOrder({ shippingTaxCode: '-8' }), { shippingItemId: '88' });
     expect(body.shippingCost).toBeUndefined();
     expect(body.shippingTaxCode).toBeUndefined();

@@ -36,7 +36,8 @@
  *    pricesIncludeTax is false. NetSuite's total = Σ item amounts + shippingCost + Σ taxAmount.
  *  - ERP_CALCULATES: lines and shipping carry their tax codes (a line's first mapped jurisdiction),
  *    no taxDetails; `pricesIncludeTax` says whether amounts include tax (the channel's
- *    taxes_included), and NetSuite computes tax from the codes and the addresses. The hub's
+ *    taxes_included), shippingTaxCode the shipping's first mapped code, and NetSuite computes tax
+ *    from the codes and the addresses. The hub's
  *    expected total = Σ item amounts + shippingCost + (pricesIncludeTax ? 0 : the channel's tax).
  *
  * Shipping discounts. shippingCost is what the customer paid for shipping: price − discounts
@@ -327,7 +328,8 @@ export function toNetSuiteSalesOrder(doc: SalesOrderDocument, options: NetSuiteM
     ...(doc.memo !== null && { memo: doc.memo }),
     // Always sent in header mode, so an update that drops shipping sets it to zero.
     ...(shipping.cost !== undefined && { shippingCost: shipping.cost }),
-    ...(shipping.cost !== undefined && shippingTaxCode && { shippingTaxCode }),
+    // Under CHANNEL_AMOUNTS the shipping tax is among the taxDetails; a code would only invite NetSuite's own.
+    ...(shipping.cost !== undefined && !channelAmounts && shippingTaxCode && { shippingTaxCode }),
     // Sent either way, so an update made in the other mode is undone.
     pricesIncludeTax: !channelAmounts && doc.taxesIncluded === true,
     ...(channelAmounts && { taxDetailsOverride: true, taxDetails: { items: plan.details } }),

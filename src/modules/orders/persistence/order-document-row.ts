@@ -1,7 +1,7 @@
-/** A tax line of a line or a shipping line, one per jurisdiction, in a stable order (title, jurisdiction, rate, amount). */
+/** A tax line of a line or a shipping line, one per jurisdiction, in a stable order (title, jurisdiction, rate by byte order, whatever the database's locale; then amount). */
 const TAXES_OF = (parent: string) => `coalesce((
              SELECT json_agg(json_build_object('title', a.title, 'jurisdiction', a.jurisdiction, 'rate', a.rate, 'amount', a.amount::text)
-                             ORDER BY a.title, a.jurisdiction NULLS FIRST, a.rate NULLS FIRST, a.amount, a.id)
+                             ORDER BY a.title COLLATE "C", a.jurisdiction COLLATE "C" NULLS FIRST, a.rate COLLATE "C" NULLS FIRST, a.amount, a.id)
              FROM order_adjustments a WHERE a.order_id = o.id AND a.${parent} AND a.kind = 'TAX'), '[]')`;
 
 /**
