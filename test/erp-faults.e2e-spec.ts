@@ -59,7 +59,7 @@ describe('ERP posting under faults', () => {
     expect((await admin('put', '/admin/erp-targets/ns', { variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: CAP, timeoutMs: 800 })).status).toBe(200);
     expect((await admin('put', '/admin/erp-targets/bc', {
       variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: CAP, timeoutMs: 800,
-      credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+      credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250', taxAccountNumber: '22100' },
     })).status).toBe(200);
     for (const mapping of [
       { kind: 'ITEM', sourceValue: 'MER-CREW-NVY-M', target: { itemId: '1001' } },

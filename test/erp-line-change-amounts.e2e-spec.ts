@@ -8,6 +8,7 @@ import { erpSandboxAdmin, resetSandbox } from './support/sandbox-admin.js';
 import { deliver, fixture, orderIdOf } from './support/shopify-delivery.js';
 import { useFulfillmentSuite } from './support/fulfillment-suite.js';
 import type { TestHub } from './support/test-hub.js';
+import { withChannelTotal } from './support/channel-total.js';
 
 jest.setTimeout(90_000);
 
@@ -74,8 +75,10 @@ describe('ERP line changes keep the net value of the kept units', () => {
     expect((order.salesOrderLines as Json[]).map((l) => [l.sequence, l.lineObjectNumber, l.quantity, l.unitPrice, l.discountAmount, l.amountExcludingTax])).toEqual([
       [10000, '504', 2, 10, 2, 18],
       [20000, '503', 1, 45, 0.33, 44.67],
+      // Issue 11: the channel's tax as a G/L line (taxMode CHANNEL_AMOUNTS). Closing it on a cancel is the cancel's work (issue 11, defect 4).
+      [30000, '22100', 1, 6.44, 0, 6.44],
     ]);
-    expect(order.totalAmountExcludingTax).toBe(62.67);
+    expect(order.totalAmountExcludingTax).toBe(69.11);
   });
 });
 
@@ -91,10 +94,10 @@ describe('NetSuite line changes with a Discount item', () => {
     lineRef: 'L1', itemId: '504', description: 'Descaling tablets', quantity: 3, unitPrice: usd(1000n), discount: usd(300n), tax: usd(0n), taxCode: null, locationId: '11', ...over,
   });
   const lines = [line({}), line({ lineRef: 'L2', itemId: '503', unitPrice: usd(4500n), discount: usd(100n) })];
-  const salesOrder: SalesOrderDocument = {
+  const salesOrder: SalesOrderDocument = withChannelTotal({
     externalId: 'SHOPIFY-5001', channelOrderNumber: '#5001', placedAt: '2026-03-20T13:00:00.000Z', currency: 'USD', customerId: '107', subsidiaryId: '1',
     locationId: '11', lines, shipping: usd(0n), shippingTaxCode: null, grandTotal: usd(0n), memo: null,
-  };
+  });
   /** What the hub sends for the kept units, through the hub's own rule. */
   const keep = (l: SalesOrderLine, index: number, quantity: number): SalesOrderChangeLine =>
     ({ lineRef: l.lineRef, itemId: l.itemId, lineIndex: index, quantity, unitPrice: l.unitPrice, discount: splitLineDiscount(l.discount, quantity, l.quantity).kept });

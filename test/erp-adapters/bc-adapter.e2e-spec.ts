@@ -5,6 +5,7 @@ import { DeliveryError, type ErpConnection, type SalesOrderDocument, type SalesO
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../../sandboxes/erp/dynamics365-bc/sandbox.js';
 import { rejection } from '../support/erp-errors.js';
 import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
+import { withChannelTotal } from '../support/channel-total.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +19,7 @@ const line = (over: Partial<SalesOrderLine> = {}): SalesOrderLine => ({
 });
 
 /** 2 × 89.00 less 13.19 (taxable), 1 × 24.50 less 1.81, shipping 9.95. */
-const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): SalesOrderDocument => ({
+const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): SalesOrderDocument => withChannelTotal({
   externalId,
   channelOrderNumber: '#1001',
   placedAt: '2026-11-27T15:04:05.000Z',
@@ -72,6 +73,8 @@ describe('BusinessCentralAdapter against the Business Central sandbox', () => {
       clientSecret: sb.credentials.clientSecret,
       localCurrency: 'USD',
       shippingAccountNumber: '40250',
+      // These orders follow BC computing the tax from the lines' codes (issue 11's ERP_CALCULATES).
+      taxMode: 'ERP_CALCULATES',
       ...over.credentials,
     },
     timeoutMs: over.timeoutMs ?? 5000,

@@ -5,6 +5,7 @@ import { type ErpCallContext, type ErpConnection, type SalesOrderDocument, type 
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from '../../src/adapters/erp/netsuite/index.js';
 import { rejection } from '../support/erp-errors.js';
 import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
+import { withChannelTotal } from '../support/channel-total.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -18,7 +19,7 @@ const line = (over: Partial<SalesOrderLine> = {}): SalesOrderLine => ({
   unitPrice: usd(8900n), discount: usd(1319n), tax: usd(1325n), taxCode: '-7', locationId: '3', ...over,
 });
 
-const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): SalesOrderDocument => ({
+const order = (externalId: string, over: Partial<SalesOrderDocument> = {}): SalesOrderDocument => withChannelTotal({
   externalId,
   channelOrderNumber: '#1001',
   placedAt: '2026-11-27T15:04:05.000Z',

@@ -5,6 +5,7 @@ import {
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from '../../src/adapters/erp/netsuite/index.js';
 import { rejection } from '../support/erp-errors.js';
 import { erpSandboxAdmin, resetSandbox } from '../support/sandbox-admin.js';
+import { withChannelTotal } from '../support/channel-total.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,7 +17,7 @@ const soLine = (over: Partial<SalesOrderLine> = {}): SalesOrderLine => ({
   unitPrice: usd(8900n), discount: usd(0n), tax: usd(0n), taxCode: '-7', locationId: '3', ...over,
 });
 
-const salesOrder = (externalId: string, lines: SalesOrderLine[] = [soLine(), soLine({ lineRef: 'L2', itemId: '502', quantity: 1, unitPrice: usd(2450n) })]): SalesOrderDocument => ({
+const salesOrder = (externalId: string, lines: SalesOrderLine[] = [soLine(), soLine({ lineRef: 'L2', itemId: '502', quantity: 1, unitPrice: usd(2450n) })]): SalesOrderDocument => withChannelTotal({
   externalId, channelOrderNumber: '#1001', placedAt: '2026-11-27T15:04:05.000Z', currency: 'USD', customerId: '107', subsidiaryId: '1',
   locationId: '3', lines, shipping: usd(995n), shippingTaxCode: null, grandTotal: usd(0n), memo: null,
 });

@@ -36,7 +36,7 @@ export function erpTargets(erps: Pick<FulfillmentWorld, 'netsuite' | 'bc'>, enab
     'bc-main': {
       variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: 5000, enabled,
       credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId },
-      settings: { localCurrency: 'USD', shippingAccountNumber: '40250' },
+      settings: { localCurrency: 'USD', shippingAccountNumber: '40250', taxAccountNumber: '22100' },
     },
   };
 }
