@@ -191,3 +191,64 @@ describe('ERP documents carry the channel money', () => {
     expect(doc).toMatchObject({ billToName: 'Jonas Weber', billToCity: 'Berlin', billToCountry: 'DE', totalAmountIncludingTax: 62.87 });
   });
 });
+
+/** Check 1 before sending: a sales order that would not add up is not sent, and its order is held saying why. */
+describe('a document that does not add up', () => {
+  let intake: TestHub;
+  let poster: TestHub | null = null;
+  let netsuite: NetSuiteSandbox;
+  const prefix = `e2e-docmoney-hold-${randomUUID()}`;
+  const ID = '6012345678900011003';
+  let databaseUrl = '';
+
+  beforeAll(async () => {
+    netsuite = await startNetSuiteSandbox({ port: 0 });
+    databaseUrl = await freshDatabase('docmoney_hold');
+    // Orders are taken in and released, but no ERP posting is sent until the poster starts.
+    intake = await startHub({ databaseUrl, queuePrefix: prefix, env: { MAPPING_REQUIRED: 'ITEM,CUSTOMER', WORKER_DUTIES: 'ingest,fulfillment' } });
+    const admin = (method: 'put' | 'post', path: string, body: object) =>
+      request(intake.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
+    expect((await admin('put', '/admin/erp-targets/netsuite-main', {
+      variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 2, timeoutMs: 5000,
+    })).status).toBe(200);
+    for (const mapping of MAPPINGS) expect((await admin('post', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'e2e' })).status).toBe(201);
+    expect((await deliver(intake.app, { body: editOrder(ID, () => undefined) })).status).toBe(202);
+    await eventually(async () => {
+      const [row] = await intake.sql<{ status: string }>('SELECT p.status FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1', [ID]);
+      if (row?.status !== 'PENDING') throw new Error(`posting ${row?.status}`);
+    }, 20_000);
+  });
+
+  afterAll(async () => {
+    await poster?.close();
+    await intake?.close();
+    await netsuite?.close();
+    await dropQueueKeys(prefix);
+  });
+
+  it('is DEAD as DOCUMENT_TOTAL_MISMATCH naming both figures, nothing reaches NetSuite, and the order is held with that reason', async () => {
+    // The order's stored tax lines lose the city tax on the socks (1.11): the document would carry 213.87 of the 214.98 paid.
+    await intake.sql(
+      `DELETE FROM order_adjustments a USING order_lines l, orders o
+        WHERE a.line_id = l.id AND l.order_id = o.id AND o.external_id = $1 AND l.sku = 'SOCK-TRAIL-3PK' AND a.kind = 'TAX' AND a.title = 'New York City Tax'`, [ID]);
+    poster = await startHub({ databaseUrl, queuePrefix: prefix, role: 'worker', env: { MAPPING_REQUIRED: 'ITEM,CUSTOMER', WORKER_DUTIES: 'erp' } });
+
+    const dead = await eventually(async () => {
+      const [row] = await intake.sql<{ status: string; last_error: string; last_error_code: string; last_error_kind: string }>(
+        'SELECT p.status, p.last_error, p.last_error_code, p.last_error_kind FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1', [ID]);
+      if (row?.status !== 'DEAD') throw new Error(`posting ${row?.status}`);
+      return row;
+    }, 20_000);
+    expect(dead).toMatchObject({ last_error_kind: 'PERMANENT', last_error_code: 'DOCUMENT_TOTAL_MISMATCH' });
+    expect(dead.last_error).toMatch(/adds up to 213\.87 USD, the order's grand total is 214\.98 USD/);
+
+    const [order] = await intake.sql<{ status: string; hold_reasons: string[]; hold_details: Json[] }>('SELECT status, hold_reasons, hold_details FROM orders WHERE external_id = $1', [ID]);
+    expect(order.status).toBe('ON_HOLD');
+    expect(order.hold_reasons).toEqual(['DOCUMENT_TOTAL_MISMATCH']);
+    expect(order.hold_details).toEqual([{ reason: 'DOCUMENT_TOTAL_MISMATCH', detail: dead.last_error }]);
+    const history = await intake.sql<{ from_status: string; to_status: string }>(
+      'SELECT h.from_status, h.to_status FROM order_history h JOIN orders o ON o.id = h.order_id WHERE o.external_id = $1 ORDER BY h.id', [ID]);
+    expect(history.at(-1)).toEqual({ from_status: 'RELEASED', to_status: 'ON_HOLD' });
+    expect(((await (await fetch(`${netsuite.url}/_sandbox/documents`)).json()) as Json).count).toBe(0);
+  });
+});
