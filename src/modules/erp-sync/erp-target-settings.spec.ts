@@ -18,6 +18,17 @@ describe('ERP target settings', () => {
     expect(parseTargetSettings('dynamics365-bc', { localCurrency: 'eur', shippingAccountNumber: '8400', shippingLineType: 'Account' }))
       .toEqual({ localCurrency: 'EUR', shippingAccountNumber: '8400', shippingLineType: 'Account' });
     expect(parseTargetSettings('netsuite', undefined)).toEqual({});
+    expect(parseTargetSettings('netsuite', { taxMode: 'ERP_CALCULATES' })).toEqual({ taxMode: 'ERP_CALCULATES' });
+    expect(parseTargetSettings('dynamics365-bc', { taxMode: 'CHANNEL_AMOUNTS', taxAccountNumber: ' 22100 ', exemptTaxCode: 'NOTAX' }))
+      .toEqual({ taxMode: 'CHANNEL_AMOUNTS', taxAccountNumber: '22100', exemptTaxCode: 'NOTAX' });
+  });
+
+  it('takes only the two tax modes, and BC codes of at most 20 characters', () => {
+    expect(refusal('netsuite', { taxMode: 'channel_amounts' })).toEqual({ field: 'settings.taxMode', message: expect.stringContaining('CHANNEL_AMOUNTS, ERP_CALCULATES') });
+    expect(refusal('dynamics365-bc', { taxMode: null }).field).toBe('settings.taxMode');
+    expect(refusal('dynamics365-bc', { taxAccountNumber: 'X'.repeat(21) }).field).toBe('settings.taxAccountNumber');
+    expect(refusal('dynamics365-bc', { exemptTaxCode: '' }).field).toBe('settings.exemptTaxCode');
+    expect(refusal('netsuite', { taxAccountNumber: '22100' }).field).toBe('settings.taxAccountNumber');
   });
 
   it('names the offending setting, and refuses one of the other variant', () => {

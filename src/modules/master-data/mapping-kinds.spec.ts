@@ -37,6 +37,13 @@ describe('checkTarget', () => {
     expect(checkTarget('ITEM', ['I-1'])).toMatchObject({ ok: false, errors: [{ field: 'target' }] });
   });
 
+  it('takes the optional fields of a kind (TAX_CODE taxAccount, ITEM lineType), and checks them when given', () => {
+    expect(checkTarget('TAX_CODE', { taxCode: 'NY', taxAccount: ' 22100 ' })).toEqual({ ok: true, value: { taxCode: 'NY', taxAccount: '22100' } });
+    expect(checkTarget('ITEM', { itemId: '601', lineType: 'Account' })).toEqual({ ok: true, value: { itemId: '601', lineType: 'Account' } });
+    expect(checkTarget('TAX_CODE', { taxCode: 'NY', taxAccount: 7 })).toMatchObject({ ok: false, errors: [{ field: 'target.taxAccount' }] });
+    expect(checkTarget('LOCATION', { locationId: '1', subsidiaryId: '2', taxAccount: '22100' })).toMatchObject({ ok: false, errors: [{ field: 'target.taxAccount' }] });
+  });
+
   it('ignores null fields, as GraphQL inputs send them', () => {
     expect(checkTarget('ITEM', { itemId: 'I-1', taxCode: null })).toEqual({ ok: true, value: { itemId: 'I-1' } });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildLine, buildOrder } from '../../../test/support/order-builder.js';
-import { CUSTOM_LINE_ITEM, itemSourceValue, orderMappingKeys } from './order-mapping-keys.js';
+import { CUSTOM_LINE_ITEM, chargeSourceValue, itemSourceValue, orderMappingKeys } from './order-mapping-keys.js';
 
 describe('the ITEM key of a line, one rule for the release gate and the sales-order builder', () => {
   it('is the SKU, else the variant, else the account\'s custom-line item', () => {
@@ -13,5 +13,12 @@ describe('the ITEM key of a line, one rule for the release gate and the sales-or
     const order = buildOrder({ lines: [buildLine({ sku: 'SKU-1' }), buildLine({ sku: null, variantId: null, title: 'Gift wrap' })] });
     const items = orderMappingKeys(order, ['ITEM']).map((k) => k.sourceValue);
     expect(items).toEqual(['SKU-1', CUSTOM_LINE_ITEM]);
+  });
+
+  it('asks for each order charge\'s item, charge:<kind> in lower case, when the order has charges', () => {
+    expect(chargeSourceValue('TIP')).toBe('charge:tip');
+    const order = { ...buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), charges: [{ kind: 'TIP' }, { kind: 'DUTY' }, { kind: 'TIP' }] };
+    expect(orderMappingKeys(order, ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1', 'charge:tip', 'charge:duty']);
+    expect(orderMappingKeys(buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1']);
   });
 });

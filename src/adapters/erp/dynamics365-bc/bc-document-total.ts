@@ -8,8 +8,8 @@
 import { currencyExponent, type Money } from '../../../canonical/money.js';
 import type { SalesOrderDocument } from '../erp-adapter.port.js';
 import { assertDocumentTotal, channelTax, DEFAULT_TAX_MODE, type TaxMode } from '../shared/document-money.js';
-import { BcDecimal } from './bc-json.js';
-import { roundScaled, toBcSalesOrder, type BcMappingOptions, type BcSalesOrderBody } from './bc.mapper.js';
+import { BcDecimal, roundScaled } from './bc-json.js';
+import { toBcSalesOrder, type BcMappingOptions, type BcSalesOrderBody } from './bc.mapper.js';
 
 const ONE = new BcDecimal('1');
 

@@ -47,3 +47,18 @@ export function serializeBcJson(value: unknown): string {
   }
   throw new TypeError(`cannot write ${typeof value} as JSON`);
 }
+
+/** A scaled integer as decimal text: 12345 at scale 3 → "12.345". */
+export function scaledText(value: bigint, scale: number): string {
+  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, '0');
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return value < 0n ? `-${body}` : body;
+}
+
+/** Half away from zero, as BC rounds amounts. */
+export function roundScaled(value: bigint, drop: number): bigint {
+  if (drop <= 0) return value * 10n ** BigInt(-drop);
+  const unit = 10n ** BigInt(drop);
+  const half = unit / 2n;
+  return value < 0n ? -((-value + half) / unit) : (value + half) / unit;
+}

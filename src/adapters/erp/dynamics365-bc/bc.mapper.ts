@@ -55,9 +55,10 @@
  */
 import { createHash } from 'node:crypto';
 import { currencyExponent, formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
-import { DeliveryError, type SalesOrderAddress, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
+import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
 import { DEFAULT_TAX_MODE, includedTax, lineTaxes, shippingDiscountOf, shippingTaxesOf, taxByJurisdiction, type TaxMode } from '../shared/document-money.js';
-import { BcDecimal, DECIMAL } from './bc-json.js';
+import { addressFields } from './bc-address.js';
+import { BcDecimal, DECIMAL, roundScaled, scaledText } from './bc-json.js';
 
 export { BcDecimal, serializeBcJson } from './bc-json.js';
 export { compareWithExisting, sameDecimal, type BcOrderComparison } from './bc-order-compare.js';
@@ -195,21 +196,6 @@ function lineTaxCode(mapped: string | null | undefined, options: BcMappingOption
 /** BC's extra unit-price decimals over the currency's: its unit-amount precision is finer than its amount precision. */
 const UNIT_EXTRA_DECIMALS = 3;
 
-/** A scaled integer as decimal text: 12345 at scale 3 → "12.345". */
-function scaledText(value: bigint, scale: number): string {
-  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, '0');
-  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return value < 0n ? `-${body}` : body;
-}
-
-/** Half away from zero, as BC rounds amounts. */
-export function roundScaled(value: bigint, drop: number): bigint {
-  if (drop <= 0) return value * 10n ** BigInt(-drop);
-  const unit = 10n ** BigInt(drop);
-  const half = unit / 2n;
-  return value < 0n ? -((-value + half) / unit) : (value + half) / unit;
-}
-
 /**
  * The unit price whose BC line amount, round(quantity × unitPrice) at the currency's exponent, is
  * exactly `lineAmount`: the currency's precision when it divides evenly, else three more decimals.
@@ -338,26 +324,6 @@ function taxLines(doc: SalesOrderDocument, options: BcMappingOptions): Omit<BcSa
       ...(exempt !== undefined && { taxCode: exempt }),
     };
   });
-}
-
-const cut = (value: string | null | undefined, max: number): string | undefined => {
-  const trimmed = nonEmpty(value);
-  return trimmed === undefined ? undefined : Array.from(trimmed).slice(0, max).join('');
-};
-
-/** billTo… or shipTo… fields of an address, at BC's lengths (Sales Header: name/address 100, city/county 30, post code 20, country 10). */
-function addressFields(prefix: 'billTo' | 'shipTo', address: SalesOrderAddress | null | undefined): Partial<BcSalesOrderHeader> {
-  if (!address) return {};
-  const fields: Record<string, string | undefined> = {
-    [`${prefix}Name`]: cut(address.name ?? address.company, 100),
-    [`${prefix}AddressLine1`]: cut(address.line1, 100),
-    [`${prefix}AddressLine2`]: cut(address.line2, 50),
-    [`${prefix}City`]: cut(address.city, 30),
-    [`${prefix}State`]: cut(address.region, 30),
-    [`${prefix}PostCode`]: cut(address.postalCode, 20),
-    [`${prefix}Country`]: cut(address.countryCode?.toUpperCase(), 10),
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<BcSalesOrderHeader>;
 }
 
 /** The currencyCode BC takes for a currency: '' for the local one. */
