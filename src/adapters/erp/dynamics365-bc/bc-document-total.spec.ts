@@ -1,6 +1,6 @@
 import { freeShippingOrder, vatInclusiveEurOrder } from '../shared/document-fixtures.js';
 import { bcDocumentTotal, checkedBcSalesOrder } from './bc-document-total.js';
-import { serializeBcJson, type BcMappingOptions } from './bc.mapper.js';
+import { compareWithExisting, serializeBcJson, toBcSalesOrder, type BcMappingOptions } from './bc.mapper.js';
 
 const OPTIONS: BcMappingOptions = { localCurrency: 'USD', shippingAccountNumber: '40250', taxAccountNumber: '22100', exemptTaxCode: 'NOTAX' };
 const wire = (body: unknown) => JSON.parse(serializeBcJson(body)) as { salesOrderLines: Record<string, unknown>[] } & Record<string, unknown>;
@@ -66,5 +66,14 @@ describe('Business Central salesOrder: the channel money (issue 11)', () => {
       kind: 'PERMANENT', details: { code: 'DOCUMENT_TOTAL_MISMATCH', field: 'grandTotal' },
       message: expect.stringMatching(/adds up to 62\.87 EUR, the order's grand total is 72\.91 EUR/),
     }) as Error);
+  });
+
+  it('finds an order already in BC with another tax line a conflict (LINES_CHANGED), and the same one none', () => {
+    const wanted = toBcSalesOrder(freeShippingOrder(), OPTIONS);
+    const asStored = (): Record<string, unknown> => ({ ...wire(wanted), id: 'f0e1d2c3-b4a5-4697-8889-7a6b5c4d3e2f', number: 'S-ORD1' });
+    expect(compareWithExisting(wanted, asStored(), OPTIONS).conflicts).toEqual([]);
+    const stale = asStored();
+    stale.salesOrderLines = (stale.salesOrderLines as Record<string, unknown>[]).map((l) => (l.sequence === 50000 ? { ...l, unitPrice: 9.15 } : l));
+    expect(compareWithExisting(wanted, stale, OPTIONS).conflicts).toEqual(['line 5: unitPrice 9.15 ≠ 9.14']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * NetSuite through the SuiteTalk REST record API (record/v1), token-based authentication.
  *
- *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item → 204 + Location
+ *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item[,taxDetails] → 204 + Location
  *   find:   GET  {base}/services/rest/record/v1/salesOrder/eid:{externalId}             → 200 record | 404
  *   ship:   GET  …/salesOrder/{id}?expandSubResources=true (the lines), then
  *           POST …/salesOrder/{id}/!transform/itemFulfillment                       → 204 + Location
@@ -57,7 +57,8 @@ export class NetSuiteAdapter implements ErpAdapter {
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const body = checkedNetSuiteSalesOrder(doc, this.options);
-    const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: 'item' });
+    // The tax override's details are replaced with the lines: merged, an update would keep the old ones beside the new.
+    const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: body.taxDetails ? 'item,taxDetails' : 'item' });
     const answer = await this.client.send('PUT', url, body, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     return this.written('salesOrder', doc.externalId, answer, ctx);
