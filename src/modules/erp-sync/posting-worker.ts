@@ -12,7 +12,9 @@ import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from './in-flight-leases.js';
+import type { DeliveredRef } from '../../platform/delivery/document-builder.js';
 import { decide } from './posting-outcomes.js';
+import { countVariance, postedTotals } from './posting-totals.js';
 import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { PostingDocuments } from './posting-documents.js';
@@ -108,7 +110,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
-      let ref: { internalId: string; documentNumber: string | null };
+      let ref: DeliveredRef;
       let lingerMs = 0;
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
@@ -125,7 +127,12 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
         await semaphore.release(slot, lingerMs);
       }
-      await this.store.posted(posting, ref.internalId, ref.documentNumber);
+      const totals = postedTotals(ref, document.expectedTotal);
+      await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
+      countVariance(target.id, totals);
+      if (totals.variance !== null && totals.variance !== 0n) {
+        this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });
+      }
       return 'POSTED';
     } catch (failure) {
       const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));

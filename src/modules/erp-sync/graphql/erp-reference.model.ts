@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { MoneyModel } from '../../orders/graphql/order.model.js';
 
 @ObjectType('ErpReference', { description: 'The order in one ERP target: its posting status and, once posted, the ERP ids.' })
 export class ErpReferenceModel {
@@ -11,6 +12,10 @@ export class ErpReferenceModel {
   @Field(() => Int) attempts: number;
   @Field(() => String, { nullable: true }) lastError: string | null;
   @Field(() => Date, { nullable: true }) postedAt: Date | null;
+  @Field(() => MoneyModel, { nullable: true, description: "The document's total as the ERP computed it, read back after posting; null when not read" })
+  erpTotal: MoneyModel | null;
+  @Field(() => MoneyModel, { nullable: true, description: 'erpTotal less the total of the document the hub sent (the order grand total); non-zero means the ERP does not add up to the channel' })
+  variance: MoneyModel | null;
 }
 
 @ObjectType('ShipmentErpStatus', { description: 'The shipment in one ERP target (item fulfilment).' })
