@@ -14,6 +14,8 @@ export class ErpDuplicateWatch1764451000000 implements MigrationInterface {
       CREATE TABLE erp_key_watches (
         posting_id uuid PRIMARY KEY REFERENCES postings (id) ON DELETE CASCADE,
         target_id text NOT NULL,
+        -- The document's natural key in the ERP (BC externalDocumentNumber before shortening).
+        external_key text NOT NULL,
         ambiguous_at timestamptz NOT NULL,
         watch_until timestamptz NOT NULL,
         scanned_at timestamptz,

@@ -88,6 +88,8 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   private readonly orderLines: BcOrderLines;
   private readonly shipping: BcShipping;
   private nextNumber = 101001;
+  /** Deep inserts received under lateCommitMs and not committed yet. */
+  private lateCommitsPending = 0;
 
   constructor(private readonly context: SandboxContext<BcSalesOrder>, private readonly settings: Settings) {
     this.tokens = new TokenIssuer(settings.credentials, () => context.knobs.tokenLifetimeSeconds);
@@ -167,6 +169,11 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   present(doc: StoredDocument<BcSalesOrder>): unknown {
     const shown = presentOrder(doc, { api: '', companyId: this.settings.companyId }, true, false);
     return doc.body.deletedAt === undefined ? shown : { ...shown, '@sandbox.deletedAt': doc.body.deletedAt };
+  }
+
+  stats(): Record<string, unknown> {
+    const { store, fulfillments, lineChanges } = this.context;
+    return { documents: store.size, fulfillments: fulfillments.size, lineChanges: lineChanges.length, lateCommitsPending: this.lateCommitsPending };
   }
 
   presentFulfillment(doc: StoredDocument<Json>): unknown {
@@ -253,7 +260,13 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     const unknownCode = unknownTaxCode(this.context.knobs.taxRates, checked.value.lines ?? []);
     if (unknownCode !== undefined) return recordNotFound('Tax Group', 'Code', unknownCode);
     const late = this.context.knobs.lateCommitMs;
-    if (late > 0) return sleep(late, undefined, { ref: false }).then(() => this.insert(req, urls, checked.value));
+    if (late > 0) {
+      this.lateCommitsPending += 1;
+      return sleep(late, undefined, { ref: false }).then(() => {
+        this.lateCommitsPending -= 1;
+        return this.insert(req, urls, checked.value);
+      });
+    }
     return this.insert(req, urls, checked.value);
   }
 
