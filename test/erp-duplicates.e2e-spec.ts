@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import request from 'supertest';
+import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../sandboxes/erp/dynamics365-bc/sandbox.js';
+import { deliver, fixture, orderIdOf } from './support/shopify-delivery.js';
+import { freshDatabase } from './support/test-database.js';
+import { ADMIN_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+
+jest.setTimeout(60_000);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SHOP = 'example-shop.myshopify.com';
+const ORDERS = ['6012345678900400001', '6012345678900400002', '6012345678900400003'];
+/** The target gives up after this; the sandbox commits every deep insert ten times later. */
+const TIMEOUT_MS = 300;
+const LATE_COMMIT_MS = 3000;
+
+const json = async (url: string): Promise<Json> => (await fetch(url)).json() as Promise<Json>;
+
+function order(id: string): string {
+  const base = fixture('order-discounted-units.json');
+  return base.replace(new RegExp(orderIdOf(base), 'g'), id);
+}
+
+/**
+ * Defect 9. Business Central keeps no key unique, and a deep insert the hub gave up on commits
+ * seconds later. Look-ups at growing delays cover the target's timeout, yet a later commit still
+ * lands as a second document: the key is watched after the ambiguous outcome and the unposted
+ * extra deleted. The end state is one sales order per order.
+ */
+describe('Business Central late commits after a timeout', () => {
+  let hub: TestHub;
+  let bc: BusinessCentralSandbox;
+  const prefix = `e2e-erp-dup-${randomUUID()}`;
+
+  beforeAll(async () => {
+    bc = await startBusinessCentralSandbox({ port: 0, taxRates: { '201': '4' }, knobs: { lateCommitMs: LATE_COMMIT_MS } });
+    hub = await startHub({
+      databaseUrl: await freshDatabase('erpdup'), queuePrefix: prefix,
+      env: { MAPPING_REQUIRED: 'ITEM,CUSTOMER', ERP_DUPLICATE_SCAN_INTERVAL_MS: '250', ERP_DUPLICATE_WATCH_MS: '30000' },
+    });
+    const admin = (method: 'put' | 'post', path: string, body: object) =>
+      request(hub.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
+    expect((await admin('put', '/admin/erp-targets/bc', {
+      variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: TIMEOUT_MS,
+      credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+    })).status).toBe(200);
+    for (const mapping of [
+      { kind: 'ITEM', sourceValue: 'DESCALE-TABS-12', target: { itemId: '504' } },
+      { kind: 'ITEM', sourceValue: 'GRIND-CONICAL-SS', target: { itemId: '505' } },
+      { kind: 'CUSTOMER', sourceValue: '*', target: { customerId: '10000' } },
+      { kind: 'TAX_CODE', sourceValue: 'NY State Tax', target: { taxCode: '201' } },
+    ]) {
+      expect((await admin('post', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'e2e' })).status).toBe(201);
+    }
+  });
+
+  afterAll(async () => {
+    await hub?.close();
+    await bc?.close();
+    await dropQueueKeys(prefix);
+  });
+
+  it('ends with exactly one sales order per order: the extra late commits are deleted', async () => {
+    for (const id of ORDERS) expect((await deliver(hub.app, { body: order(id) })).status).toBe(202);
+
+    const settled = await eventually(async () => {
+      const postings = await hub.sql<{ status: string; erp_internal_id: string; erp_total: string | null }>(
+        `SELECT p.status, p.erp_internal_id, p.erp_total::text FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = ANY($1)`, [ORDERS]);
+      const stats = await json(`${bc.url}/_sandbox/stats`);
+      const docs = await json(`${bc.url}/_sandbox/documents`);
+      if (postings.length !== 3 || postings.some((p) => p.status !== 'POSTED') || stats.lateCommitsPending !== 0 || docs.duplicateKeys.length > 0 || docs.count !== 3) {
+        throw new Error(`postings ${JSON.stringify(postings.map((p) => p.status))}, pending ${stats.lateCommitsPending}, documents ${docs.count}`);
+      }
+      return { postings, docs };
+    }, 40_000);
+
+    // One sales order per key, each the one its posting landed as, with BC's total = the grand total.
+    const { postings, docs } = settled;
+    expect(docs.documents.map((d: Json) => d.key).sort()).toEqual(ORDERS.map((id) => `SHOPIFY-${id}`));
+    expect(docs.documents.map((d: Json) => d.id).sort()).toEqual(postings.map((p) => p.erp_internal_id).sort());
+    expect(docs.documents.map((d: Json) => d.document.totalAmountIncludingTax)).toEqual([167.44, 167.44, 167.44]);
+    expect(postings.map((p) => p.erp_total)).toEqual(['16744', '16744', '16744']);
+
+    // The late commits did land twice: the second documents were found under the watched keys and deleted.
+    const deleted = await hub.sql<{ outcome: string; erp_internal_id: string; kept_internal_id: string; document_key: string }>(
+      'SELECT outcome, erp_internal_id, kept_internal_id, document_key FROM erp_duplicate_documents ORDER BY document_key');
+    expect(deleted.length).toBeGreaterThanOrEqual(1);
+    for (const row of deleted) {
+      expect(row.outcome).toBe('DELETED');
+      expect(postings.map((p) => p.erp_internal_id)).toContain(row.kept_internal_id);
+      expect(docs.documents.map((d: Json) => d.id)).not.toContain(row.erp_internal_id);
+    }
+    const metrics = await request(hub.app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(metrics.text).toMatch(/hub_erp_duplicate_documents_total\{target="bc",outcome="DELETED"\} [1-9]/);
+  });
+});
