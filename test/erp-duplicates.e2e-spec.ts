@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../sandboxes/erp/dynamics365-bc/sandbox.js';
-import { deliver, fixture, orderIdOf } from './support/shopify-delivery.js';
+import { deliver, fixture, graphql, orderIdOf } from './support/shopify-delivery.js';
 import { freshDatabase } from './support/test-database.js';
-import { ADMIN_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { ADMIN_KEY, READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
 jest.setTimeout(60_000);
 
@@ -92,6 +92,14 @@ describe('Business Central late commits after a timeout', () => {
       expect(postings.map((p) => p.erp_internal_id)).toContain(row.kept_internal_id);
       expect(docs.documents.map((d: Json) => d.id)).not.toContain(row.erp_internal_id);
     }
+    // The operator sees them on the order's ERP reference.
+    const shownFor = deleted[0].document_key.replace(/^SHOPIFY-/, '');
+    const shown = await graphql(hub.app, READER_KEY, `query($id: String!) { orderBySource(channel: SHOPIFY, externalId: $id) {
+      erpReferences { internalId duplicates { internalId outcome note } } } }`, { id: shownFor });
+    const [reference] = shown.body.data.orderBySource.erpReferences;
+    expect(reference.internalId).toBe(deleted[0].kept_internal_id);
+    expect(reference.duplicates).toContainEqual({ internalId: deleted[0].erp_internal_id, outcome: 'DELETED', note: expect.stringMatching(/deleted/) });
+
     const metrics = await request(hub.app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${ADMIN_KEY}`);
     expect(metrics.text).toMatch(/hub_erp_duplicate_documents_total\{target="bc",outcome="DELETED"\} [1-9]/);
   });

@@ -33,6 +33,10 @@ export class OrderErpResolver {
       internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
       attempts: r.attempts as number, lastError: r.last_error as string | null, postedAt: at(r.posted_at),
       erpTotal: moneyOf(r.erp_total, r.erp_total_currency), variance: moneyOf(r.variance, r.erp_total_currency),
+      duplicates: ((r.duplicates as Row[] | null) ?? []).map((d) => ({
+        internalId: d.internalId as string, documentNumber: (d.documentNumber as string | null) ?? null,
+        outcome: d.outcome as string, note: d.note as string, foundAt: new Date(d.foundAt as string),
+      })),
     }));
   }
 }
