@@ -217,6 +217,8 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     if (!filter) return odataError(400, 'BadRequest_NotFound', 'Bad Request - Error in query syntax.');
     const top = q.get('$top');
     let docs = this.context.store.all().filter((d) => d.body.deletedAt === undefined && matches(d.body.order, filter));
+    const skip = q.get('$skip');
+    if (skip !== null && /^\d+$/.test(skip)) docs = docs.slice(Number(skip));
     if (top !== null) docs = docs.slice(0, /^\d+$/.test(top) ? Number(top) : undefined);
     return this.ok(200, {
       '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders`,

@@ -166,6 +166,11 @@ export interface ErpAdapter {
    * Central) have it: the duplicate scan looks for a second document after an ambiguous outcome.
    */
   listSalesOrders?(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentCopy[]>;
+  /**
+   * Every key under which the ERP holds more than one sales order, with those orders: the full
+   * duplicate scan, for documents doubled out of the hub's sight. Only where keys are not unique.
+   */
+  findDuplicateSalesOrders?(ctx: ErpCallContext): Promise<{ readonly key: string; readonly copies: ErpDocumentCopy[] }[]>;
   /** Deletes an unposted extra copy found by listSalesOrders, guarded by its version tag. */
   deleteSalesOrder?(copy: ErpDocumentCopy, ctx: ErpCallContext): Promise<void>;
   postCreditMemo?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;

@@ -76,8 +76,8 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     // The embedded database serves this process alone: the relay polls it.
     this.listener = config.databaseUrl ? new PostingsDueListener(config.databaseUrl, (payload) => this.relay.heard(payload), this.logger) : null;
     this.duplicates = new DuplicateScan({
-      store: watches, target: (id) => targets.get(id), withAdapter: (target, key, work) => this.withSlot(target, key, work),
-      intervalMs: config.duplicateScanIntervalMs, logger: this.logger,
+      store: watches, target: (id) => targets.get(id), targets: () => targets.list(), withAdapter: (target, key, work) => this.withSlot(target, key, work),
+      intervalMs: config.duplicateScanIntervalMs, fullScanIntervalMs: config.duplicateFullScanIntervalMs, logger: this.logger,
     });
   }
 

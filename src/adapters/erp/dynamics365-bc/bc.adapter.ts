@@ -53,6 +53,9 @@ function withTotal(order: Json, localCurrency: string, expectedTotal?: Money): E
   return { ...refOf(order), ...(expectedTotal && { expectedTotal }), ...(erpTotal && { erpTotal }) };
 }
 
+/** Orders per page of the full duplicate scan. */
+const SCAN_PAGE = 200;
+
 /** Something was shipped or invoiced from the order: BC has posted documents from it. */
 const postedFrom = (order: Json): boolean =>
   Array.isArray(order.salesOrderLines) && (order.salesOrderLines as unknown[]).some((l) => isObject(l) && (Number(l.shippedQuantity) > 0 || Number(l.invoicedQuantity) > 0));
@@ -121,6 +124,28 @@ export class BusinessCentralAdapter implements ErpAdapter {
     const orders = await this.lookupAll(externalId, ctx, true);
     const lcy = this.client.config().mapping.localCurrency;
     return orders.map((o) => ({ ...withTotal(o, lcy), posted: postedFrom(o), etag: typeof o['@odata.etag'] === 'string' ? o['@odata.etag'] : null }));
+  }
+
+  /** Every order of the company, a page at a time, grouped by externalDocumentNumber; groups of two or more. */
+  async findDuplicateSalesOrders(ctx: ErpCallContext): Promise<{ key: string; copies: ErpDocumentCopy[] }[]> {
+    const settings = this.client.config();
+    const byKey = new Map<string, Json[]>();
+    for (let skip = 0; ; skip += SCAN_PAGE) {
+      const answer = await this.client.send('GET', `${settings.ordersUrl}?$expand=salesOrderLines&$top=${SCAN_PAGE}&$skip=${skip}`, undefined, ctx);
+      if (answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: false });
+      const page = parseJson(answer.text);
+      const value = isObject(page) && Array.isArray(page.value) ? page.value.filter(isObject) : undefined;
+      if (!value) throw new DeliveryError('RETRYABLE', 'Business Central answered the order list without a value array', { status: answer.status, code: 'UNREADABLE_LIST' });
+      for (const order of value) {
+        const key = typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber.trim().toUpperCase() : '';
+        if (key !== '') byKey.set(key, [...(byKey.get(key) ?? []), order]);
+      }
+      if (value.length < SCAN_PAGE) break;
+    }
+    const lcy = settings.mapping.localCurrency;
+    return [...byKey].filter(([, orders]) => orders.length > 1).map(([key, orders]) => ({
+      key, copies: orders.map((o) => ({ ...withTotal(o, lcy), posted: postedFrom(o), etag: typeof o['@odata.etag'] === 'string' ? o['@odata.etag'] : null })),
+    }));
   }
 
   /** DELETE …/salesOrders({id}) with the copy's etag; one already gone counts as deleted. */

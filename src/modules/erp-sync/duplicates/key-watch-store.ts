@@ -66,6 +66,16 @@ export class KeyWatchStore {
     }));
   }
 
+  /** The sales order postings of the target that landed as one of these documents. */
+  async landedAs(targetId: string, internalIds: readonly string[]): Promise<{ postingId: string; internalId: string }[]> {
+    const rows: { id: string; erp_internal_id: string }[] = await this.dataSource.query(
+      `SELECT id, erp_internal_id FROM postings
+       WHERE target_id = $1 AND status = 'POSTED' AND document_type = 'SALES_ORDER' AND lower(erp_internal_id) = ANY($2::text[])`,
+      [targetId, internalIds.map((id) => id.toLowerCase())],
+    );
+    return rows.map((r) => ({ postingId: r.id, internalId: r.erp_internal_id }));
+  }
+
   async scanned(postingId: string): Promise<void> {
     await this.dataSource.query('UPDATE erp_key_watches SET scanned_at = now() WHERE posting_id = $1', [postingId]);
   }
