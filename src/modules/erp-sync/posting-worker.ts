@@ -187,7 +187,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       return 'POSTED';
     } catch (failure) {
       const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
-      if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && !posting.dependsOn) {
+      if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && posting.documentType === 'SALES_ORDER') {
         await this.watches.ambiguous(posting.id, target.id, externalKey, this.config.duplicateWatchMs).catch((err: unknown) =>
           this.logger.warn({ msg: 'could not watch a key after an ambiguous outcome', postingId: posting.id, err: String(err) }));
       }
