@@ -8,7 +8,8 @@
  *  - otherwise amountExcludingTax = the line amount and tax = Round(amount × rate / 100);
  *  - order totals are the sums of the lines, less the order's invoice discount (discountAmount).
  */
-import { decimalOf, minorToNumber, netOfInclusive, percentOf, productMinor, toMinor, type Scaled } from '../shared/decimal.js';
+import { decimalOf, exponentOf, minorToNumber, netOfInclusive, percentOf, productMinor, toMinor, type Scaled } from '../shared/decimal.js';
+import type { Knobs } from '../shared/knobs.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,6 +21,20 @@ export interface Pricing {
   readonly pricesIncludeTax: boolean;
   /** Minor units added to the order's tax: the sandbox's deliberate variance. */
   readonly varianceMinor?: number;
+}
+
+/**
+ * How an order's amounts are computed: its currency ('' is the company's), its customer's Prices
+ * Including VAT (a read-only property in the API, from the customer card: knob pricesIncludeTaxCustomers,
+ * fixed on the order when it is created), the tax codes and the deliberate variance.
+ */
+export function pricingOf(order: Json, knobs: Knobs, lcyCode: string): Pricing {
+  const code = typeof order.currencyCode === 'string' && order.currencyCode !== '' ? order.currencyCode : lcyCode;
+  const customers = [order.customerNumber, order.customerId].filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase());
+  const pricesIncludeTax = typeof order.pricesIncludeTax === 'boolean'
+    ? order.pricesIncludeTax
+    : knobs.pricesIncludeTaxCustomers.some((c) => customers.includes(c.toUpperCase()));
+  return { rates: knobs.taxRates, exponent: exponentOf(code.toUpperCase()), pricesIncludeTax, varianceMinor: knobs.totalVarianceMinor };
 }
 
 const ZERO: Scaled = { units: 0n, scale: 0 };

@@ -26,8 +26,7 @@ import type { Knobs } from '../shared/knobs.js';
 import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
 import type { StoredDocument } from '../shared/store.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exponentOf } from '../shared/decimal.js';
-import { priceLine, totalOrder, unknownTaxCode, type Pricing } from './amounts.js';
+import { priceLine, pricingOf, totalOrder, unknownTaxCode, type Pricing } from './amounts.js';
 import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNotFound, withCorrelation } from './errors.js';
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
 import { BcOrderLines } from './order-lines.js';
@@ -243,15 +242,8 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     });
   }
 
-  /** How the order's amounts are computed: its currency, its customer's Prices Including VAT, the tax codes. */
   private pricing(order: Json): Pricing {
-    const { taxRates, totalVarianceMinor, pricesIncludeTaxCustomers } = this.context.knobs;
-    const code = typeof order.currencyCode === 'string' && order.currencyCode !== '' ? order.currencyCode : this.settings.lcyCode;
-    const customers = [order.customerNumber, order.customerId].filter((c): c is string => typeof c === 'string').map((c) => c.toUpperCase());
-    const pricesIncludeTax = typeof order.pricesIncludeTax === 'boolean'
-      ? order.pricesIncludeTax
-      : pricesIncludeTaxCustomers.some((c) => customers.includes(c.toUpperCase()));
-    return { rates: taxRates, exponent: exponentOf(code.toUpperCase()), pricesIncludeTax, varianceMinor: totalVarianceMinor };
+    return pricingOf(order, this.context.knobs, this.settings.lcyCode);
   }
 
   private create(req: SandboxRequest, urls: EntityUrls): Reply | Promise<Reply> {
