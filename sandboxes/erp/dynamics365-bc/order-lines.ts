@@ -15,8 +15,8 @@
 import type { SandboxContext } from '../shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
 import type { StoredDocument } from '../shared/store.js';
-import { priceLine, totalOrder } from './amounts.js';
-import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError } from './errors.js';
+import { priceLine, totalOrder, unknownTaxCode, type Pricing } from './amounts.js';
+import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNotFound } from './errors.js';
 import { lineEtag, presentLine, touched, type BcSalesOrder } from './odata.js';
 import { checkSalesOrderLinePatch } from './validate.js';
 
@@ -30,7 +30,7 @@ export const outstandingOf = (line: Json): number => num(line.quantity) - num(li
 export class BcOrderLines {
   constructor(
     private readonly context: SandboxContext<BcSalesOrder>,
-    private readonly taxRates: Readonly<Record<string, number>>,
+    private readonly pricing: (order: Json) => Pricing,
   ) {}
 
   /** GET, PATCH or DELETE of one line; undefined for any other method. */
@@ -51,6 +51,8 @@ export class BcOrderLines {
     const checked = checkSalesOrderLinePatch(body);
     if (!checked.ok) return checked.reply;
     const patch = checked.value;
+    const unknownCode = unknownTaxCode(this.context.knobs.taxRates, [patch]);
+    if (unknownCode !== undefined) return recordNotFound('Tax Group', 'Code', unknownCode);
 
     let next: Json = { ...line, ...patch };
     const shipped = num(line.shippedQuantity);
@@ -66,7 +68,7 @@ export class BcOrderLines {
       if (ship > outstandingOf(next)) return dialog(`You cannot ship more than ${outstandingOf(next)} units.`);
       next = { ...next, invoiceQuantity: ship };
     }
-    const written = touched(priceLine(this.taxRates, next));
+    const written = touched(priceLine(this.pricing(doc.body.order), next));
     this.save(doc, doc.body.lines.map((l) => (l === line ? written : l)));
     if (num(line.quantity) !== num(written.quantity)) this.record(doc, [{ line: num(line.sequence), quantityBefore: num(line.quantity), quantityAfter: num(written.quantity) }]);
     return { status: 200, headers: { ...ODATA_HEADERS, etag: lineEtag(written) }, body: presentLine(written), committed: true };
@@ -98,7 +100,7 @@ export class BcOrderLines {
 
   private save(doc: StoredDocument<BcSalesOrder>, lines: Json[]): void {
     const order = { ...doc.body.order, lastModifiedDateTime: new Date().toISOString() };
-    this.context.store.update(doc, { ...doc.body, order: totalOrder(order, lines), lines });
+    this.context.store.update(doc, { ...doc.body, order: totalOrder(this.pricing(order), order, lines), lines });
   }
 
   private record(doc: StoredDocument<BcSalesOrder>, lines: { line: number; quantityBefore: number; quantityAfter: number; deleted?: boolean }[]): void {

@@ -9,11 +9,15 @@
  *   GET   .../companies({id})/salesOrders?$filter=externalDocumentNumber eq '...'&$expand=salesOrderLines
  *   GET   .../companies({id})/salesOrders({id})                         with @odata.etag
  *   PATCH .../companies({id})/salesOrders({id})                         If-Match required; 412 when stale
+ *   DELETE .../companies({id})/salesOrders({id})                        If-Match required; refused once lines shipped
  *   GET   .../companies({id})/salesOrders({id})/salesOrderLines
  *   PATCH | DELETE .../salesOrders({id})/salesOrderLines({lineId})    If-Match (order-lines.ts)
  *   POST  .../salesOrders({id})/Microsoft.NAV.shipAndInvoice            → 204 (shipping.ts)
  *   GET   .../companies({id})/salesShipments[({id})[/salesShipmentLines]] read-only, $filter
  * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
+ * Amounts and totals are computed as BC does (amounts.ts) from the tax-code table (knob taxRates);
+ * an unknown tax code is refused. Knob lateCommitMs: a deep insert commits (and is answered) that
+ * long after it arrived, so a client with a shorter timeout gives up on a document that lands later.
  */
 import { randomUUID } from 'node:crypto';
 import { SandboxContext } from '../shared/context.js';
@@ -21,8 +25,9 @@ import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/h
 import type { Knobs } from '../shared/knobs.js';
 import { startSandboxServer, type RunningSandbox, type SandboxServerOptions, type SandboxVariant } from '../shared/server.js';
 import type { StoredDocument } from '../shared/store.js';
-import { priceLine, totalOrder } from './amounts.js';
-import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, withCorrelation } from './errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { priceLine, pricingOf, totalOrder, unknownTaxCode, type Pricing } from './amounts.js';
+import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNotFound, withCorrelation } from './errors.js';
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
 import { BcOrderLines } from './order-lines.js';
 import { BcShipping, presentShipment } from './shipping.js';
@@ -44,8 +49,8 @@ export interface BusinessCentralSandboxOptions extends SandboxServerOptions {
   readonly companyName?: string;
   /** The company's local currency: sent as currencyCode '' (sending the code itself is refused). */
   readonly lcyCode?: string;
-  /** Tax percent per line taxCode, for the computed tax amounts; unknown codes tax at 0. */
-  readonly taxRates?: Readonly<Record<string, number>>;
+  /** Tax percent per line taxCode (the knob taxRates' starting value); a line with another code is refused. */
+  readonly taxRates?: Readonly<Record<string, number | string>>;
   readonly knobs?: Partial<Knobs>;
 }
 
@@ -74,7 +79,6 @@ interface Settings {
   readonly companyId: string;
   readonly companyName: string;
   readonly lcyCode: string;
-  readonly taxRates: Readonly<Record<string, number>>;
 }
 
 class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
@@ -83,10 +87,12 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   private readonly orderLines: BcOrderLines;
   private readonly shipping: BcShipping;
   private nextNumber = 101001;
+  /** Deep inserts received under lateCommitMs and not committed yet. */
+  private lateCommitsPending = 0;
 
   constructor(private readonly context: SandboxContext<BcSalesOrder>, private readonly settings: Settings) {
     this.tokens = new TokenIssuer(settings.credentials, () => context.knobs.tokenLifetimeSeconds);
-    this.orderLines = new BcOrderLines(context, settings.taxRates);
+    this.orderLines = new BcOrderLines(context, (order) => this.pricing(order));
     this.shipping = new BcShipping(context);
     context.onReset(() => {
       this.nextNumber = 101001;
@@ -108,7 +114,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     });
   }
 
-  handle(req: SandboxRequest): Reply {
+  handle(req: SandboxRequest): Reply | Promise<Reply> {
     const token = TOKEN_PATH.exec(req.url.pathname);
     if (token) {
       return req.method === 'POST' ? this.tokens.issue(req, token[1]) : { status: 405, headers: { allow: 'POST' } };
@@ -141,6 +147,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     } else {
       if (req.method === 'GET') return this.read(req, orderId, urls);
       if (req.method === 'PATCH') return this.patch(req, orderId, urls);
+      if (req.method === 'DELETE') return this.remove(req, orderId);
     }
     return this.notAllowed(req, 'salesOrders');
   }
@@ -161,6 +168,11 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   present(doc: StoredDocument<BcSalesOrder>): unknown {
     const shown = presentOrder(doc, { api: '', companyId: this.settings.companyId }, true, false);
     return doc.body.deletedAt === undefined ? shown : { ...shown, '@sandbox.deletedAt': doc.body.deletedAt };
+  }
+
+  stats(): Record<string, unknown> {
+    const { store, fulfillments, lineChanges } = this.context;
+    return { documents: store.size, fulfillments: fulfillments.size, lineChanges: lineChanges.length, lateCommitsPending: this.lateCommitsPending };
   }
 
   presentFulfillment(doc: StoredDocument<Json>): unknown {
@@ -204,6 +216,8 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     if (!filter) return odataError(400, 'BadRequest_NotFound', 'Bad Request - Error in query syntax.');
     const top = q.get('$top');
     let docs = this.context.store.all().filter((d) => d.body.deletedAt === undefined && matches(d.body.order, filter));
+    const skip = q.get('$skip');
+    if (skip !== null && /^\d+$/.test(skip)) docs = docs.slice(Number(skip));
     if (top !== null) docs = docs.slice(0, /^\d+$/.test(top) ? Number(top) : undefined);
     return this.ok(200, {
       '@odata.context': `${urls.api}/$metadata#companies(${urls.companyId})/salesOrders`,
@@ -228,25 +242,45 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     });
   }
 
-  private create(req: SandboxRequest, urls: EntityUrls): Reply {
+  private pricing(order: Json): Pricing {
+    return pricingOf(order, this.context.knobs, this.settings.lcyCode);
+  }
+
+  private create(req: SandboxRequest, urls: EntityUrls): Reply | Promise<Reply> {
     const body = this.json(req);
     if (!body) return badRequest('Invalid Request Body.');
     const checked = checkSalesOrder(body, 'create', this.context.knobs, this.settings);
     if (!checked.ok) return checked.reply;
+    const unknownCode = unknownTaxCode(this.context.knobs.taxRates, checked.value.lines ?? []);
+    if (unknownCode !== undefined) return recordNotFound('Tax Group', 'Code', unknownCode);
+    const late = this.context.knobs.lateCommitMs;
+    if (late > 0) {
+      this.lateCommitsPending += 1;
+      return sleep(late, undefined, { ref: false }).then(() => {
+        this.lateCommitsPending -= 1;
+        return this.insert(req, urls, checked.value);
+      });
+    }
+    return this.insert(req, urls, checked.value);
+  }
+
+  private insert(req: SandboxRequest, urls: EntityUrls, checked: { order: Json; lines: Json[] | undefined }): Reply {
     const id = randomUUID();
     const now = new Date().toISOString();
     const order: Json = {
       orderDate: today(), postingDate: today(), status: 'Draft', currencyCode: '',
-      ...checked.value.order, id, number: `S-ORD${this.nextNumber++}`, lastModifiedDateTime: now,
+      ...checked.order, id, number: `S-ORD${this.nextNumber++}`, lastModifiedDateTime: now,
     };
-    const lines = (checked.value.lines ?? []).map((l, i) => priceLine(this.settings.taxRates, {
+    const pricing = this.pricing(order);
+    order.pricesIncludeTax = pricing.pricesIncludeTax;
+    const lines = (checked.lines ?? []).map((l, i) => priceLine(pricing, {
       lineType: 'Item', sequence: (i + 1) * 10000, ...l, id: randomUUID(), documentId: id,
       // Default Qty. to Ship = Remainder: a new line is to be shipped (and invoiced) in full.
       shipQuantity: l.shipQuantity ?? l.quantity ?? 0, invoiceQuantity: l.shipQuantity ?? l.quantity ?? 0, shippedQuantity: 0, invoicedQuantity: 0,
     }));
     const overShipped = lines.find((l) => (l.shipQuantity as number) > (l.quantity as number));
     if (overShipped) return dialog(`You cannot ship more than ${String(overShipped.quantity)} units.`);
-    const doc = this.context.store.create(id, typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined, { order: totalOrder(order, lines), lines });
+    const doc = this.context.store.create(id, typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined, { order: totalOrder(pricing, order, lines), lines });
     const expand = this.expand(req.url.searchParams.get('$expand')) === true;
     return {
       ...this.ok(201, presentOrder(doc, urls, expand, true), { etag: etagOf(doc), location: `${urls.api}/companies(${urls.companyId})/salesOrders(${id})` }),
@@ -270,8 +304,24 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     if (!checked.ok) return checked.reply;
     const order: Json = { ...doc.body.order, ...checked.value.order, lastModifiedDateTime: new Date().toISOString() };
     const key = typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber : undefined;
-    this.context.store.update(doc, { order: totalOrder(order, doc.body.lines), lines: doc.body.lines }, key);
+    this.context.store.update(doc, { order: totalOrder(this.pricing(order), order, doc.body.lines), lines: doc.body.lines }, key);
     return { ...this.ok(200, presentOrder(doc, urls, false, true), { etag: etagOf(doc) }), committed: true };
+  }
+
+  /** DELETE of an order: If-Match as for PATCH; an order with shipped lines has posted documents and stays. */
+  private remove(req: SandboxRequest, id: string): Reply {
+    const doc = this.order(id);
+    if (!doc) return entityNotFound('Sales Order', id);
+    const ifMatch = header(req, 'if-match');
+    if (!ifMatch) {
+      return odataError(400, 'BadRequest_InvalidToken', 'Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.');
+    }
+    if (ifMatch !== '*' && ifMatch !== etagOf(doc)) return odataError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
+    if (doc.body.lines.some((l) => typeof l.shippedQuantity === 'number' && l.shippedQuantity > 0)) {
+      return dialog(`You cannot delete Sales Order ${String(doc.body.order.number)} because it has been partly shipped.`);
+    }
+    this.context.store.remove(doc);
+    return { status: 204, committed: true };
   }
 
   private expand(value: string | null): boolean | 'invalid' {
@@ -295,9 +345,8 @@ export async function startBusinessCentralSandbox(options: BusinessCentralSandbo
     companyId: (options.companyId ?? 'c5f4e2a0-8d1b-4f3a-b6e9-0a1b2c3d4e5f').toLowerCase(),
     companyName: options.companyName ?? 'CRONUS USA, Inc.',
     lcyCode: options.lcyCode ?? 'USD',
-    taxRates: options.taxRates ?? {},
   };
-  const context = new SandboxContext<BcSalesOrder>(options.knobs);
+  const context = new SandboxContext<BcSalesOrder>({ ...(options.taxRates && { taxRates: options.taxRates as Record<string, string> }), ...options.knobs });
   const running = await startSandboxServer(new BusinessCentralVariant(context, settings), context, options);
   const tenant = settings.credentials.tenantId;
   return {

@@ -2,6 +2,9 @@
  * How the sandbox stores and shows a salesOrder: server-set fields (id, tranId, dates), item
  * lines numbered like NetSuite's `line`, and the record/v1 JSON shape with links.
  */
+import { decimalOf, minorToNumber, productMinor } from '../shared/decimal.js';
+import { currencyExponentOf } from './totals.js';
+
 type Json = Record<string, unknown>;
 
 export interface NsSalesOrder extends Json {
@@ -12,17 +15,19 @@ export interface NsSalesOrder extends Json {
   item: { items: Json[] };
 }
 
-/** Cents, not floats, for the amounts the sandbox derives (quantity × rate). */
-function amountOf(line: Json): number | undefined {
+/** Exact decimals, not floats, for the amounts the sandbox derives (quantity × rate, rounded to the currency). */
+function amountOf(line: Json, exponent: number): number | undefined {
   if (typeof line.amount === 'number') return line.amount;
-  if (typeof line.quantity !== 'number' || typeof line.rate !== 'number') return undefined;
-  return Math.round(line.quantity * line.rate * 100) / 100;
+  const quantity = decimalOf(line.quantity);
+  const rate = decimalOf(line.rate);
+  if (typeof line.quantity !== 'number' || typeof line.rate !== 'number' || !quantity || !rate) return undefined;
+  return minorToNumber(productMinor(quantity, rate, exponent), exponent);
 }
 
-function numbered(lines: readonly Json[], start: number): Json[] {
+function numbered(lines: readonly Json[], start: number, exponent: number): Json[] {
   return lines.map((l, i) => {
     const line: Json = { line: start + i, ...l };
-    const amount = amountOf(line);
+    const amount = amountOf(line, exponent);
     return amount === undefined ? line : { ...line, amount };
   });
 }
@@ -33,9 +38,9 @@ function numbered(lines: readonly Json[], start: number): Json[] {
  * is what an idempotent re-send of a whole order needs; without it a re-send duplicates lines,
  * as it would on a real account.
  */
-function mergeLines(existing: readonly Json[], incoming: readonly Json[] | undefined, replace: boolean): Json[] {
+function mergeLines(existing: readonly Json[], incoming: readonly Json[] | undefined, replace: boolean, exponent: number): Json[] {
   if (incoming === undefined) return [...existing];
-  if (replace) return numbered(incoming, 1);
+  if (replace) return numbered(incoming, 1, exponent);
   const out = existing.map((l) => ({ ...l }));
   let next = out.reduce((max, l) => Math.max(max, Number(l.line) || 0), 0) + 1;
   for (const line of incoming) {
@@ -43,10 +48,10 @@ function mergeLines(existing: readonly Json[], incoming: readonly Json[] | undef
     if (at >= 0) {
       const merged: Json = { ...out[at], ...line };
       if (line.amount === undefined && (line.quantity !== undefined || line.rate !== undefined)) delete merged.amount;
-      const amount = amountOf(merged);
+      const amount = amountOf(merged, exponent);
       out[at] = amount === undefined ? merged : { ...merged, amount };
     } else {
-      out.push(...numbered([line], next++));
+      out.push(...numbered([line], next++, exponent));
     }
   }
   return out;
@@ -64,7 +69,7 @@ export function newRecord(id: string, input: Json): NsSalesOrder {
     tranId: typeof input.tranId === 'string' ? input.tranId : `SO${id}`,
     createdDate: now,
     lastModifiedDate: now,
-    item: { items: numbered(lines, 1) },
+    item: { items: numbered(lines, 1, currencyExponentOf(input)) },
   };
 }
 
@@ -78,7 +83,7 @@ export function updatedRecord(previous: NsSalesOrder, input: Json, replaceSublis
     tranId: typeof input.tranId === 'string' ? input.tranId : previous.tranId,
     createdDate: previous.createdDate,
     lastModifiedDate: new Date().toISOString(),
-    item: { items: mergeLines(previous.item.items, incoming, replaceSublists.includes('item')) },
+    item: { items: mergeLines(previous.item.items, incoming, replaceSublists.includes('item'), currencyExponentOf({ ...previous, ...header })) },
   };
 }
 

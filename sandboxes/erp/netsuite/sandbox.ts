@@ -10,7 +10,8 @@
  *   POST  /services/rest/record/v1/salesOrder/{id | eid:...}/!transform/itemFulfillment → 204 + Location
  *   GET   /services/rest/record/v1/itemFulfillment/{id | eid:...}
  * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
- * line-changes.ts).
+ * line-changes.ts). subtotal, discountTotal, taxTotal and total are computed as NetSuite does
+ * (totals.ts) from the tax-code table (knob taxRates); an unknown tax code is refused.
  */
 import { SandboxContext } from '../shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
@@ -23,6 +24,7 @@ import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
 import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
+import { withTotals } from './totals.js';
 import { validateSalesOrder } from './validate.js';
 
 export const RECORD_BASE = '/services/rest/record/v1';
@@ -197,7 +199,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
 
   private insert(req: SandboxRequest, body: Record<string, unknown>): Reply {
     const id = String(this.nextId++);
-    const record = newRecord(id, body);
+    const record = withTotals(newRecord(id, body), this.context.knobs);
     this.context.store.create(id, typeof record.externalId === 'string' ? record.externalId : undefined, record);
     return { status: 204, headers: { location: this.selfUrl(req, id) }, committed: true };
   }
@@ -208,7 +210,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
 
   private update(req: SandboxRequest, doc: StoredDocument<NsSalesOrder>, body: Record<string, unknown>): Reply {
     const replace = (req.url.searchParams.get('replace') ?? '').split(',').map((s) => s.trim());
-    const record = updatedRecord(doc.body, body, replace);
+    const record = withTotals(updatedRecord(doc.body, body, replace), this.context.knobs);
     this.context.store.update(doc, record, typeof record.externalId === 'string' ? record.externalId : undefined);
     return { status: 204, headers: { location: this.selfUrl(req, doc.id) }, committed: true };
   }

@@ -5,6 +5,7 @@
 import type { Reply } from '../shared/http.js';
 import type { Knobs } from '../shared/knobs.js';
 import { invalidContent, invalidFieldValue, missingValue } from './errors.js';
+import { unknownTaxCodeOf } from './totals.js';
 import {
   ADDRESS_FIELDS, CUSTOM_BODY_FIELD, CUSTOM_LINE_FIELD, ITEM_FULFILLMENT_FIELDS, SALES_ORDER_FIELDS,
   type FieldSpec, type FieldTable, type NsType,
@@ -109,6 +110,8 @@ export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs:
     const item = refValue(line.item);
     if (item !== undefined && knobs.unknownItems.includes(item)) return invalidFieldValue('item', item, `item.items[${i}].item`);
   }
+  const tax = unknownTaxCodeOf(body, knobs);
+  if (tax) return invalidFieldValue(tax.path.endsWith('shippingTaxCode') ? 'shippingTaxCode' : 'taxCode', tax.code, tax.path);
   return undefined;
 }
 

@@ -31,6 +31,22 @@ export interface Knobs {
   readonly unknownCustomers: readonly string[];
   /** Item references the ERP does not know. */
   readonly unknownItems: readonly string[];
+  /**
+   * The company's tax codes: code → percent as decimal text ("8.875"). A line naming a code
+   * not here is refused as the vendor refuses an unknown record; a line without a code is not taxed.
+   */
+  readonly taxRates: Readonly<Record<string, string>>;
+  /** Minor units added to the tax (and so the total) the ERP computes: a deliberate variance. */
+  readonly totalVarianceMinor: number;
+  /** NetSuite: items whose lines are tax (a tax or charge item): their amount is tax, never taxed again. */
+  readonly taxItems: readonly string[];
+  /** Business Central: customers (number or id) with Prices Including VAT: their unit prices include tax. */
+  readonly pricesIncludeTaxCustomers: readonly string[];
+  /**
+   * Business Central: a deep insert (POST salesOrders) commits this many ms after it arrived and is
+   * answered only then, long after a client with a shorter timeout gave up. 0 = at once.
+   */
+  readonly lateCommitMs: number;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -47,6 +63,11 @@ export const DEFAULT_KNOBS: Knobs = {
   tokenLifetimeSeconds: 3599,
   unknownCustomers: [],
   unknownItems: [],
+  taxRates: {},
+  totalVarianceMinor: 0,
+  taxItems: [],
+  pricesIncludeTaxCustomers: [],
+  lateCommitMs: 0,
 };
 
 export class KnobError extends Error {}
@@ -76,6 +97,22 @@ export function parseLatency(text: string): number | readonly [number, number] {
   return [min, max];
 }
 
+function signedWhole(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new KnobError(`${name} must be a whole number`);
+  return value;
+}
+
+function rates(value: unknown): Readonly<Record<string, string>> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new KnobError('taxRates must be an object of tax code → percent');
+  const out: Record<string, string> = {};
+  for (const [code, rate] of Object.entries(value as Record<string, unknown>)) {
+    const text = typeof rate === 'number' && Number.isFinite(rate) ? String(rate) : rate;
+    if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text)) throw new KnobError(`taxRates.${code} must be a percent >= 0 (number or decimal text)`);
+    out[code] = text;
+  }
+  return out;
+}
+
 function latency(value: unknown): number | readonly [number, number] {
   if (typeof value === 'string') return parseLatency(value);
   if (Array.isArray(value) && value.length === 2) {
@@ -95,7 +132,10 @@ export function mergeKnobs(base: Knobs, patch: Record<string, unknown>): Knobs {
       case 'errorRate': case 'rate429': case 'commitTimeoutRate': next[key] = rate(key, value); break;
       case 'commitTimeoutDelayMs': case 'concurrency': case 'retryAfterSeconds': case 'seed': next[key] = whole(key, value); break;
       case 'tokenLifetimeSeconds': next[key] = whole(key, value); break;
-      case 'unknownCustomers': case 'unknownItems': next[key] = strings(key, value); break;
+      case 'unknownCustomers': case 'unknownItems': case 'taxItems': case 'pricesIncludeTaxCustomers': next[key] = strings(key, value); break;
+      case 'taxRates': next[key] = rates(value); break;
+      case 'totalVarianceMinor': next[key] = signedWhole(key, value); break;
+      case 'lateCommitMs': next[key] = whole(key, value); break;
       case 'commitTimeoutPath':
         if (typeof value !== 'string') throw new KnobError('commitTimeoutPath must be a string');
         next[key] = value;

@@ -42,6 +42,12 @@ export class DocumentStore<T> {
     return doc;
   }
 
+  /** A document the ERP deleted: gone from every view. */
+  remove(doc: StoredDocument<T>): void {
+    this.byId.delete(doc.id);
+    if (doc.key !== undefined) this.unindex(doc.key, doc);
+  }
+
   get(id: string): StoredDocument<T> | undefined {
     return this.byId.get(id);
   }

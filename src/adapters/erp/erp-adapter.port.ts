@@ -182,6 +182,21 @@ export interface SalesOrderChangeDocument {
 export interface ErpDocumentRef {
   readonly internalId: string;
   readonly documentNumber: string | null;
+  /**
+   * A sales order's total as the ERP computed it (NetSuite total, Business Central
+   * totalAmountIncludingTax), read back after writing it; absent when it could not be read.
+   */
+  readonly erpTotal?: Money;
+  /** The total the document the hub sent adds up to (its grand total), to compare erpTotal with. */
+  readonly expectedTotal?: Money;
+}
+
+/** One of the documents an ERP holds under a key, as a duplicate scan sees it. */
+export interface ErpDocumentCopy extends ErpDocumentRef {
+  /** Something was posted from it (shipped or invoiced): it may not simply be deleted. */
+  readonly posted: boolean;
+  /** The version tag a delete must name (Business Central @odata.etag). */
+  readonly etag: string | null;
 }
 
 export interface ErpCallContext {
@@ -202,6 +217,18 @@ export interface ErpAdapter {
   findFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
   /** Sets the ordered quantity of the named lines (cancelled units taken off). */
   changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /**
+   * Every sales order carrying the key. Only ERPs that do not keep the key unique (Business
+   * Central) have it: the duplicate scan looks for a second document after an ambiguous outcome.
+   */
+  listSalesOrders?(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentCopy[]>;
+  /**
+   * Every key under which the ERP holds more than one sales order, with those orders: the full
+   * duplicate scan, for documents doubled out of the hub's sight. Only where keys are not unique.
+   */
+  findDuplicateSalesOrders?(ctx: ErpCallContext): Promise<{ readonly key: string; readonly copies: ErpDocumentCopy[] }[]>;
+  /** Deletes an unposted extra copy found by listSalesOrders, guarded by its version tag. */
+  deleteSalesOrder?(copy: ErpDocumentCopy, ctx: ErpCallContext): Promise<void>;
   postCreditMemo?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;

@@ -12,6 +12,7 @@ import { PostingStore } from './posting-store.js';
 import { PostingWorker } from './posting-worker.js';
 import { PostingsController } from './postings.controller.js';
 import { PostingDocuments } from './posting-documents.js';
+import { KeyWatchStore } from './duplicates/key-watch-store.js';
 
 /**
  * ERP targets, postings and the posting pipeline. The outbox writer the order aggregate
@@ -28,7 +29,7 @@ export class ErpSyncModule {
       imports: [DiscoveryModule, ErpOutboxModule, OrderDocumentsModule],
       controllers: [ErpTargetsController, PostingsController],
       providers: [
-        ErpTargetsService, PostingStore, PostingDocuments, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
+        ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
         ...(worker ? [PostingWorker] : []),
       ],
       exports: [ErpTargetsService, PostingStore],

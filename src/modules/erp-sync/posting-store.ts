@@ -24,6 +24,22 @@ const DOCUMENT_REFUSED = 'DOCUMENT_TOTAL_MISMATCH';
 const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
   last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false`;
 
+/** The read-back columns of a landing, from parameter $n on: erp_total, its currency, expected_total, variance. */
+const totalsSet = (n: number): string =>
+  `erp_total = $${n}, erp_total_currency = $${n + 1}, expected_total = $${n + 2}, variance = $${n + 3}`;
+
+/** What the ERP said the document adds up to, beside what the hub's document adds up to (see posting-totals.ts). */
+export interface PostedTotals {
+  readonly erpTotal: bigint | null;
+  readonly currency: string | null;
+  readonly expectedTotal: bigint | null;
+  readonly variance: bigint | null;
+}
+
+const NO_TOTALS: PostedTotals = { erpTotal: null, currency: null, expectedTotal: null, variance: null };
+const totalsParams = (t: PostedTotals): unknown[] =>
+  [t.erpTotal?.toString() ?? null, t.currency, t.expectedTotal?.toString() ?? null, t.variance?.toString() ?? null];
+
 /**
  * SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing.
  * The outcome of an attempt is written only while the posting is still IN_FLIGHT under that
@@ -93,12 +109,12 @@ export class PostingStore {
    * (a release) holds the same lock, so the count of open ones sees every committed sibling and
    * misses none in flight, and exactly one landing sees none left.
    */
-  async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null): Promise<void> {
+  async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null, totals: PostedTotals = NO_TOTALS): Promise<void> {
     if (posting.dependsOn) {
       // Nothing waits for a document that acts on another, and it counts towards nothing.
       await this.dataSource.query(
-        `UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4`,
-        [posting.id, internalId, documentNumber, posting.attempts],
+        `UPDATE postings SET ${POSTED_SET}, ${totalsSet(5)} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4`,
+        [posting.id, internalId, documentNumber, posting.attempts, ...totalsParams(totals)],
       );
       return;
     }
@@ -107,7 +123,7 @@ export class PostingStore {
       const head = await subject.lock(runner, posting.subjectId);
       const [row]: { done: number; open: number }[] = await runner.query(
         `WITH done AS (
-           UPDATE postings SET ${POSTED_SET} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id
+           UPDATE postings SET ${POSTED_SET}, ${totalsSet(8)} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id
          ), due AS (
            UPDATE postings SET next_attempt_at = now(), updated_at = now()
            WHERE depends_on = $1 AND status = 'RETRYING' AND last_error_kind = 'MISSING_DEPENDENCY' AND EXISTS (SELECT 1 FROM done)
@@ -118,7 +134,7 @@ export class PostingStore {
          SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM notified)::int AS notified,
                 (SELECT count(*) FROM postings WHERE subject_type = $6 AND subject_id = $7 AND depends_on IS NULL AND id <> $1
                    AND status <> 'POSTED')::int AS open`,
-        [posting.id, internalId, documentNumber, posting.attempts, POSTINGS_DUE_CHANNEL, posting.subjectType, posting.subjectId],
+        [posting.id, internalId, documentNumber, posting.attempts, POSTINGS_DUE_CHANNEL, posting.subjectType, posting.subjectId, ...totalsParams(totals)],
       );
       if (head && row.done === 1 && row.open === 0) await subject.primaryDocumentsPosted(runner, head, { correlationId: posting.correlationId });
     });

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import Bull, { type Queue } from 'bull';
 import { Redis } from 'ioredis';
-import { DeliveryError } from '../../adapters/erp/erp-adapter.port.js';
+import { DeliveryError, type ErpAdapter } from '../../adapters/erp/erp-adapter.port.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import { withCorrelationId } from '../../platform/correlation/correlation.js';
 import { redisOptionsFromUrl } from '../../platform/queue/redis-options.js';
@@ -12,7 +12,14 @@ import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from './in-flight-leases.js';
+import type { DeliveredRef } from '../../platform/delivery/document-builder.js';
 import { decide } from './posting-outcomes.js';
+import { countVariance, postedTotals } from './posting-totals.js';
+import { DuplicateScan } from './duplicates/duplicate-scan.js';
+import { KeyWatchStore } from './duplicates/key-watch-store.js';
+
+/** The code of a look-up that found nothing yet and will look again before sending. */
+const LOOKUP_PENDING = 'LOOKUP_PENDING';
 import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { PostingDocuments } from './posting-documents.js';
@@ -24,6 +31,14 @@ import { PostingsDueListener } from './postings-due-listener.js';
  * slot finds a document ready. The Redis semaphore still bounds the calls at the cap.
  */
 const JOBS_PER_SLOT = 2;
+
+/**
+ * After an ambiguous outcome a document not found by its key is looked up again, at the growing
+ * delays of the retries, until this many target timeouts have passed; only then is it sent again.
+ * A request the client gave up on can still commit meanwhile; one that commits later still is the
+ * duplicate scan's (duplicates/duplicate-scan.ts).
+ */
+const LOOKUP_COVER_TIMEOUTS = 2;
 
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
@@ -45,12 +60,14 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly leases: InFlightLeases;
   private readonly relay: PostingRelay;
   private readonly listener: PostingsDueListener | null;
+  private readonly duplicates: DuplicateScan;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PostingStore) private readonly store: PostingStore,
     @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
+    @Inject(KeyWatchStore) private readonly watches: KeyWatchStore,
   ) {
     this.leases = new InFlightLeases(store, config.postingStuckAfterMs, this.logger);
     this.relay = new PostingRelay(store, targets, (target) => this.queueFor(target), {
@@ -58,6 +75,10 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }, this.logger);
     // The embedded database serves this process alone: the relay polls it.
     this.listener = config.databaseUrl ? new PostingsDueListener(config.databaseUrl, (payload) => this.relay.heard(payload), this.logger) : null;
+    this.duplicates = new DuplicateScan({
+      store: watches, target: (id) => targets.get(id), targets: () => targets.list(), withAdapter: (target, key, work) => this.withSlot(target, key, work),
+      intervalMs: config.duplicateScanIntervalMs, fullScanIntervalMs: config.duplicateFullScanIntervalMs, logger: this.logger,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -67,12 +88,14 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.relay.start(() => this.listener?.listening ?? false);
     void this.listener?.start();
     this.leases.start();
+    this.duplicates.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.relay.stop();
     await this.listener?.stop();
     this.leases.stop();
+    await this.duplicates.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     this.semaphores?.close();
     this.redis?.disconnect();
@@ -89,6 +112,33 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return queue;
   }
 
+  /**
+   * Throws (AMBIGUOUS, LOOKUP_PENDING: looked up again after the next, longer delay) while the
+   * posting's last ambiguous outcome is more recent than the cover; returns when it may be sent.
+   */
+  private async lookedLongEnough(posting: ClaimedPosting, target: ErpTarget): Promise<void> {
+    const since = await this.watches.sinceAmbiguous(posting.id);
+    const cover = LOOKUP_COVER_TIMEOUTS * target.timeoutMs;
+    if (since !== null && since < cover) {
+      throw new DeliveryError('AMBIGUOUS', `not found by its key ${Math.round(since)} ms after an ambiguous outcome; looking again before sending (for ${cover} ms)`, { code: LOOKUP_PENDING });
+    }
+  }
+
+  /** ERP calls outside a posting (the duplicate scan) under the target's concurrency cap and rate limit. */
+  private async withSlot<T>(target: ErpTarget, key: string, work: (adapter: ErpAdapter) => Promise<T>): Promise<T> {
+    const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
+    const slot = `${this.holder}:${key}`;
+    if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
+      throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
+    }
+    try {
+      if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
+      return await work(this.adapters.forTarget(target));
+    } finally {
+      await semaphore.release(slot, 0);
+    }
+  }
+
   private async post(postingId: string): Promise<string> {
     const posting = await this.store.claim(postingId, this.worker);
     if (!posting) return 'SKIPPED';
@@ -103,12 +153,14 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
     const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
+    let externalKey: string | null = null;
     try {
       const document = await this.documents.prepare(posting);
+      externalKey = document.externalId;
       if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
         throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
       }
-      let ref: { internalId: string; documentNumber: string | null };
+      let ref: DeliveredRef;
       let lingerMs = 0;
       try {
         if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
@@ -116,6 +168,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // One key per logical document, reused by every attempt, as the port asks: the ERP can tell a retry from a new call.
         const context = { idempotencyKey: posting.id };
         const found = posting.lookupFirst ? await document.find(adapter, context) : null;
+        if (posting.lookupFirst && !found) await this.lookedLongEnough(posting, target);
         ref = found ?? (await document.send(adapter, context));
       } catch (failure) {
         // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
@@ -125,10 +178,19 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
         await semaphore.release(slot, lingerMs);
       }
-      await this.store.posted(posting, ref.internalId, ref.documentNumber);
+      const totals = postedTotals(ref, document.expectedTotal);
+      await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
+      countVariance(target.id, totals);
+      if (totals.variance !== null && totals.variance !== 0n) {
+        this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });
+      }
       return 'POSTED';
     } catch (failure) {
       const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && posting.documentType === 'SALES_ORDER') {
+        await this.watches.ambiguous(posting.id, target.id, externalKey, this.config.duplicateWatchMs).catch((err: unknown) =>
+          this.logger.warn({ msg: 'could not watch a key after an ambiguous outcome', postingId: posting.id, err: String(err) }));
+      }
       const next = decide(error, posting.attempts);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);

@@ -42,6 +42,15 @@ export interface AppConfig {
    * within this, so it bounds recovery time, not the length of an ERP call.
    */
   readonly postingStuckAfterMs: number;
+  /**
+   * How long a sales order's key is watched after an ambiguous outcome: an ERP that does not keep
+   * keys unique (Business Central) may commit a timed-out request long after, as a second document.
+   */
+  readonly duplicateWatchMs: number;
+  /** How often the watched keys are looked up for a second document. */
+  readonly duplicateScanIntervalMs: number;
+  /** How often every sales order of targets that keep no key unique is scanned for doubles; 0 = never. */
+  readonly duplicateFullScanIntervalMs: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
   /** /docs (and /docs-json, /docs-yaml): open to anyone, or only to callers with an API key of any role. */
@@ -232,6 +241,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
     postingStuckAfterMs: integer(env, 'POSTING_STUCK_AFTER_MS', 120_000, 1000, 86_400_000),
+    duplicateWatchMs: integer(env, 'ERP_DUPLICATE_WATCH_MS', 900_000, 1000, 7 * 86_400_000),
+    duplicateScanIntervalMs: integer(env, 'ERP_DUPLICATE_SCAN_INTERVAL_MS', 30_000, 100, 3_600_000),
+    duplicateFullScanIntervalMs: integer(env, 'ERP_DUPLICATE_FULL_SCAN_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000),
     mappingRequired: mappingKinds(env),
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
     metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import type { Money } from '../../canonical/money.js';
 
 /**
  * The delivery engine's contract with the modules that own what gets delivered. A posting is
@@ -19,6 +20,10 @@ export const DELIVERY_SUBJECT = 'hub:delivery-subject';
 export interface DeliveredRef {
   readonly internalId: string;
   readonly documentNumber: string | null;
+  /** The document's total as the target computed it, read back after writing (where the target has one). */
+  readonly erpTotal?: Money;
+  /** The total the document sent adds up to, to compare erpTotal with. */
+  readonly expectedTotal?: Money;
 }
 
 /** One posting as its builder sees it. */
@@ -37,6 +42,11 @@ export interface DocumentRequest {
 /** A document ready to go: how to send it, and how to look for it after an ambiguous outcome. */
 export interface PreparedDocument<Adapter, Context> {
   readonly externalId: string;
+  /**
+   * What the document adds up to (a sales order's grand total), when it has a total: the read-back
+   * of a document found by its key (no send, so no expectedTotal from the adapter) is compared with it.
+   */
+  readonly expectedTotal?: Money;
   find(adapter: Adapter, ctx: Context): Promise<DeliveredRef | null>;
   send(adapter: Adapter, ctx: Context): Promise<DeliveredRef>;
 }

@@ -6,6 +6,10 @@
  *                 ?$filter=externalDocumentNumber eq '{key}'&$expand=salesOrderLines
  *   create: POST  …/salesOrders  {header…, salesOrderLines: [...]}   (one deep insert) → 201
  *   update: PATCH …/salesOrders({id})  If-Match: {@odata.etag}        (header fields only)
+ *   delete: DELETE …/salesOrders({id}) If-Match: {@odata.etag}        (an unposted duplicate, for the duplicate scan)
+ *
+ * Every answer carries BC's own totals: the upsert returns totalAmountIncludingTax as erpTotal with
+ * the document's grand total as expectedTotal, with no extra request.
  *
  * Connection credentials and the request mechanics (token, timeouts, one retry on 401): bc-client.ts.
  *
@@ -25,7 +29,9 @@
  *
  * One call is one attempt: retries, backoff and concurrency caps belong to the posting pipeline.
  */
-import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import type { Money } from '../../../canonical/money.js';
+import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { erpTotalOf } from '../shared/erp-total.js';
 import { BcClient, isObject, parseJson, type BusinessCentralAdapterDeps, type Json } from './bc-client.js';
 import { BcFulfillments } from './bc-fulfillment.js';
 import { parseBcError } from './bc.errors.js';
@@ -40,6 +46,20 @@ function refOf(order: Json): ErpDocumentRef {
   const number = order.number;
   return { internalId: id, documentNumber: typeof number === 'string' && number !== '' ? number : null };
 }
+
+/** The ref with BC's own total (totalAmountIncludingTax) in the order's currency ('' is the company's). */
+function withTotal(order: Json, localCurrency: string, expectedTotal?: Money): ErpDocumentRef {
+  const code = typeof order.currencyCode === 'string' && order.currencyCode.trim() !== '' ? order.currencyCode.trim().toUpperCase() : localCurrency;
+  const erpTotal = erpTotalOf(order.totalAmountIncludingTax, code);
+  return { ...refOf(order), ...(expectedTotal && { expectedTotal }), ...(erpTotal && { erpTotal }) };
+}
+
+/** Orders per page of the full duplicate scan. */
+const SCAN_PAGE = 200;
+
+/** Something was shipped or invoiced from the order: BC has posted documents from it. */
+const postedFrom = (order: Json): boolean =>
+  Array.isArray(order.salesOrderLines) && (order.salesOrderLines as unknown[]).some((l) => isObject(l) && (Number(l.shippedQuantity) > 0 || Number(l.invoicedQuantity) > 0));
 
 export class BusinessCentralAdapter implements ErpAdapter {
   readonly variant = 'dynamics365-bc' as const;
@@ -62,7 +82,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
       if (!isObject(order) || typeof order.id !== 'string') {
         throw new DeliveryError('AMBIGUOUS', 'Business Central accepted the sales order but its answer could not be read', { status: created.status, code: 'UNREADABLE_ORDER' });
       }
-      return refOf(order);
+      return withTotal(order, settings.mapping.localCurrency, doc.grandTotal);
     }
 
     const { patch, conflicts } = compareWithExisting(body, existing, settings.mapping);
@@ -74,14 +94,14 @@ export class BusinessCentralAdapter implements ErpAdapter {
         { code: 'LINES_CHANGED' },
       );
     }
-    if (Object.keys(patch).length === 0) return ref;
+    if (Object.keys(patch).length === 0) return withTotal(existing, settings.mapping.localCurrency, doc.grandTotal);
     const etag = existing['@odata.etag'];
     if (typeof etag !== 'string' || etag === '') throw new DeliveryError('RETRYABLE', 'Business Central answered the look-up without an @odata.etag', { code: 'NO_ETAG' });
     const url = `${settings.ordersUrl}(${encodeURIComponent(ref.internalId)})`;
     const patched = await this.client.send('PATCH', url, serializeBcJson(patch), ctx, { 'if-match': etag });
     if (patched.status !== 200 && patched.status !== 204) throw parseBcError(patched.status, patched.text, patched.headers, { write: true });
     const order = parseJson(patched.text);
-    return isObject(order) && typeof order.id === 'string' ? refOf(order) : ref;
+    return withTotal(isObject(order) && typeof order.id === 'string' ? order : existing, settings.mapping.localCurrency, doc.grandTotal);
   }
 
   postFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
@@ -98,11 +118,56 @@ export class BusinessCentralAdapter implements ErpAdapter {
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
     const order = await this.lookup(externalId, ctx, false);
-    return order === undefined ? null : refOf(order);
+    return order === undefined ? null : withTotal(order, this.client.config().mapping.localCurrency);
+  }
+
+  async listSalesOrders(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentCopy[]> {
+    const orders = await this.lookupAll(externalId, ctx, true);
+    const lcy = this.client.config().mapping.localCurrency;
+    return orders.map((o) => ({ ...withTotal(o, lcy), posted: postedFrom(o), etag: typeof o['@odata.etag'] === 'string' ? o['@odata.etag'] : null }));
+  }
+
+  /** Every order of the company, a page at a time, grouped by externalDocumentNumber; groups of two or more. */
+  async findDuplicateSalesOrders(ctx: ErpCallContext): Promise<{ key: string; copies: ErpDocumentCopy[] }[]> {
+    const settings = this.client.config();
+    const byKey = new Map<string, Json[]>();
+    for (let skip = 0; ; skip += SCAN_PAGE) {
+      const answer = await this.client.send('GET', `${settings.ordersUrl}?$expand=salesOrderLines&$top=${SCAN_PAGE}&$skip=${skip}`, undefined, ctx);
+      if (answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: false });
+      const page = parseJson(answer.text);
+      const value = isObject(page) && Array.isArray(page.value) ? page.value.filter(isObject) : undefined;
+      if (!value) throw new DeliveryError('RETRYABLE', 'Business Central answered the order list without a value array', { status: answer.status, code: 'UNREADABLE_LIST' });
+      for (const order of value) {
+        const key = typeof order.externalDocumentNumber === 'string' ? order.externalDocumentNumber.trim().toUpperCase() : '';
+        if (key !== '') byKey.set(key, [...(byKey.get(key) ?? []), order]);
+      }
+      if (value.length < SCAN_PAGE) break;
+    }
+    const lcy = settings.mapping.localCurrency;
+    return [...byKey].filter(([, orders]) => orders.length > 1).map(([key, orders]) => ({
+      key, copies: orders.map((o) => ({ ...withTotal(o, lcy), posted: postedFrom(o), etag: typeof o['@odata.etag'] === 'string' ? o['@odata.etag'] : null })),
+    }));
+  }
+
+  /** DELETE …/salesOrders({id}) with the copy's etag; one already gone counts as deleted. */
+  async deleteSalesOrder(copy: ErpDocumentCopy, ctx: ErpCallContext): Promise<void> {
+    const url = `${this.client.config().ordersUrl}(${encodeURIComponent(copy.internalId)})`;
+    const answer = await this.client.send('DELETE', url, undefined, ctx, { 'if-match': copy.etag ?? '*' });
+    if (answer.status === 204 || answer.status === 200 || answer.status === 404) return;
+    throw parseBcError(answer.status, answer.text, answer.headers, { write: true });
   }
 
   /** The order carrying the key (the first, should BC hold several), or undefined. */
   private async lookup(externalId: string, ctx: ErpCallContext, withLines: boolean): Promise<Json | undefined> {
+    const matches = await this.lookupAll(externalId, ctx, withLines);
+    if (matches.length > 1) {
+      this.client.logger.warn({ msg: 'several Business Central sales orders carry one externalDocumentNumber; using the first', target: this.client.connection.targetId, externalDocumentNumber: bcExternalDocumentNumber(externalId), count: matches.length });
+    }
+    return matches[0];
+  }
+
+  /** Every order carrying the key, oldest first. */
+  private async lookupAll(externalId: string, ctx: ErpCallContext, withLines: boolean): Promise<Json[]> {
     const settings = this.client.config();
     const key = bcExternalDocumentNumber(externalId);
     const query = `$filter=${encodeURIComponent(externalDocumentNumberFilter(externalId))}${withLines ? '&$expand=salesOrderLines' : ''}`;
@@ -111,10 +176,6 @@ export class BusinessCentralAdapter implements ErpAdapter {
     const page = parseJson(answer.text);
     const value = isObject(page) ? page.value : undefined;
     if (!Array.isArray(value)) throw new DeliveryError('RETRYABLE', 'Business Central answered the look-up without a value array', { status: answer.status, code: 'UNREADABLE_LIST' });
-    const matches = value.filter((o): o is Json => isObject(o) && typeof o.externalDocumentNumber === 'string' && o.externalDocumentNumber.toUpperCase() === key);
-    if (matches.length > 1) {
-      this.client.logger.warn({ msg: 'several Business Central sales orders carry one externalDocumentNumber; using the first', target: this.client.connection.targetId, externalDocumentNumber: key, count: matches.length });
-    }
-    return matches[0];
+    return value.filter((o): o is Json => isObject(o) && typeof o.externalDocumentNumber === 'string' && o.externalDocumentNumber.toUpperCase() === key);
   }
 }

@@ -52,7 +52,7 @@ export function recordOf(answer: NetSuiteAnswer): Record<string, unknown> | unde
 }
 
 export class NetSuiteClient {
-  private readonly logger = new Logger('NetSuiteAdapter');
+  readonly logger = new Logger('NetSuiteAdapter');
   private readonly credentials: TbaCredentials | undefined;
   private readonly missingCredentials: readonly string[];
   private readonly recordBase: string;

@@ -1,7 +1,8 @@
 /**
  * NetSuite through the SuiteTalk REST record API (record/v1), token-based authentication.
  *
- *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item[,taxDetails] → 204 + Location
+ *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item[,taxDetails] → 204 + Location,
+ *           then GET …/salesOrder/{id} for NetSuite's own total (and the tranId): the write returns no body
  *   find:   GET  {base}/services/rest/record/v1/salesOrder/eid:{externalId}             → 200 record | 404
  *   ship:   GET  …/salesOrder/{id}?expandSubResources=true (the lines), then
  *           POST …/salesOrder/{id}/!transform/itemFulfillment                       → 204 + Location
@@ -26,6 +27,7 @@ import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
+import { erpTotalOf } from '../shared/erp-total.js';
 import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
 import type { NetSuiteMappingOptions } from './netsuite.mapper.js';
 
@@ -33,9 +35,9 @@ export { internalIdFromLocation } from './netsuite-client.js';
 
 export interface NetSuiteAdapterOptions extends NetSuiteMappingOptions {
   /**
-   * Read the document number (tranId) with a GET after each upsert or fulfilment. Off by default:
-   * the write does not return it, and a second request per document halves what the account's
-   * concurrency limit allows. findSalesOrder and findFulfillment always return it.
+   * Read the document number (tranId) with a GET after each fulfilment. Off by default: the write
+   * does not return it, and a second request per document halves what the account's concurrency
+   * limit allows. A sales order is always read back (for NetSuite's total), so it has its tranId.
    */
   readonly fetchDocumentNumber?: boolean;
 }
@@ -43,6 +45,7 @@ export interface NetSuiteAdapterOptions extends NetSuiteMappingOptions {
 type RecordType = 'salesOrder' | 'itemFulfillment';
 
 const ok = (answer: NetSuiteAnswer): boolean => answer.status >= 200 && answer.status <= 299;
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export class NetSuiteAdapter implements ErpAdapter {
   readonly variant = 'netsuite' as const;
@@ -61,11 +64,46 @@ export class NetSuiteAdapter implements ErpAdapter {
     const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: body.taxDetails ? 'item,taxDetails' : 'item' });
     const answer = await this.client.send('PUT', url, body, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
-    return this.written('salesOrder', doc.externalId, answer, ctx);
+    const internalId = internalIdFromLocation(answer.headers.get('location'), 'salesOrder');
+    const expectedTotal = doc.grandTotal;
+    // The write answers 204 without the record: one GET reads NetSuite's total (and the tranId).
+    let record: Record<string, unknown> | undefined;
+    try {
+      record = await this.readRecord(internalId !== undefined ? { internalId } : { externalId: doc.externalId }, ctx);
+    } catch (err) {
+      if (internalId === undefined) {
+        throw new DeliveryError('AMBIGUOUS', `NetSuite accepted the salesOrder but it could not be read back: ${err instanceof Error ? err.message : String(err)}`, { code: 'NO_LOCATION' });
+      }
+      // Written, and where is known: the posting stands without NetSuite's total rather than be sent again.
+      this.client.logger.warn({ msg: 'NetSuite sales order written but its total could not be read back', externalId: doc.externalId, internalId, err: err instanceof Error ? err.message : String(err) });
+      return { internalId, documentNumber: null, expectedTotal };
+    }
+    if (!record) {
+      if (internalId !== undefined) return { internalId, documentNumber: null, expectedTotal };
+      throw new DeliveryError('AMBIGUOUS', 'NetSuite accepted the salesOrder but did not find it by its external id afterwards', { code: 'NO_LOCATION' });
+    }
+    const ref = this.refOf(record, 'salesOrder');
+    const erpTotal = erpTotalOf(record.total, doc.currency);
+    return { internalId: internalId ?? ref.internalId, documentNumber: ref.documentNumber, expectedTotal, ...(erpTotal && { erpTotal }) };
   }
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
-    return this.findByExternalId('salesOrder', externalId, ctx);
+    const record = await this.readRecord({ externalId }, ctx);
+    if (!record) return null;
+    // The currency is a record reference; its ISO code is known only when referenced by external id.
+    const currency = isRecord(record.currency) ? record.currency.externalId : undefined;
+    const erpTotal = typeof currency === 'string' ? erpTotalOf(record.total, currency) : undefined;
+    return { ...this.refOf(record, 'salesOrder'), ...(erpTotal && { erpTotal }) };
+  }
+
+  /** The sales order record (header only), or undefined when NetSuite has none with that id. */
+  private async readRecord(id: { readonly internalId: string } | { readonly externalId: string }, ctx: ErpCallContext): Promise<Record<string, unknown> | undefined> {
+    const answer = await this.client.send('GET', this.client.url('salesOrder', id), undefined, ctx);
+    if (answer.status === 404) return undefined;
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    const record = recordOf(answer);
+    if (!record) throw new DeliveryError('RETRYABLE', 'NetSuite answered the look-up without a record', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    return record;
   }
 
   async postFulfillment(doc: FulfillmentDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { formatDecimal } from '../../../canonical/money.js';
 import { loadBatched } from '../../../platform/graphql/batch-loader.js';
 import { ShipmentModel } from '../../fulfillments/graphql/fulfillment.model.js';
 import { OrderModel } from '../../orders/graphql/order.model.js';
@@ -9,6 +10,11 @@ import { OrderPostingsReader } from './order-postings-reader.js';
 type Row = Record<string, unknown>;
 const none = (): Row[] => [];
 const at = (value: unknown): Date | null => (value ? new Date(value as string) : null);
+/** A bigint column in minor units of the row's currency, as the schema shows money. */
+const moneyOf = (amount: unknown, currency: unknown): { amount: string; currencyCode: string } | null =>
+  amount === null || amount === undefined || typeof currency !== 'string'
+    ? null
+    : { amount: formatDecimal({ amount: BigInt(amount as string), currency }), currencyCode: currency };
 
 /** One statement for the postings of every order the request shows, shared by erpReferences and shipments' ERP fields. */
 function postingsOf(context: object, reader: OrderPostingsReader, orderId: string): Promise<Row[]> {
@@ -26,6 +32,11 @@ export class OrderErpResolver {
       target: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string, postingStatus: r.status as string,
       internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
       attempts: r.attempts as number, lastError: r.last_error as string | null, postedAt: at(r.posted_at),
+      erpTotal: moneyOf(r.erp_total, r.erp_total_currency), variance: moneyOf(r.variance, r.erp_total_currency),
+      duplicates: ((r.duplicates as Row[] | null) ?? []).map((d) => ({
+        internalId: d.internalId as string, documentNumber: (d.documentNumber as string | null) ?? null,
+        outcome: d.outcome as string, note: d.note as string, foundAt: new Date(d.foundAt as string),
+      })),
     }));
   }
 }

@@ -42,7 +42,10 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
   async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
     const order = await this.order(request.subjectId);
     const doc = await this.build(order, request.targetId);
-    return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
+    return {
+      externalId: doc.externalId, expectedTotal: doc.grandTotal,
+      find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx),
+    };
   }
 
   /** The order as its documents read it; gone is permanent. */
