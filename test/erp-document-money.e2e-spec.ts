@@ -110,7 +110,11 @@ describe('ERP documents carry the channel money', () => {
     request(hub.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
 
   beforeAll(async () => {
-    [netsuite, bc] = await Promise.all([startNetSuiteSandbox({ port: 0 }), startBusinessCentralSandbox({ port: 0 })]);
+    [netsuite, bc] = await Promise.all([
+      // The codes the mappings name must exist in each ERP; the channel's tax overrides NetSuite's rates, and BC's exempt code is 0 %.
+      startNetSuiteSandbox({ port: 0, knobs: { taxRates: { '-8': '4.5', '-19': '19' } } }),
+      startBusinessCentralSandbox({ port: 0, taxRates: { NOTAX: '0' } }),
+    ]);
     hub = await startHub({ databaseUrl: await freshDatabase('docmoney'), queuePrefix: prefix, env: { MAPPING_REQUIRED: 'ITEM,CUSTOMER' } });
     expect((await admin('put', '/admin/erp-targets/netsuite-main', {
       variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000,

@@ -57,6 +57,8 @@ describe('ERP totals read back after posting', () => {
     expect((await admin('put', '/admin/erp-targets/bc', {
       variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 2, timeoutMs: 5000,
       credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+      // BC computes the tax from the line's code here, and the read-back compares it with the channel's.
+      settings: { localCurrency: 'USD', taxMode: 'ERP_CALCULATES' },
     })).status).toBe(200);
     for (const mapping of MAPPINGS) {
       expect((await admin('post', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'e2e' })).status).toBe(201);
