@@ -12,8 +12,11 @@ export type ShopifyOrderTopic = (typeof SHOPIFY_ORDER_TOPICS)[number];
 /** Merchant-fulfilled orders: Shopify tells us what it shipped. */
 export const SHOPIFY_FULFILLMENT_TOPICS = ['fulfillments/create', 'fulfillments/update'] as const;
 
+/** Refunds, each a REFUNDED event of a return case (a refund with no return opens its own case). */
+export const SHOPIFY_REFUND_TOPICS = ['refunds/create'] as const;
+
 /** Every topic the hub processes; others are kept and marked ignored. */
-export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS];
+export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS, ...SHOPIFY_REFUND_TOPICS];
 
 export function isShopifyOrderTopic(value: unknown): value is ShopifyOrderTopic {
   return typeof value === 'string' && (SHOPIFY_ORDER_TOPICS as readonly string[]).includes(value);
