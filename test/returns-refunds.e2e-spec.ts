@@ -1,9 +1,12 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { deliver, fixture, orderIdOf } from './support/shopify-delivery.js';
+import { deliver, fixture, graphql, orderIdOf } from './support/shopify-delivery.js';
 import { refundBody, type RefundSpec } from './support/shopify-refund.js';
+import { RefundSettlementsService } from '../src/modules/returns/refund-settlements.service.js';
+import { inTransaction } from '../src/platform/database/sql.js';
+import { DataSource } from 'typeorm';
 import { freshDatabase } from './support/test-database.js';
-import { dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
+import { READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
 jest.setTimeout(30_000);
 
@@ -158,5 +161,64 @@ describe('Shopify refunds become return cases, to the cent (PostgreSQL + Redis)'
     const row = await processed(hub, res.body.inboxId);
     expect(row.status).toBe('REJECTED');
     expect(row.error).toMatch(/invalid refund: refund_line_items\[0\]\.subtotal_set\.shop_money\.amount/);
+  });
+
+  it('shows the case on its order in GraphQL: lines, refunds with parts and tenders, the timeline, and exceptions', async () => {
+    const orderId = await placeOrder(hub);
+    const spec: RefundSpec = {
+      id: uniqueId('88'), orderId, returnId: uniqueId('62'),
+      lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }],
+      transactions: [{ id: uniqueId('55'), amount: '80.00' }, { id: uniqueId('55'), amount: '9.71', gateway: 'gift_card', status: 'failure' }],
+    };
+    await refund(hub, spec, 'evt-graphql-1');
+    const res = await graphql(hub.app, READER_KEY, `query($id: String!) { orderBySource(channel: SHOPIFY, externalId: $id) {
+      returns { id status holdReason returnRef
+        lines { lineRef refunded requested }
+        refunds { externalId state reason total { amount currencyCode } exception
+          components { kind amount { amount } lineRef quantity } transactions { tender status amount { amount } } }
+        events { source eventKey kind description } } } }`, { id: orderId });
+    expect(res.body.errors).toBeUndefined();
+    const [kase] = res.body.data.orderBySource.returns;
+    expect(kase).toMatchObject({ status: 'ON_HOLD', holdReason: 'TRANSACTION_FAILED', returnRef: spec.returnId, lines: [{ lineRef: JACKET_LINE, refunded: 1, requested: 0 }] });
+    expect(kase.refunds).toEqual([{
+      externalId: spec.id, state: 'FAILED', reason: 'TRANSACTION_FAILED', total: { amount: '89.71', currencyCode: 'USD' }, exception: false,
+      components: [{ kind: 'LINE_SUBTOTAL', amount: { amount: '82.40' }, lineRef: JACKET_LINE, quantity: 1 }, { kind: 'LINE_TAX', amount: { amount: '7.31' }, lineRef: JACKET_LINE, quantity: 1 }],
+      transactions: expect.arrayContaining([{ tender: 'ORIGINAL_PAYMENT', status: 'SUCCESS', amount: { amount: '80.00' } }, { tender: 'GIFT_CARD', status: 'FAILURE', amount: { amount: '9.71' } }]),
+    }]);
+    expect(kase.events).toEqual([{ source: 'SHOPIFY', eventKey: 'evt-graphql-1', kind: 'REFUNDED', description: 'refunds/create' }]);
+
+    const held = await graphql(hub.app, READER_KEY, `{ returns(filter: { hasException: true }, first: 100) { edges { node { id } } } refundExceptions { externalId reason } }`);
+    expect(held.body.errors).toBeUndefined();
+    expect(held.body.data.returns.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(kase.id);
+    expect(held.body.data.refundExceptions).toEqual(expect.arrayContaining([{ externalId: spec.id, reason: 'TRANSACTION_FAILED' }]));
+
+    const bad = await graphql(hub.app, READER_KEY, `{ returns(after: "bm90LWEtY3Vyc29y") { edges { cursor } } }`);
+    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'INVALID_CURSOR' });
+  });
+
+  it('makes an unsettled refund an exception after REFUND_SETTLEMENT_DAYS, until a settlement marks it', async () => {
+    const orderId = await placeOrder(hub);
+    const spec: RefundSpec = {
+      id: uniqueId('88'), orderId, processedAt: new Date().toISOString(),
+      lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }], transactions: [{ id: uniqueId('55'), amount: '89.71' }],
+    };
+    await refund(hub, spec);
+    const exceptions = async () => {
+      const res = await graphql(hub.app, READER_KEY, '{ refundExceptions(first: 500) { externalId exception settlementRef } }');
+      return (res.body.data.refundExceptions as { externalId: string }[]).filter((r) => r.externalId === spec.id);
+    };
+    expect(await exceptions()).toEqual([]);
+    // Eight days ago, by the default of seven.
+    await hub.sql(`UPDATE return_refunds SET processed_at = now() - interval '8 days' WHERE external_id = $1`, [spec.id]);
+    expect(await exceptions()).toEqual([{ externalId: spec.id, exception: true, settlementRef: null }]);
+
+    const settlements = hub.app.get(RefundSettlementsService);
+    const dataSource = hub.app.get(DataSource);
+    expect(await inTransaction(dataSource, (runner) => settlements.markRefundSettled(runner, spec.id, new Date(), 'payout-7781'))).toBe(true);
+    expect(await inTransaction(dataSource, (runner) => settlements.markRefundSettled(runner, spec.id, new Date(), 'payout-9999'))).toBe(true);
+    expect(await inTransaction(dataSource, (runner) => settlements.markRefundSettled(runner, 'no-such-refund', new Date(), 'payout-1'))).toBe(false);
+    expect(await exceptions()).toEqual([]);
+    const [row] = await hub.sql('SELECT settlement_ref FROM return_refunds WHERE external_id = $1', [spec.id]);
+    expect(row).toEqual({ settlement_ref: 'payout-7781' });
   });
 });

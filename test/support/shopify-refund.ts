@@ -14,6 +14,8 @@ export interface RefundSpec {
   discrepancy?: string | null;
   transactions: RefundTxSpec[];
   currency?: string;
+  /** ISO instant; a fixed day in November 2026 when not given. */
+  processedAt?: string;
 }
 
 const set = (amount: string, currency: string) =>
@@ -34,7 +36,7 @@ export function refundBody(spec: RefundSpec): string {
   }
   const transactions = spec.transactions.map((t) => `{"id":${t.id},"order_id":${spec.orderId},"kind":"refund","gateway":"${t.gateway ?? 'shopify_payments'}","status":"${t.status ?? 'success'}",
     "amount":"${t.amount}","currency":"${currency}","processed_at":"2026-11-20T10:15:02-05:00"}`);
-  return `{"id":${spec.id},"order_id":${spec.orderId},"created_at":"2026-11-20T10:15:00-05:00","processed_at":"2026-11-20T10:15:02-05:00","note":null,
+  return `{"id":${spec.id},"order_id":${spec.orderId},"created_at":"2026-11-20T10:15:00-05:00","processed_at":"${spec.processedAt ?? '2026-11-20T10:15:02-05:00'}","note":null,
     "return":${spec.returnId ? `{"id":${spec.returnId}}` : 'null'},"duties":[],"total_duties_set":${set('0.00', currency)},
     "refund_line_items":[${lines.join(',')}],"refund_shipping_lines":[${shipping.join(',')}],"order_adjustments":[${adjustments.join(',')}],
     "transactions":[${transactions.join(',')}]}`;

@@ -3,10 +3,11 @@ import type { QueryRunner } from 'typeorm';
 import type { CanonicalReturnEvent } from '../../canonical/return.js';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import { OrderService, type OrderRefundBasis } from '../orders/order.service.js';
-import { caseStatus, type CaseFlag, type RefundState } from './domain/case-status.js';
+import type { CaseFlag, RefundState } from './domain/case-status.js';
 import { refundReadiness, refundTotal } from './domain/refund-money.js';
 import { CaseStore, type CaseRow } from './persistence/case-store.js';
 import { RefundStore } from './persistence/refund-store.js';
+import { restateCase } from './persistence/restate-case.js';
 
 export interface ReturnLineage {
   readonly inboxId: string | null;
@@ -64,7 +65,7 @@ export class ReturnEventsService {
     } else {
       await this.cases.applyUnits(runner, kase.id, eventId, event);
     }
-    const status = await this.restate(runner, kase.id);
+    const status = await restateCase(runner, kase.id);
     return { outcome: 'APPLIED', caseId: kase.id, status, note };
   }
 
@@ -102,14 +103,5 @@ export class ReturnEventsService {
       });
     }
     return { created: stored.created, note: detail };
-  }
-
-  /** The case's status from its lines, refunds and flags; a held refund's reason is the case's. */
-  private async restate(runner: QueryRunner, caseId: string): Promise<string> {
-    const lines = await this.cases.lineCounts(runner, caseId);
-    const states = await this.refunds.statesOf(runner, caseId);
-    const status = caseStatus(lines, states, await this.cases.flagsOf(runner, caseId));
-    await this.cases.setStatus(runner, caseId, status, await this.refunds.firstStopReason(runner, caseId));
-    return status;
   }
 }

@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { OrderServiceModule } from '../orders/order-service.module.js';
+import { OrderReturnsResolver, RefundChildrenResolver, ReturnChildrenResolver } from './graphql/return-children.resolver.js';
+import { ReturnReader } from './graphql/return-reader.js';
+import { ReturnsResolver } from './graphql/returns.resolver.js';
+import { RefundSettlementsService } from './refund-settlements.service.js';
 import { ReturnEventsService } from './return-events.service.js';
 
-/** Return cases and refunds: intake from every source, finance rules, and what other modules may ask. */
+/** Return cases and refunds: intake from every source, finance rules, the read side, and what other modules may ask. */
 @Module({
   imports: [OrderServiceModule],
-  providers: [ReturnEventsService],
-  exports: [ReturnEventsService],
+  providers: [ReturnEventsService, RefundSettlementsService, ReturnReader, ReturnsResolver, ReturnChildrenResolver, RefundChildrenResolver, OrderReturnsResolver],
+  exports: [ReturnEventsService, RefundSettlementsService],
 })
 export class ReturnsModule {}

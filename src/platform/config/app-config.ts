@@ -42,6 +42,8 @@ export interface AppConfig {
    * within this, so it bounds recovery time, not the length of an ERP call.
    */
   readonly postingStuckAfterMs: number;
+  /** A refund whose money moved but no settlement has reported after this many days is a refund exception. */
+  readonly refundSettlementDays: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
   /** /docs (and /docs-json, /docs-yaml): open to anyone, or only to callers with an API key of any role. */
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5000, 100, 3_600_000),
     ingestConcurrency: integer(env, 'INGEST_CONCURRENCY', 100, 1, 1000),
     postingStuckAfterMs: integer(env, 'POSTING_STUCK_AFTER_MS', 120_000, 1000, 86_400_000),
+    refundSettlementDays: integer(env, 'REFUND_SETTLEMENT_DAYS', 7, 1, 365),
     mappingRequired: mappingKinds(env),
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
     metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),

@@ -79,8 +79,10 @@ export class CaseStore {
     const addRma = rmaRef !== null && row.rma_ref === null;
     if (!addReturn && !addRma) return row;
     const [updated]: CaseRow[] = await runner.query(
-      `UPDATE return_cases SET return_ref = coalesce(return_ref, $2), rma_ref = coalesce(rma_ref, $3), updated_at = now()
-       WHERE id = $1 RETURNING ${CASE_COLUMNS}`,
+      `WITH attached AS (
+         UPDATE return_cases SET return_ref = coalesce(return_ref, $2), rma_ref = coalesce(rma_ref, $3), updated_at = now()
+         WHERE id = $1 RETURNING ${CASE_COLUMNS}
+       ) SELECT * FROM attached`,
       [row.id, addReturn ? returnRef : null, addRma ? rmaRef : null],
     );
     return updated;

@@ -125,9 +125,12 @@ export class RefundStore {
   /** Marks a refund settled by the report that paid it out; false when no such refund is known. */
   async markSettled(runner: QueryRunner, channel: string | null, refundRef: string, settledAt: Date, reportRef: string): Promise<{ caseId: string } | null> {
     const rows: { case_id: string }[] = await runner.query(
-      `UPDATE return_refunds SET settled_at = coalesce(settled_at, $3), settlement_ref = coalesce(settlement_ref, $4),
-         state = CASE WHEN state = 'CREDITED' THEN 'SETTLED' ELSE state END, updated_at = now()
-       WHERE external_id = $2 AND ($1::text IS NULL OR channel = $1) RETURNING case_id`,
+      // As a SELECT, so the driver answers with the rows (an UPDATE answers with rows and a count).
+      `WITH marked AS (
+         UPDATE return_refunds SET settled_at = coalesce(settled_at, $3), settlement_ref = coalesce(settlement_ref, $4),
+           state = CASE WHEN state = 'CREDITED' THEN 'SETTLED' ELSE state END, updated_at = now()
+         WHERE external_id = $2 AND ($1::text IS NULL OR channel = $1) RETURNING case_id
+       ) SELECT case_id FROM marked`,
       [channel, refundRef, settledAt, reportRef],
     );
     return rows[0] ? { caseId: rows[0].case_id } : null;
