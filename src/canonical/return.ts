@@ -32,6 +32,16 @@ export interface ReturnIdentity {
   readonly rmaRef: string | null;
 }
 
+/**
+ * A fulfilment system knows the order by the hub's id (the hub sent it in the request); the
+ * returns module turns it into the channel's key before it finds the case.
+ */
+export interface HubOrderReturnIdentity {
+  readonly hubOrderId: string;
+  readonly returnRef: string | null;
+  readonly rmaRef: string | null;
+}
+
 export type ReturnCondition = 'NEW' | 'OPENED' | 'DAMAGED' | 'DEFECTIVE' | 'UNKNOWN';
 
 export type Disposition = 'RESTOCK' | 'SCRAP' | 'VENDOR_RETURN' | 'REFURBISH';
@@ -116,10 +126,13 @@ export type ReturnEventKind =
 export interface CanonicalReturnEvent {
   readonly kind: ReturnEventKind;
   readonly source: ReturnEventSource;
-  readonly identity: ReturnIdentity;
+  readonly identity: ReturnIdentity | HubOrderReturnIdentity;
   readonly lines: readonly ReturnLineQuantity[];
   readonly refund: CanonicalRefund | null;
   readonly exchangeLines: readonly ExchangeLine[];
   /** The source's own words for the event (topic, state), kept on the timeline. */
   readonly description: string;
 }
+
+/** An event whose order is named by the channel's key, as the returns module files it. */
+export type KeyedReturnEvent = CanonicalReturnEvent & { readonly identity: ReturnIdentity };

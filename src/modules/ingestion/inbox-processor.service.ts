@@ -105,6 +105,8 @@ export class InboxProcessorService {
         const event = events[index];
         const lineage = { inboxId: row.id, correlationId: row.correlation_id };
         let note: string | null = null;
+        // An event that validated but names nothing the hub holds: kept, marked REJECTED with why.
+        let refused: string | null = null;
         if (!event.ok) this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
         else if (event.type === 'order') {
           const applied = await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
@@ -118,11 +120,13 @@ export class InboxProcessorService {
           note = outcome.kind === 'UNKNOWN' ? nothingShipped(event.cancellation.externalId, event.cancellation.status) : outcome.note;
         } else if (event.type === 'return') {
           const outcome = await this.returns.apply(runner, event.event, lineage);
-          note = outcome.outcome === 'DUPLICATE' ? outcome.note : outcome.note === null ? null : `return case ${outcome.caseId}: ${outcome.note}`;
+          if (outcome.outcome === 'REFUSED') refused = outcome.note;
+          else note = outcome.outcome === 'DUPLICATE' ? outcome.note : outcome.note === null ? null : `return case ${outcome.caseId}: ${outcome.note}`;
         } else if (event.type === 'ready') {
           if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
         } else note = event.reason;
-        outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? note : event.reason });
+        if (refused !== null) outcomes.push({ id: row.id, status: 'REJECTED', error: refused });
+        else outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? note : event.reason });
       }
       if (outcomes.length > 0) {
         await runner.query(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { CanonicalReturnEvent } from '../../canonical/return.js';
+import type { CanonicalReturnEvent, KeyedReturnEvent, ReturnIdentity } from '../../canonical/return.js';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import { OrderService, type OrderRefundBasis } from '../orders/order.service.js';
 import type { CaseFlag, RefundState } from './domain/case-status.js';
@@ -16,7 +16,8 @@ export interface ReturnLineage {
 
 export type ReturnOutcome =
   | { readonly outcome: 'APPLIED'; readonly caseId: string; readonly status: string; readonly note: string | null }
-  | { readonly outcome: 'DUPLICATE'; readonly caseId: string; readonly note: string };
+  | { readonly outcome: 'DUPLICATE'; readonly caseId: string; readonly note: string }
+  | { readonly outcome: 'REFUSED'; readonly note: string };
 
 /** Flags each whole-case event sets, and the ones it clears. */
 const CASE_FLAGS: Partial<Record<CanonicalReturnEvent['kind'], { set: CaseFlag | null; clear: CaseFlag[] }>> = {
@@ -42,7 +43,10 @@ export class ReturnEventsService {
     @Inject(DomainEventBus) private readonly events: DomainEventBus,
   ) {}
 
-  async apply(runner: QueryRunner, event: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
+  async apply(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
+    const identity = await this.keyed(received.identity);
+    if (!identity) return { outcome: 'REFUSED', note: `orderRef ${(received.identity as { hubOrderId: string }).hubOrderId} is not an order the hub holds` };
+    const event: KeyedReturnEvent = { ...received, identity };
     const kase = await this.cases.resolve(runner, event);
     const detail = { lines: event.lines, refund: event.refund?.externalId ?? null, returnRef: event.identity.returnRef, rmaRef: event.identity.rmaRef };
     const eventId = await this.cases.recordEvent(runner, kase.id, event, lineage, detail);
@@ -69,8 +73,16 @@ export class ReturnEventsService {
     return { outcome: 'APPLIED', caseId: kase.id, status, note };
   }
 
+  /** The channel's key of the event's order; a hub order id that names no order is null. */
+  private async keyed(identity: CanonicalReturnEvent['identity']): Promise<ReturnIdentity | null> {
+    if (!('hubOrderId' in identity)) return identity;
+    const order = await this.orders.forDelivery(identity.hubOrderId);
+    if (!order) return null;
+    return { channel: order.channel, account: order.account, orderExternalId: order.externalId, returnRef: identity.returnRef, rmaRef: identity.rmaRef };
+  }
+
   private async applyRefund(
-    runner: QueryRunner, kase: CaseRow, event: CanonicalReturnEvent, order: OrderRefundBasis | null, lineage: ReturnLineage,
+    runner: QueryRunner, kase: CaseRow, event: KeyedReturnEvent, order: OrderRefundBasis | null, lineage: ReturnLineage,
   ): Promise<{ created: boolean; note: string | null }> {
     const refund = event.refund!;
     const currency = order?.currency ?? refund.components[0]?.amount.currency ?? refund.transactions[0]?.amount.currency ?? 'XXX';

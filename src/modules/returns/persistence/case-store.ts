@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import type { CanonicalReturnEvent, ReturnLineQuantity } from '../../../canonical/return.js';
+import type { CanonicalReturnEvent, KeyedReturnEvent, ReturnLineQuantity } from '../../../canonical/return.js';
 import type { CaseFlag, LineCounts, UnitStep } from '../domain/case-status.js';
 
 export interface CaseRow {
@@ -37,7 +37,7 @@ export class CaseStore {
    * claimed yet (a blind receipt or a goodwill refund), else a new one. Ids the event brings
    * that the case lacks are attached, which is how an RMA joins the case its receipt opened.
    */
-  async resolve(runner: QueryRunner, event: CanonicalReturnEvent): Promise<CaseRow> {
+  async resolve(runner: QueryRunner, event: KeyedReturnEvent): Promise<CaseRow> {
     const { channel, account, orderExternalId, returnRef, rmaRef } = event.identity;
     const found =
       (returnRef ? await this.one(runner, 'return_ref = $3', [channel, account, returnRef]) : null) ??
