@@ -30,6 +30,8 @@ export interface ReturnEventBody {
   readonly orderRef: string;
   /** The RMA the parcel came with, when it had one (a blind receipt has none). */
   readonly rmaRef: string | null;
+  /** The hub's request the goods went out under, when the system knows it. */
+  readonly requestId?: string | null;
   readonly locationRef: string;
   readonly occurredAt: string;
   readonly lines: readonly ReturnEventLine[];
@@ -63,6 +65,7 @@ export function parseReturnEvent(body: unknown): { ok: true; value: ReturnEventB
   const source = oneOf('source', body.source, FULFILLMENT_EVENT_SOURCES);
   const orderRef = id('orderRef');
   const rmaRef = body.rmaRef === null || body.rmaRef === undefined ? null : id('rmaRef');
+  const requestId = body.requestId === null || body.requestId === undefined ? null : id('requestId');
   const locationRef = id('locationRef');
   const occurredAt = typeof body.occurredAt === 'string' && !Number.isNaN(Date.parse(body.occurredAt)) && /T.*(Z|[+-]\d{2}:\d{2})$/.test(body.occurredAt)
     ? new Date(body.occurredAt).toISOString()
@@ -90,7 +93,7 @@ export function parseReturnEvent(body: unknown): { ok: true; value: ReturnEventB
     });
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { eventId: eventId!, type: type!, source: source!, orderRef: orderRef!, rmaRef: rmaRef ?? null, locationRef: locationRef!, occurredAt: occurredAt!, lines } };
+  return { ok: true, value: { eventId: eventId!, type: type!, source: source!, orderRef: orderRef!, rmaRef: rmaRef ?? null, requestId: requestId ?? null, locationRef: locationRef!, occurredAt: occurredAt!, lines } };
 }
 
 /** The event in canonical terms: a receipt counts received units; an inspection disposes of them. */
