@@ -16,8 +16,8 @@ export interface ReturnEventSource {
   readonly account: string;
   /** The source's own id of the event: the same on every redelivery, so it deduplicates. */
   readonly eventKey: string;
-  /** ISO-8601 instant the source says the event happened. */
-  readonly occurredAt: string;
+  /** ISO-8601 instant the source says the event happened; null when it does not say (then: when the hub recorded it). */
+  readonly occurredAt: string | null;
 }
 
 /** The ids that tie an event to its case and its order. Any may be missing but the order. */

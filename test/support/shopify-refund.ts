@@ -41,3 +41,13 @@ export function refundBody(spec: RefundSpec): string {
     "refund_line_items":[${lines.join(',')}],"refund_shipping_lines":[${shipping.join(',')}],"order_adjustments":[${adjustments.join(',')}],
     "transactions":[${transactions.join(',')}]}`;
 }
+
+/** A returns/* webhook body: thin, as Shopify sends it (lines with quantities and reasons, no prices). */
+export function returnBody(spec: { id: string; orderId: string; status: string; lines: { id: string; lineItemId: string; quantity: number; reason?: string }[] }): string {
+  const lines = spec.lines.map((l) => `{"id":${l.id},"admin_graphql_api_id":"gid://shopify/ReturnLineItem/${l.id}","quantity":${l.quantity},
+    "return_reason":"${l.reason ?? 'unknown'}","return_reason_note":"","customer_note":null,
+    "fulfillment_line_item":{"id":${l.id}1,"line_item":{"id":${l.lineItemId},"admin_graphql_api_id":"gid://shopify/LineItem/${l.lineItemId}"}}}`);
+  return `{"id":${spec.id},"admin_graphql_api_id":"gid://shopify/Return/${spec.id}","status":"${spec.status}","name":"#10421-R1",
+    "order":{"id":${spec.orderId},"admin_graphql_api_id":"gid://shopify/Order/${spec.orderId}"},
+    "total_return_line_items":${spec.lines.length},"return_line_items":[${lines.join(',')}],"exchange_line_items":[],"return_shipping_fees":[]}`;
+}

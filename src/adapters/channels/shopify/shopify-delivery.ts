@@ -3,6 +3,7 @@ import { mapShopifyFulfillment } from './shopify-fulfillment.mapper.js';
 import { mapShopifyOrder } from './shopify-order.mapper.js';
 import { validateShopifyOrder } from './shopify-order.dto.js';
 import { mapShopifyRefund, ShopifyRefundError } from './shopify-refund.mapper.js';
+import { mapShopifyReturn, SHOPIFY_RETURN_TOPICS, ShopifyReturnError } from './shopify-return.mapper.js';
 import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS, SHOPIFY_REFUND_TOPICS } from './shopify-webhook.js';
 
 export type ShopifyDeliveryMeaning = ChannelMeaning;
@@ -55,6 +56,7 @@ export function understandShopifyDelivery(delivery: ShopifyDelivery, json: unkno
     return mapped.usable ? { ok: true, type: 'nothing', reason: mapped.reason } : { ok: false, reason: `invalid fulfillment: ${mapped.field}: ${mapped.reason}` };
   }
   if ((SHOPIFY_REFUND_TOPICS as readonly string[]).includes(topic)) return understandRefund(delivery, json, shape, account);
+  if ((SHOPIFY_RETURN_TOPICS as readonly string[]).includes(topic)) return understandReturn(delivery, json, shape, account);
   if (!(SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) return { ok: false, reason: `topic ${topic} is not handled` };
   if (shape === 'fulfillment') return { ok: false, reason: `the body is a fulfillment, not an order, but the topic is ${topic}` };
   const validated = validateShopifyOrder(json);
@@ -86,6 +88,16 @@ function understandRefund(delivery: ShopifyDelivery, json: unknown, shape: Retur
     return { ok: true, type: 'return', event };
   } catch (error) {
     if (error instanceof ShopifyRefundError) return { ok: false, reason: `invalid refund: ${error.message}` };
+    throw error;
+  }
+}
+
+function understandReturn(delivery: ShopifyDelivery, json: unknown, shape: ReturnType<typeof shopifyBodyKind>, account: string): ShopifyDeliveryMeaning {
+  if (shape === 'order') return { ok: false, reason: `the body is an order, not a return, but the topic is ${delivery.topic}` };
+  try {
+    return { ok: true, type: 'return', event: mapShopifyReturn(json, { topic: delivery.topic, account, eventKey: delivery.eventId ?? `inbox:${delivery.id}` }) };
+  } catch (error) {
+    if (error instanceof ShopifyReturnError) return { ok: false, reason: `invalid return: ${error.message}` };
     throw error;
   }
 }

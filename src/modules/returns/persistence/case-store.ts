@@ -99,7 +99,7 @@ export class CaseStore {
       `INSERT INTO return_events (case_id, source_system, account, event_key, kind, occurred_at, description, detail, inbox_id, correlation_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT ON CONSTRAINT return_events_once DO NOTHING RETURNING id`,
-      [caseId, event.source.system, event.source.account, event.source.eventKey, event.kind, event.source.occurredAt, event.description, JSON.stringify(detail), lineage.inboxId, lineage.correlationId],
+      [caseId, event.source.system, event.source.account, event.source.eventKey, event.kind, event.source.occurredAt ?? new Date().toISOString(), event.description, JSON.stringify(detail), lineage.inboxId, lineage.correlationId],
     );
     return rows[0]?.id ?? null;
   }

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { deliver, fixture, graphql, orderIdOf } from './support/shopify-delivery.js';
-import { refundBody, type RefundSpec } from './support/shopify-refund.js';
+import { refundBody, returnBody, type RefundSpec } from './support/shopify-refund.js';
 import { RefundSettlementsService } from '../src/modules/returns/refund-settlements.service.js';
 import { inTransaction } from '../src/platform/database/sql.js';
 import { DataSource } from 'typeorm';
@@ -220,5 +220,45 @@ describe('Shopify refunds become return cases, to the cent (PostgreSQL + Redis)'
     expect(await exceptions()).toEqual([]);
     const [row] = await hub.sql('SELECT settlement_ref FROM return_refunds WHERE external_id = $1', [spec.id]);
     expect(row).toEqual({ settlement_ref: 'payout-7781' });
+  });
+
+  it('moves a case through Shopify return topics: requested, approved (fired twice), then the refund completes its money', async () => {
+    const orderId = await placeOrder(hub);
+    const returnId = uniqueId('62');
+    const lines = [{ id: uniqueId('33'), lineItemId: JACKET_LINE, quantity: 1, reason: 'size_too_small' }];
+    const topic = async (name: string, status: string, eventId: string = randomUUID()) => {
+      const res = await deliver(hub.app, { topic: name, body: returnBody({ id: returnId, orderId, status, lines }) }).set('X-Shopify-Event-Id', eventId);
+      return processed(hub, res.body.inboxId);
+    };
+    expect(await topic('returns/request', 'requested')).toEqual({ status: 'PROCESSED', error: null });
+    const caseOf = async () => (await hub.sql<{ id: string; status: string }>('SELECT id, status FROM return_cases WHERE return_ref = $1', [returnId]))[0];
+    expect((await caseOf()).status).toBe('REQUESTED');
+    await topic('returns/approve', 'open', 'evt-approve-1');
+    expect((await topic('returns/approve', 'open', 'evt-approve-1')).error).toMatch(/^duplicate/);
+    expect((await caseOf()).status).toBe('APPROVED');
+    const [line] = await hub.sql('SELECT requested, approved, reason FROM return_lines WHERE case_id = $1', [(await caseOf()).id]);
+    expect(line).toEqual({ requested: 1, approved: 1, reason: 'size_too_small' });
+
+    await refund(hub, {
+      id: uniqueId('88'), orderId, returnId, lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }], transactions: [{ id: uniqueId('55'), amount: '89.71' }],
+    });
+    expect((await caseOf()).status).toBe('REFUNDED');
+    await topic('returns/close', 'closed');
+    expect((await caseOf()).status).toBe('CLOSED');
+    await topic('returns/reopen', 'open');
+    expect((await caseOf()).status).toBe('REFUNDED');
+  });
+
+  it('declines a requested return, and refuses a return line that names no order line', async () => {
+    const orderId = await placeOrder(hub);
+    const returnId = uniqueId('62');
+    const lines = [{ id: uniqueId('33'), lineItemId: JACKET_LINE, quantity: 2 }];
+    await processed(hub, (await deliver(hub.app, { topic: 'returns/request', body: returnBody({ id: returnId, orderId, status: 'requested', lines }) })).body.inboxId);
+    await processed(hub, (await deliver(hub.app, { topic: 'returns/decline', body: returnBody({ id: returnId, orderId, status: 'declined', lines }) })).body.inboxId);
+    const [kase] = await hub.sql('SELECT status, flags FROM return_cases WHERE return_ref = $1', [returnId]);
+    expect(kase).toEqual({ status: 'DECLINED', flags: ['DECLINED'] });
+    const unverified = returnBody({ id: uniqueId('62'), orderId, status: 'requested', lines }).replace(/"fulfillment_line_item":\{[^}]*\}\}/, '"fulfillment_line_item":null');
+    const res = await deliver(hub.app, { topic: 'returns/request', body: unverified });
+    expect(await processed(hub, res.body.inboxId)).toEqual({ status: 'REJECTED', error: expect.stringMatching(/^invalid return: return_line_items\[0\]\.fulfillment_line_item\.line_item\.id/) });
   });
 });
