@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { deliver, fixture, graphql, orderIdOf } from './support/shopify-delivery.js';
 import { refundBody, returnBody, type RefundSpec } from './support/shopify-refund.js';
@@ -260,5 +261,16 @@ describe('Shopify refunds become return cases, to the cent (PostgreSQL + Redis)'
     const unverified = returnBody({ id: uniqueId('62'), orderId, status: 'requested', lines }).replace(/"fulfillment_line_item":\{[^}]*\}\}/, '"fulfillment_line_item":null');
     const res = await deliver(hub.app, { topic: 'returns/request', body: unverified });
     expect(await processed(hub, res.body.inboxId)).toEqual({ status: 'REJECTED', error: expect.stringMatching(/^invalid return: return_line_items\[0\]\.fulfillment_line_item\.line_item\.id/) });
+  });
+
+  it('counts return events by source, kind and outcome, and reports refund exceptions as a gauge', async () => {
+    const res = await request(hub.app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${READER_KEY}`);
+    expect(res.status).toBe(200);
+    const value = (pattern: RegExp): number => Number(pattern.exec(res.text)?.[1] ?? 'NaN');
+    expect(value(/^hub_return_events_total\{source="SHOPIFY",kind="REFUNDED",outcome="APPLIED"\} (\d+)$/m)).toBeGreaterThanOrEqual(8);
+    expect(value(/^hub_return_events_total\{source="SHOPIFY",kind="REFUNDED",outcome="DUPLICATE"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    const [held] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM return_refunds WHERE state IN ('HELD', 'FAILED') OR (state IN ('READY', 'CREDITED') AND settled_at IS NULL AND processed_at < now() - interval '7 days')`);
+    expect(value(/^hub_refund_exceptions (\d+)$/m)).toBe(held.n);
+    expect(held.n).toBeGreaterThan(0);
   });
 });

@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalReturnEvent, KeyedReturnEvent, ReturnIdentity } from '../../canonical/return.js';
+import { afterCommit } from '../../platform/database/sql.js';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import { OrderService, type OrderRefundBasis } from '../orders/order.service.js';
 import type { CaseFlag, RefundState } from './domain/case-status.js';
 import { refundReadiness, refundTotal } from './domain/refund-money.js';
 import { CaseStore, type CaseRow } from './persistence/case-store.js';
 import { RefundStore } from './persistence/refund-store.js';
-import { restateCase } from './persistence/restate-case.js';
+import { restateCase, type Restated } from './persistence/restate-case.js';
+import { ReturnMetrics } from './return-metrics.js';
 
 export interface ReturnLineage {
   readonly inboxId: string | null;
@@ -41,9 +43,17 @@ export class ReturnEventsService {
   constructor(
     @Inject(OrderService) private readonly orders: OrderService,
     @Inject(DomainEventBus) private readonly events: DomainEventBus,
+    @Inject(ReturnMetrics) private readonly metrics: ReturnMetrics,
   ) {}
 
   async apply(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
+    const outcome = await this.applyOnce(runner, received, lineage);
+    // Counted once the transaction holds: a rolled-back attempt is retried and would count twice.
+    afterCommit(runner, async () => this.metrics.event(received.source.system, received.kind, outcome.outcome));
+    return outcome;
+  }
+
+  private async applyOnce(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
     const identity = await this.keyed(received.identity);
     if (!identity) return { outcome: 'REFUSED', note: `orderRef ${(received.identity as { hubOrderId: string }).hubOrderId} is not an order the hub holds` };
     const event: KeyedReturnEvent = { ...received, identity };
@@ -69,8 +79,9 @@ export class ReturnEventsService {
     } else {
       await this.cases.applyUnits(runner, kase.id, eventId, event);
     }
-    const status = await restateCase(runner, kase.id);
-    return { outcome: 'APPLIED', caseId: kase.id, status, note };
+    const restated = await restateCase(runner, kase.id);
+    this.observeCompletion(runner, restated);
+    return { outcome: 'APPLIED', caseId: kase.id, status: restated.status, note };
   }
 
   /** The channel's key of the event's order; a hub order id that names no order is null. */
@@ -115,5 +126,10 @@ export class ReturnEventsService {
       });
     }
     return { created: stored.created, note: detail };
+  }
+
+  private observeCompletion(runner: QueryRunner, restated: Restated): void {
+    const done = restated.completed;
+    if (done) afterCommit(runner, async () => this.metrics.completed(done.channel, done.openedAt, done.completedAt));
   }
 }

@@ -158,13 +158,19 @@ export class CaseStore {
     return row?.flags ?? [];
   }
 
-  async setStatus(runner: QueryRunner, caseId: string, status: string, holdReason: string | null): Promise<void> {
-    await runner.query(
-      `UPDATE return_cases SET status = $2, hold_reason = $3, updated_at = now(),
-         completed_at = CASE WHEN $2 = 'COMPLETED' THEN coalesce(completed_at, now()) ELSE NULL END
-       WHERE id = $1`,
+  /** Writes the derived status; says when this write completed the case (for the cycle-time metric). */
+  async setStatus(runner: QueryRunner, caseId: string, status: string, holdReason: string | null): Promise<{ channel: string; openedAt: Date; completedAt: Date } | null> {
+    const rows: { channel: string; opened_at: Date; completed_at: Date; newly: boolean }[] = await runner.query(
+      `WITH before AS (SELECT completed_at FROM return_cases WHERE id = $1),
+       moved AS (
+         UPDATE return_cases SET status = $2, hold_reason = $3, updated_at = now(),
+           completed_at = CASE WHEN $2 = 'COMPLETED' THEN coalesce(completed_at, now()) ELSE NULL END
+         WHERE id = $1 RETURNING channel, opened_at, completed_at
+       ) SELECT m.channel, m.opened_at, m.completed_at, (b.completed_at IS NULL AND m.completed_at IS NOT NULL) AS newly FROM moved m, before b`,
       [caseId, status, holdReason],
     );
+    const row = rows[0];
+    return row?.newly ? { channel: row.channel, openedAt: new Date(row.opened_at), completedAt: new Date(row.completed_at) } : null;
   }
 }
 
