@@ -12,6 +12,7 @@ import { FulfillmentsModule } from './modules/fulfillments/fulfillments.module.j
 import { MasterDataModule } from './modules/master-data/master-data.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
+import { ReturnsModule } from './modules/returns/returns.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
@@ -64,6 +65,7 @@ export class AppModule {
         PlatformModule.forConfig(config),
         IngestionModule.forRole(config),
         OrdersModule,
+        ReturnsModule,
         OpsModule,
         ChannelAccountsModule,
         MasterDataModule,

@@ -6,12 +6,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { transportCode } from '../../src/adapters/erp/shared/http-errors.js';
+import type { ReturnEventBody } from '../../src/adapters/fulfillment/return-event.js';
 import type { FulfillmentEventType, ShipmentConfirmationBody } from '../../src/adapters/fulfillment/shipment-confirmation.js';
 import type { SystemKind } from './contract.js';
 
 /** The confirmation the hub reads is the one the sandbox sends: one contract, one type. */
 export type EventType = FulfillmentEventType;
-export type EventBody = ShipmentConfirmationBody;
+export type EventBody = ShipmentConfirmationBody | ReturnEventBody;
 
 export interface Delivery {
   readonly attempt: number;

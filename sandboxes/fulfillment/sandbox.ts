@@ -10,6 +10,7 @@
  * callback as signed POSTs; every attempt and the hub's answer are recorded.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ReturnEventLine } from '../../src/adapters/fulfillment/return-event.js';
 import { SandboxContext } from '../erp/shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../erp/shared/http.js';
 import type { Knobs } from '../erp/shared/knobs.js';
@@ -51,7 +52,7 @@ export interface FulfillmentSandbox extends RunningSandbox<unknown> {
 }
 
 type Json = Record<string, unknown>;
-const ADMIN_REQUEST = /^\/_sandbox\/requests\/([^/]+)(?:\/(ship|ready-for-pickup|picked-up))?$/;
+const ADMIN_REQUEST = /^\/_sandbox\/requests\/([^/]+)(?:\/(ship|ready-for-pickup|picked-up|return))?$/;
 const ADMIN_REDELIVER = /^\/_sandbox\/events\/([^/]+)\/redeliver$/;
 const adminError = (status: number, error: string, fields?: unknown): Reply => ({ status, body: { error, ...(fields !== undefined && { fields }) } });
 const decode = (segment: string): string => {
@@ -151,8 +152,9 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     if (!request) return adminError(404, `no request ${decode(m[1])}`);
     if (m[2] === undefined) return req.method === 'GET' ? { status: 200, body: this.adminRequest(request) } : undefined;
     if (req.method !== 'POST') return undefined;
-    if (request.cancelledAt !== null) return adminError(409, `request ${request.body.requestId} was cancelled at ${request.cancelledAt}`);
     const body = jsonObject(req.body) ?? {};
+    if (m[2] === 'return') return this.returnAction(request, body);
+    if (request.cancelledAt !== null) return adminError(409, `request ${request.body.requestId} was cancelled at ${request.cancelledAt}`);
     if (m[2] === 'ship') return this.shipAction(request, body);
     if (m[2] === 'ready-for-pickup') return this.readyAction(request);
     return this.pickedUpAction(request, body);
@@ -253,6 +255,33 @@ class FulfillmentVariant implements SandboxVariant<unknown> {
     const chosen = body.lines === undefined ? undefined : readParcels([{ lines: body.lines }], request.pickup.waiting);
     if (chosen && !chosen.ok) return adminError(400, 'invalid lines', chosen.errors);
     const event = await this.shipping.pickedUp(request, chosen ? chosen.parcels[0].lines : undefined);
+    return { status: 200, body: { request: this.adminRequest(request), events: [adminEvent(event)] } };
+  }
+
+  /**
+   * Goods of this request come back: `{ "type"?: "return.received" | "return.inspected", "rmaRef"?,
+   * "lines"?: [{ "lineRef", "quantity", "condition"?, "disposition"? }] }`; by default everything
+   * shipped is received. An inspection names a disposition per line (RESTOCK when not given).
+   */
+  private async returnAction(request: StoredRequest, body: Json): Promise<Reply> {
+    const type = body.type ?? 'return.received';
+    if (type !== 'return.received' && type !== 'return.inspected') return adminError(400, 'type must be return.received or return.inspected');
+    const rmaRef = typeof body.rmaRef === 'string' && body.rmaRef !== '' ? body.rmaRef : null;
+    const shipped = [...request.done].map(([lineRef, quantity]) => ({ lineRef, quantity }));
+    const asked = body.lines === undefined ? shipped : body.lines;
+    if (!Array.isArray(asked) || asked.length === 0) return adminError(400, type === 'return.received' && shipped.length === 0 ? 'nothing was shipped to come back' : 'lines must be a non-empty array');
+    const known = new Set(request.body.lines.map((l) => l.lineRef));
+    const lines: Omit<ReturnEventLine, 'sku'>[] = [];
+    for (const [i, raw] of asked.entries()) {
+      const line: Json = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Json) : {};
+      const quantity = line.quantity;
+      if (typeof line.lineRef !== 'string' || !known.has(line.lineRef)) return adminError(400, `lines[${i}].lineRef is not a line of this request`);
+      if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0) return adminError(400, `lines[${i}].quantity must be a positive whole number`);
+      const disposition = typeof line.disposition === 'string' ? line.disposition : type === 'return.inspected' ? 'RESTOCK' : null;
+      const condition = typeof line.condition === 'string' ? line.condition : null;
+      lines.push({ lineRef: line.lineRef, quantity, condition: condition as ReturnEventLine['condition'], disposition: disposition as ReturnEventLine['disposition'] });
+    }
+    const event = await this.shipping.returned(request, type, rmaRef, lines);
     return { status: 200, body: { request: this.adminRequest(request), events: [adminEvent(event)] } };
   }
 

@@ -2,6 +2,7 @@
  * What a WMS or store does with an accepted request: ships parcels, makes pickups ready and
  * hands them over, and confirms each step to the hub as one event.
  */
+import type { ReturnEventBody, ReturnEventLine } from '../../src/adapters/fulfillment/return-event.js';
 import { CallbackSender, type Delivery, type EventBody, type EventType, type SentEvent } from './callbacks.js';
 import type { SystemKind } from './contract.js';
 import { remaining, type Parcel, type StoredRequest } from './requests.js';
@@ -66,6 +67,23 @@ export class Shipping {
     request.updatedAt = new Date().toISOString();
     const handovers = [...this.events.values()].filter((e) => e.body.type === 'PICKED_UP' && e.body.requestId === request.body.requestId).length;
     const event = this.record(request, 'PICKED_UP', `${pickup.shipmentId}-H${handovers + 1}`, null, [], handed);
+    await this.sender.send(event);
+    return event;
+  }
+
+  /**
+   * Goods back at this site: `return.received` (what arrived) or `return.inspected` (a grade and
+   * a disposition per unit), about the order of a request this system fulfilled.
+   */
+  async returned(request: StoredRequest, type: ReturnEventBody['type'], rmaRef: string | null, lines: readonly Omit<ReturnEventLine, 'sku'>[]): Promise<SentEvent> {
+    const skus = new Map(request.body.lines.map((l) => [l.lineRef, l.sku]));
+    const body: ReturnEventBody = {
+      eventId: `EVT-${this.run()}-${pad(++this.seq.event)}`, type, source: this.kind, orderRef: request.body.orderRef, rmaRef,
+      requestId: request.body.requestId, locationRef: request.body.locationRef, occurredAt: new Date().toISOString(),
+      lines: lines.map((l) => ({ ...l, sku: skus.get(l.lineRef) ?? '' })),
+    };
+    const event: SentEvent = { body, raw: Buffer.from(JSON.stringify(body), 'utf8'), deliveries: [] };
+    this.events.set(body.eventId, event);
     await this.sender.send(event);
     return event;
   }

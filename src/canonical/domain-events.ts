@@ -28,11 +28,20 @@ export type OrderLinesChanged = HubEventEnvelope<'OrderLinesChanged', { readonly
 /** A parcel or handover of an order was confirmed and recorded as a shipment. */
 export type ShipmentConfirmed = HubEventEnvelope<'ShipmentConfirmed', { readonly orderId: string; readonly shipmentId: string }>;
 
-export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | ShipmentConfirmed;
+/**
+ * A refund whose money moved (every transaction succeeded, within what was captured): the
+ * returns module's word that an ERP credit for it may be built.
+ */
+export type RefundSucceeded = HubEventEnvelope<
+  'RefundSucceeded',
+  { readonly refundId: string; readonly caseId: string; readonly orderId: string; readonly channel: ChannelCode; readonly account: string }
+>;
+
+export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | ShipmentConfirmed | RefundSucceeded;
 
 export type DomainEventType = DomainEvent['type'];
 
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { readonly type: T }>;
 
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
-export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'ShipmentConfirmed'];
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'ShipmentConfirmed', 'RefundSucceeded'];

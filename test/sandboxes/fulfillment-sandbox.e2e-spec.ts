@@ -3,6 +3,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startStoreSandbox, startWmsSandbox, type FulfillmentSandbox } from '../../sandboxes/fulfillment/sandbox.js';
+import { parseReturnEvent } from '../../src/adapters/fulfillment/return-event.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -118,6 +119,29 @@ describe('WMS sandbox', () => {
     ]);
     expect((await post(wms, request('R-3', { shipTo: null }))).body.error.fields).toEqual([{ field: 'shipTo', message: 'is required for SHIP' }]);
     expect((await admin(wms, 'GET', 'stats')).body).toMatchObject({ invalid: 2, created: 0 });
+  });
+
+  it('sends signed return events the hub can parse: received by default, then an inspection with dispositions', async () => {
+    await post(wms, request('R-RET'));
+    await admin(wms, 'POST', 'requests/R-RET/ship');
+    const back = await admin(wms, 'POST', 'requests/R-RET/return', { rmaRef: 'RMA-77' });
+    expect(back.status).toBe(200);
+    const inspected = await admin(wms, 'POST', 'requests/R-RET/return', {
+      type: 'return.inspected', rmaRef: 'RMA-77',
+      lines: [{ lineRef: '1698765432109876501', quantity: 2, condition: 'NEW' }, { lineRef: '1698765432109876501', quantity: 1, condition: 'DAMAGED', disposition: 'SCRAP' }],
+    });
+    expect(inspected.status).toBe(200);
+    const [, receipt, inspection] = hub.received;
+    expect(receipt.signatureValid && inspection.signatureValid).toBe(true);
+    expect(receipt.headers['x-fulfillment-event-id']).toBe(receipt.body.eventId);
+    const parsedReceipt = parseReturnEvent(receipt.body);
+    expect(parsedReceipt.ok && parsedReceipt.value).toMatchObject({
+      type: 'return.received', source: 'wms', rmaRef: 'RMA-77', requestId: 'R-RET', orderRef: '8d2e6f10-1a2b-4c3d-9e8f-0a1b2c3d4e5f',
+      lines: [{ lineRef: '1698765432109876501', sku: 'MER-CREW-NVY-M', quantity: 3 }, { lineRef: '1698765432109876502', sku: 'SOCK-TRAIL-3PK', quantity: 2 }],
+    });
+    const parsedInspection = parseReturnEvent(inspection.body);
+    expect(parsedInspection.ok && parsedInspection.value.lines.map((l) => [l.quantity, l.condition, l.disposition])).toEqual([[2, 'NEW', 'RESTOCK'], [1, 'DAMAGED', 'SCRAP']]);
+    expect((await admin(wms, 'POST', 'requests/R-RET/return', { lines: [{ lineRef: 'nope', quantity: 1 }] })).status).toBe(400);
   });
 
   it('ships everything left in one parcel and sends the hub a signed confirmation', async () => {

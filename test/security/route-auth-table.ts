@@ -72,6 +72,9 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
   'Query.unmappedValues': { access: 'reader', operation: '{ unmappedValues { sourceValue } }' },
   'Query.mappings': { access: 'reader', operation: '{ mappings { id } }' },
   'Query.mappingHistory': { access: 'reader', operation: '{ mappingHistory(mappingKey: "no-such-key") { id } }' },
+  'Query.returns': { access: 'reader', operation: '{ returns { edges { cursor } } }' },
+  'Query.return': { access: 'reader', operation: '{ return(id: "00000000-0000-0000-0000-000000000000") { id } }' },
+  'Query.refundExceptions': { access: 'reader', operation: '{ refundExceptions { id } }' },
   'Query.resolveMapping': { access: 'reader', operation: '{ resolveMapping(kind: ITEM, channel: SHOPIFY, sourceValue: "SKU-1") { itemId } }' },
   'Mutation.createMapping': {
     access: 'admin',

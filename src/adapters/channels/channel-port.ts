@@ -1,5 +1,6 @@
 import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
+import type { CanonicalReturnEvent } from '../../canonical/return.js';
 import type { AppConfig } from '../../platform/config/app-config.js';
 
 /**
@@ -56,6 +57,7 @@ export type ChannelMeaning =
   | { ok: true; type: 'order'; value: ChannelOrderEvent }
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
   | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
+  | { ok: true; type: 'return'; event: CanonicalReturnEvent }
   | { ok: true; type: 'nothing'; reason: string }
   | { ok: false; reason: string };
 

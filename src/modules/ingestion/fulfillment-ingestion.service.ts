@@ -52,7 +52,8 @@ export class FulfillmentIngestionService {
     const status: InboxStatus = received.jsonError === null ? 'PENDING' : 'REJECTED';
     const error = received.jsonError;
     const type = (received.parsed as { type?: unknown } | null | undefined)?.type;
-    const topic = typeof type === 'string' ? `shipment/${type.slice(0, MAX_TYPE_LENGTH)}` : 'shipment/unknown';
+    // Return events are named by their type (return.received); shipment events as shipment/<TYPE>.
+    const topic = typeof type !== 'string' ? 'shipment/unknown' : type.startsWith('return.') ? type.slice(0, MAX_TYPE_LENGTH) : `shipment/${type.slice(0, MAX_TYPE_LENGTH)}`;
     const kept = keptHeaders(headers, KEPT_HEADERS);
     const outcome = await this.inbox.write({
       id: randomUUID(), source, account: sourceHeader, topic, dedupeKey: eventId, eventId, bodyHash, rawBody: received.stored, redactedFields: received.redacted,

@@ -10,6 +10,7 @@ import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService } from '../orders/order-events.service.js';
+import { ReturnEventsService } from '../returns/return-events.service.js';
 import { failedOnData, refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
@@ -52,6 +53,7 @@ export class InboxProcessorService {
     @Inject(OrderMappingResolver) private readonly mappings: OrderMappingResolver,
     @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
     @Inject(ChannelCancellations) private readonly cancellations: ChannelCancellations,
+    @Inject(ReturnEventsService) private readonly returns: ReturnEventsService,
   ) {}
 
   /**
@@ -103,6 +105,8 @@ export class InboxProcessorService {
         const event = events[index];
         const lineage = { inboxId: row.id, correlationId: row.correlation_id };
         let note: string | null = null;
+        // An event that validated but names nothing the hub holds: kept, marked REJECTED with why.
+        let refused: string | null = null;
         if (!event.ok) this.logger.warn({ msg: 'delivery rejected', inboxId: row.id, topic: row.topic, reason: event.reason });
         else if (event.type === 'order') {
           const applied = await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
@@ -114,10 +118,15 @@ export class InboxProcessorService {
         } else if (event.type === 'cancellation') {
           const outcome = await this.cancellations.apply(runner, event.cancellation, lineage);
           note = outcome.kind === 'UNKNOWN' ? nothingShipped(event.cancellation.externalId, event.cancellation.status) : outcome.note;
+        } else if (event.type === 'return') {
+          const outcome = await this.returns.apply(runner, event.event, lineage);
+          if (outcome.outcome === 'REFUSED') refused = outcome.note;
+          else note = outcome.outcome === 'DUPLICATE' ? outcome.note : outcome.note === null ? null : `return case ${outcome.caseId}: ${outcome.note}`;
         } else if (event.type === 'ready') {
           if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
         } else note = event.reason;
-        outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? note : event.reason });
+        if (refused !== null) outcomes.push({ id: row.id, status: 'REJECTED', error: refused });
+        else outcomes.push({ id: row.id, status: event.ok ? 'PROCESSED' : 'REJECTED', error: event.ok ? note : event.reason });
       }
       if (outcomes.length > 0) {
         await runner.query(

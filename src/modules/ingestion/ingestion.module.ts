@@ -11,6 +11,7 @@ import { InboxWriter } from './inbox/inbox-writer.js';
 import { InboxReader } from './graphql/inbox-reader.js';
 import { SourceEventFieldsResolver } from './graphql/source-event-fields.resolver.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
+import { ReturnsModule } from '../returns/returns.module.js';
 import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
@@ -33,7 +34,7 @@ export class IngestionModule {
     const worker = config.role !== 'api' && config.workerDuties.has('ingest');
     return {
       module: IngestionModule,
-      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule],
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule],
       controllers: api ? [ChannelWebhookController, FulfillmentWebhookController] : [],
       providers: [
         IngestMetrics,

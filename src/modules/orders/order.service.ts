@@ -12,6 +12,14 @@ export interface OrderHead {
   readonly account: string;
 }
 
+/** What the returns module measures a refund against. */
+export interface OrderRefundBasis {
+  readonly id: string;
+  readonly currency: string;
+  readonly grandTotal: bigint;
+  readonly captured: bigint;
+}
+
 export interface HistoryLineage {
   readonly correlationId: string;
   readonly inboxId?: string | null;
@@ -135,6 +143,20 @@ export class OrderService {
   async forDocument(orderId: string): Promise<OrderDocumentRow | null> {
     const [row]: { row: OrderDocumentRow }[] = await this.dataSource.query(`SELECT ${ORDER_DOCUMENT_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId]);
     return row?.row ?? null;
+  }
+
+  /**
+   * What a refund of the order is measured against: the order's hub id, currency, grand total
+   * and the money its tenders captured. Null for an order the hub does not hold (yet).
+   */
+  async refundBasis(runner: QueryRunner, channel: string, account: string, externalId: string): Promise<OrderRefundBasis | null> {
+    const [row]: { id: string; currency_code: string; grand_total: string; captured: string }[] = await runner.query(
+      `SELECT o.id, o.currency_code, o.grand_total::text AS grand_total,
+              coalesce((SELECT sum(t.captured) FROM order_tenders t WHERE t.order_id = o.id), 0)::text AS captured
+       FROM orders o WHERE o.channel = $1 AND o.account = $2 AND o.external_id = $3`,
+      [channel, account, externalId],
+    );
+    return row ? { id: row.id, currency: row.currency_code.trim(), grandTotal: BigInt(row.grand_total), captured: BigInt(row.captured) } : null;
   }
 
   private async history(runner: QueryRunner, orderId: string, from: OrderStatus, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {

@@ -2,7 +2,9 @@ import type { ChannelMeaning, OrderEventKind } from '../channel-port.js';
 import { mapShopifyFulfillment } from './shopify-fulfillment.mapper.js';
 import { mapShopifyOrder } from './shopify-order.mapper.js';
 import { validateShopifyOrder } from './shopify-order.dto.js';
-import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS } from './shopify-webhook.js';
+import { mapShopifyRefund, ShopifyRefundError } from './shopify-refund.mapper.js';
+import { mapShopifyReturn, SHOPIFY_RETURN_TOPICS, ShopifyReturnError } from './shopify-return.mapper.js';
+import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS, SHOPIFY_REFUND_TOPICS } from './shopify-webhook.js';
 
 export type ShopifyDeliveryMeaning = ChannelMeaning;
 
@@ -11,6 +13,8 @@ export interface ShopifyDelivery {
   readonly topic: string;
   readonly account: string | null;
   readonly correlationId: string;
+  /** X-Shopify-Event-Id: one change fired twice under two webhook ids keeps it. */
+  readonly eventId?: string | null;
 }
 
 /** Errors listed in inbox.error; the rest are counted, so one bad list cannot make it huge. */
@@ -51,6 +55,8 @@ export function understandShopifyDelivery(delivery: ShopifyDelivery, json: unkno
     if (mapped.ok) return { ok: true, type: 'shipment', confirmation: mapped.confirmation };
     return mapped.usable ? { ok: true, type: 'nothing', reason: mapped.reason } : { ok: false, reason: `invalid fulfillment: ${mapped.field}: ${mapped.reason}` };
   }
+  if ((SHOPIFY_REFUND_TOPICS as readonly string[]).includes(topic)) return understandRefund(delivery, json, shape, account);
+  if ((SHOPIFY_RETURN_TOPICS as readonly string[]).includes(topic)) return understandReturn(delivery, json, shape, account);
   if (!(SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) return { ok: false, reason: `topic ${topic} is not handled` };
   if (shape === 'fulfillment') return { ok: false, reason: `the body is a fulfillment, not an order, but the topic is ${topic}` };
   const validated = validateShopifyOrder(json);
@@ -71,5 +77,27 @@ export function understandShopifyDelivery(delivery: ShopifyDelivery, json: unkno
     return { ok: true, type: 'order', value: { order, kind, lineage: { inboxId: delivery.id, topic, correlationId: delivery.correlationId } } };
   } catch (mapError) {
     return { ok: false, reason: `the order cannot be mapped: ${mapError instanceof Error ? mapError.message : String(mapError)}` };
+  }
+}
+
+/** A refund, keyed for dedupe by the event Shopify says it is (the same under every webhook it fires). */
+function understandRefund(delivery: ShopifyDelivery, json: unknown, shape: ReturnType<typeof shopifyBodyKind>, account: string): ShopifyDeliveryMeaning {
+  if (shape === 'order') return { ok: false, reason: `the body is an order, not a refund, but the topic is ${delivery.topic}` };
+  try {
+    const event = mapShopifyRefund(json, { account, eventKey: delivery.eventId ?? `inbox:${delivery.id}` });
+    return { ok: true, type: 'return', event };
+  } catch (error) {
+    if (error instanceof ShopifyRefundError) return { ok: false, reason: `invalid refund: ${error.message}` };
+    throw error;
+  }
+}
+
+function understandReturn(delivery: ShopifyDelivery, json: unknown, shape: ReturnType<typeof shopifyBodyKind>, account: string): ShopifyDeliveryMeaning {
+  if (shape === 'order') return { ok: false, reason: `the body is an order, not a return, but the topic is ${delivery.topic}` };
+  try {
+    return { ok: true, type: 'return', event: mapShopifyReturn(json, { topic: delivery.topic, account, eventKey: delivery.eventId ?? `inbox:${delivery.id}` }) };
+  } catch (error) {
+    if (error instanceof ShopifyReturnError) return { ok: false, reason: `invalid return: ${error.message}` };
+    throw error;
   }
 }

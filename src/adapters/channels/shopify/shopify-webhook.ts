@@ -3,6 +3,7 @@
  * Pure functions, no framework imports, so the HTTP layer, queues and tests can all share them.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SHOPIFY_RETURN_TOPICS } from './shopify-return.mapper.js';
 
 /** Order topics the hub subscribes to (X-Shopify-Topic / shopify-topic header values). */
 export const SHOPIFY_ORDER_TOPICS = ['orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled'] as const;
@@ -12,8 +13,11 @@ export type ShopifyOrderTopic = (typeof SHOPIFY_ORDER_TOPICS)[number];
 /** Merchant-fulfilled orders: Shopify tells us what it shipped. */
 export const SHOPIFY_FULFILLMENT_TOPICS = ['fulfillments/create', 'fulfillments/update'] as const;
 
+/** Refunds, each a REFUNDED event of a return case (a refund with no return opens its own case). */
+export const SHOPIFY_REFUND_TOPICS = ['refunds/create'] as const;
+
 /** Every topic the hub processes; others are kept and marked ignored. */
-export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS];
+export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS, ...SHOPIFY_REFUND_TOPICS, ...SHOPIFY_RETURN_TOPICS];
 
 export function isShopifyOrderTopic(value: unknown): value is ShopifyOrderTopic {
   return typeof value === 'string' && (SHOPIFY_ORDER_TOPICS as readonly string[]).includes(value);

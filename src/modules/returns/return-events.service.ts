@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
+import type { CanonicalReturnEvent, KeyedReturnEvent, ReturnIdentity } from '../../canonical/return.js';
+import { afterCommit } from '../../platform/database/sql.js';
+import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
+import { OrderService, type OrderRefundBasis } from '../orders/order.service.js';
+import type { CaseFlag, RefundState } from './domain/case-status.js';
+import { refundReadiness, refundTotal } from './domain/refund-money.js';
+import { CaseStore, type CaseRow } from './persistence/case-store.js';
+import { RefundStore } from './persistence/refund-store.js';
+import { restateCase, type Restated } from './persistence/restate-case.js';
+import { ReturnMetrics } from './return-metrics.js';
+
+export interface ReturnLineage {
+  readonly inboxId: string | null;
+  readonly correlationId: string;
+}
+
+export type ReturnOutcome =
+  | { readonly outcome: 'APPLIED'; readonly caseId: string; readonly status: string; readonly note: string | null }
+  | { readonly outcome: 'DUPLICATE'; readonly caseId: string; readonly note: string }
+  | { readonly outcome: 'REFUSED'; readonly note: string };
+
+/** Flags each whole-case event sets, and the ones it clears. */
+const CASE_FLAGS: Partial<Record<CanonicalReturnEvent['kind'], { set: CaseFlag | null; clear: CaseFlag[] }>> = {
+  DECLINED: { set: 'DECLINED', clear: [] },
+  CANCELLED: { set: 'CANCELLED', clear: [] },
+  CLOSED: { set: 'CLOSED', clear: [] },
+  REOPENED: { set: null, clear: ['CLOSED'] },
+};
+
+/**
+ * The returns module's intake: every return event, from any source, moves its case inside the
+ * caller's transaction. An event the source sent before changes nothing. A refund is stored
+ * once with its parts and judged by the finance rules (refund-money.ts); one whose money moved
+ * is announced as RefundSucceeded for the ERP credit.
+ */
+@Injectable()
+export class ReturnEventsService {
+  private readonly cases = new CaseStore();
+  private readonly refunds = new RefundStore();
+
+  constructor(
+    @Inject(OrderService) private readonly orders: OrderService,
+    @Inject(DomainEventBus) private readonly events: DomainEventBus,
+    @Inject(ReturnMetrics) private readonly metrics: ReturnMetrics,
+  ) {}
+
+  async apply(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
+    const outcome = await this.applyOnce(runner, received, lineage);
+    // Counted once the transaction holds: a rolled-back attempt is retried and would count twice.
+    afterCommit(runner, async () => this.metrics.event(received.source.system, received.kind, outcome.outcome));
+    return outcome;
+  }
+
+  private async applyOnce(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
+    const identity = await this.keyed(received.identity);
+    if (!identity) return { outcome: 'REFUSED', note: `orderRef ${(received.identity as { hubOrderId: string }).hubOrderId} is not an order the hub holds` };
+    const event: KeyedReturnEvent = { ...received, identity };
+    const kase = await this.cases.resolve(runner, event);
+    const detail = { lines: event.lines, refund: event.refund?.externalId ?? null, returnRef: event.identity.returnRef, rmaRef: event.identity.rmaRef };
+    const eventId = await this.cases.recordEvent(runner, kase.id, event, lineage, detail);
+    if (eventId === null) {
+      return { outcome: 'DUPLICATE', caseId: kase.id, note: `duplicate: ${event.source.system} event ${event.source.eventKey} was applied before` };
+    }
+    const { channel, account, orderExternalId } = event.identity;
+    const order = await this.orders.refundBasis(runner, channel, account, orderExternalId);
+    if (order) await this.cases.linkOrder(runner, kase.id, order.id, order.currency);
+
+    const flags = CASE_FLAGS[event.kind];
+    if (flags?.set) await this.cases.addFlag(runner, kase.id, flags.set);
+    if (flags && flags.clear.length > 0) await this.cases.removeFlags(runner, kase.id, flags.clear);
+
+    let note: string | null = null;
+    if (event.refund) {
+      const applied = await this.applyRefund(runner, kase, event, order, lineage);
+      note = applied.note;
+      if (applied.created) await this.cases.applyUnits(runner, kase.id, eventId, event);
+    } else {
+      await this.cases.applyUnits(runner, kase.id, eventId, event);
+    }
+    const restated = await restateCase(runner, kase.id);
+    this.observeCompletion(runner, restated);
+    return { outcome: 'APPLIED', caseId: kase.id, status: restated.status, note };
+  }
+
+  /** The channel's key of the event's order; a hub order id that names no order is null. */
+  private async keyed(identity: CanonicalReturnEvent['identity']): Promise<ReturnIdentity | null> {
+    if (!('hubOrderId' in identity)) return identity;
+    const order = await this.orders.forDelivery(identity.hubOrderId);
+    if (!order) return null;
+    return { channel: order.channel, account: order.account, orderExternalId: order.externalId, returnRef: identity.returnRef, rmaRef: identity.rmaRef };
+  }
+
+  private async applyRefund(
+    runner: QueryRunner, kase: CaseRow, event: KeyedReturnEvent, order: OrderRefundBasis | null, lineage: ReturnLineage,
+  ): Promise<{ created: boolean; note: string | null }> {
+    const refund = event.refund!;
+    const currency = order?.currency ?? refund.components[0]?.amount.currency ?? refund.transactions[0]?.amount.currency ?? 'XXX';
+    const foreign = [...refund.components.map((c) => c.amount.currency), ...refund.transactions.map((t) => t.amount.currency)].find((c) => c !== currency);
+    const total = foreign ? 0n : refundTotal(refund, currency).amount;
+    const stored = await this.refunds.upsert(runner, kase.id, kase.channel, kase.account, refund, currency, total);
+    if (stored.state === 'CREDITED' || stored.state === 'SETTLED' || stored.state === 'READY') {
+      return { created: stored.created, note: stored.created ? null : `refund ${refund.externalId} already ${stored.state.toLowerCase()}` };
+    }
+    let state: RefundState;
+    let reason: string | null = null;
+    let detail: string | null = null;
+    if (foreign) {
+      [state, reason, detail] = ['HELD', 'REFUND_CURRENCY_MISMATCH', `the refund names ${foreign}, the order is in ${currency}`];
+    } else if (!order) {
+      [state, reason, detail] = ['WAITING', 'ORDER_UNKNOWN', `order ${event.identity.orderExternalId} is not in the hub yet`];
+    } else {
+      const current = await this.refunds.load(runner, stored.id);
+      const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, stored.id);
+      const verdict = refundReadiness(current, currency, { amount: order.captured - before, currency });
+      state = verdict.state;
+      if (verdict.state !== 'READY') [reason, detail] = [verdict.reason, verdict.detail];
+    }
+    await this.refunds.setState(runner, stored.id, state, reason, detail);
+    if (state === 'READY' && order) {
+      await this.events.publish(runner, {
+        type: 'RefundSucceeded',
+        correlationId: lineage.correlationId,
+        payload: { refundId: stored.id, caseId: kase.id, orderId: order.id, channel: kase.channel, account: kase.account },
+      });
+    }
+    return { created: stored.created, note: detail };
+  }
+
+  private observeCompletion(runner: QueryRunner, restated: Restated): void {
+    const done = restated.completed;
+    if (done) afterCommit(runner, async () => this.metrics.completed(done.channel, done.openedAt, done.completedAt));
+  }
+}

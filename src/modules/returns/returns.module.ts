@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { OrderServiceModule } from '../orders/order-service.module.js';
+import { OrderReturnsResolver, RefundChildrenResolver, ReturnChildrenResolver } from './graphql/return-children.resolver.js';
+import { ReturnReader } from './graphql/return-reader.js';
+import { ReturnsResolver } from './graphql/returns.resolver.js';
+import { RefundSettlementsService } from './refund-settlements.service.js';
+import { ReturnEventsService } from './return-events.service.js';
+import { ReturnMetrics } from './return-metrics.js';
+
+/** Return cases and refunds: intake from every source, finance rules, the read side, and what other modules may ask. */
+@Module({
+  imports: [OrderServiceModule],
+  providers: [ReturnEventsService, RefundSettlementsService, ReturnMetrics, ReturnReader, ReturnsResolver, ReturnChildrenResolver, RefundChildrenResolver, OrderReturnsResolver],
+  exports: [ReturnEventsService, RefundSettlementsService],
+})
+export class ReturnsModule {}
