@@ -30,6 +30,7 @@ import { priceLine, pricingOf, totalOrder, unknownTaxCode, type Pricing } from '
 import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNotFound, withCorrelation } from './errors.js';
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
 import { BcOrderLines } from './order-lines.js';
+import { BcCreditMemos } from './credit-memos.js';
 import { BcShipping, presentShipment } from './shipping.js';
 import { BC_SCOPE, TokenIssuer, type ClientCredentials } from './token.js';
 import { checkSalesOrder } from './validate.js';
@@ -69,6 +70,7 @@ const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const API_PATH = /^(?:\/v2\.0)?\/([^/]+)\/([^/]+)\/api\/v2\.0(\/.*)?$/;
 const GUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
 const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines(?:\\(${GUID}\\))?|/Microsoft\\.NAV\\.shipAndInvoice)?)?$`);
+const CREDIT_MEMOS = new RegExp(`^/companies\\(${GUID}\\)/salesCreditMemos(?:\\(${GUID}\\)(/Microsoft\\.NAV\\.post)?)?$`);
 const SHIPMENTS = new RegExp(`^/companies\\(${GUID}\\)/salesShipments(?:\\(${GUID}\\)(/salesShipmentLines)?)?$`);
 
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -86,6 +88,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   private readonly tokens: TokenIssuer;
   private readonly orderLines: BcOrderLines;
   private readonly shipping: BcShipping;
+  readonly creditMemos: BcCreditMemos;
   private nextNumber = 101001;
   /** Deep inserts received under lateCommitMs and not committed yet. */
   private lateCommitsPending = 0;
@@ -94,8 +97,10 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     this.tokens = new TokenIssuer(settings.credentials, () => context.knobs.tokenLifetimeSeconds);
     this.orderLines = new BcOrderLines(context, (order) => this.pricing(order));
     this.shipping = new BcShipping(context);
+    this.creditMemos = new BcCreditMemos(() => context.knobs, settings.lcyCode);
     context.onReset(() => {
       this.nextNumber = 101001;
+      this.creditMemos.reset();
     });
   }
 
@@ -127,6 +132,13 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     }
     const urls: EntityUrls = { api: `${req.url.origin}/${tenant}/${environment}/api/v2.0`, companyId: this.settings.companyId };
     if (rest === '/companies' && req.method === 'GET') return this.companies(urls);
+    const credits = CREDIT_MEMOS.exec(rest);
+    if (credits) {
+      if (credits[1].toLowerCase() !== this.settings.companyId.toLowerCase()) {
+        return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${credits[1]})'.`);
+      }
+      return this.creditMemos.route(req, credits[2], credits[3], urls);
+    }
     const shipments = SHIPMENTS.exec(rest);
     const m = ORDERS.exec(rest);
     if (!m && !shipments) return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment '${rest.split('/').filter(Boolean).pop() ?? ''}'.`);
@@ -173,6 +185,13 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   stats(): Record<string, unknown> {
     const { store, fulfillments, lineChanges } = this.context;
     return { documents: store.size, fulfillments: fulfillments.size, lineChanges: lineChanges.length, lateCommitsPending: this.lateCommitsPending };
+  }
+
+  /** GET /_sandbox/credit-memos: every credit memo with its lines, status and BC's totals. */
+  admin(req: SandboxRequest): Reply | undefined {
+    if (req.method !== 'GET' || req.url.pathname.replace(/\/+$/, '') !== '/_sandbox/credit-memos') return undefined;
+    const memos = [...this.creditMemos.memos.values()].map((m) => ({ ...m.memo, posts: m.posts, salesCreditMemoLines: m.lines }));
+    return { status: 200, body: { count: memos.length, creditMemos: memos } };
   }
 
   presentFulfillment(doc: StoredDocument<Json>): unknown {

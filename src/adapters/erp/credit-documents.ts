@@ -19,6 +19,8 @@ export interface CreditItemLine {
   readonly quantity: number;
   /** The refunded money of these units before tax, from the channel's own figures. */
   readonly amount: Money;
+  /** The line's unit price on the sales order, before discounts (what a credited unit listed at). */
+  readonly unitPrice: Money;
   readonly tax: Money;
   readonly taxCode: string | null;
   /** What happens to the goods; null when the refund came without a return (no goods move). */
@@ -47,8 +49,9 @@ export type CreditLine = CreditItemLine | CreditAccountLine;
 export interface CreditTender {
   readonly tender: 'ORIGINAL_PAYMENT' | 'GIFT_CARD' | 'STORE_CREDIT';
   readonly amount: Money;
-  /** The mapped TENDER account: a bank/clearing account for cash, a liability account otherwise. */
-  readonly accountId: string;
+  readonly gateway: string;
+  /** The mapped TENDER clearing account: a bank/clearing account for cash, a liability account otherwise; null when unmapped. */
+  readonly accountId: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Money } from '../../canonical/money.js';
+import type { CreditMemoDocument } from './credit-documents.js';
 
 /**
  * The one port every ERP variant implements. Sales orders now; the other documents are
@@ -229,7 +230,10 @@ export interface ErpAdapter {
   findDuplicateSalesOrders?(ctx: ErpCallContext): Promise<{ readonly key: string; readonly copies: ErpDocumentCopy[] }[]>;
   /** Deletes an unposted extra copy found by listSalesOrders, guarded by its version tag. */
   deleteSalesOrder?(copy: ErpDocumentCopy, ctx: ErpCallContext): Promise<void>;
-  postCreditMemo?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Credits one refund (a sales credit memo, or the variant's chain of return records), once per externalId. */
+  postCreditMemo?(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Looks a credit up by its externalId (ambiguous outcome). */
+  findCreditMemo?(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
   postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
 }

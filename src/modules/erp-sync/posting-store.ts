@@ -110,15 +110,27 @@ export class PostingStore {
    * misses none in flight, and exactly one landing sees none left.
    */
   async posted(posting: ClaimedPosting, internalId: string, documentNumber: string | null, totals: PostedTotals = NO_TOTALS): Promise<void> {
+    const subject = this.documents.subject(posting.subjectType);
     if (posting.dependsOn) {
-      // Nothing waits for a document that acts on another, and it counts towards nothing.
-      await this.dataSource.query(
-        `UPDATE postings SET ${POSTED_SET}, ${totalsSet(5)} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4`,
-        [posting.id, internalId, documentNumber, posting.attempts, ...totalsParams(totals)],
-      );
+      // Nothing waits for a document that acts on another; its subject hears of it if it asks to.
+      const sql = `UPDATE postings SET ${POSTED_SET}, ${totalsSet(5)} WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $4 RETURNING id`;
+      const params = [posting.id, internalId, documentNumber, posting.attempts, ...totalsParams(totals)];
+      if (!subject.documentPosted) {
+        await this.dataSource.query(sql, params);
+        return;
+      }
+      await inTransaction(this.dataSource, async (runner) => {
+        const head = await subject.lock(runner, posting.subjectId);
+        const done = returnedRows(await runner.query(sql, params));
+        if (!head || done.length !== 1) return;
+        const [{ open }]: { open: number }[] = await runner.query(
+          `SELECT count(*)::int AS open FROM postings WHERE subject_type = $1 AND subject_id = $2 AND document_type = $3 AND status NOT IN ('POSTED', 'WITHDRAWN')`,
+          [posting.subjectType, posting.subjectId, posting.documentType],
+        );
+        await subject.documentPosted!(runner, head, { documentType: posting.documentType, openOfType: open }, { correlationId: posting.correlationId });
+      });
       return;
     }
-    const subject = this.documents.subject(posting.subjectType);
     await inTransaction(this.dataSource, async (runner) => {
       const head = await subject.lock(runner, posting.subjectId);
       const [row]: { done: number; open: number }[] = await runner.query(

@@ -6,7 +6,7 @@ import { CHANNEL_CODES, normaliseAccount } from '../../adapters/channels/registr
  * from. The migration's CHECK constraints repeat the required target fields in SQL.
  * @since 0.2.0
  */
-export const MAPPING_KINDS = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER', 'RETURN_REASON', 'FEE_TYPE'] as const;
+export const MAPPING_KINDS = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER', 'RETURN_REASON', 'FEE_TYPE', 'DISPOSITION'] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
 
 /** The ERP-side fields each kind's target must carry; no others are accepted. */
@@ -18,6 +18,7 @@ export const TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
   CUSTOMER: ['customerId'],
   RETURN_REASON: ['reason'],
   FEE_TYPE: ['glAccount'],
+  DISPOSITION: ['locationId'],
 };
 
 /**
@@ -26,9 +27,12 @@ export const TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
  *    ERP target takes the channel's tax as explicit lines (taxMode CHANNEL_AMOUNTS, Business Central);
  *  - ITEM lineType: the ERP line type an order charge (charge:tip, …) is sent as (Business Central:
  *    Item, Account, Resource, Charge, Fixed Asset).
+ *  - DISPOSITION writeOffAccount: where returned goods that do not come back into stock (scrap) are
+ *    written off; the disposition's locationId is where goods that do come back are received.
  */
 export const OPTIONAL_TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
   ITEM: ['lineType'], LOCATION: [], TAX_CODE: ['taxAccount'], TENDER: [], CUSTOMER: [], RETURN_REASON: [], FEE_TYPE: [],
+  DISPOSITION: ['writeOffAccount'],
 };
 
 /** Every field any kind's target may have, for the GraphQL target type. */

@@ -18,6 +18,8 @@ export interface OrderRefundBasis {
   readonly currency: string;
   readonly grandTotal: bigint;
   readonly captured: bigint;
+  /** The channel's line prices include tax: a refund's line subtotal then includes its tax too. */
+  readonly taxesIncluded: boolean;
 }
 
 export interface HistoryLineage {
@@ -150,13 +152,13 @@ export class OrderService {
    * and the money its tenders captured. Null for an order the hub does not hold (yet).
    */
   async refundBasis(runner: QueryRunner, channel: string, account: string, externalId: string): Promise<OrderRefundBasis | null> {
-    const [row]: { id: string; currency_code: string; grand_total: string; captured: string }[] = await runner.query(
-      `SELECT o.id, o.currency_code, o.grand_total::text AS grand_total,
+    const [row]: { id: string; currency_code: string; grand_total: string; captured: string; taxes_included: boolean }[] = await runner.query(
+      `SELECT o.id, o.currency_code, o.grand_total::text AS grand_total, o.taxes_included,
               coalesce((SELECT sum(t.captured) FROM order_tenders t WHERE t.order_id = o.id), 0)::text AS captured
        FROM orders o WHERE o.channel = $1 AND o.account = $2 AND o.external_id = $3`,
       [channel, account, externalId],
     );
-    return row ? { id: row.id, currency: row.currency_code.trim(), grandTotal: BigInt(row.grand_total), captured: BigInt(row.captured) } : null;
+    return row ? { id: row.id, currency: row.currency_code.trim(), grandTotal: BigInt(row.grand_total), captured: BigInt(row.captured), taxesIncluded: row.taxes_included } : null;
   }
 
   private async history(runner: QueryRunner, orderId: string, from: OrderStatus, to: OrderStatus, reason: string, lineage: HistoryLineage): Promise<void> {

@@ -98,7 +98,7 @@ export class ReturnEventsService {
     const refund = event.refund!;
     const currency = order?.currency ?? refund.components[0]?.amount.currency ?? refund.transactions[0]?.amount.currency ?? 'XXX';
     const foreign = [...refund.components.map((c) => c.amount.currency), ...refund.transactions.map((t) => t.amount.currency)].find((c) => c !== currency);
-    const total = foreign ? 0n : refundTotal(refund, currency).amount;
+    const total = foreign ? 0n : refundTotal(refund, currency, order?.taxesIncluded ?? false).amount;
     const stored = await this.refunds.upsert(runner, kase.id, kase.channel, kase.account, refund, currency, total);
     if (stored.state === 'CREDITED' || stored.state === 'SETTLED' || stored.state === 'READY') {
       return { created: stored.created, note: stored.created ? null : `refund ${refund.externalId} already ${stored.state.toLowerCase()}` };
@@ -113,7 +113,7 @@ export class ReturnEventsService {
     } else {
       const current = await this.refunds.load(runner, stored.id);
       const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, stored.id);
-      const verdict = refundReadiness(current, currency, { amount: order.captured - before, currency });
+      const verdict = refundReadiness(current, currency, { amount: order.captured - before, currency }, order.taxesIncluded);
       state = verdict.state;
       if (verdict.state !== 'READY') [reason, detail] = [verdict.reason, verdict.detail];
     }

@@ -84,6 +84,12 @@ export interface DeliverySubject<Head = unknown> {
    * the lock, so the subject can be held with that reason.
    */
   documentRefused?(runner: QueryRunner, subject: Head, refusal: { readonly code: string; readonly message: string }, lineage: { readonly correlationId: string }): Promise<void>;
+  /**
+   * A document of the subject that acts on another (a refund's credit memo on its sales order)
+   * landed: called in the transaction that marks it POSTED, under the subject's lock, with how many
+   * documents of that type about the subject are still not POSTED (one per target).
+   */
+  documentPosted?(runner: QueryRunner, subject: Head, posted: { readonly documentType: string; readonly openOfType: number }, lineage: { readonly correlationId: string }): Promise<void>;
 }
 
 /** Marks a provider as the DeliverySubject of one subject type. */

@@ -31,8 +31,10 @@
  */
 import type { Money } from '../../../canonical/money.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import type { CreditMemoDocument } from '../credit-documents.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { BcClient, isObject, parseJson, type BusinessCentralAdapterDeps, type Json } from './bc-client.js';
+import { BcCreditMemos } from './bc-credit-memos.js';
 import { BcFulfillments } from './bc-fulfillment.js';
 import { parseBcError } from './bc.errors.js';
 import { bcExternalDocumentNumber, compareWithExisting, externalDocumentNumberFilter, serializeBcJson } from './bc.mapper.js';
@@ -65,10 +67,20 @@ export class BusinessCentralAdapter implements ErpAdapter {
   readonly variant = 'dynamics365-bc' as const;
   private readonly client: BcClient;
   private readonly fulfillments: BcFulfillments;
+  private readonly creditMemos: BcCreditMemos;
 
   constructor(connection: ErpConnection, deps: BusinessCentralAdapterDeps = {}) {
     this.client = new BcClient(connection, deps);
     this.fulfillments = new BcFulfillments(this.client);
+    this.creditMemos = new BcCreditMemos(this.client);
+  }
+
+  postCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.creditMemos.post(doc, ctx);
+  }
+
+  findCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.creditMemos.find(doc, ctx);
   }
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

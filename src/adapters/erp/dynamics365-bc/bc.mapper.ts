@@ -200,7 +200,7 @@ const UNIT_EXTRA_DECIMALS = 3;
  * The unit price whose BC line amount, round(quantity × unitPrice) at the currency's exponent, is
  * exactly `lineAmount`: the currency's precision when it divides evenly, else three more decimals.
  */
-function unitPriceFor(lineAmount: Money, quantity: number, at: string, lineRef: string): BcDecimal {
+export function unitPriceFor(lineAmount: Money, quantity: number, at: string, lineRef: string): BcDecimal {
   const q = BigInt(quantity);
   if (lineAmount.amount % q === 0n) return BcDecimal.of({ amount: lineAmount.amount / q, currency: lineAmount.currency });
   const factor = 10n ** BigInt(UNIT_EXTRA_DECIMALS);

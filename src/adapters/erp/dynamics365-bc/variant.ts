@@ -25,6 +25,8 @@ export const businessCentralVariant: ErpVariantDefinition = {
     taxMode: taxModeSetting,
     taxAccountNumber: bcCode,
     exemptTaxCode: bcCode,
+    /** Where a refund of goods that do not come back is booked when its disposition names no write-off account. */
+    refundAccountNumber: bcCode,
   },
   maxExternalKeyLength: EXTERNAL_DOCUMENT_NUMBER_MAX,
   create: (connection) => new BusinessCentralAdapter(connection),

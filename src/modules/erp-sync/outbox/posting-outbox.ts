@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { OrderCancelled, OrderReleased, ShipmentConfirmed } from '../../../canonical/domain-events.js';
+import type { OrderCancelled, OrderReleased, RefundSucceeded, ShipmentConfirmed } from '../../../canonical/domain-events.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 
@@ -44,6 +44,27 @@ export class PostingOutbox {
   @OnDomainEvent('ShipmentConfirmed', { order: 10 })
   async onShipmentConfirmed(runner: QueryRunner, event: ShipmentConfirmed): Promise<void> {
     await this.shipped(runner, event.payload.orderId, event.payload.shipmentId, event.correlationId);
+  }
+
+  /**
+   * A refund whose money moved becomes one credit memo (subject REFUND) per target that takes the
+   * order's sales order, waiting for that sales order to land (depends_on): a refund of an order
+   * the ERP does not hold yet is parked, never dropped.
+   */
+  @OnDomainEvent('RefundSucceeded', { order: 10 })
+  async onRefundSucceeded(runner: QueryRunner, event: RefundSucceeded): Promise<void> {
+    const { refundId, orderId } = event.payload;
+    await runner.query(
+      `WITH inserted AS (
+         INSERT INTO postings (id, target_id, subject_type, subject_id, document_type, document_key, order_id, depends_on, status, correlation_id)
+         SELECT gen_random_uuid(), p.target_id, 'REFUND', $2, 'CREDIT_MEMO', '', p.order_id, p.id, 'PENDING', $3
+         FROM postings p WHERE p.subject_type = 'ORDER' AND p.subject_id = $1 AND p.document_type = 'SALES_ORDER' AND p.status <> 'WITHDRAWN'
+         ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
+         RETURNING id, target_id, attempts
+       )
+       SELECT id, pg_notify($4, ${DUE_PAYLOAD_SQL}) FROM inserted`,
+      [orderId, refundId, event.correlationId, POSTINGS_DUE_CHANNEL],
+    );
   }
 
   async released(runner: QueryRunner, order: { id: string; channel: string; account: string; correlationId: string }): Promise<number> {

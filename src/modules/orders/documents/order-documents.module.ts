@@ -14,5 +14,7 @@ import { SalesOrderBuilder } from './sales-order.builder.js';
 @Module({
   imports: [OrderServiceModule, MasterDataModule, ShipmentReaderModule],
   providers: [SalesOrderBuilder, ItemFulfillmentBuilder, SalesOrderChangeBuilder, OrderDeliverySubject],
+  // Credits are built on the sales order as the target holds it (its lines' ERP items and positions).
+  exports: [SalesOrderBuilder],
 })
 export class OrderDocumentsModule {}

@@ -13,9 +13,16 @@ export type RefundReadiness =
   | { readonly state: 'FAILED'; readonly reason: 'TRANSACTION_FAILED'; readonly detail: string }
   | { readonly state: 'HELD'; readonly reason: 'REFUND_COMPONENTS_MISMATCH' | 'REFUND_EXCEEDS_CAPTURE'; readonly detail: string };
 
-/** What the refund's parts add up to: the money the customer gets back (a fee counts against it). */
-export function refundTotal(refund: CanonicalRefund, currency: string): Money {
-  return sum(refund.components.map((c) => c.amount), currency);
+/** Tax parts already inside a tax-inclusive line's or shipping's subtotal. */
+const INCLUDED_TAX = new Set(['LINE_TAX', 'SHIPPING_TAX']);
+
+/**
+ * What the refund's parts add up to: the money the customer gets back (a fee counts against it).
+ * Where prices include tax, Shopify's subtotals already hold the tax its tax parts name, so those
+ * parts describe the money rather than add to it.
+ */
+export function refundTotal(refund: CanonicalRefund, currency: string, taxesIncluded = false): Money {
+  return sum(refund.components.filter((c) => !(taxesIncluded && INCLUDED_TAX.has(c.kind))).map((c) => c.amount), currency);
 }
 
 /** Money back per tender, from successful transactions only. */
@@ -35,7 +42,7 @@ const show = (m: Money): string => `${m.amount} ${m.currency} (minor units)`;
  * Whether the refund may lead to an ERP credit now.
  * @param capturedLeft what the order's captures leave after the refunds already accepted.
  */
-export function refundReadiness(refund: CanonicalRefund, currency: string, capturedLeft: Money): RefundReadiness {
+export function refundReadiness(refund: CanonicalRefund, currency: string, capturedLeft: Money, taxesIncluded = false): RefundReadiness {
   const failed = refund.transactions.filter((t) => t.status === 'FAILURE');
   if (failed.length > 0) {
     return { state: 'FAILED', reason: 'TRANSACTION_FAILED', detail: `transaction ${failed.map((t) => t.externalId).join(', ')} failed: no money went back` };
@@ -44,7 +51,7 @@ export function refundReadiness(refund: CanonicalRefund, currency: string, captu
   if (pending.length > 0) {
     return { state: 'WAITING', reason: 'TRANSACTION_PENDING', detail: `transaction ${pending.map((t) => t.externalId).join(', ')} is pending` };
   }
-  const total = refundTotal(refund, currency);
+  const total = refundTotal(refund, currency, taxesIncluded);
   const paid = sum(refund.transactions.map((t) => t.amount), currency);
   // A refund with no transactions moves no money (a restock-only refund): its parts must net to zero too.
   if (paid.amount !== total.amount) {

@@ -14,6 +14,9 @@ export interface CaseRow {
   readonly flags: string[];
 }
 
+/** Cases an event no longer joins by the order alone. */
+const CLOSED = `('COMPLETED', 'CLOSED', 'CANCELLED', 'DECLINED')`;
+
 const CASE_COLUMNS = 'id, channel, account, order_external_id, order_id, return_ref, rma_ref, status, flags';
 
 /** Where each event kind writes its units, and whether its quantities are a snapshot or an increment. */
@@ -45,9 +48,10 @@ export class CaseStore {
       (event.refund ? await this.byRefund(runner, channel, account, event.refund.externalId) : null) ??
       (await this.one(
         runner,
-        `order_external_id = $3 AND return_ref IS NULL AND rma_ref IS NULL AND status NOT IN ('COMPLETED', 'CLOSED', 'CANCELLED', 'DECLINED')`,
+        `order_external_id = $3 AND return_ref IS NULL AND rma_ref IS NULL AND status NOT IN ${CLOSED}`,
         [channel, account, orderExternalId],
-      ));
+      )) ??
+      (returnRef === null && rmaRef === null ? await this.onlyOpen(runner, channel, account, orderExternalId) : null);
     if (found) return this.attach(runner, found, returnRef, rmaRef);
     const [created]: CaseRow[] = await runner.query(
       `INSERT INTO return_cases (channel, account, order_external_id, return_ref, rma_ref, status)
@@ -55,6 +59,20 @@ export class CaseStore {
       [channel, account, orderExternalId, returnRef, rmaRef],
     );
     return created;
+  }
+
+  /**
+   * An event that names no return and no RMA (a refund made at the till, a blind receipt) joins
+   * the order's one open case, whatever ids that case has: it can only be about that return.
+   * With two or more open cases it cannot tell them apart and opens its own.
+   */
+  private async onlyOpen(runner: QueryRunner, channel: string, account: string, orderExternalId: string): Promise<CaseRow | null> {
+    const rows: CaseRow[] = await runner.query(
+      `SELECT ${CASE_COLUMNS} FROM return_cases WHERE channel = $1 AND account = $2 AND order_external_id = $3 AND status NOT IN ${CLOSED}
+       ORDER BY opened_at LIMIT 2 FOR UPDATE`,
+      [channel, account, orderExternalId],
+    );
+    return rows.length === 1 ? rows[0] : null;
   }
 
   private async one(runner: QueryRunner, where: string, params: unknown[]): Promise<CaseRow | null> {

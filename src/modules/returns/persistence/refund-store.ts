@@ -113,6 +113,12 @@ export class RefundStore {
     return rows.map((r) => r.state);
   }
 
+  /** The refund row-locked, as the delivery engine holds it while it records a credit; null when gone. */
+  async lock(runner: QueryRunner, refundId: string): Promise<{ id: string; caseId: string; state: RefundState } | null> {
+    const rows: { id: string; case_id: string; state: RefundState }[] = await runner.query('SELECT id, case_id, state FROM return_refunds WHERE id = $1 FOR UPDATE', [refundId]);
+    return rows[0] ? { id: rows[0].id, caseId: rows[0].case_id, state: rows[0].state } : null;
+  }
+
   /** Why the case's money stopped: the first refund held, failed or waiting, with its reason. */
   async firstStopReason(runner: QueryRunner, caseId: string): Promise<string | null> {
     const [row]: { reason: string }[] = await runner.query(
