@@ -7,7 +7,7 @@
  *  - externalDocumentNumber: the posting key through `bcExternalDocumentNumber` (below).
  *  - customerId when the hub's customer reference is a GUID (BC's customer id), otherwise
  *    customerNumber (the customer's No.). BC requires one of the two; sending both is not done.
- *  - orderDate: the date part of placedAt as written (the hub writes placedAt in UTC).
+ *  - orderDate: accountingDate (the order's day in the shop's own time), else the date part of placedAt.
  *  - currencyCode: '' for the company's local currency (BC has no Currency record for it and
  *    refuses its code), otherwise the ISO code.
  *  - Not sent: `number` (BC numbers orders from its No. Series and refuses a given one), the
@@ -144,7 +144,8 @@ function description(text: string | null | undefined): string | undefined {
   return chars.length <= DESCRIPTION_MAX ? text : chars.slice(0, DESCRIPTION_MAX).join('');
 }
 
-function itemLine(line: SalesOrderLine, index: number, currency: string): BcSalesOrderLineBody {
+/** One item line at sequence (slot + 1) × 10000, as the order's deep insert or a line change adding it writes it. */
+export function itemLine(line: SalesOrderLine, index: number, currency: string): BcSalesOrderLineBody {
   const at = `lines[${index}]`;
   if (!(line.quantity > 0)) refuse(`line ${line.lineRef}: quantity ${line.quantity} is not positive`, `${at}.quantity`, 'INVALID_QUANTITY');
   const quantity = plainNumber(line.quantity, `${at}.quantity`);
@@ -210,7 +211,8 @@ export function bcCurrencyCode(currency: string, localCurrency: string): string 
 
 /** The header fields of the order (what a PATCH may carry; lines aside). */
 export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderHeader {
-  const date = DATE_PART.exec(doc.placedAt)?.[1];
+  // The order's day in the shop's own time when the hub knows it; else the date part of placedAt.
+  const date = DATE_PART.exec(doc.accountingDate ?? doc.placedAt)?.[1];
   if (date === undefined) refuse(`placedAt ${JSON.stringify(doc.placedAt)} has no date part`, 'placedAt', 'INVALID_DATE');
   const customer = nonEmpty(doc.customerId);
   if (customer === undefined) refuse('the order has no customer', 'customerId', 'MISSING_CUSTOMER');

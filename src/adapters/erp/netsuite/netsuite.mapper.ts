@@ -122,7 +122,8 @@ function lineRefColumn(options: NetSuiteMappingOptions, lineRef: string): Record
   return { [column]: lineRef };
 }
 
-function itemLines(line: SalesOrderLine, index: number, currency: string, options: NetSuiteMappingOptions): NsItemLine[] {
+/** The item line (and its Discount item line) of one order line, as a new order or a line change adding it writes it. */
+export function itemLines(line: SalesOrderLine, index: number, currency: string, options: NetSuiteMappingOptions): NsItemLine[] {
   const at = `lines[${index}]`;
   if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
     refuse(`line ${line.lineRef}: quantity ${line.quantity} is not a positive whole number`, `${at}.quantity`, 'INVALID_QUANTITY');
@@ -156,7 +157,8 @@ function itemLines(line: SalesOrderLine, index: number, currency: string, option
 /** The salesOrder body for PUT …/salesOrder/eid:{externalId}?replace=item. Throws DeliveryError PERMANENT when the document cannot be expressed exactly. */
 export function toNetSuiteSalesOrder(doc: SalesOrderDocument, options: NetSuiteMappingOptions = {}): NsSalesOrderBody {
   const currency = currencyRef(doc.currency, options);
-  const date = DATE_PART.exec(doc.placedAt)?.[1];
+  // The order's day in the shop's own time when the hub knows it; else the date part of placedAt.
+  const date = DATE_PART.exec(doc.accountingDate ?? doc.placedAt)?.[1];
   if (date === undefined) refuse(`placedAt ${JSON.stringify(doc.placedAt)} has no date part`, 'placedAt', 'INVALID_DATE');
   const shipping = sameCurrency(doc.shipping, doc.currency, 'shipping');
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');

@@ -41,7 +41,9 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
   async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
     const order = await this.order(request.subjectId);
-    const doc = await this.build(order, request.targetId);
+    const built = await this.build(order, request.targetId);
+    // A line edited away (quantity 0) is not sold; it is not on a sales order written afresh.
+    const doc = { ...built, lines: built.lines.filter((l) => l.quantity > 0) };
     return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
   }
 
@@ -97,6 +99,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       externalId: orderKey(order),
       channelOrderNumber: order.order_number as string,
       placedAt: new Date(order.placed_at as string).toISOString(),
+      ...(order.accounting_date ? { accountingDate: order.accounting_date as string } : {}),
       currency,
       customerId: target(key('CUSTOMER', customerRef), 'customerId'),
       subsidiaryId: optional(firstLocationKey, 'subsidiaryId'),
