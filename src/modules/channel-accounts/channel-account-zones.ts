@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { accountingDateOf } from '../../canonical/accounting-date.js';
+import type { CanonicalOrder } from '../../canonical/order.js';
+
+/** How long a looked-up zone is trusted before the table is read again. */
+const TTL_MS = 5000;
+
+/**
+ * The time zone a channel account keeps its books in (its `timezone` setting), for channels whose
+ * timestamps carry no offset of their own; cached briefly like the secrets.
+ */
+@Injectable()
+export class ChannelAccountZones {
+  private readonly cache = new Map<string, { zone: string | null; until: number }>();
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  forget(channel: string, account: string): void {
+    this.cache.delete(`${channel}\u0000${account}`);
+  }
+
+  async zoneOf(channel: string, account: string): Promise<string | null> {
+    const key = `${channel}\u0000${account}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return cached.zone;
+    const rows: { timezone: string | null }[] = await this.dataSource.query('SELECT timezone FROM channel_accounts WHERE channel = $1 AND account = $2', [channel, account]);
+    const zone = rows[0]?.timezone ?? null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(key, { zone, until: Date.now() + TTL_MS });
+    return zone;
+  }
+
+  /**
+   * The order dated in its shop's time: the channel's own offset decides the accounting date when
+   * its timestamp has one; otherwise the account's zone does. Later documents use the account's
+   * zone when it has one (it knows daylight saving time; a fixed offset does not).
+   */
+  async dated(order: CanonicalOrder): Promise<CanonicalOrder> {
+    const zone = await this.zoneOf(order.source.system, order.source.account);
+    if (zone === null) return order;
+    const { date } = accountingDateOf(order.processedAt ?? order.placedAt, zone);
+    return { ...order, accountingDate: order.accountingDate ?? date, timeZone: zone };
+  }
+}
