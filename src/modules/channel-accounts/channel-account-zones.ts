@@ -12,7 +12,8 @@ const TTL_MS = 5000;
  */
 @Injectable()
 export class ChannelAccountZones {
-  private readonly cache = new Map<string, { zone: string | null; until: number }>();
+  /** The look-up itself is cached, so a batch of one account's orders asks once. */
+  private readonly cache = new Map<string, { zone: Promise<string | null>; until: number }>();
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
@@ -20,12 +21,15 @@ export class ChannelAccountZones {
     this.cache.delete(`${channel}\u0000${account}`);
   }
 
-  async zoneOf(channel: string, account: string): Promise<string | null> {
+  zoneOf(channel: string, account: string): Promise<string | null> {
     const key = `${channel}\u0000${account}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.zone;
-    const rows: { timezone: string | null }[] = await this.dataSource.query('SELECT timezone FROM channel_accounts WHERE channel = $1 AND account = $2', [channel, account]);
-    const zone = rows[0]?.timezone ?? null;
+    const zone = this.dataSource
+      .query('SELECT timezone FROM channel_accounts WHERE channel = $1 AND account = $2', [channel, account])
+      .then((rows: { timezone: string | null }[]) => rows[0]?.timezone ?? null);
+    // A failed look-up is not remembered.
+    zone.catch(() => this.cache.delete(key));
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { zone, until: Date.now() + TTL_MS });
     return zone;

@@ -6,6 +6,10 @@
  * is that line even after other lines were deleted; without lineIndex a line is found by its item
  * when exactly one of the hub's lines carries it (../shared/line-match.ts). The shipping line
  * (shippingAccountNumber) and comment lines are never the hub's order lines.
+ * A line an order edit adds comes after the shipping line, so a shipping line holds its slot:
+ * a line's position is its slot (sequence / 10000 − 1) less the shipping slots before it, and an
+ * added line goes in the first slot that maps back to its position (an order of two lines and
+ * shipping at 30000 gets its third line at 40000).
  *
  * A shipment is staged on the lines and then posted, so every line gets an explicit quantity to
  * ship: the shipped quantity on the named lines and 0 on all other lines of items, since BC
@@ -14,7 +18,8 @@
  *
  * Line changes set the ordered quantity. A line cut to 0 with nothing shipped is deleted rather
  * than set to 0: shipAndInvoice refuses an order with a numbered line of quantity 0. A line already
- * gone is a line already cancelled, so sending the change again does nothing.
+ * gone is a line already cancelled, so sending the change again does nothing. A line the order lacks
+ * that the change carries whole (an edit added it) is added (POST …/salesOrderLines) in its slot.
  * The line's money goes with its quantity: BC reprices a line whose quantity changes (it may look
  * the unit price up again, and keeps or recomputes the line discount in its own way), so every
  * change also writes unitPrice and discountAmount = the discount the kept units keep. They come

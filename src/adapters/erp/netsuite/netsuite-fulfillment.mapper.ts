@@ -28,6 +28,8 @@
  * (quantity × unit price − kept discount) by default; with `discountItemId`, gross, and the
  * Discount item line right after it set to −kept discount (rate and amount, as created). Should
  * that discount line be gone, the item line takes the net amount, so the order still sums right.
+ * A line an order edit added (the change carries it whole) and the order lacks is appended, as
+ * netsuite.mapper.ts writes a line, after the hub's lines: PATCH adds a line without a number.
  */
 import { formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
 import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
