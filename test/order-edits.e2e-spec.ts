@@ -106,6 +106,36 @@ describe('order edits, accounting dates and lines fulfilled at the till reach th
     ]);
   });
 
+  it('a line taken off before the sales order was written stays closed in its place, and a later line still ships against the right ERP line', async () => {
+    const id = '6012345678900400005';
+    const lines = (grinder: number): BodyLine[] => [TABS({ quantity: 1 }), GRINDER({ current: grinder }), SOCKS({ quantity: 1 })];
+    // Unpaid: held, no sales order yet. Then paid, with the grinder edited away.
+    const unpaid = shopifyOrderBody({ id, lines: lines(1), shipping: '5.00', financialStatus: 'pending' });
+    expect((await deliver(hub.app, { body: unpaid })).status).toBe(202);
+    await orderWhen(id, (o) => o.status === 'ON_HOLD', 'held for payment');
+    const paid = shopifyOrderBody({ id, lines: lines(0), shipping: '5.00', updatedAt: '2026-03-15T09:00:00-04:00' });
+    expect((await deliver(hub.app, { body: paid, topic: 'orders/updated' })).status).toBe(202);
+    await orderWhen(id, (o) => posted(o, 'SALES_ORDER').length === 2, 'posted');
+    expect(((await netsuiteOrder(id)).item.items as Json[]).map((l) => [l.line, l.item.id, l.quantity, l.amount, l.isClosed ?? false])).toEqual([
+      [1, '504', 1, 10, false], [2, '503', 0, 0, true], [3, '502', 1, 24.5, false],
+    ]);
+    expect(((await bcOrder(id)).salesOrderLines as Json[]).map((l) => [l.sequence, l.lineObjectNumber, l.quantity])).toEqual([
+      [10000, '504', 1], [30000, '502', 1], [40000, '40250', 1],
+    ]);
+
+    const fulfilment = JSON.stringify({
+      id: '9012345678900400005', order_id: id, status: 'success', created_at: '2026-03-15T09:05:00-04:00', location_id: MERCHANT,
+      line_items: [{ id: SOCKS().id, quantity: 1, sku: 'SOCK-TRAIL-3PK' }],
+    });
+    expect((await deliver(hub.app, { body: fulfilment, topic: 'fulfillments/create' })).status).toBe(202);
+    const done = await orderWhen(id, (o) => o.shipments[0]?.erp.length === 2 && o.shipments[0].erp.every((e: Json) => e.postingStatus === 'POSTED'), 'shipped and posted');
+    const key = `F-${done.shipments[0].id.replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+    const ns = (await fulfilmentsOf('netsuite')).filter((f) => f.key === key);
+    expect(ns.map((f) => (f.document.item.items as Json[]).map((l) => [l.orderLine, l.item.id, l.quantity]))).toEqual([[[3, '502', 1]]]);
+    const bc = (await fulfilmentsOf('bc')).filter((f) => f.key === key);
+    expect(bc.map((f) => (f.document.salesShipmentLines as Json[]).filter((l) => l.lineType === 'Item').map((l) => [l.sequence, l.quantity]))).toEqual([[[30000, 1]]]);
+  });
+
   it('dates a New York evening order on its own day, in both ERPs, and a channel account zone covers timestamps without an offset', async () => {
     const id = '6012345678900400002';
     const body = shopifyOrderBody({ id, lines: [TABS({ quantity: 1 })], createdAt: '2026-03-31T20:30:00-04:00', processedAt: '2026-03-31T20:30:00-04:00' });

@@ -24,6 +24,7 @@ export interface BodyOptions {
   readonly processedAt?: string;
   readonly updatedAt?: string;
   readonly sourceName?: string;
+  readonly financialStatus?: string;
   readonly locationId?: string | null;
   readonly fulfillments?: readonly { id: string; lines: readonly { id: string; quantity: number }[]; locationId?: string }[];
   readonly refunds?: readonly { lineId: string; quantity: number }[];
@@ -49,7 +50,7 @@ export function shopifyOrderBody(o: BodyOptions): string {
     updated_at: o.updatedAt ?? created,
     cancelled_at: null,
     currency: 'USD',
-    financial_status: 'paid',
+    financial_status: o.financialStatus ?? 'paid',
     taxes_included: false,
     tax_exempt: false,
     total_price: total,

@@ -229,7 +229,8 @@ export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOption
   const header = toBcSalesOrderHeader(doc, options);
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
   if (doc.lines.length === 0) refuse('the order has no lines', 'lines', 'NO_LINES');
-  const lines = doc.lines.map((line, index) => itemLine(line, index, doc.currency));
-  const shipping = shippingLine(doc, options, (lines.length + 1) * LINE_SEQUENCE_STEP);
+  // A line an order edit took off (quantity 0) is not written, but keeps its Line No. free: the others keep theirs.
+  const lines = doc.lines.flatMap((line, index) => (line.quantity === 0 ? [] : [itemLine(line, index, doc.currency)]));
+  const shipping = shippingLine(doc, options, (doc.lines.length + 1) * LINE_SEQUENCE_STEP);
   return { ...header, salesOrderLines: shipping ? [...lines, shipping] : lines };
 }

@@ -125,8 +125,9 @@ function lineRefColumn(options: NetSuiteMappingOptions, lineRef: string): Record
 /** The item line (and its Discount item line) of one order line, as a new order or a line change adding it writes it. */
 export function itemLines(line: SalesOrderLine, index: number, currency: string, options: NetSuiteMappingOptions): NsItemLine[] {
   const at = `lines[${index}]`;
-  if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
-    refuse(`line ${line.lineRef}: quantity ${line.quantity} is not a positive whole number`, `${at}.quantity`, 'INVALID_QUANTITY');
+  // 0: a line an order edit took off, kept closed in its place so the lines keep their positions.
+  if (!Number.isSafeInteger(line.quantity) || line.quantity < 0) {
+    refuse(`line ${line.lineRef}: quantity ${line.quantity} is not a whole number of at least 0`, `${at}.quantity`, 'INVALID_QUANTITY');
   }
   const unitPrice = sameCurrency(line.unitPrice, currency, `${at}.unitPrice`);
   const discount = sameCurrency(line.discount, currency, `${at}.discount`);
@@ -148,6 +149,7 @@ export function itemLines(line: SalesOrderLine, index: number, currency: string,
     ...(ref(line.locationId) && { location: ref(line.locationId) }),
     ...(taxCode && { taxCode }),
     ...custom,
+    ...(line.quantity === 0 && { isClosed: true }),
   };
   if (!separateDiscount) return [main];
   const off = netSuiteAmount({ amount: -discount.amount, currency }, `${at}.discount`);

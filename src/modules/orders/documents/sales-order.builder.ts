@@ -41,9 +41,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
   async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
     const order = await this.order(request.subjectId);
-    const built = await this.build(order, request.targetId);
-    // A line edited away (quantity 0) is not sold; it is not on a sales order written afresh.
-    const doc = { ...built, lines: built.lines.filter((l) => l.quantity > 0) };
+    const doc = await this.build(order, request.targetId);
     return { externalId: doc.externalId, find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx) };
   }
 
