@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
 import { accountingDateOf } from '../../canonical/accounting-date.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 
@@ -15,17 +15,16 @@ export class ChannelAccountZones {
   /** The look-up itself is cached, so a batch of one account's orders asks once. */
   private readonly cache = new Map<string, { zone: Promise<string | null>; until: number }>();
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
   forget(channel: string, account: string): void {
     this.cache.delete(`${channel}\u0000${account}`);
   }
 
-  zoneOf(channel: string, account: string): Promise<string | null> {
+  /** On the caller's runner: the embedded database has one session, which the caller's transaction holds. */
+  zoneOf(runner: QueryRunner, channel: string, account: string): Promise<string | null> {
     const key = `${channel}\u0000${account}`;
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return cached.zone;
-    const zone = this.dataSource
+    const zone = runner
       .query('SELECT timezone FROM channel_accounts WHERE channel = $1 AND account = $2', [channel, account])
       .then((rows: { timezone: string | null }[]) => rows[0]?.timezone ?? null);
     // A failed look-up is not remembered.
@@ -40,8 +39,8 @@ export class ChannelAccountZones {
    * its timestamp has one; otherwise the account's zone does. Later documents use the account's
    * zone when it has one (it knows daylight saving time; a fixed offset does not).
    */
-  async dated(order: CanonicalOrder): Promise<CanonicalOrder> {
-    const zone = await this.zoneOf(order.source.system, order.source.account);
+  async dated(runner: QueryRunner, order: CanonicalOrder): Promise<CanonicalOrder> {
+    const zone = await this.zoneOf(runner, order.source.system, order.source.account);
     if (zone === null) return order;
     const { date } = accountingDateOf(order.processedAt ?? order.placedAt, zone);
     return { ...order, accountingDate: order.accountingDate ?? date, timeZone: zone };

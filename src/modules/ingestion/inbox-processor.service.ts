@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { nothingShipped, type ChannelMeaning } from '../../adapters/channels/channel-port.js';
 import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/json-body.js';
 import { channelByCode } from '../../adapters/channels/registry.js';
@@ -99,7 +99,7 @@ export class InboxProcessorService {
       const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
       // Everything that can reject the payload runs before any write, so no savepoint is needed.
-      const events = await this.dated(await this.understandAll(rows));
+      const events = await this.dated(runner, await this.understandAll(rows));
       const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok && e.type === 'order' ? [e.value.order] : [])));
       for (const [index, row] of rows.entries()) {
         const event = events[index];
@@ -148,7 +148,7 @@ export class InboxProcessorService {
         `SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`,
         [inboxId],
       );
-      const event = rows[0] ? (await this.dated([this.understand(rows[0])]))[0] : null;
+      const event = rows[0] ? (await this.dated(runner, [this.understand(rows[0])]))[0] : null;
       if (!event?.ok || event.type !== 'order') return 'SKIPPED';
       const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
       const lineage = { ...event.value.lineage, topic: `${event.value.lineage.topic}, re-evaluated after a mapping change` };
@@ -158,8 +158,11 @@ export class InboxProcessorService {
   }
 
   /** Orders dated in their shop's time where the channel's timestamps did not say it (the account's zone). */
-  private async dated(events: Understood[]): Promise<Understood[]> {
-    return Promise.all(events.map(async (e) => (e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.zones.dated(e.value.order) } } : e)));
+  private async dated(runner: QueryRunner, events: Understood[]): Promise<Understood[]> {
+    const dated: Understood[] = [];
+    // One at a time: they share the transaction's runner (the cache answers all but the first of an account).
+    for (const e of events) dated.push(e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.zones.dated(runner, e.value.order) } } : e);
+    return dated;
   }
 
   /** After the last retry: the row is marked FAILED with the error, for a person to look at. */
