@@ -89,14 +89,16 @@ describe('the hub subscribers', () => {
   });
   afterAll(() => hub.close());
 
-  it('write postings first, then fulfilment requests, then held shipments, for every release', () => {
+  it('write postings first, then fulfilment requests, then held shipments, then what the channel fulfilled, for every release', () => {
     const bus = hub.app.get(DomainEventBus);
     expect(bus.handlersOf('OrderReleased')).toEqual([
       'PostingOutbox.onOrderReleased (transaction)',
       'FulfillmentOutbox.onOrderReleased (transaction)',
       'HeldShipments.onOrderReleased (transaction)',
+      'FulfilledAtSource.onOrderReleased (transaction)',
     ]);
     expect(bus.handlersOf('OrderCancelled')).toEqual(['PostingOutbox.onOrderCancelled (transaction)', 'FulfillmentOutbox.onOrderCancelled (transaction)']);
     expect(bus.handlersOf('ShipmentConfirmed')).toEqual(['PostingOutbox.onShipmentConfirmed (transaction)']);
+    expect(bus.handlersOf('OrderLinesChanged')).toEqual(['PostingOutbox.onOrderLinesChanged (transaction)']);
   });
 });

@@ -22,8 +22,12 @@ export type OrderReleased = HubEventEnvelope<
 /** The channel cancelled an order the hub had (released or not). */
 export type OrderCancelled = HubEventEnvelope<'OrderCancelled', { readonly orderId: string }>;
 
-/** The order's lines changed after release (an edit); subscribers bring their documents in line. */
-export type OrderLinesChanged = HubEventEnvelope<'OrderLinesChanged', { readonly orderId: string; readonly reason: string }>;
+/**
+ * The order's lines changed after release (an edit: quantities, lines added or taken off);
+ * subscribers bring their documents in line. `version` is the channel's version of the order
+ * that made the change (Shopify updated_at), one change per version.
+ */
+export type OrderLinesChanged = HubEventEnvelope<'OrderLinesChanged', { readonly orderId: string; readonly reason: string; readonly version: string }>;
 
 /** A parcel or handover of an order was confirmed and recorded as a shipment. */
 export type ShipmentConfirmed = HubEventEnvelope<'ShipmentConfirmed', { readonly orderId: string; readonly shipmentId: string }>;

@@ -35,6 +35,21 @@ export interface OrderLine {
   readonly locationRef: string | null;
   readonly requiresShipping: boolean;
   readonly giftCard: boolean;
+  /**
+   * Units the channel had already fulfilled when the order reached the hub (a POS sale handed
+   * over at the till): never requested from a fulfilment system. Absent: none.
+   */
+  readonly fulfilledQuantity?: number;
+}
+
+/** A fulfilment the channel made before the hub saw the order (POS handover), kept as a shipment. */
+export interface SourceFulfillment {
+  /** The channel's id of it: its own later announcement of the same fulfilment is then a duplicate. */
+  readonly externalId: string;
+  /** ISO-8601 instant. */
+  readonly fulfilledAt: string;
+  readonly locationRef: string | null;
+  readonly lines: readonly { readonly lineRef: string; readonly quantity: number }[];
 }
 
 export interface ShippingLine {
@@ -131,4 +146,12 @@ export interface CanonicalOrder {
   /** The totals the channel printed, checked against the hub's own recomputation. */
   readonly sourceTotals: OrderTotals;
   readonly tags: readonly string[];
+  /** When the channel processed the order, as it printed it (its offset kept); see accounting-date.ts. */
+  readonly processedAt?: string;
+  /** The order's day in the books, 'YYYY-MM-DD' in the shop's own time; absent: the UTC date of placedAt. */
+  readonly accountingDate?: string;
+  /** The zone the order's later documents (shipments) are dated in: an IANA name or a fixed offset; absent: UTC. */
+  readonly timeZone?: string | null;
+  /** Fulfilments done at the channel before the hub saw the order (fulfilledQuantity of the lines). */
+  readonly fulfilledAtSource?: readonly SourceFulfillment[];
 }

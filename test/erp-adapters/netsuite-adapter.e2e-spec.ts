@@ -157,7 +157,7 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
   });
 
   it('what the mapper cannot express exactly is PERMANENT before anything is sent', async () => {
-    const error = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-3004', { lines: [line({ quantity: 0 })] }), ctx));
+    const error = await rejection(adapter().upsertSalesOrder(order('SHOPIFY-3004', { lines: [line({ quantity: -1 })] }), ctx));
     expect([error.kind, error.details.code]).toEqual(['PERMANENT', 'INVALID_QUANTITY']);
     expect((await erpSandboxAdmin(sb, 'stats')).apiRequests).toBe(0);
   });

@@ -3,15 +3,19 @@
  *
  *   PATCH  …/salesOrders({id})/salesOrderLines({lineId})   If-Match: the line's etag → 200 line
  *   DELETE …/salesOrders({id})/salesOrderLines({lineId})   If-Match: the line's etag → 204
+ *   POST   …/salesOrders({id})/salesOrderLines             a new line → 201 line
  *
  *  - quantity may not go below what has been shipped; a new quantity resets the quantity to ship
  *    (and to invoice) to what is outstanding, as BC does with "Default Qty. to Ship" = Remainder;
  *  - shipQuantity may not exceed what is outstanding ("You cannot ship more than N units."); the
  *    quantity to invoice follows it (nothing is ever shipped without being invoiced here);
  *  - a line with shipped units cannot be deleted;
- *  - each line has its own row version: writing one line leaves the others' etags valid.
+ *  - each line has its own row version: writing one line leaves the others' etags valid;
+ *  - a new line takes the sequence it names (else the next 10000 after the last), which no other
+ *    line of the order may hold ("The record already exists").
  * Changes of the ordered quantity (and deletions) are recorded for GET /_sandbox/documents.
  */
+import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from '../shared/context.js';
 import { header, jsonObject, type Reply, type SandboxRequest } from '../shared/http.js';
 import type { StoredDocument } from '../shared/store.js';
@@ -40,6 +44,31 @@ export class BcOrderLines {
     if (req.method !== 'GET') return undefined;
     const line = doc.body.lines.find((l) => String(l.id).toLowerCase() === lineId.toLowerCase());
     return line ? { status: 200, headers: { ...ODATA_HEADERS, etag: lineEtag(line) }, body: presentLine(line) } : entityNotFound('Sales Line', lineId);
+  }
+
+  add(req: SandboxRequest, doc: StoredDocument<BcSalesOrder>): Reply {
+    const body = jsonObject(req.body);
+    if (!body) return badRequest('Invalid Request Body.');
+    const checked = checkSalesOrderLinePatch(body);
+    if (!checked.ok) return checked.reply;
+    const input = checked.value;
+    const type = input.lineType ?? 'Item';
+    if (type === 'Item' && input.lineObjectNumber === undefined && input.itemId === undefined) {
+      return dialog('The lineObjectNumber or itemId must be provided for a line of type Item.');
+    }
+    const last = doc.body.lines.reduce((max, l) => Math.max(max, num(l.sequence)), 0);
+    const sequence = input.sequence === undefined ? (Math.floor(last / 10000) + 1) * 10000 : num(input.sequence);
+    if (doc.body.lines.some((l) => num(l.sequence) === sequence)) {
+      return dialog(`The record in table Sales Line already exists. Identification fields and values: Document Type='Order',Document No.='${String(doc.body.order.number)}',Line No.='${sequence}'`);
+    }
+    const quantity = num(input.quantity);
+    const line = touched(priceLine(this.pricing(doc.body.order), {
+      lineType: 'Item', ...input, sequence, id: randomUUID(), documentId: doc.id,
+      shipQuantity: quantity, invoiceQuantity: quantity, shippedQuantity: 0, invoicedQuantity: 0,
+    }));
+    this.save(doc, [...doc.body.lines, line].sort((a, b) => num(a.sequence) - num(b.sequence)));
+    this.record(doc, [{ line: sequence, quantityBefore: 0, quantityAfter: quantity }]);
+    return { status: 201, headers: { ...ODATA_HEADERS, etag: lineEtag(line) }, body: presentLine(line), committed: true };
   }
 
   patch(req: SandboxRequest, doc: StoredDocument<BcSalesOrder>, lineId: string): Reply {

@@ -12,6 +12,7 @@
  *   DELETE .../companies({id})/salesOrders({id})                        If-Match required; refused once lines shipped
  *   GET   .../companies({id})/salesOrders({id})/salesOrderLines
  *   PATCH | DELETE .../salesOrders({id})/salesOrderLines({lineId})    If-Match (order-lines.ts)
+ *   POST  .../salesOrders({id})/salesOrderLines                       a line added (order-lines.ts)
  *   POST  .../salesOrders({id})/Microsoft.NAV.shipAndInvoice            → 204 (shipping.ts)
  *   GET   .../companies({id})/salesShipments[({id})[/salesShipmentLines]] read-only, $filter
  * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
@@ -204,7 +205,10 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     if (!doc) return entityNotFound('Sales Order', orderId);
     if (sub === '/Microsoft.NAV.shipAndInvoice') return req.method === 'POST' ? this.shipping.shipAndInvoice(doc) : this.notAllowed(req, 'shipAndInvoice');
     const lineId = /\(([^)]+)\)$/.exec(sub)?.[1];
-    if (lineId === undefined) return req.method === 'GET' ? this.lines(orderId, urls) : this.notAllowed(req, 'salesOrderLines');
+    if (lineId === undefined) {
+      if (req.method === 'POST') return this.orderLines.add(req, doc);
+      return req.method === 'GET' ? this.lines(orderId, urls) : this.notAllowed(req, 'salesOrderLines');
+    }
     return this.orderLines.route(req, doc, lineId) ?? this.notAllowed(req, 'salesOrderLines');
   }
 

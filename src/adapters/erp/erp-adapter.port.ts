@@ -90,6 +90,8 @@ export interface SalesOrderDocument {
   readonly externalId: string;
   readonly channelOrderNumber: string;
   readonly placedAt: string;
+  /** The order's day in the books, 'YYYY-MM-DD' in the shop's own time: the document date (NetSuite tranDate, BC orderDate). */
+  readonly accountingDate?: string;
   readonly currency: string;
   readonly customerId: string;
   readonly subsidiaryId: string | null;
@@ -141,6 +143,8 @@ export interface FulfillmentDocument {
   readonly salesOrderInternalId: string;
   /** ISO-8601 instant the parcel left (or the customer picked up). */
   readonly shippedAt: string;
+  /** The shipment's day in the books, 'YYYY-MM-DD' in the shop's own time; absent: the date part of shippedAt. */
+  readonly accountingDate?: string;
   readonly carrier: string | null;
   readonly trackingNumbers: readonly string[];
   readonly lines: readonly FulfillmentLine[];
@@ -164,6 +168,11 @@ export interface SalesOrderChangeLine {
   readonly discount: Money;
   readonly itemId?: string;
   readonly lineIndex?: number;
+  /**
+   * The whole line, when the change may have to add it (a line added by an order edit): a line
+   * the ERP's order does not have yet is added at lineIndex with `quantity` units.
+   */
+  readonly line?: SalesOrderLine;
 }
 
 /**

@@ -39,4 +39,15 @@ export class UpsertChannelAccountDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiProperty({
+    required: false,
+    example: 'America/New_York',
+    description: "The IANA time zone the account keeps its books in: the day an order belongs to when the channel's timestamps carry no offset. " +
+      'Shopify prints the shop\'s offset, which decides the date; the zone then dates later documents (shipments).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
 }

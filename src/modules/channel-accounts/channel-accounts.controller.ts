@@ -8,6 +8,8 @@ import { normaliseAccount } from '../../adapters/channels/registry.js';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
+import { isTimeZone } from '../../canonical/accounting-date.js';
+import { ChannelAccountZones } from './channel-account-zones.js';
 import { ChannelSecretsService } from './channel-secrets.service.js';
 import { UpsertChannelAccountDto } from './channel-account.dto.js';
 
@@ -18,13 +20,15 @@ interface ChannelAccountView {
   enabled: boolean;
   adminApiUrl: string | null;
   adminApiConfigured: boolean;
+  timezone: string | null;
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, updated_at';
+const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, updated_at';
 const view = (r: Record<string, unknown>): ChannelAccountView => ({
   id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
-  adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean, updatedAt: r.updated_at as Date,
+  adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean,
+  timezone: (r.timezone as string | null) ?? null, updatedAt: r.updated_at as Date,
 });
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
@@ -35,6 +39,7 @@ export class ChannelAccountsController {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ChannelSecretsService) private readonly secrets: ChannelSecretsService,
+    @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
   ) {}
 
   @Get()
@@ -56,15 +61,20 @@ export class ChannelAccountsController {
     }
     // Checked here, not by @IsUrl, so user:password@ is refused with its own reason.
     const adminApiUrl = dto.adminApiUrl == null ? null : httpUrl(dto.adminApiUrl, 'adminApiUrl').toString().replace(/\/$/, '');
+    // An IANA name the runtime knows; a fixed offset would be wrong half the year where clocks change.
+    if (dto.timezone !== undefined && (!isTimeZone(dto.timezone) || /^[+-]/.test(dto.timezone))) {
+      throw new ApiError(400, 'VALIDATION_FAILED', `timezone ${JSON.stringify(dto.timezone)} is not an IANA time zone such as America/New_York`, 'timezone');
+    }
     const account = normaliseAccount(dto.channel, dto.account);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
-         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, updated_at = now()
+         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone, updated_at = now()
        RETURNING ${COLUMNS}`,
-      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null],
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null],
     );
     this.secrets.forget(dto.channel, account);
+    this.zones.forget(dto.channel, account);
     return view(rows[0]);
   }
 }

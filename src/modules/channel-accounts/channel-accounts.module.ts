@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelAccountZones } from './channel-account-zones.js';
 import { ChannelAccountsController } from './channel-accounts.controller.js';
 import { ChannelAdminApiService } from './channel-admin-api.service.js';
 import { ChannelSecretsService } from './channel-secrets.service.js';
@@ -6,7 +7,7 @@ import { ChannelSecretsService } from './channel-secrets.service.js';
 /** Channel accounts and their webhook secrets, read by ingestion and managed by admins. */
 @Module({
   controllers: [ChannelAccountsController],
-  providers: [ChannelSecretsService, ChannelAdminApiService],
-  exports: [ChannelSecretsService, ChannelAdminApiService],
+  providers: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones],
+  exports: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones],
 })
 export class ChannelAccountsModule {}

@@ -1,12 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { nothingShipped, type ChannelMeaning } from '../../adapters/channels/channel-port.js';
 import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/json-body.js';
 import { channelByCode } from '../../adapters/channels/registry.js';
 import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
+import { ChannelAccountZones } from '../channel-accounts/channel-account-zones.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
 import { OrderEventsService } from '../orders/order-events.service.js';
@@ -54,6 +55,7 @@ export class InboxProcessorService {
     @Inject(ShipmentEventsService) private readonly shipments: ShipmentEventsService,
     @Inject(ChannelCancellations) private readonly cancellations: ChannelCancellations,
     @Inject(ReturnEventsService) private readonly returns: ReturnEventsService,
+    @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
   ) {}
 
   /**
@@ -99,7 +101,7 @@ export class InboxProcessorService {
       const results = new Map<string, InboxStatus | 'SKIPPED'>(inboxIds.map((id) => [id, 'SKIPPED']));
       const outcomes: { id: string; status: InboxStatus; error: string | null }[] = [];
       // Everything that can reject the payload runs before any write, so no savepoint is needed.
-      const events = await this.understandAll(rows);
+      const events = await this.dated(runner, await this.understandAll(rows));
       const unmapped = await this.mappings.unmappedFor(runner, events.flatMap((e) => (e.ok && e.type === 'order' ? [e.value.order] : [])));
       for (const [index, row] of rows.entries()) {
         const event = events[index];
@@ -155,13 +157,21 @@ export class InboxProcessorService {
         `SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`,
         [inboxId],
       );
-      const event = rows[0] ? this.understand(rows[0]) : null;
+      const event = rows[0] ? (await this.dated(runner, [this.understand(rows[0])]))[0] : null;
       if (!event?.ok || event.type !== 'order') return 'SKIPPED';
       const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
       const lineage = { ...event.value.lineage, topic: `${event.value.lineage.topic}, re-evaluated after a mapping change` };
       await this.orders.apply(runner, { ...event.value, kind: 'UPDATED', lineage, unmapped: unmapped.get(event.value.order) ?? [] });
       return 'REAPPLIED';
     });
+  }
+
+  /** Orders dated in their shop's time where the channel's timestamps did not say it (the account's zone). */
+  private async dated(runner: QueryRunner, events: Understood[]): Promise<Understood[]> {
+    const dated: Understood[] = [];
+    // One at a time: they share the transaction's runner (the cache answers all but the first of an account).
+    for (const e of events) dated.push(e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.zones.dated(runner, e.value.order) } } : e);
+    return dated;
   }
 
   /** After the last retry: the row is marked FAILED with the error, for a person to look at. */

@@ -3,10 +3,14 @@ import type { QueryRunner } from 'typeorm';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
+import { describeLineEdit, lineFactsOf } from './domain/line-edits.js';
 import { decideTransition, evaluateReleaseGates, type ReleaseGateFailure } from './domain/release-gates.js';
 import { OrderWriter, type EventLineage, type HistoryEntry, type StoredOrderHead } from './persistence/order-writer.js';
 
 export type OrderEventKind = 'PLACED' | 'UPDATED' | 'CANCELLED';
+
+/** States in which the order's documents are (or are being) written: an edit then changes them. */
+const EDITABLE_AFTER_RELEASE: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIALLY_FULFILLED', 'FULFILLED'];
 
 /** An identifier of the order the ERP has no mapping for yet (resolved by master data). */
 export interface UnmappedIdentifier {
@@ -83,6 +87,7 @@ export class OrderEventsService {
       await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'STALE', lineage);
       return { orderId: head.id, outcome: 'STALE', status: head.status, holdReasons: head.holdReasons };
     }
+    const linesBefore = EDITABLE_AFTER_RELEASE.includes(head.status) ? await writer.lineFacts(head.id) : null;
     await writer.replace(head.id, order);
     const decision = this.decide(head.status, input);
     await writer.setStatus(head.id, decision.to, decision.holdReasons, details(decision.gates));
@@ -91,6 +96,8 @@ export class OrderEventsService {
     await writer.recordSourceEvent(head.id, order.sourceUpdatedAt, 'APPLIED', lineage);
     if (decision.to === 'RELEASED' && head.status !== 'RELEASED') await this.released(writer, head.id, input);
     if (decision.to === 'CANCELLED' && head.status !== 'CANCELLED') await this.cancelled(writer, head.id, lineage.correlationId);
+    const edit = linesBefore && decision.to !== 'CANCELLED' ? describeLineEdit(linesBefore, lineFactsOf(order)) : null;
+    if (edit) await this.linesChanged(writer, { id: head.id, status: decision.to }, edit, input);
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
   }
 
@@ -101,6 +108,17 @@ export class OrderEventsService {
       type: 'OrderReleased',
       correlationId: input.lineage.correlationId,
       payload: { orderId, channel: source.system, account: source.account, order: input.order },
+    });
+  }
+
+  /** An edit after release: recorded in the history, and its documents (ERP line changes) follow. */
+  private async linesChanged(writer: OrderWriter, order: { id: string; status: OrderStatus }, edit: string, input: OrderEventInput): Promise<void> {
+    const reason = `order edited (${input.lineage.topic}): ${edit}`;
+    await writer.recordHistory(order.id, [{ from: order.status, to: order.status, holdReasons: [], reason }], input.lineage);
+    await this.events.publish(writer.runner, {
+      type: 'OrderLinesChanged',
+      correlationId: input.lineage.correlationId,
+      payload: { orderId: order.id, reason, version: input.order.sourceUpdatedAt },
     });
   }
 

@@ -77,6 +77,8 @@ const LIST_CAPS: Readonly<Record<string, number>> = {
   tax_lines: 100,
   payment_gateway_names: 50,
   risks: 100,
+  refunds: 250,
+  fulfillments: 250,
 };
 const LINE_LIST_CAPS: Readonly<Record<string, number>> = { tax_lines: 100, discount_allocations: 250 };
 
@@ -331,6 +333,20 @@ export class ShopifyLineItemDto {
   @ValidateNested()
   @Type(() => ShopifyOriginLocationDto)
   origin_location?: ShopifyOriginLocationDto | null;
+
+  /** Units still on the line after order edits and refunds (quantity is what was first ordered). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
+  current_quantity?: number | null;
+
+  /** Units still to fulfil; 0 on a line handed over at a POS till. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
+  fulfillable_quantity?: number | null;
 }
 
 export class ShopifyShippingLineDto {
@@ -427,6 +443,53 @@ export class ShopifyOrderRiskDto {
   @IsOptional()
   @IsString()
   source?: string | null;
+}
+
+/** A line and a quantity, as refunds and fulfilments name them. */
+export class ShopifyRefundLineItemDto {
+  @IsShopifyId()
+  line_item_id: ShopifyId;
+
+  @IsInt()
+  @Min(0)
+  @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
+  quantity: number;
+}
+
+export class ShopifyRefundDto {
+  @OptionalNestedArray(() => ShopifyRefundLineItemDto)
+  refund_line_items?: ShopifyRefundLineItemDto[] | null;
+}
+
+export class ShopifyFulfillmentLineItemDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsInt()
+  @Min(1)
+  @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
+  quantity: number;
+}
+
+/** One fulfilment carried in the order body (success, cancelled, failure…). */
+export class ShopifyOrderFulfillmentDto {
+  @IsShopifyId()
+  id: ShopifyId;
+
+  @IsOptional()
+  @IsString()
+  status?: string | null;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  created_at?: string | null;
+
+  @IsOptional()
+  @IsShopifyId()
+  location_id?: ShopifyId | null;
+
+  @OptionalNestedArray(() => ShopifyFulfillmentLineItemDto)
+  line_items?: ShopifyFulfillmentLineItemDto[] | null;
 }
 
 export class ShopifyOrderDto {
@@ -580,6 +643,14 @@ export class ShopifyOrderDto {
   /** Not sent by Shopify's order webhooks; see ShopifyOrderRiskDto. */
   @OptionalNestedArray(() => ShopifyOrderRiskDto)
   risks?: ShopifyOrderRiskDto[] | null;
+
+  /** Refunds: the units they took off a line are the returns' business, not an edit of the order. */
+  @OptionalNestedArray(() => ShopifyRefundDto)
+  refunds?: ShopifyRefundDto[] | null;
+
+  /** Fulfilments so far; on a POS sale, the handover at the till. */
+  @OptionalNestedArray(() => ShopifyOrderFulfillmentDto)
+  fulfillments?: ShopifyOrderFulfillmentDto[] | null;
 }
 
 export interface ShopifyOrderFieldError {

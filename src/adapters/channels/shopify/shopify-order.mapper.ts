@@ -30,6 +30,7 @@ import type {
   ShopifyShippingLineDto,
   ShopifyTaxLineDto,
 } from './shopify-order.dto.js';
+import { editedQuantity, fulfilledQuantity, fulfillmentsAtSource, shopifyOrderDates } from './shopify-line-state.js';
 import { activeShippingLines, detectLocalPickup, lineFulfillmentMethod, type LocalPickup } from './shopify-pickup.js';
 import { mapTenders } from './shopify-tenders.js';
 
@@ -94,7 +95,14 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
     taxStatus: mapTaxStatus(dto),
     sourceTotals,
     tags: splitTags(dto.tags),
+    ...orderState(dto),
   };
+}
+
+/** The order's dates in the shop's time, and what was fulfilled at the till (shopify-line-state.ts). */
+function orderState(dto: ShopifyOrderDto): Pick<CanonicalOrder, 'processedAt' | 'accountingDate' | 'timeZone' | 'fulfilledAtSource'> {
+  const fulfilled = fulfillmentsAtSource(dto, requiredId(dto.id, 'id'));
+  return { ...shopifyOrderDates(dto), ...(fulfilled.length > 0 && { fulfilledAtSource: fulfilled }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,20 +119,24 @@ function mapLine(
   const lineLocation = idToString(line.location_id) ?? idToString(line.origin_location?.id);
   const locationRef =
     lineLocation ?? (method === 'PICKUP_IN_STORE' ? pickup.locationRef : null) ?? idToString(order.location_id);
+  const quantity = editedQuantity(line, order);
+  const fulfilled = fulfilledQuantity(line, order);
   return {
     externalId: requiredId(line.id, 'line_items.id'),
     sku: nonEmpty(line.sku),
     variantId: idToString(line.variant_id),
     productId: idToString(line.product_id),
     title: line.title,
-    quantity: line.quantity,
+    quantity,
     unitPrice: amount(line.price),
-    discounts: (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
-    taxes: (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
+    // A line edited away carries no money any more.
+    discounts: quantity === 0 ? [] : (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
+    taxes: quantity === 0 ? [] : (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
     fulfillmentMethod: method,
     locationRef,
     requiresShipping: line.requires_shipping,
     giftCard: line.gift_card === true,
+    ...(fulfilled > 0 && { fulfilledQuantity: fulfilled }),
   };
 }
 

@@ -6,6 +6,7 @@
  *   claim:   PATCH …/salesOrders({id})  {externalDocumentNumber: key, postingDate}   If-Match
  *   stage:   PATCH …/salesOrders({id})/salesOrderLines({lineId})  {shipQuantity}    If-Match, per line
  *   change:  PATCH …/salesOrders({id})/salesOrderLines({lineId})  {quantity, unitPrice, discountAmount}  If-Match
+ *   add:     POST  …/salesOrders({id})/salesOrderLines  {sequence, lineType, item, quantity, unitPrice, discountAmount}  (order edits)
  *   post:    POST  …/salesOrders({id})/Microsoft.NAV.shipAndInvoice                  → 204
  *   release: PATCH …/salesOrders({id})  {externalDocumentNumber: the order's key}   If-Match
  *
@@ -62,7 +63,7 @@ export class BcFulfillments {
     const key = bcExternalDocumentNumber(doc.externalId);
     const orderKey = bcExternalDocumentNumber(doc.salesOrderExternalId);
     if (key === orderKey) throw new DeliveryError('PERMANENT', `the fulfilment key ${key} is the sales order's own key`, { code: 'INVALID_KEY', field: 'externalId' });
-    const postingDate = DATE_PART.exec(doc.shippedAt)?.[1];
+    const postingDate = DATE_PART.exec(doc.accountingDate ?? doc.shippedAt)?.[1];
     if (postingDate === undefined) throw new DeliveryError('PERMANENT', `shippedAt ${JSON.stringify(doc.shippedAt)} has no date part`, { code: 'INVALID_DATE', field: 'shippedAt' });
     const orderId = doc.salesOrderInternalId;
 
@@ -178,6 +179,11 @@ export class BcFulfillments {
   /** One request per line, each with that line's etag (a stale one is a 412: RETRYABLE, read again). */
   private async apply(orderId: string, steps: readonly BcLineStep[], ctx: ErpCallContext): Promise<void> {
     for (const step of steps) {
+      if (step.kind === 'add') {
+        const answer = await this.client.send('POST', `${this.client.config().ordersUrl}(${orderId})/salesOrderLines`, serializeBcJson(step.body), ctx);
+        if (answer.status !== 201 && answer.status !== 200) throw parseBcError(answer.status, answer.text, answer.headers, { write: true });
+        continue;
+      }
       const url = `${this.client.config().ordersUrl}(${orderId})/salesOrderLines(${step.line.id})`;
       const headers = { 'if-match': step.line.etag };
       const answer = step.kind === 'delete'

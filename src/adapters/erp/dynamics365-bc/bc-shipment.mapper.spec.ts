@@ -88,4 +88,24 @@ describe('Business Central shipment and line change planning', () => {
       expect(thrown(() => planLineChanges(change([euro]), discounted())).details.code).toBe('CURRENCY_MISMATCH');
     });
   });
+
+  describe('lines an order edit added', () => {
+    const added = (lineIndex: number): SalesOrderChangeLine => ({
+      ...kept('L9', '1896-S', 2, lineIndex),
+      line: { lineRef: 'L9', itemId: '1896-S', description: 'Tabs', quantity: 2, unitPrice: usd(1000n), discount: usd(0n), tax: usd(0n), taxCode: null, locationId: null },
+    });
+
+    it('adds a line the order lacks in the slot of its position, past the shipping line, and reads it back at that position', () => {
+      const steps = planLineChanges(change([added(3)]), lines);
+      expect(steps.map((s) => [s.kind, s.line.sequence])).toEqual([['add', 50000]]);
+      const after = readBcLines({ salesOrderLines: [...order.salesOrderLines, line(50000)] }, mapping);
+      expect(after.find((l) => l.sequence === 50000)?.position).toBe(3);
+    });
+
+    it('does not add over another item found in its slot, nor a line without its content', () => {
+      const taken = readBcLines({ salesOrderLines: [...order.salesOrderLines, { ...line(50000), lineObjectNumber: '99999' }] }, mapping);
+      expect(thrown(() => planLineChanges(change([added(3)]), taken)).details.code).toBe('LINE_MISMATCH');
+      expect(thrown(() => planLineChanges(change([kept('L9', '1896-S', 2, 3)]), lines)).details.code).toBe('LINE_NOT_FOUND');
+    });
+  });
 });

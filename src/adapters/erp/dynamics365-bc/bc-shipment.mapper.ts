@@ -6,6 +6,10 @@
  * is that line even after other lines were deleted; without lineIndex a line is found by its item
  * when exactly one of the hub's lines carries it (../shared/line-match.ts). The shipping line
  * (shippingAccountNumber) and comment lines are never the hub's order lines.
+ * A line an order edit adds comes after the shipping line, so a shipping line holds its slot:
+ * a line's position is its slot (sequence / 10000 − 1) less the shipping slots before it, and an
+ * added line goes in the first slot that maps back to its position (an order of two lines and
+ * shipping at 30000 gets its third line at 40000).
  *
  * A shipment is staged on the lines and then posted, so every line gets an explicit quantity to
  * ship: the shipped quantity on the named lines and 0 on all other lines of items, since BC
@@ -14,7 +18,8 @@
  *
  * Line changes set the ordered quantity. A line cut to 0 with nothing shipped is deleted rather
  * than set to 0: shipAndInvoice refuses an order with a numbered line of quantity 0. A line already
- * gone is a line already cancelled, so sending the change again does nothing.
+ * gone is a line already cancelled, so sending the change again does nothing. A line the order lacks
+ * that the change carries whole (an edit added it) is added (POST …/salesOrderLines) in its slot.
  * The line's money goes with its quantity: BC reprices a line whose quantity changes (it may look
  * the unit price up again, and keeps or recomputes the line discount in its own way), so every
  * change also writes unitPrice and discountAmount = the discount the kept units keep. They come
@@ -25,7 +30,7 @@
 import { formatDecimal, multiply } from '../../../canonical/money.js';
 import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
 import { findLine, requireLine, wholeQuantity, type ErpOrderLine, type WantedLine } from '../shared/line-match.js';
-import { BcDecimal, LINE_SEQUENCE_STEP, sameDecimal, type BcMappingOptions } from './bc.mapper.js';
+import { BcDecimal, LINE_SEQUENCE_STEP, addedItemLine, sameDecimal, type BcMappingOptions } from './bc.mapper.js';
 
 type Json = Record<string, unknown>;
 
@@ -55,7 +60,8 @@ export interface BcOrderLine extends ErpOrderLine {
 export type BcLineStep =
   | { readonly kind: 'ship'; readonly line: BcOrderLine; readonly shipQuantity: number }
   | { readonly kind: 'quantity'; readonly line: BcOrderLine; readonly quantity: number; readonly unitPrice: BcDecimal; readonly discountAmount: BcDecimal }
-  | { readonly kind: 'delete'; readonly line: BcOrderLine };
+  | { readonly kind: 'delete'; readonly line: BcOrderLine }
+  | { readonly kind: 'add'; readonly line: Pick<BcOrderLine, 'sequence'>; readonly body: Json };
 
 function refuse(message: string, field: string, code: string): never {
   throw new DeliveryError('PERMANENT', message, { code, field });
@@ -67,6 +73,9 @@ export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine
   if (!Array.isArray(raw)) throw new DeliveryError('RETRYABLE', 'Business Central answered the sales order without its lines', { code: 'UNREADABLE_ORDER' });
   const shippingNumber = mapping.shippingAccountNumber?.trim().toUpperCase();
   const shippingType = mapping.shippingLineType ?? 'Account';
+  const isShipping = (l: Json): boolean => shippingNumber !== undefined && (text(l.lineType) ?? 'Item') === shippingType && text(l.lineObjectNumber)?.toUpperCase() === shippingNumber;
+  // A shipping line holds a slot of the sequence: lines added after it (order edits) go past it.
+  const shippingSlots = shippingSlotsOf(raw.filter(isObject).filter(isShipping).map((l) => num(l.sequence)));
   return raw.filter(isObject).filter((l) => l.lineType !== 'Comment').map((l) => {
     const lineType = text(l.lineType) ?? 'Item';
     const itemNumber = text(l.lineObjectNumber);
@@ -79,11 +88,28 @@ export function readBcLines(order: Json, mapping: BcMappingOptions): BcOrderLine
     }
     return {
       key: l.id, id: l.id, etag: l['@odata.etag'], sequence, lineType, itemNumber, itemGuid, item: itemNumber,
-      ...(own && { position: sequence / LINE_SEQUENCE_STEP - 1 }),
+      ...(own && { position: positionOfSlot(sequence / LINE_SEQUENCE_STEP - 1, shippingSlots) }),
       quantity: num(l.quantity), shipped: num(l.shippedQuantity), shipQuantity: num(l.shipQuantity), shipping,
       unitPrice: l.unitPrice, discountAmount: l.discountAmount,
     };
   });
+}
+
+/** The slots (sequence / 10000 − 1) shipping lines hold. */
+function shippingSlotsOf(sequences: readonly number[]): number[] {
+  return sequences.filter((q) => q > 0 && q % LINE_SEQUENCE_STEP === 0).map((q) => q / LINE_SEQUENCE_STEP - 1);
+}
+
+/** The hub's position of the line in a slot: its slot less the shipping lines' slots before it. */
+function positionOfSlot(slot: number, shippingSlots: readonly number[]): number {
+  return slot - shippingSlots.filter((k) => k < slot).length;
+}
+
+/** The slot a line the hub knows at `position` goes in: the first that is no shipping line's and maps back to it. */
+export function slotOfPosition(position: number, shippingSlots: readonly number[]): number {
+  let slot = position;
+  while (shippingSlots.includes(slot) || positionOfSlot(slot, shippingSlots) < position) slot++;
+  return slot;
 }
 
 /** The lines as the hub's item reference sees them: by GUID (BC's item id) or by item number. */
@@ -133,7 +159,15 @@ export function planLineChanges(doc: SalesOrderChangeDocument, lines: readonly B
     if (!line) {
       // Deleted by an earlier run of this change (or never there, which leaves nothing to cancel either).
       if (quantity === 0) return;
-      refuse(`line ${w.lineRef} is not on the Business Central sales order`, at, 'LINE_NOT_FOUND');
+      if (!w.line) refuse(`line ${w.lineRef} is not on the Business Central sales order`, at, 'LINE_NOT_FOUND');
+      // Added by an order edit: it goes in the slot of its position, past any shipping line.
+      const position = w.lineIndex ?? lines.filter((l) => l.position !== undefined).length;
+      const slot = slotOfPosition(position, shippingSlotsOf(lines.filter((l) => l.shipping).map((l) => l.sequence)));
+      if (lines.some((l) => l.sequence === (slot + 1) * LINE_SEQUENCE_STEP)) {
+        refuse(`line ${w.lineRef} would be added as Line No. ${(slot + 1) * LINE_SEQUENCE_STEP}, which another line holds`, at, 'LINE_POSITION');
+      }
+      steps.push({ kind: 'add', line: { sequence: (slot + 1) * LINE_SEQUENCE_STEP }, body: addedItemLine({ ...w.line, quantity }, slot, w.line.unitPrice.currency) as unknown as Json });
+      return;
     }
     if (seen.has(line.id)) refuse(`line ${w.lineRef} is named twice in the change`, at, 'DUPLICATE_LINE');
     seen.add(line.id);

@@ -118,10 +118,15 @@ describe('toBcSalesOrder', () => {
     expect(text(body.salesOrderLines[0].quantity)).toBe('1.5');
   });
 
+  it('leaves out a line an order edit took off, keeping the other lines’ Line No.', () => {
+    const body = toBcSalesOrder(usdOrder({ lines: [line({ quantity: 0, discount: usd(0n) }), line({ lineRef: 'L2' })] }), OPTIONS);
+    expect(body.salesOrderLines.map((l) => [l.sequence, l.lineType])).toEqual([[20000, 'Item'], [30000, 'Account']]);
+  });
+
   it('refuses what it cannot express exactly, naming the field', () => {
     const cases: [Partial<SalesOrderDocument>, string, string][] = [
       [{ lines: [line({ unitPrice: { amount: 100n, currency: 'EUR' } })] }, 'CURRENCY_MISMATCH', 'lines[0].unitPrice'],
-      [{ lines: [line({ quantity: 0 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
+      [{ lines: [line({ quantity: -1 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
       [{ lines: [line({ quantity: 1e21 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
       [{ lines: [line({ discount: usd(20000n) })] }, 'INVALID_DISCOUNT', 'lines[0].discount'],
       [{ lines: [line({ itemId: ' ' })] }, 'MISSING_ITEM', 'lines[0].itemId'],

@@ -7,7 +7,7 @@
  *  - externalDocumentNumber: the posting key through `bcExternalDocumentNumber` (below).
  *  - customerId when the hub's customer reference is a GUID (BC's customer id), otherwise
  *    customerNumber (the customer's No.). BC requires one of the two; sending both is not done.
- *  - orderDate: the date part of placedAt as written (the hub writes placedAt in UTC).
+ *  - orderDate: accountingDate (the order's day in the shop's own time), else the date part of placedAt.
  *  - currencyCode: '' for the company's local currency (BC has no Currency record for it and
  *    refuses its code), otherwise the ISO code.
  *  - Not sent: `number` (BC numbers orders from its No. Series and refuses a given one), the
@@ -211,6 +211,14 @@ export function unitPriceFor(lineAmount: Money, quantity: number, at: string, li
   return new BcDecimal(scaledText(unit, currencyExponent(lineAmount.currency) + UNIT_EXTRA_DECIMALS));
 }
 
+/**
+ * One item line at sequence (slot + 1) × 10000, as a line change adding it to an order already in BC
+ * writes it: at the line's own tax code (BC computes its tax), no tax included in its price.
+ */
+export function addedItemLine(line: SalesOrderLine, slot: number, currency: string): BcSalesOrderLineBody {
+  return itemLine({ currency, taxesIncluded: false } as SalesOrderDocument, line, slot, { localCurrency: currency, taxMode: 'ERP_CALCULATES' });
+}
+
 function itemLine(doc: SalesOrderDocument, line: SalesOrderLine, index: number, options: BcMappingOptions): BcSalesOrderLineBody {
   const currency = doc.currency;
   const at = `lines[${index}]`;
@@ -338,7 +346,8 @@ export function bcCurrencyCode(currency: string, localCurrency: string): string 
 
 /** The header fields of the order (what a PATCH may carry; lines aside). */
 export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderHeader {
-  const date = DATE_PART.exec(doc.placedAt)?.[1];
+  // The order's day in the shop's own time when the hub knows it; else the date part of placedAt.
+  const date = DATE_PART.exec(doc.accountingDate ?? doc.placedAt)?.[1];
   if (date === undefined) refuse(`placedAt ${JSON.stringify(doc.placedAt)} has no date part`, 'placedAt', 'INVALID_DATE');
   const customer = nonEmpty(doc.customerId);
   if (customer === undefined) refuse('the order has no customer', 'customerId', 'MISSING_CUSTOMER');
@@ -357,9 +366,10 @@ export function toBcSalesOrder(doc: SalesOrderDocument, options: BcMappingOption
   const header = toBcSalesOrderHeader(doc, options);
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
   if (doc.lines.length === 0) refuse('the order has no lines', 'lines', 'NO_LINES');
-  const items = doc.lines.map((line, index) => itemLine(doc, line, index, options));
+  // A line an order edit took off (quantity 0) is not written, but keeps its Line No. free: the others keep theirs.
+  const items = doc.lines.flatMap((line, index) => (line.quantity === 0 ? [] : [itemLine(doc, line, index, options)]));
   const shipping = shippingLine(doc, options);
   const others = [...(shipping ? [shipping] : []), ...chargeLines(doc, options), ...taxLines(doc, options)];
-  const more = others.map((line, i) => ({ sequence: (items.length + i + 1) * LINE_SEQUENCE_STEP, ...line }) as BcSalesOrderLineBody);
+  const more = others.map((line, i) => ({ sequence: (doc.lines.length + i + 1) * LINE_SEQUENCE_STEP, ...line }) as BcSalesOrderLineBody);
   return { ...header, salesOrderLines: [...items, ...more] };
 }

@@ -137,4 +137,25 @@ describe('NetSuite item fulfilment and line change mapping', () => {
       expect(thrown(() => toNetSuiteLineChanges(change([kept(2, 0n, { discount: { amount: 0n, currency: 'EUR' } })]), plain)).details.code).toBe('CURRENCY_MISMATCH');
     });
   });
+
+  describe('lines an order edit added', () => {
+    const open = readOrderLines({ item: { items: [{ line: 1, item: { id: '501' }, quantity: 3, quantityFulfilled: 0, rate: 10, amount: 30 }] } }, {});
+    const added = (lineIndex: number): SalesOrderChangeLine => ({
+      lineRef: 'L9', itemId: '502', quantity: 2, unitPrice: usd(2450n), discount: usd(100n), lineIndex,
+      line: { lineRef: 'L9', itemId: '502', description: 'Socks', quantity: 2, unitPrice: usd(2450n), discount: usd(100n), tax: usd(0n), taxCode: null, locationId: '11' },
+    });
+
+    it('appends a line the order lacks, as a new order writes it (net amount), after the changes to existing lines', () => {
+      const reduce = { lineRef: 'L1', itemId: '501', quantity: 2, unitPrice: usd(1000n), discount: usd(0n), lineIndex: 0 };
+      expect(toNetSuiteLineChanges(change([reduce, added(1)]), open)).toEqual([
+        { line: 1, quantity: 2, amount: 20 },
+        { item: { id: '502' }, quantity: 2, rate: 24.5, amount: 48, description: 'Socks', location: { id: '11' } },
+      ]);
+    });
+
+    it('refuses to append a line whose position is not the next one, and finds no line to add at quantity 0', () => {
+      expect(thrown(() => toNetSuiteLineChanges(change([added(2)]), open)).details.code).toBe('LINE_POSITION');
+      expect(toNetSuiteLineChanges(change([{ ...added(1), quantity: 0 }]), open)).toEqual([]);
+    });
+  });
 });

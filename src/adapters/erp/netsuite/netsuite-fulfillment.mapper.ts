@@ -28,11 +28,13 @@
  * (quantity × unit price − kept discount) by default; with `discountItemId`, gross, and the
  * Discount item line right after it set to −kept discount (rate and amount, as created). Should
  * that discount line be gone, the item line takes the net amount, so the order still sums right.
+ * A line an order edit added (the change carries it whole) and the order lacks is appended, as
+ * netsuite.mapper.ts writes a line, after the hub's lines: PATCH adds a line without a number.
  */
 import { formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
 import { DeliveryError, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderChangeLine } from '../erp-adapter.port.js';
-import { requireLine, wholeQuantity, type ErpOrderLine } from '../shared/line-match.js';
-import { netSuiteAmount, type NetSuiteMappingOptions, type NsRef } from './netsuite.mapper.js';
+import { findLine, requireLine, wholeQuantity, type ErpOrderLine } from '../shared/line-match.js';
+import { addedItemLines, netSuiteAmount, type NetSuiteMappingOptions, type NsItemLine, type NsRef } from './netsuite.mapper.js';
 
 type Json = Record<string, unknown>;
 
@@ -130,7 +132,7 @@ const isOpen = (l: NsOrderLine): boolean =>
 /** The itemFulfillment body. Throws PERMANENT when the shipment cannot be matched to the order. */
 export function toNetSuiteItemFulfillment(doc: FulfillmentDocument, lines: readonly NsOrderLine[]): NsItemFulfillmentBody {
   if (doc.externalId.trim() === '') refuse('the fulfilment key (externalId) is empty', 'externalId', 'INVALID_KEY');
-  const date = DATE_PART.exec(doc.shippedAt)?.[1];
+  const date = DATE_PART.exec(doc.accountingDate ?? doc.shippedAt)?.[1];
   if (date === undefined) refuse(`shippedAt ${JSON.stringify(doc.shippedAt)} has no date part`, 'shippedAt', 'INVALID_DATE');
   if (doc.lines.length === 0) refuse('the fulfilment has no lines', 'lines', 'NO_LINES');
 
@@ -178,14 +180,30 @@ function discountLineAfter(lines: readonly NsOrderLine[], line: NsOrderLine, opt
   return discountItem && next?.position === undefined && next?.item === discountItem ? next : undefined;
 }
 
-/** The item (and discount) lines to PATCH; empty when the order already is as wanted. */
-export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions = {}): NsLineChange[] {
-  const changes: NsLineChange[] = [];
+/**
+ * The item (and discount) lines to PATCH; empty when the order already is as wanted. A wanted line
+ * the order lacks that carries its whole content (an edit added it) is added: PATCH appends lines
+ * without a line number, so it must be the next of the hub's lines (its lineIndex the count of
+ * them so far), else the positions would no longer say which line is which.
+ */
+export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions = {}): (NsLineChange | NsItemLine)[] {
+  const changes: (NsLineChange | NsItemLine)[] = [];
+  const added: NsItemLine[] = [];
+  let next = lines.filter((l) => l.position !== undefined).length;
   const seen = new Set<number>();
   doc.lines.forEach((wanted, i) => {
     const at = `lines[${i}]`;
     const quantity = wholeQuantity(wanted.quantity, 0, `${at}.quantity`, wanted.lineRef);
-    const line = requireLine(lines, wanted, at, 'NetSuite');
+    const found = wanted.line ? findLine(lines, wanted, at, 'NetSuite') : requireLine(lines, wanted, at, 'NetSuite');
+    if (!found) {
+      if (quantity === 0) return;
+      if (wanted.lineIndex !== undefined && wanted.lineIndex !== next) {
+        refuse(`line ${wanted.lineRef} is to be added at position ${wanted.lineIndex}, but the NetSuite order's next line is position ${next}`, at, 'LINE_POSITION');
+      }
+      added.push(...addedItemLines({ ...wanted.line!, quantity }, next++, wanted.line!.unitPrice.currency, options));
+      return;
+    }
+    const line = found;
     if (seen.has(line.line)) refuse(`line ${wanted.lineRef} is named twice in the change`, at, 'DUPLICATE_LINE');
     seen.add(line.line);
     const { gross, discount } = keptMoney(wanted, quantity, at);
@@ -199,5 +217,5 @@ export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: read
     const off = netSuiteAmount({ amount: -discount.amount, currency: discount.currency }, `${at}.discount`);
     if (discountLine.rate !== off || discountLine.amount !== off) changes.push({ line: discountLine.line, rate: off, amount: off });
   });
-  return changes;
+  return [...changes, ...added];
 }

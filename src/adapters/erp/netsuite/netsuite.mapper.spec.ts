@@ -146,10 +146,15 @@ describe('NetSuite salesOrder mapping', () => {
     expect(body.item.items[0]).not.toHaveProperty('taxCode');
   });
 
+  it('keeps a line an order edit took off closed at 0 in its place, so the lines keep their positions', () => {
+    const body = toNetSuiteSalesOrder(usdOrder({ lines: [line({ quantity: 0, discount: usd(0n) }), line({ lineRef: 'L2' })] }));
+    expect(body.item.items.map((l) => [l.quantity, l.amount, l.isClosed ?? false])).toEqual([[0, 0, true], [2, body.item.items[1].amount, false]]);
+  });
+
   it('refuses what it cannot express exactly, as a permanent error naming the field', () => {
     const cases: [Partial<SalesOrderDocument>, string, string][] = [
       [{ lines: [line({ quantity: 1.5 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
-      [{ lines: [line({ quantity: 0 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
+      [{ lines: [line({ quantity: -1 })] }, 'INVALID_QUANTITY', 'lines[0].quantity'],
       [{ lines: [line({ discount: usd(17801n) })] }, 'INVALID_DISCOUNT', 'lines[0].discount'],
       [{ lines: [line({ discount: usd(-1n) })] }, 'INVALID_DISCOUNT', 'lines[0].discount'],
       [{ lines: [line({ unitPrice: jpy(1990n) })] }, 'CURRENCY_MISMATCH', 'lines[0].unitPrice'],

@@ -201,11 +201,20 @@ function taxDetails(taxes: readonly SalesOrderTax[], reference: string, lineType
   });
 }
 
+/**
+ * The item line (and its Discount item line) of a line an order edit adds to a sales order already
+ * in NetSuite: at the line's own rate and tax code (NetSuite computes its tax), no tax override.
+ */
+export function addedItemLines(line: SalesOrderLine, index: number, currency: string, options: NetSuiteMappingOptions): NsItemLine[] {
+  return itemLines({ currency, taxesIncluded: false } as SalesOrderDocument, line, index, { mode: 'ERP_CALCULATES', details: [] }, options);
+}
+
 function itemLines(doc: SalesOrderDocument, line: SalesOrderLine, index: number, plan: TaxPlan, options: NetSuiteMappingOptions): NsItemLine[] {
   const currency = doc.currency;
   const at = `lines[${index}]`;
-  if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) {
-    refuse(`line ${line.lineRef}: quantity ${line.quantity} is not a positive whole number`, `${at}.quantity`, 'INVALID_QUANTITY');
+  // 0: a line an order edit took off, kept closed in its place so the lines keep their positions.
+  if (!Number.isSafeInteger(line.quantity) || line.quantity < 0) {
+    refuse(`line ${line.lineRef}: quantity ${line.quantity} is not a whole number of at least 0`, `${at}.quantity`, 'INVALID_QUANTITY');
   }
   const unitPrice = sameCurrency(line.unitPrice, currency, `${at}.unitPrice`);
   const discount = sameCurrency(line.discount, currency, `${at}.discount`);
@@ -235,6 +244,7 @@ function itemLines(doc: SalesOrderDocument, line: SalesOrderLine, index: number,
     ...(taxCode && { taxCode }),
     ...(channelAmounts && { taxDetailsReference: lineReference(index) }),
     ...custom,
+    ...(line.quantity === 0 && { isClosed: true }),
   };
   if (!separateDiscount) return [main];
   const off = netSuiteAmount({ amount: -discount.amount, currency }, `${at}.discount`);
@@ -304,7 +314,8 @@ export function netSuiteAddress(address: SalesOrderAddress | null | undefined): 
 /** The salesOrder body for PUT …/salesOrder/eid:{externalId}?replace=item. Throws DeliveryError PERMANENT when the document cannot be expressed exactly. */
 export function toNetSuiteSalesOrder(doc: SalesOrderDocument, options: NetSuiteMappingOptions = {}): NsSalesOrderBody {
   const currency = currencyRef(doc.currency, options);
-  const date = DATE_PART.exec(doc.placedAt)?.[1];
+  // The order's day in the shop's own time when the hub knows it; else the date part of placedAt.
+  const date = DATE_PART.exec(doc.accountingDate ?? doc.placedAt)?.[1];
   if (date === undefined) refuse(`placedAt ${JSON.stringify(doc.placedAt)} has no date part`, 'placedAt', 'INVALID_DATE');
   sameCurrency(doc.grandTotal, doc.currency, 'grandTotal');
   const plan: TaxPlan = { mode: options.taxMode ?? DEFAULT_TAX_MODE, details: [] };

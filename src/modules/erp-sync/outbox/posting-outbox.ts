@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { OrderCancelled, OrderReleased, RefundSucceeded, ShipmentConfirmed } from '../../../canonical/domain-events.js';
+import type { OrderCancelled, OrderLinesChanged, OrderReleased, RefundSucceeded, ShipmentConfirmed } from '../../../canonical/domain-events.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
+import { EDIT_CHANGE_PREFIX } from './pending-line-changes.js';
 
 /**
  * PostgreSQL NOTIFY channel: postings became due (delivered only when the transaction
@@ -39,6 +40,11 @@ export class PostingOutbox {
   @OnDomainEvent('OrderCancelled', { order: 10 })
   async onOrderCancelled(runner: QueryRunner, event: OrderCancelled): Promise<void> {
     await this.cancelled(runner, event.payload.orderId, event.correlationId);
+  }
+
+  @OnDomainEvent('OrderLinesChanged', { order: 10 })
+  async onOrderLinesChanged(runner: QueryRunner, event: OrderLinesChanged): Promise<void> {
+    await this.edited(runner, event.payload.orderId, event.payload.version, event.correlationId);
   }
 
   @OnDomainEvent('ShipmentConfirmed', { order: 10 })
@@ -92,6 +98,16 @@ export class PostingOutbox {
    */
   async cancelled(runner: QueryRunner, orderId: string, correlationId: string): Promise<number> {
     return this.follows(runner, orderId, 'SALES_ORDER_CHANGE', 'cancel', correlationId);
+  }
+
+  /**
+   * An order edited after release: one line change per target that has (or will have) its sales
+   * order, bringing its lines to the order's lines as they now are (added, changed, taken off).
+   * One per edit (keyed by the channel's version); each is absolute, so applying an older one
+   * after a newer one still leaves the ERP as the order is. Item fulfilments wait for them.
+   */
+  async edited(runner: QueryRunner, orderId: string, version: string, correlationId: string): Promise<number> {
+    return this.follows(runner, orderId, 'SALES_ORDER_CHANGE', `${EDIT_CHANGE_PREFIX}${new Date(version).getTime()}`, correlationId);
   }
 
   /**

@@ -28,10 +28,14 @@ export class FulfillmentOutbox {
   async released(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<number> {
     const locations = await this.locations.enabled(runner);
     if (locations.length === 0) return 0;
+    // Units the channel already handed over (a POS sale) or an edit took off are asked of no one.
     const plans = planRequests(
-      order.lines.map((l) => ({
-        lineRef: l.externalId, sku: l.sku, quantity: l.quantity, method: l.fulfillmentMethod, locationRef: l.locationRef, requiresShipping: l.requiresShipping,
-      })),
+      order.lines.flatMap((l) => {
+        const quantity = l.quantity - (l.fulfilledQuantity ?? 0);
+        return quantity > 0
+          ? [{ lineRef: l.externalId, sku: l.sku, quantity, method: l.fulfillmentMethod, locationRef: l.locationRef, requiresShipping: l.requiresShipping }]
+          : [];
+      }),
       locations,
     );
     if (plans.length === 0) return 0;

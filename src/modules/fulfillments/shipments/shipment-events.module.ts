@@ -3,6 +3,7 @@ import { ErpOutboxModule } from '../../erp-sync/outbox/erp-outbox.module.js';
 import { InboxNotesModule } from '../../ingestion/inbox/inbox-notes.js';
 import { OrderServiceModule } from '../../orders/order-service.module.js';
 import { ChannelCancellations } from './channel-cancellations.js';
+import { FulfilledAtSource } from './fulfilled-at-source.js';
 import { HeldShipments } from './held-shipments.js';
 import { ShipmentEventsService } from './shipment-events.service.js';
 
@@ -13,7 +14,7 @@ import { ShipmentEventsService } from './shipment-events.service.js';
  */
 @Module({
   imports: [OrderServiceModule, ErpOutboxModule, InboxNotesModule],
-  providers: [ShipmentEventsService, HeldShipments, ChannelCancellations],
+  providers: [ShipmentEventsService, HeldShipments, ChannelCancellations, FulfilledAtSource],
   exports: [ShipmentEventsService, HeldShipments, ChannelCancellations],
 })
 export class ShipmentEventsModule {}

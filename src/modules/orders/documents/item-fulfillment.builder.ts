@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ErpAdapter, ErpCallContext } from '../../../adapters/erp/erp-adapter.port.js';
 import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type PreparedDocument } from '../../../platform/delivery/document-builder.js';
+import { dateInZone } from '../../../canonical/accounting-date.js';
+import { PendingLineChanges } from '../../erp-sync/outbox/pending-line-changes.js';
 import { ShipmentReader } from '../../fulfillments/shipments/shipment-reader.js';
 import { OrderService } from '../order.service.js';
 import { present, SalesOrderBuilder } from './sales-order.builder.js';
@@ -26,6 +28,7 @@ export class ItemFulfillmentBuilder implements DocumentBuilder<ErpAdapter, ErpCa
     @Inject(OrderService) private readonly orders: OrderService,
     @Inject(ShipmentReader) private readonly shipments: ShipmentReader,
     @Inject(SalesOrderBuilder) private readonly salesOrders: SalesOrderBuilder,
+    @Inject(PendingLineChanges) private readonly lineChanges: PendingLineChanges,
   ) {}
 
   async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
@@ -36,6 +39,12 @@ export class ItemFulfillmentBuilder implements DocumentBuilder<ErpAdapter, ErpCa
     if (shipment.channelCancelledAt) {
       throw new DeliveryError('PERMANENT', `the channel cancelled shipment ${request.documentKey} before its item fulfilment reached the ERP; not sent`, { code: 'CHANNEL_CANCELLED' });
     }
+    // A line an edit added is on the ERP's order only once the edit's line change landed.
+    if (await this.lineChanges.pending(request.subjectId, request.targetId)) {
+      throw new DeliveryError('MISSING_DEPENDENCY', `an edit of order ${request.subjectId} is not on the ERP's sales order in ${request.targetId} yet`, {
+        code: 'SALES_ORDER_CHANGE_PENDING', retryAfterMs: 5000,
+      });
+    }
     const order = await this.salesOrders.build(present(row, request.subjectId), request.targetId);
     const byRef = new Map(order.lines.map((l, index) => [l.lineRef, { ...l, index }]));
     const doc = {
@@ -43,6 +52,8 @@ export class ItemFulfillmentBuilder implements DocumentBuilder<ErpAdapter, ErpCa
       salesOrderExternalId: order.externalId,
       salesOrderInternalId: salesOrder.internalId,
       shippedAt: new Date(shipment.shippedAt).toISOString(),
+      // The day it shipped in the shop's own time, as the order's own date.
+      accountingDate: dateInZone(new Date(shipment.shippedAt).toISOString(), (row?.time_zone as string | null | undefined) ?? null),
       carrier: shipment.carrier,
       trackingNumbers: shipment.trackingNumbers,
       lines: shipment.lines.map((line) => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ErpOutboxModule } from '../../erp-sync/outbox/erp-outbox.module.js';
 import { ShipmentReaderModule } from '../../fulfillments/shipments/shipment-reader.js';
 import { MasterDataModule } from '../../master-data/master-data.module.js';
 import { OrderServiceModule } from '../order-service.module.js';
@@ -12,7 +13,7 @@ import { SalesOrderBuilder } from './sales-order.builder.js';
  * changes) and the order as their subject; the delivery engine finds them at boot.
  */
 @Module({
-  imports: [OrderServiceModule, MasterDataModule, ShipmentReaderModule],
+  imports: [OrderServiceModule, MasterDataModule, ShipmentReaderModule, ErpOutboxModule],
   providers: [SalesOrderBuilder, ItemFulfillmentBuilder, SalesOrderChangeBuilder, OrderDeliverySubject],
   // Credits are built on the sales order as the target holds it (its lines' ERP items and positions).
   exports: [SalesOrderBuilder],

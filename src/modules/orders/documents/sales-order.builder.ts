@@ -124,6 +124,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       externalId: orderKey(order),
       channelOrderNumber: order.order_number as string,
       placedAt: new Date(order.placed_at as string).toISOString(),
+      ...(order.accounting_date ? { accountingDate: order.accounting_date as string } : {}),
       currency,
       customerId: target(key('CUSTOMER', customerRef), 'customerId'),
       subsidiaryId: optional(firstLocationKey, 'subsidiaryId'),

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../../canonical/order.js';
 import { valuesClause } from '../../../platform/database/sql.js';
+import type { LineFacts } from '../domain/line-edits.js';
 import type { HoldReason, OrderStatus } from '../domain/order-state.js';
 import {
   ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
 } from './order-rows.js';
+import { storedOrderDates } from './order-dates.js';
 import { wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
 import type { UnmappedIdentifier } from '../order-events.service.js';
 
@@ -44,6 +46,15 @@ export class OrderWriter {
     return row ? { id: row.id, status: row.status, holdReasons: row.hold_reasons, sourceUpdatedAt: new Date(row.source_updated_at) } : null;
   }
 
+  /** The stored lines as an edit compares them, in position order. */
+  async lineFacts(id: string): Promise<LineFacts[]> {
+    const rows: { external_id: string; quantity: number; unit_price: string; discount_total: string }[] = await this.runner.query(
+      'SELECT external_id, quantity, unit_price::text, discount_total::text FROM order_lines WHERE order_id = $1 ORDER BY position',
+      [id],
+    );
+    return rows.map((r) => ({ lineRef: r.external_id, quantity: r.quantity, unitPrice: BigInt(r.unit_price), discount: BigInt(r.discount_total) }));
+  }
+
   /** Writes a new order whole in one statement; null when it already exists. */
   async create(order: CanonicalOrder, state: NewOrderState, lineage: EventLineage): Promise<string | null> {
     const { sql, params } = wholeOrderInsert(randomUUID(), order, state, lineage);
@@ -54,17 +65,19 @@ export class OrderWriter {
   /** Replaces the order's content with a newer version from the channel. */
   async replace(id: string, order: CanonicalOrder): Promise<void> {
     const t = order.sourceTotals;
+    const dates = storedOrderDates(order);
     await this.runner.query(
       `UPDATE orders SET order_number = $2, currency_code = $3, placed_at = $4, source_updated_at = $5, cancelled_at = $6,
          payment_status = $7, risk_recommendation = $8, tax_status = $9, taxes_included = $10, subtotal = $11,
          discounts = $12, tax = $13, shipping = $14, grand_total = $15, customer = $16, billing_address = $17,
-         shipping_address = $18, tags = $19, version = version + 1, updated_at = now()
+         shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, version = version + 1, updated_at = now()
        WHERE id = $1`,
       [
         id, order.orderNumber, order.currency, order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus,
         order.risk.recommendation, order.taxStatus, order.taxesIncluded, t.subtotal.amount.toString(),
         t.discounts.amount.toString(), t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
         jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
+        dates.accountingDate, dates.timeZone,
       ],
     );
     // Adjustments cascade from lines and shipping lines.

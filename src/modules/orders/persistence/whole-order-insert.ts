@@ -4,6 +4,7 @@ import {
   ADJUSTMENT_COLUMNS, ADJUSTMENT_TYPES, LINE_COLUMNS, LINE_TYPES, SHIPPING_COLUMNS, SHIPPING_TYPES, TENDER_COLUMNS, TENDER_TYPES,
   orderChildRows,
 } from './order-rows.js';
+import { storedOrderDates } from './order-dates.js';
 import type { EventLineage, HistoryEntry } from './order-writer.js';
 import type { UnmappedIdentifier } from '../order-events.service.js';
 
@@ -29,6 +30,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     return `$${params.length}${cast}`;
   };
   const t = order.sourceTotals;
+  const dates = storedOrderDates(order);
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   const head = [
     p(id), p(order.source.system), p(order.source.account), p(order.source.externalId), p(order.orderNumber), p(state.status),
@@ -37,6 +39,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     p(order.taxesIncluded), p(t.subtotal.amount.toString()), p(t.discounts.amount.toString()), p(t.tax.amount.toString()),
     p(t.shipping.amount.toString()), p(t.grandTotal.amount.toString()), p(json(order.customer), '::jsonb'),
     p(json(order.billingAddress), '::jsonb'), p(json(order.shippingAddress), '::jsonb'), p([...order.tags], '::text[]'),
+    p(dates.accountingDate, '::date'), p(dates.timeZone),
   ];
   const rows = orderChildRows(id, order);
   const children = (table: string, columns: readonly string[], types: readonly string[], data: unknown[][]) => {
@@ -50,7 +53,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
   const ctes = [
     `o AS (INSERT INTO orders (id, channel, account, external_id, order_number, status, hold_reasons, hold_details, currency_code,
         placed_at, source_updated_at, cancelled_at, payment_status, risk_recommendation, tax_status, taxes_included, subtotal,
-        discounts, tax, shipping, grand_total, customer, billing_address, shipping_address, tags)
+        discounts, tax, shipping, grand_total, customer, billing_address, shipping_address, tags, accounting_date, time_zone)
       VALUES (${head.join(', ')}) ON CONFLICT (channel, account, external_id) DO NOTHING RETURNING id)`,
     children('order_lines', LINE_COLUMNS, LINE_TYPES, rows.lines),
     children('order_shipping_lines', SHIPPING_COLUMNS, SHIPPING_TYPES, rows.shippingLines),
