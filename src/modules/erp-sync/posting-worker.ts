@@ -12,7 +12,7 @@ import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from './in-flight-leases.js';
-import { decide } from './posting-outcomes.js';
+import { afterFailure } from '../../platform/outbox/retry-policy.js';
 import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
 import { PostingDocuments } from './posting-documents.js';
@@ -128,12 +128,11 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
       return 'POSTED';
     } catch (failure) {
-      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
-      const next = decide(error, posting.attempts);
+      const { error, next } = afterFailure(failure, posting.attempts, posting.lookupFirst);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);
       else {
-        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst, detail);
         await this.relay.offerLater(target, posting.id, posting.attempts, delayMs);
       }
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });

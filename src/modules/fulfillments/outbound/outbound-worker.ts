@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { withCorrelationId } from '../../../platform/correlation/correlation.js';
-import { decide } from '../../erp-sync/posting-outcomes.js';
+import { afterFailure } from '../../../platform/outbox/retry-policy.js';
 import { OutboundSenders } from './outbound-senders.js';
 import { OutboundStore, type ClaimedMessage } from './outbound-store.js';
 
@@ -58,11 +57,10 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.store.sent(message, await this.senders.send(message));
     } catch (failure) {
-      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
-      const next = decide(error, message.attempts);
+      const { error, next } = afterFailure(failure, message.attempts, message.lookupFirst);
       const detail = { message: error.message, kind: error.kind };
       if (next.status === 'DEAD') await this.store.dead(message, detail);
-      else await this.store.retry(message, next.delayMs, next.lookupFirst || message.lookupFirst, detail);
+      else await this.store.retry(message, next.delayMs, next.lookupFirst, detail);
       this.logger.warn({ msg: 'outbound message failed', messageId: message.id, kind: message.kind, attempt: message.attempts, errorKind: error.kind, next: next.status });
     }
   }
