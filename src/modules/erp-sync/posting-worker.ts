@@ -11,7 +11,7 @@ import { RedisSemaphores, takeRateSlot } from '../../platform/queue/redis-semaph
 import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
-import { InFlightLeases } from './in-flight-leases.js';
+import { InFlightLeases } from '../../platform/outbox/in-flight-leases.js';
 import { afterFailure } from '../../platform/outbox/retry-policy.js';
 import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
