@@ -12,6 +12,7 @@ import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from '../../platform/outbox/in-flight-leases.js';
+import { countOutbox } from '../../platform/outbox/outbox-metrics.js';
 import { afterFailure } from '../../platform/outbox/retry-policy.js';
 import { PostingRelay, type PostingJob } from './posting-relay.js';
 import { PostingStore, type ClaimedPosting } from './posting-store.js';
@@ -126,6 +127,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         await semaphore.release(slot, lingerMs);
       }
       await this.store.posted(posting, ref.internalId, ref.documentNumber);
+      countOutbox('postings', 'delivered');
       return 'POSTED';
     } catch (failure) {
       const { error, next } = afterFailure(failure, posting.attempts, posting.lookupFirst);
@@ -135,6 +137,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst, detail);
         await this.relay.offerLater(target, posting.id, posting.attempts, delayMs);
       }
+      countOutbox('postings', next.status === 'DEAD' ? 'dead' : 'retry');
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
       return next.status;
     }

@@ -1,4 +1,4 @@
-import { DUE_STATES, outboxMetric, statesFor, transition, type OutboxEvent, type OutboxState } from './outbox-states.js';
+import { DUE_STATES, statesFor, transition, type OutboxEvent, type OutboxState } from './outbox-states.js';
 
 const STATES: OutboxState[] = ['PENDING', 'IN_FLIGHT', 'RETRYING', 'DEAD', 'DONE', 'WITHDRAWN'];
 
@@ -31,8 +31,4 @@ describe('outbox states', () => {
     for (const terminal of ['DONE', 'WITHDRAWN'] as OutboxState[]) expect(events.map((e) => transition(terminal, e))).toEqual(events.map(() => null));
   });
 
-  it('names metrics <engine>.<event>', () => {
-    expect(outboxMetric('postings', 'dead')).toBe('postings.dead');
-    expect(outboxMetric('outbound', 'retry')).toBe('outbound.retry');
-  });
 });

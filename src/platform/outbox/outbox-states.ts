@@ -32,8 +32,3 @@ export function statesFor(event: OutboxEvent): readonly OutboxState[] {
 
 /** States a worker claims from; the partial due-index of every outbox table covers exactly these. */
 export const DUE_STATES = statesFor('claim');
-
-/** Log and metric names: `<engine>.<what>`, e.g. `postings.dead`, `outbound.retry`. */
-export function outboxMetric(engine: 'postings' | 'outbound', what: OutboxEvent): string {
-  return `${engine}.${what}`;
-}
