@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+import { OutboxSql } from '../../platform/outbox/outbox-sql.js';
 import { DUE_PAYLOAD_SQL, POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 import { PostingDocuments, type PostingSubject } from './posting-documents.js';
 
@@ -49,10 +50,14 @@ const totalsParams = (t: PostedTotals): unknown[] =>
  */
 @Injectable()
 export class PostingStore {
+  private readonly outbox: OutboxSql;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
-  ) {}
+  ) {
+    this.outbox = new OutboxSql(dataSource, 'postings');
+  }
 
   /**
    * PENDING or RETRYING and due → IN_FLIGHT, attempts + 1; null when someone else has it,
@@ -202,7 +207,7 @@ export class PostingStore {
 
   /** A live worker vouches for the postings it has in flight, so that recovery leaves them alone. */
   async renew(ids: readonly string[]): Promise<void> {
-    await this.dataSource.query(`UPDATE postings SET updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'IN_FLIGHT'`, [[...ids]]);
+    await this.outbox.renew(ids);
   }
 
   /**
@@ -210,13 +215,7 @@ export class PostingStore {
    * document, so the next attempt looks it up before sending again.
    */
   async recoverStuck(stuckAfterMs: number): Promise<number> {
-    const rows = returnedRows(await this.dataSource.query(
-      `UPDATE postings SET status = 'RETRYING', lookup_first = true, next_attempt_at = now(), updated_at = now(),
-              last_error = 'in flight too long; the outcome is unknown', last_error_kind = 'AMBIGUOUS'
-       WHERE status = 'IN_FLIGHT' AND updated_at < now() - ($1 * interval '1 millisecond') RETURNING id`,
-      [stuckAfterMs],
-    ));
-    return rows.length;
+    return this.outbox.recoverStuck(stuckAfterMs);
   }
 
   /**

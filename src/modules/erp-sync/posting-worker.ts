@@ -11,9 +11,10 @@ import { RedisSemaphores, takeRateSlot } from '../../platform/queue/redis-semaph
 import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
-import { InFlightLeases } from './in-flight-leases.js';
+import { InFlightLeases } from '../../platform/outbox/in-flight-leases.js';
+import { countOutbox } from '../../platform/outbox/outbox-metrics.js';
+import { afterFailure } from '../../platform/outbox/retry-policy.js';
 import type { DeliveredRef } from '../../platform/delivery/document-builder.js';
-import { decide } from './posting-outcomes.js';
 import { countVariance, postedTotals } from './posting-totals.js';
 import { DuplicateScan } from './duplicates/duplicate-scan.js';
 import { KeyWatchStore } from './duplicates/key-watch-store.js';
@@ -181,23 +182,24 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const totals = postedTotals(ref, document.expectedTotal);
       await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
       countVariance(target.id, totals);
+      countOutbox('postings', 'delivered');
       if (totals.variance !== null && totals.variance !== 0n) {
         this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });
       }
       return 'POSTED';
     } catch (failure) {
-      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
+      const { error, next } = afterFailure(failure, posting.attempts, posting.lookupFirst);
       if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && posting.documentType === 'SALES_ORDER') {
         await this.watches.ambiguous(posting.id, target.id, externalKey, this.config.duplicateWatchMs).catch((err: unknown) =>
           this.logger.warn({ msg: 'could not watch a key after an ambiguous outcome', postingId: posting.id, err: String(err) }));
       }
-      const next = decide(error, posting.attempts);
       const detail = { message: error.message, kind: error.kind, code: error.details.code };
       if (next.status === 'DEAD') await this.store.dead(posting, detail);
       else {
-        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst || posting.lookupFirst, detail);
+        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst, detail);
         await this.relay.offerLater(target, posting.id, posting.attempts, delayMs);
       }
+      countOutbox('postings', next.status === 'DEAD' ? 'dead' : 'retry');
       this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
       return next.status;
     }

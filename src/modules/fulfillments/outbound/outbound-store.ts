@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../../platform/database/sql.js';
+import { OutboxSql } from '../../../platform/outbox/outbox-sql.js';
 
 export type OutboundKind = 'FULFILLMENT_REQUEST' | 'FULFILLMENT_CANCEL' | 'CHANNEL_FULFILLMENT';
 
@@ -21,7 +22,11 @@ export interface ClaimedMessage {
  */
 @Injectable()
 export class OutboundStore {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  private readonly outbox: OutboxSql;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    this.outbox = new OutboxSql(dataSource, 'outbound_messages');
+  }
 
   async claim(limit: number): Promise<ClaimedMessage[]> {
     const rows = returnedRows<Record<string, unknown>>(await this.dataSource.query(
@@ -85,17 +90,10 @@ export class OutboundStore {
 
   /** IN_FLIGHT too long: the worker died mid-send; look before sending again. */
   async recoverStuck(afterMs: number): Promise<number> {
-    const rows = returnedRows(await this.dataSource.query(
-      `UPDATE outbound_messages SET status = 'RETRYING', lookup_first = true, next_attempt_at = now(), updated_at = now(),
-              last_error = 'in flight too long; the outcome is unknown', last_error_kind = 'AMBIGUOUS'
-       WHERE status = 'IN_FLIGHT' AND updated_at < now() - ($1 * interval '1 millisecond') RETURNING id`,
-      [afterMs],
-    ));
-    return rows.length;
+    return this.outbox.recoverStuck(afterMs);
   }
 
-  /** Replay: DEAD messages are sent again now, looked up first. */
-  /** The messages and their shipments change together, or not at all. */
+  /** Replay: DEAD messages are sent again now, looked up first; the messages and their shipments change together, or not at all. */
   async replay(ids: readonly string[]): Promise<string[]> {
     return inTransaction(this.dataSource, async (runner) => {
       const rows = returnedRows<{ id: string }>(await runner.query(

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { withCorrelationId } from '../../../platform/correlation/correlation.js';
-import { decide } from '../../erp-sync/posting-outcomes.js';
+import { countOutbox } from '../../../platform/outbox/outbox-metrics.js';
+import { afterFailure } from '../../../platform/outbox/retry-policy.js';
 import { OutboundSenders } from './outbound-senders.js';
 import { OutboundStore, type ClaimedMessage } from './outbound-store.js';
 
@@ -57,12 +57,13 @@ export class OutboundWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async deliver(message: ClaimedMessage): Promise<void> {
     try {
       await this.store.sent(message, await this.senders.send(message));
+      countOutbox('outbound', 'delivered');
     } catch (failure) {
-      const error = failure instanceof DeliveryError ? failure : new DeliveryError('RETRYABLE', failure instanceof Error ? failure.message : String(failure));
-      const next = decide(error, message.attempts);
+      const { error, next } = afterFailure(failure, message.attempts, message.lookupFirst);
       const detail = { message: error.message, kind: error.kind };
       if (next.status === 'DEAD') await this.store.dead(message, detail);
-      else await this.store.retry(message, next.delayMs, next.lookupFirst || message.lookupFirst, detail);
+      else await this.store.retry(message, next.delayMs, next.lookupFirst, detail);
+      countOutbox('outbound', next.status === 'DEAD' ? 'dead' : 'retry');
       this.logger.warn({ msg: 'outbound message failed', messageId: message.id, kind: message.kind, attempt: message.attempts, errorKind: error.kind, next: next.status });
     }
   }

@@ -1,9 +1,13 @@
 import type { Logger } from '@nestjs/common';
-import type { PostingStore } from './posting-store.js';
+
+/** Whatever keeps the owner's IN_FLIGHT rows fresh (OutboxSql.renew on its table). */
+export interface LeaseRenewal {
+  renew(ids: readonly string[]): Promise<void>;
+}
 
 /**
- * The postings this process has IN_FLIGHT, renewed a few times per POSTING_STUCK_AFTER_MS.
- * A posting nobody renews belonged to a process that died mid-call, and only such a posting
+ * The outbox rows this process has IN_FLIGHT, renewed a few times per stuckAfterMs. A row
+ * nobody renews belonged to a process that died mid-call, and only such a row
  * is taken back: a live one may wait for a semaphore slot or a slow ERP far longer than the
  * recovery delay without being sent twice.
  */
@@ -12,7 +16,7 @@ export class InFlightLeases {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly store: PostingStore,
+    private readonly store: LeaseRenewal,
     private readonly stuckAfterMs: number,
     private readonly logger: Logger,
   ) {}
@@ -27,12 +31,12 @@ export class InFlightLeases {
     this.timer = null;
   }
 
-  async hold<T>(postingId: string, work: () => Promise<T>): Promise<T> {
-    this.held.add(postingId);
+  async hold<T>(id: string, work: () => Promise<T>): Promise<T> {
+    this.held.add(id);
     try {
       return await work();
     } finally {
-      this.held.delete(postingId);
+      this.held.delete(id);
     }
   }
 
@@ -41,7 +45,7 @@ export class InFlightLeases {
     try {
       await this.store.renew([...this.held]);
     } catch (error) {
-      this.logger.warn({ msg: 'could not renew in-flight postings; will try again', err: String(error) });
+      this.logger.warn({ msg: 'could not renew in-flight outbox rows; will try again', err: String(error) });
     }
   }
 }
