@@ -45,6 +45,8 @@ describe('Business Central late commits after a timeout', () => {
     expect((await admin('put', '/admin/erp-targets/bc', {
       variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 4, timeoutMs: TIMEOUT_MS,
       credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+      // The duplicates are the point here, not the tax: BC computes it from the lines' codes.
+      settings: { localCurrency: 'USD', taxMode: 'ERP_CALCULATES' },
     })).status).toBe(200);
     for (const mapping of [
       { kind: 'ITEM', sourceValue: 'DESCALE-TABS-12', target: { itemId: '504' } },
@@ -139,6 +141,8 @@ describe('Business Central full duplicate scan', () => {
     expect((await admin('put', '/admin/erp-targets/bc', {
       variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 2, timeoutMs: 5000,
       credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId, shippingAccountNumber: '40250' },
+      // The duplicates are the point here, not the tax: BC computes it from the lines' codes.
+      settings: { localCurrency: 'USD', taxMode: 'ERP_CALCULATES' },
     })).status).toBe(200);
     for (const mapping of [
       { kind: 'ITEM', sourceValue: 'DESCALE-TABS-12', target: { itemId: '504' } },
