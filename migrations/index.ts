@@ -17,6 +17,7 @@ import { ErpDuplicateWatch1764451000000 } from './1764451000000-erp-duplicate-wa
 import { OrderEditsAndDates1764460000000 } from './1764460000000-order-edits-and-dates.js';
 import { Returns1764480000000 } from './1764480000000-returns.js';
 import { DispositionMappings1764481000000 } from './1764481000000-disposition-mappings.js';
+import { OrderCharges1764482000000 } from './1764482000000-order-charges.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
 export const MIGRATIONS = [
@@ -24,5 +25,5 @@ export const MIGRATIONS = [
   HeldShipments1764340000000, PostingClaimedBy1764350000000, ShipmentChannelCancelled1764360000000, ErpTargetSettings1764370000000,
   PostingWithdrawn1764380000000, ErpVariantRegistry1764386000000, PostingsBySubject1764387000000, RedriveScanIndexes1764397000000,
   ChannelCodeFormat1764398000000, PostingErpTotals1764450000000, ErpDuplicateWatch1764451000000, OrderEditsAndDates1764460000000,
-  Returns1764480000000, DispositionMappings1764481000000,
+  Returns1764480000000, DispositionMappings1764481000000, OrderCharges1764482000000,
 ];

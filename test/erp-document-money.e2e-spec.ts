@@ -19,6 +19,8 @@ const MAPPINGS = [
   { kind: 'TAX_CODE', sourceValue: 'NY State Tax', target: { taxCode: '-7' } },
   { kind: 'TAX_CODE', sourceValue: 'New York City Tax', target: { taxCode: '-8', taxAccount: '22120' } },
   { kind: 'TAX_CODE', sourceValue: 'DE MwSt 19%', target: { taxCode: '-19' } },
+  { kind: 'ITEM', sourceValue: 'charge:tip', target: { itemId: '590', lineType: 'Account' } },
+  { kind: 'ITEM', sourceValue: 'charge:duty', target: { itemId: '591', lineType: 'Account' } },
 ];
 
 /** Shopify ids pass 2^53: parse and write the fixture with them kept as their digits. */
@@ -96,6 +98,14 @@ const vatInclusiveEur = editOrder(VAT_EUR_ID, (order) => {
   totals(order, eur, { lines: '59.97', discounts: '2.00', tax: '10.04', price: '62.87', shipping: '4.90' });
 });
 
+/** The fixture's order (214.98) with a 5.00 tip and 12.40 of duties: 232.38 paid, nothing held. */
+const TIP_ID = '6012345678900011003';
+const tipAndDuties = editOrder(TIP_ID, (order) => {
+  order.total_tip_received = '5.00';
+  order.current_total_duties_set = { shop_money: { amount: '12.40', currency_code: 'USD' }, presentment_money: { amount: '12.40', currency_code: 'USD' } };
+  for (const prefix of ['', 'current_']) money(order, `${prefix}total_price`, '232.38', 'USD');
+});
+
 async function documents(url: string): Promise<Json[]> {
   return ((await (await fetch(`${url}/_sandbox/documents`)).json()) as Json).documents as Json[];
 }
@@ -129,10 +139,10 @@ describe('ERP documents carry the channel money', () => {
     for (const mapping of MAPPINGS) {
       expect((await admin('post', '/admin/mappings', { ...mapping, channel: 'SHOPIFY', account: SHOP, note: 'e2e' })).status).toBe(201);
     }
-    for (const body of [freeShipping, vatInclusiveEur]) expect((await deliver(hub.app, { body })).status).toBe(202);
+    for (const body of [freeShipping, vatInclusiveEur, tipAndDuties]) expect((await deliver(hub.app, { body })).status).toBe(202);
     await eventually(async () => {
-      const rows = await hub.sql<{ status: string }>(`SELECT p.status, p.target_id, o.external_id, p.last_error FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = ANY($1)`, [[FREE_SHIPPING_ID, VAT_EUR_ID]]);
-      if (rows.length !== 4 || rows.some((r) => r.status !== 'POSTED')) throw new Error(`postings ${JSON.stringify(rows)}`);
+      const rows = await hub.sql<{ status: string }>(`SELECT p.status, p.target_id, o.external_id, p.last_error FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = ANY($1)`, [[FREE_SHIPPING_ID, VAT_EUR_ID, TIP_ID]]);
+      if (rows.length !== 6 || rows.some((r) => r.status !== 'POSTED')) throw new Error(`postings ${JSON.stringify(rows)}`);
     }, 20_000);
   });
 
@@ -174,6 +184,16 @@ describe('ERP documents carry the channel money', () => {
       ['Account', '22120', 1, 9.14, 0, 'NOTAX'],
     ]);
     expect(doc).toMatchObject({ shipToAddressLine1: '212 Wythe Ave', shipToCity: 'Brooklyn', shipToPostCode: '11249', shipToCountry: 'US', totalAmountIncludingTax: 204.14 });
+  });
+
+  it('an order with a tip and duties is not held: both are charges on the order and lines of each ERP document, which add up to 232.38', async () => {
+    const [order] = await hub.sql<Json>(`SELECT status, hold_reasons, charges, grand_total::text AS grand_total FROM orders WHERE external_id = $1`, [TIP_ID]);
+    expect(order).toMatchObject({ hold_reasons: [], grand_total: '23238', charges: [{ kind: 'TIP', title: 'Tip', amount: '500' }, { kind: 'DUTY', title: 'Duties', amount: '1240' }] });
+    const totals = await hub.sql<Json>(`SELECT p.target_id, p.erp_total::text AS erp_total, p.variance::text AS variance FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 ORDER BY p.target_id`, [TIP_ID]);
+    expect(totals).toEqual([{ target_id: 'bc-main', erp_total: '23238', variance: '0' }, { target_id: 'netsuite-main', erp_total: '23238', variance: '0' }]);
+    const ns = (await documents(netsuite.url)).find((d) => d.key === `SHOPIFY-${TIP_ID}`)!;
+    const items = (ns.document.item.items as Json[]).map((i) => [i.item?.id, i.amount]);
+    expect(items).toEqual(expect.arrayContaining([['590', 5], ['591', 12.4]]));
   });
 
   it('a VAT-inclusive EUR order: NetSuite gets net amounts and the VAT as tax details; Business Central net unit prices and a VAT line; both 62.87', async () => {

@@ -61,6 +61,13 @@ export interface ShippingLine {
   readonly taxes: readonly TaxLine[];
 }
 
+/** Money on the order that is neither a line nor shipping: a tip, duties, a currency rounding. */
+export interface OrderCharge {
+  readonly kind: 'TIP' | 'DUTY' | 'ROUNDING' | 'OTHER';
+  readonly title: string;
+  readonly amount: Money;
+}
+
 export type TenderKind = 'CARD' | 'WALLET' | 'GIFT_CARD' | 'STORE_CREDIT' | 'CASH' | 'MARKETPLACE' | 'OTHER';
 
 export interface Tender {
@@ -146,6 +153,8 @@ export interface CanonicalOrder {
   /** The totals the channel printed, checked against the hub's own recomputation. */
   readonly sourceTotals: OrderTotals;
   readonly tags: readonly string[];
+  /** Tips, duties and other charges the grand total includes; none when absent. */
+  readonly charges?: readonly OrderCharge[];
   /** When the channel processed the order, as it printed it (its offset kept); see accounting-date.ts. */
   readonly processedAt?: string;
   /** The order's day in the books, 'YYYY-MM-DD' in the shop's own time; absent: the UTC date of placedAt. */

@@ -3,7 +3,7 @@ import type { CanonicalOrder, OrderTotals } from './order.js';
 
 /**
  * The hub's own totals, from lines, shipping, discounts and taxes:
- * grandTotal = subtotal − discounts + shipping + tax (tax only when prices exclude it).
+ * grandTotal = subtotal − discounts + shipping + tax (tax only when prices exclude it) + charges (tips, duties).
  */
 export function recomputeTotals(order: CanonicalOrder): OrderTotals {
   const currency = order.currency;
@@ -19,6 +19,8 @@ export function recomputeTotals(order: CanonicalOrder): OrderTotals {
   );
   let grandTotal = add(subtract(subtotal, discounts), shipping);
   if (!order.taxesIncluded) grandTotal = add(grandTotal, tax);
+  // Tips and duties are in the channel's grand total, beside the lines: without them such an order never adds up.
+  grandTotal = add(grandTotal, sum((order.charges ?? []).map((c) => c.amount), currency));
   return { subtotal, discounts, tax, shipping, grandTotal };
 }
 

@@ -17,7 +17,7 @@ describe('the ITEM key of a line, one rule for the release gate and the sales-or
 
   it('asks for each order charge\'s item, charge:<kind> in lower case, when the order has charges', () => {
     expect(chargeSourceValue('TIP')).toBe('charge:tip');
-    const order = { ...buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), charges: [{ kind: 'TIP' }, { kind: 'DUTY' }, { kind: 'TIP' }] };
+    const order = { ...buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), charges: (['TIP', 'DUTY', 'TIP'] as const).map((kind) => ({ kind, title: kind, amount: { amount: 100n, currency: 'USD' } })) };
     expect(orderMappingKeys(order, ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1', 'charge:tip', 'charge:duty']);
     expect(orderMappingKeys(buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1']);
   });

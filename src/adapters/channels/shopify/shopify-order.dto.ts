@@ -573,6 +573,22 @@ export class ShopifyOrderDto {
   @IsDecimalAmount()
   total_outstanding?: string | null;
 
+  /** Tips the customer added; part of total_price. */
+  @IsOptional()
+  @IsDecimalAmount()
+  total_tip_received?: string | null;
+
+  /** Duties charged at checkout, and as they stand after edits or refunds; part of total_price. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  original_total_duties_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  current_total_duties_set?: ShopifyMoneySetDto | null;
+
   /** Shipping before discounts; shop_money is in the shop currency. */
   @IsOptional()
   @ValidateNested()
@@ -816,6 +832,9 @@ function checkAmountsAndReferences(dto: ShopifyOrderDto): ShopifyOrderFieldError
   amount('total_discounts', dto.total_discounts);
   amount('total_tax', dto.total_tax);
   amount('total_outstanding', dto.total_outstanding);
+  amount('total_tip_received', dto.total_tip_received);
+  shopMoney('original_total_duties_set', dto.original_total_duties_set);
+  shopMoney('current_total_duties_set', dto.current_total_duties_set);
   shopMoney('total_shipping_price_set', dto.total_shipping_price_set);
   taxLines('tax_lines', dto.tax_lines);
   dto.line_items.forEach((line, index) => {

@@ -5,6 +5,7 @@
  * `currency`; plain money fields of a Shopify order are in shop currency, and the one *_set
  * field read (total_shipping_price_set) is read from shop_money.
  */
+import { mapCharges } from './shopify-charges.js';
 import { parseDecimal, sum, type Money } from '../../../canonical/money.js';
 import type {
   Address,
@@ -96,7 +97,13 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
     sourceTotals,
     tags: splitTags(dto.tags),
     ...orderState(dto),
+    ...chargesOf(dto, amount),
   };
+}
+
+function chargesOf(dto: ShopifyOrderDto, amount: (value: string) => Money): Pick<CanonicalOrder, 'charges'> {
+  const charges = mapCharges(dto, amount);
+  return charges.length > 0 ? { charges } : {};
 }
 
 /** The order's dates in the shop's time, and what was fulfilled at the till (shopify-line-state.ts). */

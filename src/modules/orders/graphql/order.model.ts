@@ -19,6 +19,13 @@ export class MoneyModel {
   @Field() currencyCode: string;
 }
 
+@ObjectType('OrderCharge', { description: 'Money on the order beside its lines and shipping: a tip, duties, a rounding.' })
+export class OrderChargeModel {
+  @Field({ description: 'TIP, DUTY, ROUNDING or OTHER.' }) kind: string;
+  @Field() title: string;
+  @Field(() => MoneyModel) amount: MoneyModel;
+}
+
 @ObjectType('OrderTotals')
 export class OrderTotalsModel {
   @Field(() => MoneyModel) subtotal: MoneyModel;
@@ -119,6 +126,7 @@ export class OrderModel {
   @Field() placedAt: Date;
   @Field() sourceUpdatedAt: Date;
   @Field() paymentStatus: string;
+  @Field(() => [OrderChargeModel], { description: "Tips, duties and other charges inside the grand total." }) charges: OrderChargeModel[];
   @Field() taxStatus: string;
   @Field(() => OrderTotalsModel) totals: OrderTotalsModel;
   // The children are field resolvers, each loaded only when a query selects it: lines,

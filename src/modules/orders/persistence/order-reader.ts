@@ -35,6 +35,7 @@ function headModel(head: Row): OrderModel {
     placedAt: new Date(head.placed_at as string),
     sourceUpdatedAt: new Date(head.source_updated_at as string),
     paymentStatus: head.payment_status as string,
+    charges: ((head.charges as { kind: string; title: string; amount: string }[] | null) ?? []).map((c) => ({ kind: c.kind, title: c.title, amount: m(c.amount) })),
     taxStatus: head.tax_status as string,
     totals: {
       subtotal: m(head.subtotal), discounts: m(head.discounts), tax: m(head.tax), shipping: m(head.shipping), grandTotal: m(head.grand_total),

@@ -8,7 +8,7 @@ import {
   ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
 } from './order-rows.js';
 import { storedOrderDates } from './order-dates.js';
-import { wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
+import { storedCharges, wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
 import type { UnmappedIdentifier } from '../order-events.service.js';
 
 export interface StoredOrderHead {
@@ -70,14 +70,14 @@ export class OrderWriter {
       `UPDATE orders SET order_number = $2, currency_code = $3, placed_at = $4, source_updated_at = $5, cancelled_at = $6,
          payment_status = $7, risk_recommendation = $8, tax_status = $9, taxes_included = $10, subtotal = $11,
          discounts = $12, tax = $13, shipping = $14, grand_total = $15, customer = $16, billing_address = $17,
-         shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, version = version + 1, updated_at = now()
+         shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, charges = $22::jsonb, version = version + 1, updated_at = now()
        WHERE id = $1`,
       [
         id, order.orderNumber, order.currency, order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus,
         order.risk.recommendation, order.taxStatus, order.taxesIncluded, t.subtotal.amount.toString(),
         t.discounts.amount.toString(), t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
         jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
-        dates.accountingDate, dates.timeZone,
+        dates.accountingDate, dates.timeZone, storedCharges(order),
       ],
     );
     // Adjustments cascade from lines and shipping lines.

@@ -23,6 +23,11 @@ export interface NewOrderState {
  * whatever the order's size. When the order already exists (ON CONFLICT), nothing is
  * written and no row comes back.
  */
+/** The order's charges as orders.charges keeps them: amounts as text minor units. */
+export function storedCharges(order: CanonicalOrder): string {
+  return JSON.stringify((order.charges ?? []).map((c) => ({ kind: c.kind, title: c.title, amount: c.amount.amount.toString() })));
+}
+
 export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOrderState, lineage: EventLineage): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (value: unknown, cast = ''): string => {
@@ -39,7 +44,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     p(order.taxesIncluded), p(t.subtotal.amount.toString()), p(t.discounts.amount.toString()), p(t.tax.amount.toString()),
     p(t.shipping.amount.toString()), p(t.grandTotal.amount.toString()), p(json(order.customer), '::jsonb'),
     p(json(order.billingAddress), '::jsonb'), p(json(order.shippingAddress), '::jsonb'), p([...order.tags], '::text[]'),
-    p(dates.accountingDate, '::date'), p(dates.timeZone),
+    p(dates.accountingDate, '::date'), p(dates.timeZone), p(storedCharges(order), '::jsonb'),
   ];
   const rows = orderChildRows(id, order);
   const children = (table: string, columns: readonly string[], types: readonly string[], data: unknown[][]) => {
@@ -53,7 +58,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
   const ctes = [
     `o AS (INSERT INTO orders (id, channel, account, external_id, order_number, status, hold_reasons, hold_details, currency_code,
         placed_at, source_updated_at, cancelled_at, payment_status, risk_recommendation, tax_status, taxes_included, subtotal,
-        discounts, tax, shipping, grand_total, customer, billing_address, shipping_address, tags, accounting_date, time_zone)
+        discounts, tax, shipping, grand_total, customer, billing_address, shipping_address, tags, accounting_date, time_zone, charges)
       VALUES (${head.join(', ')}) ON CONFLICT (channel, account, external_id) DO NOTHING RETURNING id)`,
     children('order_lines', LINE_COLUMNS, LINE_TYPES, rows.lines),
     children('order_shipping_lines', SHIPPING_COLUMNS, SHIPPING_TYPES, rows.shippingLines),
