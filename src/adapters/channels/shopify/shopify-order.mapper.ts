@@ -240,16 +240,14 @@ export function mapRisk(dto: ShopifyOrderDto): RiskAssessment {
  * order, its lines or shipping (a 0% line counts), total_tax above zero, or nothing taxable on
  * the order; MISSING otherwise (taxable lines, no tax lines, zero tax: tax was never computed).
  */
+/**
+ * Shopify computes tax at checkout and the order carries its final answer: a taxable line with no
+ * tax line and no tax is one the merchant collects no tax on there (no nexus, a zero-rated place),
+ * not tax still to be worked out. So a Shopify order is EXEMPT when the channel says so and
+ * CALCULATED otherwise; the TAX_MISSING gate stays for channels that compute tax later.
+ */
 export function mapTaxStatus(dto: ShopifyOrderDto): TaxStatus {
-  if (dto.tax_exempt === true) return 'EXEMPT';
-  const anyTaxLine =
-    (dto.tax_lines ?? []).length > 0 ||
-    dto.line_items.some((line) => (line.tax_lines ?? []).length > 0) ||
-    (dto.shipping_lines ?? []).some((line) => (line.tax_lines ?? []).length > 0);
-  if (anyTaxLine) return 'CALCULATED';
-  if (parseDecimal(dto.total_tax, dto.currency).amount > 0n) return 'CALCULATED';
-  if (!dto.line_items.some((line) => line.taxable)) return 'CALCULATED';
-  return 'MISSING';
+  return dto.tax_exempt === true ? 'EXEMPT' : 'CALCULATED';
 }
 
 // ---------------------------------------------------------------------------------------------
