@@ -14,6 +14,7 @@ describe('checkTarget', () => {
     CUSTOMER: { customerId: 'C-1' },
     RETURN_REASON: { reason: 'DAMAGED' },
     FEE_TYPE: { glAccount: '6120' },
+    DISPOSITION: { locationId: 'RETURNS' },
   };
 
   it.each(MAPPING_KINDS)('accepts a complete %s target and trims its values', (kind) => {
@@ -49,7 +50,8 @@ describe('checkTarget', () => {
   });
 
   it('covers every field once in the union used by GraphQL', () => {
-    expect(new Set(ALL_TARGET_FIELDS).size).toBe(11);
+    // 12 with DISPOSITION's writeOffAccount (its locationId is LOCATION's field name too).
+    expect(new Set(ALL_TARGET_FIELDS).size).toBe(12);
   });
 });
 
