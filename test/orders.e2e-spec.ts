@@ -309,4 +309,15 @@ describe('Shopify orders end to end (PostgreSQL + Redis)', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['ON_HOLD']));
   });
+
+  it('keeps a Shopify test order and holds it as TEST_ORDER, so no ERP ever books it as a sale', async () => {
+    const { body, id } = distinctOrder('order-create.json');
+    const res = await deliver(hub.app, { body: withField(body, 'test', true) });
+    expect(await processed(hub, res.body.inboxId)).toBe('PROCESSED');
+    const order = await orderBySource(hub, id);
+    expect(order).toMatchObject({ status: 'ON_HOLD', holdReasons: ['TEST_ORDER'] });
+    expect(order.holdDetails[0].detail).toMatch(/test order/);
+    const postings = await hub.sql('SELECT count(*)::int AS n FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1', [id]);
+    expect(postings).toEqual([{ n: 0 }]);
+  });
 });

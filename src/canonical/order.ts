@@ -153,6 +153,8 @@ export interface CanonicalOrder {
   /** The totals the channel printed, checked against the hub's own recomputation. */
   readonly sourceTotals: OrderTotals;
   readonly tags: readonly string[];
+  /** The channel marks it a test (a bogus gateway, a staging checkout): never a real sale. */
+  readonly test?: boolean;
   /** Tips, duties and other charges the grand total includes; none when absent. */
   readonly charges?: readonly OrderCharge[];
   /** When the channel processed the order, as it printed it (its offset kept); see accounting-date.ts. */

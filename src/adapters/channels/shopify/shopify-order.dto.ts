@@ -545,6 +545,11 @@ export class ShopifyOrderDto {
   @IsBoolean()
   taxes_included: boolean;
 
+  /** A test order (placed with a test gateway or in a development store). */
+  @IsOptional()
+  @IsBoolean()
+  test?: boolean | null;
+
   @IsOptional()
   @IsBoolean()
   tax_exempt?: boolean | null;

@@ -98,6 +98,7 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
     tags: splitTags(dto.tags),
     ...orderState(dto),
     ...chargesOf(dto, amount),
+    ...(dto.test === true && { test: true }),
   };
 }
 

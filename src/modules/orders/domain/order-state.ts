@@ -20,6 +20,8 @@ export const HOLD_REASONS = [
   'TOTALS_MISMATCH',
   'CHANNEL_INVALID',
   'DOCUMENT_TOTAL_MISMATCH',
+  // A channel's test order (Shopify `test: true`): kept and shown, never sent to an ERP as a sale.
+  'TEST_ORDER',
 ] as const;
 
 export type HoldReason = (typeof HOLD_REASONS)[number];
@@ -33,6 +35,7 @@ export const HOLD_REASON_MESSAGES: Readonly<Record<HoldReason, string>> = {
   TOTALS_MISMATCH: "The hub's recomputed totals differ from the channel's totals.",
   CHANNEL_INVALID: 'The channel sent data the hub cannot accept.',
   DOCUMENT_TOTAL_MISMATCH: "The ERP document built for the order does not add up to the order's grand total; it was not sent.",
+  TEST_ORDER: 'The channel marks this a test order: it is kept and shown, never posted to an ERP as a sale.',
 };
 
 export function isHoldReason(value: unknown): value is HoldReason {

@@ -9,6 +9,7 @@
  *   Shopify order webhooks carry no risk assessment, and holding on NONE would hold
  *   every such order forever. A later RiskAssessed event re-evaluates the gates.
  * - Tax: MISSING holds; CALCULATED and EXEMPT pass.
+ * - Test orders (the channel says test): always held, so no ERP ever books them as sales.
  * - Totals: any difference between the hub's recomputation and the channel's totals
  *   holds, and so do totals that cannot be recomputed at all (mixed currencies, a
  *   fractional quantity): a mismatch never silently passes.
@@ -77,6 +78,7 @@ export function evaluateReleaseGates(order: CanonicalOrder): ReleaseGateFailure[
   }
   const totals = totalsGate(order);
   if (totals) failures.push(totals);
+  if (order.test === true) failures.push({ reason: 'TEST_ORDER', detail: 'the channel marks this a test order: it is kept, never posted to an ERP as a sale' });
   return failures;
 }
 
