@@ -22,12 +22,14 @@ const MAPPINGS = [
   { kind: 'CUSTOMER', sourceValue: '*', target: { customerId: '107' } },
   { kind: 'DISPOSITION', sourceValue: 'RESTOCK', target: { locationId: '7' } },
   { kind: 'ITEM', sourceValue: 'refund:shipping', target: { itemId: '40250' } },
+  { kind: 'TENDER', sourceValue: 'shopify_payments', target: { paymentMethod: 'CARD', clearingAccount: '1010' } },
+  { kind: 'TENDER', sourceValue: 'gift_card', target: { paymentMethod: 'GIFTCARD', clearingAccount: '22300' } },
 ];
 
 let next = 0;
 const uniqueId = (prefix: string) => `${prefix}${String(Date.now()).slice(-8)}${String((next += 1)).padStart(4, '0')}`;
 
-interface Returns { returnAuthorizations: Json[]; itemReceipts: Json[]; creditMemos: Json[] }
+interface Returns { returnAuthorizations: Json[]; itemReceipts: Json[]; creditMemos: Json[]; customerRefunds: Json[] }
 
 describe('A refund becomes a NetSuite return authorization, item receipt and credit memo that add up to it (PostgreSQL + Redis + NetSuite sandbox)', () => {
   let hub: TestHub;
@@ -119,6 +121,10 @@ describe('A refund becomes a NetSuite return authorization, item receipt and cre
     expect(memo).toMatchObject({ externalId: `${key}-CM`, createdFrom: { id: ra.id }, taxDetailsOverride: true, subtotal: 82.4, taxTotal: 7.31, total: 89.71 });
     expect(memo.item.items.map((l: Json) => [l.orderLine, l.item.id, l.quantity, l.rate, l.amount])).toEqual([[1, '1996', 1, 89, 82.4]]);
     expect(memo.taxDetails.items.map((d: Json) => [d.taxDetailsReference, d.taxBasis, d.taxAmount])).toEqual([['L1', 82.4, 7.31]]);
+    // The card refund pays the whole credit back out of the clearing account.
+    const refunds = keyed(all.customerRefunds, `${key}-CR-shopify_payments`);
+    expect(refunds.map((r) => [r.customer, r.account, r.total, r.apply.items.map((a: Json) => [a.doc.id, a.amount])])).toEqual([[{ id: '107' }, { id: '1010' }, 89.71, [[memo.id, 89.71]]]]);
+    expect(memo.amountRemaining).toBe(0);
     const [refundRow] = await hub.sql<Json>(`SELECT r.state FROM return_refunds r WHERE r.external_id = $1`, [refundId]);
     expect(refundRow.state).toBe('CREDITED');
   });
@@ -128,7 +134,8 @@ describe('A refund becomes a NetSuite return authorization, item receipt and cre
     const refundId = uniqueId('88');
     await refund({
       id: refundId, orderId: order.externalId, shipping: '9.95',
-      lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }], transactions: [{ id: uniqueId('55'), amount: '99.66' }],
+      lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }],
+      transactions: [{ id: uniqueId('55'), amount: '79.66' }, { id: uniqueId('55'), amount: '20.00', gateway: 'gift_card' }],
     });
     const { posting, memo, all } = await creditOf(refundId);
     const key = `SHOPIFY-R${refundId}`;
@@ -138,6 +145,9 @@ describe('A refund becomes a NetSuite return authorization, item receipt and cre
     expect(ra.item.items.map((l: Json) => [l.orderLine ?? null, l.item.id, l.quantity, l.quantityReceived ?? 0])).toEqual([[1, '1996', 1, 0], [null, '40250', 1, 0]]);
     expect(memo.item.items.map((l: Json) => [l.orderLine, l.item.id, l.amount])).toEqual([[1, '1996', 82.4], [2, '40250', 9.95]]);
     expect(memo.total).toBe(99.66);
+    // The card's 79.66 goes back as a customer refund; the gift card's 20.00 stays on the memo as the customer's credit.
+    expect(all.customerRefunds.filter((r) => r.externalId.startsWith(key)).map((r) => [r.externalId, r.total])).toEqual([[`${key}-CR-shopify_payments`, 79.66]]);
+    expect(memo.amountRemaining).toBe(20);
   });
 
   it('finishes the chain after the credit memo\'s answer is lost, without a second record', async () => {
@@ -153,6 +163,7 @@ describe('A refund becomes a NetSuite return authorization, item receipt and cre
       expect(posting).toMatchObject({ erp_total: '8971', variance: '0' });
       expect(keyed(all.creditMemos, `${key}-CM`)).toHaveLength(1);
       expect(keyed(all.returnAuthorizations, `${key}-RA`)).toHaveLength(1);
+      expect(keyed(all.customerRefunds, `${key}-CR-shopify_payments`)).toHaveLength(1);
       expect(((await (await fetch(`${ns.url}/_sandbox/stats`)).json()) as Json).faults.commitTimeout).toBeGreaterThan(before);
     } finally {
       await knobs({ commitTimeoutRate: 0, commitTimeoutPath: '' });

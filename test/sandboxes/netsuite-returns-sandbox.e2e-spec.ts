@@ -58,6 +58,21 @@ describe('NetSuite sandbox: return authorization, item receipt, credit memo', ()
     expect(shown.itemReceipts.map((r: Json) => r.externalId)).toEqual(['C-IR']);
   });
 
+  it('pays a credit memo back with a customer refund, upserted by external id, never above what the memo has left', async () => {
+    const raId = idOf((await authorize({ externalId: 'R-RA', item: { items: [{ orderLine: 1, quantity: 1, amount: 82.4 }] } })).location);
+    const cmId = idOf((await fromRa(raId, 'creditMemo', { externalId: 'R-CM', item: { items: [{ orderLine: 1, quantity: 1, amount: 82.4 }] } }, '?replace=item')).location);
+    const refund = { customer: { id: '107' }, account: { id: '1010' }, apply: { items: [{ doc: { id: cmId }, apply: true, amount: 80 }] } };
+    expect((await call(sb, 'PUT', `${RECORDS}/customerRefund/eid:R-CR`, refund)).status).toBe(204);
+    expect((await call(sb, 'PUT', `${RECORDS}/customerRefund/eid:R-CR`, refund)).status).toBe(204);
+    expect((await call(sb, 'GET', `${RECORDS}/creditMemo/${cmId}`)).json.amountRemaining).toBe(2.4);
+    expect((await call(sb, 'GET', `${RECORDS}/customerRefund/eid:R-CR`)).json).toMatchObject({ total: 80, customer: { id: '107' } });
+    const over = await call(sb, 'PUT', `${RECORDS}/customerRefund/eid:R-CR2`, { ...refund, apply: { items: [{ doc: { id: cmId }, apply: true, amount: 2.5 }] } });
+    expect(errorOf(over.json)).toMatchObject({ code: 'USER_ERROR', path: 'apply.items[0].amount' });
+    const stranger = await call(sb, 'PUT', `${RECORDS}/customerRefund/eid:R-CR3`, { ...refund, customer: { id: '108' } });
+    expect(errorOf(stranger.json)).toMatchObject({ code: 'INVALID_CONTENT', path: 'apply.items[0].doc' });
+    expect(errorOf((await call(sb, 'PUT', `${RECORDS}/customerRefund/eid:R-CR4`, { customer: { id: '107' }, apply: refund.apply })).json)).toMatchObject({ path: 'account' });
+  });
+
   it('refuses more units than were sold, then than were authorized, then a second record with the key', async () => {
     const over = await authorize({ externalId: 'X-RA', item: { items: [{ orderLine: 1, quantity: 3 }] } });
     expect(over.status).toBe(400);

@@ -232,3 +232,18 @@ export const CREDIT_MEMO_FIELDS: FieldTable = {
   subtotal: t('float', { readOnly: true }), discountTotal: t('float', { readOnly: true }), taxTotal: t('float', { readOnly: true }),
   total: t('float', { readOnly: true }), amountRemaining: t('float', { readOnly: true }),
 };
+
+export const REFUND_APPLY_FIELDS: FieldTable = {
+  doc: t('ref'), apply: t('bool'), amount: t('float'), line: t('int', { readOnly: true }),
+};
+
+/** customerRefund (CustomerRefund.fields.json): money paid back out of `account`, applied to credit memos. */
+export const CUSTOMER_REFUND_FIELDS: FieldTable = {
+  externalId: t('string'), tranId: t('string'), tranDate: t('date'), memo: t('string'),
+  customer: t('ref', { requiredLabel: 'Customer' }), account: t('ref', { requiredLabel: 'Account' }),
+  paymentMethod: t('ref'), department: t('ref'), class: t('ref'), location: t('ref'), subsidiary: t('ref'),
+  apply: t({ sublist: REFUND_APPLY_FIELDS }),
+  total: t('float', { readOnly: true }), currency: t('ref', { readOnly: true }),
+  status: t('string', { readOnly: true }), id: t('string', { readOnly: true }), links: t('string', { readOnly: true }),
+  refName: t('string', { readOnly: true }), createdDate: t('string', { readOnly: true }), lastModifiedDate: t('string', { readOnly: true }),
+};

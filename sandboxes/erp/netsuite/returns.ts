@@ -15,25 +15,28 @@
  * least one line, and at save the external id, unique per record type. A credit memo's total is
  * computed as a sales order's (totals.ts). Refund in advance of return is allowed (the account
  * preference on), so a credit memo needs no receipt.
+ *
+ *   PUT  …/customerRefund/eid:{externalId}  upsert → 204 + Location;  GET …/customerRefund/{id | eid:…}
+ * A customer refund pays a customer's credit memos back (apply sublist), at most what each has left.
  */
 import type { Knobs } from '../shared/knobs.js';
 import type { Reply, SandboxRequest } from '../shared/http.js';
 import type { StoredDocument } from '../shared/store.js';
 import { duplicateRecord, invalidFieldValue, missingValue, notFound, userError } from './errors.js';
-import { CREDIT_MEMO_FIELDS, ITEM_RECEIPT_FIELDS, RETURN_AUTHORIZATION_FIELDS, type FieldTable } from './fields.js';
+import { CREDIT_MEMO_FIELDS, CUSTOMER_REFUND_FIELDS, ITEM_RECEIPT_FIELDS, RETURN_AUTHORIZATION_FIELDS, type FieldTable } from './fields.js';
 import type { NsSalesOrder } from './records.js';
-import { decimalOf, minorToNumber, productMinor } from '../shared/decimal.js';
+import { decimalOf, minorToNumber, productMinor, toMinor } from '../shared/decimal.js';
 import { currencyExponentOf, unknownTaxCodeOf, withTotals } from './totals.js';
 import { refValue, validateTransformBody } from './validate.js';
 
 type Json = Record<string, unknown>;
-export type ReturnRecordType = 'returnAuthorization' | 'itemReceipt' | 'creditMemo';
+export type ReturnRecordType = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund';
 export type Target = { kind: 'id'; id: string } | { kind: 'eid'; externalId: string };
 
-export const RETURN_RECORD_TYPES: readonly ReturnRecordType[] = ['returnAuthorization', 'itemReceipt', 'creditMemo'];
+export const RETURN_RECORD_TYPES: readonly ReturnRecordType[] = ['returnAuthorization', 'itemReceipt', 'creditMemo', 'customerRefund'];
 const RECORD_BASE = '/services/rest/record/v1';
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
-const PREFIX: Record<ReturnRecordType, string> = { returnAuthorization: 'RA', itemReceipt: 'IR', creditMemo: 'CM' };
+const PREFIX: Record<ReturnRecordType, string> = { returnAuthorization: 'RA', itemReceipt: 'IR', creditMemo: 'CM', customerRefund: 'CR' };
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -41,6 +44,7 @@ const linesOf = (record: Json): Json[] => (isObject(record.item) && Array.isArra
 
 interface ReturnRecord extends Json {
   id: string;
+  /** Absent on a customer refund, whose lines are its apply sublist. */
   item: { items: Json[] };
 }
 
@@ -51,7 +55,7 @@ interface Source {
 }
 
 export class NetSuiteReturns {
-  readonly records: Record<ReturnRecordType, Map<string, ReturnRecord>> = { returnAuthorization: new Map(), itemReceipt: new Map(), creditMemo: new Map() };
+  readonly records: Record<ReturnRecordType, Map<string, ReturnRecord>> = { returnAuthorization: new Map(), itemReceipt: new Map(), creditMemo: new Map(), customerRefund: new Map() };
 
   constructor(
     private readonly knobs: () => Knobs,
@@ -71,11 +75,12 @@ export class NetSuiteReturns {
     const record = this.find(type, target);
     if (!record) return notFound(req.url.pathname);
     const self = `${req.url.origin}${RECORD_BASE}/${type}/${record.id}`;
-    const items = record.item.items;
+    const items = record.item?.items ?? [];
     const item = req.url.searchParams.get('expandSubResources') === 'true'
       ? { links: [{ rel: 'self', href: `${self}/item` }], items, count: items.length, hasMore: false, offset: 0, totalResults: items.length }
       : { links: [{ rel: 'self', href: `${self}/item` }] };
-    return { status: 200, headers: { 'content-type': SINGULAR_TYPE }, body: { links: [{ rel: 'self', href: self }], ...record, item } };
+    const shown = type === 'customerRefund' ? record : { ...record, item };
+    return { status: 200, headers: { 'content-type': SINGULAR_TYPE }, body: { links: [{ rel: 'self', href: self }], ...shown } };
   }
 
   /** GET /_sandbox/returns: every return record, lines expanded. */
@@ -134,6 +139,50 @@ export class NetSuiteReturns {
     return reply;
   }
 
+  /**
+   * PUT customerRefund/eid:{externalId}: NetSuite's upsert. Each applied line names a credit memo of
+   * the customer and at most what it has left; an update first gives back what the refund applied.
+   */
+  upsertCustomerRefund(req: SandboxRequest, externalId: string, body: Json): Reply {
+    const problem = validateTransformBody(body, CUSTOMER_REFUND_FIELDS, 'customerRefund');
+    if (problem) return problem;
+    if (body.externalId !== undefined && body.externalId !== externalId) return invalidFieldValue('externalId', body.externalId, 'externalId');
+    const existing = this.find('customerRefund', { kind: 'eid', externalId });
+    const customer = refValue(body.customer ?? existing?.customer);
+    if (customer === undefined) return missingValue('Customer', 'customer');
+    if (refValue(body.account ?? existing?.account) === undefined) return missingValue('Account', 'account');
+    const given = isObject(body.apply) && Array.isArray(body.apply.items) ? (body.apply.items as Json[]).filter(isObject) : undefined;
+    const applied = (given ?? (existing?.apply as { items: Json[] } | undefined)?.items ?? []).filter((l) => l.apply !== false);
+    const giveBack = new Map<string, number>();
+    for (const l of (existing?.apply as { items: Json[] } | undefined)?.items ?? []) giveBack.set(String(refValue(l.doc)), (giveBack.get(String(refValue(l.doc))) ?? 0) + num(l.amount));
+    for (const [i, l] of applied.entries()) {
+      const memo = this.find('creditMemo', { kind: 'id', id: String(refValue(l.doc)) });
+      if (!memo || refValue(memo.entity) !== customer) return invalidFieldValue('doc', refValue(l.doc), `apply.items[${i}].doc`);
+      const left = num(memo.amountRemaining) + (giveBack.get(memo.id) ?? 0);
+      if (!(num(l.amount) > 0) || num(l.amount) > left + 1e-9) return userError(`You cannot apply ${num(l.amount)} to credit memo ${String(memo.tranId)}: it has ${left} remaining.`, `apply.items[${i}].amount`);
+    }
+    if (applied.length === 0) return userError('You must apply the refund to at least one transaction.', 'apply');
+    const id = existing?.id ?? this.nextId();
+    const e = currencyExponentOf(this.find('creditMemo', { kind: 'id', id: String(refValue(applied[0].doc)) }) ?? {});
+    const minor = (v: unknown): bigint => { const d = decimalOf(v); return d ? toMinor(d, e) : 0n; };
+    const move = (doc: string, amount: number, sign: bigint): void => {
+      const memo = this.find('creditMemo', { kind: 'id', id: doc });
+      if (memo) memo.amountRemaining = minorToNumber(minor(memo.amountRemaining) + sign * minor(amount), e);
+    };
+    for (const [doc, amount] of giveBack) move(doc, amount, 1n);
+    for (const l of applied) move(String(refValue(l.doc)), num(l.amount), -1n);
+    const now = new Date().toISOString();
+    const record: ReturnRecord = {
+      tranDate: now.slice(0, 10), ...existing, ...body, id, externalId, tranId: existing?.tranId ?? `${PREFIX.customerRefund}${id}`,
+      createdDate: existing?.createdDate ?? now, lastModifiedDate: now, item: { items: [] },
+      apply: { items: applied.map((l, i) => ({ line: i + 1, ...l, apply: true })) },
+      total: minorToNumber(applied.reduce((n, l) => n + minor(l.amount), 0n), e),
+    };
+    delete (record as Json).item;
+    this.records.customerRefund.set(id, record);
+    return { status: 204, headers: { location: `${req.url.origin}${RECORD_BASE}/customerRefund/${id}` }, committed: true };
+  }
+
   /** The record's lines: the source's, merged with or replaced by the body's, checked against what each source line has left. */
   private transform(
     req: SandboxRequest, type: ReturnRecordType, table: FieldTable, body: Json, sources: Map<number, Source>, leftLabel: string, exponent: number,
@@ -189,7 +238,7 @@ export class NetSuiteReturns {
       item: { items: lines.map((l, i) => ({ line: i + 1, ...l })) },
     };
     if (type === 'creditMemo') record = withTotals(record as unknown as NsSalesOrder, this.knobs()) as unknown as ReturnRecord;
-    if (type === 'creditMemo') record.status = { id: 'A' };
+    if (type === 'creditMemo') Object.assign(record, { status: { id: 'A' }, amountRemaining: record.total });
     this.records[type].set(id, record);
     return { status: 204, headers: { location: `${req.url.origin}${RECORD_BASE}/${type}/${id}` }, committed: true };
   }

@@ -35,7 +35,7 @@ const COLLECTION = `${RECORD_BASE}/salesOrder`;
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
 const TRANSFORM = /^(.+)\/!transform\/itemFulfillment$/;
 const RETURN_TRANSFORM = /^\/services\/rest\/record\/v1\/(salesOrder|returnAuthorization)\/([^/]+)\/!transform\/(returnAuthorization|itemReceipt|creditMemo)$/;
-const RETURN_RECORD = /^\/services\/rest\/record\/v1\/(returnAuthorization|itemReceipt|creditMemo)\/([^/]+)$/;
+const RETURN_RECORD = /^\/services\/rest\/record\/v1\/(returnAuthorization|itemReceipt|creditMemo|customerRefund)\/([^/]+)$/;
 
 /** Fixed defaults so the demo and benchmarks need no setup; tests may pass their own. */
 export const DEFAULT_NETSUITE_CREDENTIALS: TbaCredentials = {
@@ -160,7 +160,12 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     if (!record && !transform) return undefined;
     const target = parseTarget((record ?? transform)![2]);
     if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
-    if (record) return req.method === 'GET' ? this.returns.read(req, record[1] as ReturnRecordType, target) : this.methodNotAllowed(req, 'GET');
+    if (record) {
+      if (req.method === 'GET') return this.returns.read(req, record[1] as ReturnRecordType, target);
+      if (req.method !== 'PUT' || record[1] !== 'customerRefund' || target.kind !== 'eid') return this.methodNotAllowed(req, 'GET');
+      const parsed = this.body(req);
+      return parsed.ok ? this.returns.upsertCustomerRefund(req, target.externalId, parsed.value) : parsed.reply;
+    }
     const [, from, , to] = transform!;
     if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
     const allowed = from === 'salesOrder' ? to === 'returnAuthorization' : to !== 'returnAuthorization';

@@ -1,7 +1,7 @@
 import type { Money } from '../../../canonical/money.js';
 import type { CreditItemLine, CreditLine, CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError } from '../erp-adapter.port.js';
-import { checkedNetSuiteCreditMemo, toNetSuiteItemReceipt, toNetSuiteReturnAuthorization } from './netsuite-credit-memo.mapper.js';
+import { checkedNetSuiteCreditMemo, toNetSuiteCustomerRefunds, toNetSuiteItemReceipt, toNetSuiteReturnAuthorization } from './netsuite-credit-memo.mapper.js';
 import type { NsOrderLine } from './netsuite-fulfillment.mapper.js';
 
 const usd = (amount: bigint): Money => ({ amount, currency: 'USD' });
@@ -86,5 +86,19 @@ describe('NetSuite credit chain mapper', () => {
   it('refuses a returned line the sales order does not have', () => {
     const stray = credit([{ ...jacket(1, 8240n, 731n, null, null), itemId: '999' }], 8971n);
     expect(refusal(() => toNetSuiteReturnAuthorization(stray, ORDER)).details).toMatchObject({ code: 'LINE_MISMATCH' });
+  });
+
+  it('pays the original payment back out of its clearing account, leaves gift cards on the memo, and waits for an unmapped account', () => {
+    const paid = { ...restocked, tenders: [
+      { tender: 'ORIGINAL_PAYMENT' as const, gateway: 'shopify payments', amount: usd(7166n), accountId: '1010' },
+      { tender: 'GIFT_CARD' as const, gateway: 'gift_card', amount: usd(2000n), accountId: '22300' },
+    ] };
+    expect(toNetSuiteCustomerRefunds(paid, '1205')).toEqual([{
+      externalId: 'SHOPIFY-R88-CR-shopify_payments', customer: { id: '107' }, tranDate: '2026-11-22', account: { id: '1010' }, memo: 'SHOPIFY refund 88',
+      apply: { items: [{ doc: { id: '1205' }, apply: true, amount: 71.66 }] },
+    }]);
+    const unmapped = { ...paid, tenders: [{ ...paid.tenders[0], accountId: null }] };
+    const error = refusal(() => toNetSuiteCustomerRefunds(unmapped, '1205'));
+    expect([error.kind, error.details.code, error.details.field]).toEqual(['MISSING_DEPENDENCY', 'UNMAPPED', 'tenders[0].accountId']);
   });
 });

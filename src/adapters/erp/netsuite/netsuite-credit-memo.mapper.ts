@@ -17,7 +17,8 @@
  *     goods, the amount for charges). Tax as the sales order carries it (netsuite.mapper.ts):
  *     CHANNEL_AMOUNTS, a SuiteTax override with the channel's refunded tax per line; ERP_CALCULATES,
  *     the lines' tax codes and NetSuite computes it.
- * Each record carries a key of its own derived from the credit's (`-RA`, `-IR`, `-CM`): a transform
+ *  4. Customer Refunds for the money paid back (toNetSuiteCustomerRefunds).
+ * Each record carries a key of its own derived from the credit's (`-RA`, `-IR`, `-CM`, `-CR-…`): a transform
  * cannot be addressed by external id, so the adapter looks each key up before transforming again.
  * The credit memo must add up to the refund (Σ amounts + tax) or nothing is sent (DOCUMENT_TOTAL_MISMATCH).
  */
@@ -33,6 +34,8 @@ export const RETURN_KEYS = {
   returnAuthorization: (key: string): string => `${key}-RA`,
   itemReceipt: (key: string): string => `${key}-IR`,
   creditMemo: (key: string): string => `${key}-CM`,
+  /** External ids take letters, digits, _ and -: the gateway's other characters become _. */
+  customerRefund: (key: string, gateway: string): string => `${key}-CR-${gateway.replace(/[^A-Za-z0-9_-]/g, '_')}`,
 } as const;
 
 export interface NsReturnLine {
@@ -200,3 +203,35 @@ export function checkedNetSuiteCreditMemo(doc: CreditMemoDocument, raLines: read
 
 /** Whether any goods come back, i.e. the chain has an item receipt. */
 export const receivesGoods = (doc: CreditMemoDocument): boolean => doc.lines.some(comesBack);
+
+export interface NsCustomerRefundBody {
+  readonly externalId: string;
+  readonly customer: NsRef;
+  readonly tranDate: string;
+  readonly account: NsRef;
+  readonly memo?: string;
+  readonly apply: { readonly items: readonly { readonly doc: NsRef; readonly apply: true; readonly amount: number }[] };
+}
+
+/**
+ * 4. Customer Refund (PUT customerRefund/eid:{key}-CR-{gateway}: an upsert, not a transform) for the
+ * money that went back to the original payment, one per gateway, out of its TENDER clearing account
+ * and applied to the credit memo. Gift cards and store credit leave the credit memo open as the
+ * customer's credit. A cash tender without a clearing account waits for its mapping (MISSING_DEPENDENCY),
+ * checked before anything is sent.
+ */
+export function toNetSuiteCustomerRefunds(doc: CreditMemoDocument, creditMemoId: string): NsCustomerRefundBody[] {
+  const cash = doc.tenders.filter((t) => t.tender === 'ORIGINAL_PAYMENT' && t.amount.amount !== 0n);
+  const total = sum(cash.map((t) => sameCurrency(t.amount, doc, 'tenders.amount')), doc.currency);
+  if (total.amount > doc.total.amount) refuse(`the refund paid back ${formatDecimal(total)} but credits ${formatDecimal(doc.total)}`, 'tenders', 'DOCUMENT_TOTAL_MISMATCH');
+  const customer = ref(doc.customerId) ?? refuse('the credit has no customer', 'customerId', 'MISSING_CUSTOMER');
+  return cash.map((tender, i) => {
+    const account = ref(tender.accountId);
+    if (!account) throw new DeliveryError('MISSING_DEPENDENCY', `no TENDER clearing account for ${tender.gateway}`, { code: 'UNMAPPED', field: `tenders[${i}].accountId` });
+    const amount = netSuiteAmount(tender.amount, `tenders[${i}].amount`);
+    return {
+      externalId: RETURN_KEYS.customerRefund(doc.externalId, tender.gateway), customer, tranDate: dateOf(doc), account,
+      ...(doc.memo && { memo: doc.memo }), apply: { items: [{ doc: { id: creditMemoId }, apply: true as const, amount }] },
+    };
+  });
+}

@@ -6,26 +6,28 @@
  *   IR:  GET itemReceipt/eid:{key}-IR | 404, else POST returnAuthorization/{id}/!transform/itemReceipt   (goods that came back)
  *   CM:  GET creditMemo/eid:{key}-CM | 404, else POST returnAuthorization/{id}/!transform/creditMemo?replace=item,
  *        then GET creditMemo/{id} for NetSuite's total and tranId
+ *   CR:  GET customerRefund/eid:{key}-CR-{gateway} | 404, else PUT customerRefund/eid:… (upsert), applied to the credit memo
  *
  * A transform cannot be addressed by external id, so each record is looked up by its key first and
  * again when NetSuite refuses the transform (a second record with the key is refused as a duplicate):
  * a retry after an ambiguous outcome finishes the chain where it stopped and never makes a second
  * record. The credit memo is checked against the refund before anything is sent. The credit is the
- * credit memo: findCreditMemo answers null until it exists, and the next attempt completes the chain.
+ * credit memo with its customer refunds: findCreditMemo answers null until all exist, and the next
+ * attempt completes the chain.
  */
 import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpCallContext, type ErpDocumentRef } from '../erp-adapter.port.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { internalIdFromLocation, recordOf, type NetSuiteAnswer, type NetSuiteClient } from './netsuite-client.js';
 import {
-  checkedNetSuiteCreditMemo, RETURN_KEYS, toNetSuiteItemReceipt, toNetSuiteReturnAuthorization,
+  checkedNetSuiteCreditMemo, RETURN_KEYS, toNetSuiteCustomerRefunds, toNetSuiteItemReceipt, toNetSuiteReturnAuthorization,
 } from './netsuite-credit-memo.mapper.js';
 import { readOrderLines } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
 import type { NetSuiteMappingOptions } from './netsuite.mapper.js';
 
 type Json = Record<string, unknown>;
-type ReturnRecord = 'returnAuthorization' | 'itemReceipt' | 'creditMemo';
+type ReturnRecord = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund';
 
 const ok = (answer: NetSuiteAnswer): boolean => answer.status >= 200 && answer.status <= 299;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -37,24 +39,36 @@ export class NetSuiteCreditMemos {
   ) {}
 
   async post(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
-    // Refused before anything is sent when it would not add up; the RA's own line numbers come later.
+    // Refused before anything is sent when it would not add up or a tender has no account; the RA's own line numbers come later.
     checkedNetSuiteCreditMemo(doc, doc.lines.map((_, i) => i + 1), this.options);
-    const existing = await this.read('creditMemo', { externalId: RETURN_KEYS.creditMemo(doc.externalId) }, ctx);
-    if (existing) return this.refOf(existing, doc);
-
-    const ra = await this.returnAuthorization(doc, ctx);
-    const raId = String(ra.id);
-    const raLines = this.raLines(ra, doc);
-    const receipt = toNetSuiteItemReceipt(doc, raLines);
-    if (receipt) await this.transform('returnAuthorization', raId, 'itemReceipt', receipt, receipt.externalId, ctx);
-    const body = checkedNetSuiteCreditMemo(doc, raLines, this.options);
-    const memo = await this.transform('returnAuthorization', raId, 'creditMemo', body, body.externalId, ctx, { replace: 'item' });
+    toNetSuiteCustomerRefunds(doc, '0');
+    let memo = await this.read('creditMemo', { externalId: RETURN_KEYS.creditMemo(doc.externalId) }, ctx);
+    if (!memo) {
+      const ra = await this.returnAuthorization(doc, ctx);
+      const raId = String(ra.id);
+      const raLines = this.raLines(ra, doc);
+      const receipt = toNetSuiteItemReceipt(doc, raLines);
+      if (receipt) await this.transform('returnAuthorization', raId, 'itemReceipt', receipt, receipt.externalId, ctx);
+      const body = checkedNetSuiteCreditMemo(doc, raLines, this.options);
+      memo = await this.transform('returnAuthorization', raId, 'creditMemo', body, body.externalId, ctx, { replace: 'item' });
+    }
+    for (const refund of toNetSuiteCustomerRefunds(doc, String(memo.id))) {
+      if (await this.read('customerRefund', { externalId: refund.externalId }, ctx)) continue;
+      // A customer refund is a record of its own: PUT by external id is NetSuite's upsert, so it is never made twice.
+      const answer = await this.client.send('PUT', this.client.url('customerRefund', { externalId: refund.externalId }), refund, ctx);
+      if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    }
     return this.refOf(memo, doc);
   }
 
+  /** The credit memo, once it and every customer refund of the credit exist; null before. */
   async find(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
     const memo = await this.read('creditMemo', { externalId: RETURN_KEYS.creditMemo(doc.externalId) }, ctx);
-    return memo ? this.refOf(memo, doc) : null;
+    if (!memo) return null;
+    for (const refund of toNetSuiteCustomerRefunds(doc, String(memo.id))) {
+      if (!(await this.read('customerRefund', { externalId: refund.externalId }, ctx))) return null;
+    }
+    return this.refOf(memo, doc);
   }
 
   private async returnAuthorization(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<Json> {
