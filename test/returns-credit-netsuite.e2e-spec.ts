@@ -169,4 +169,23 @@ describe('A refund becomes a NetSuite return authorization, item receipt and cre
       await knobs({ commitTimeoutRate: 0, commitTimeoutPath: '' });
     }
   });
+
+  it('after the return authorization\'s answer is lost, the next attempt finds it by its key and finishes the chain on it', async () => {
+    const order = await postedOrder();
+    const refundId = uniqueId('88');
+    const key = `SHOPIFY-R${refundId}`;
+    // No credit memo exists after this loss, so the look-up answers null and the hub sends again: the RA must not be doubled.
+    expect((await knobs({ commitTimeoutRate: 1, commitTimeoutPath: '/!transform/returnAuthorization', commitTimeoutMode: 'delay', commitTimeoutDelayMs: 4000 })).status).toBe(200);
+    try {
+      await refund({ id: refundId, orderId: order.externalId, lines: [{ lineItemId: JACKET_LINE, quantity: 1, subtotal: '82.40', tax: '7.31' }], transactions: [{ id: uniqueId('55'), amount: '89.71' }] });
+      const { posting, memo, all } = await creditOf(refundId);
+      expect(posting).toMatchObject({ erp_total: '8971', variance: '0' });
+      const ras = keyed(all.returnAuthorizations, `${key}-RA`);
+      expect(ras).toHaveLength(1);
+      expect(memo.createdFrom).toMatchObject({ id: ras[0].id });
+      expect(keyed(all.creditMemos, `${key}-CM`)).toHaveLength(1);
+    } finally {
+      await knobs({ commitTimeoutRate: 0, commitTimeoutPath: '' });
+    }
+  });
 });
