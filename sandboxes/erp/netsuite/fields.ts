@@ -181,3 +181,69 @@ export const ITEM_FULFILLMENT_FIELDS: FieldTable = {
   createdDate: t('string', { readOnly: true }),
   lastModifiedDate: t('string', { readOnly: true }),
 };
+
+/**
+ * Return records (ReturnAuthorization.fields.json, CreditMemo.fields.json in the contracts; the item
+ * receipt as the fulfilment): a subset with their types. entity, currency and createdFrom come from
+ * the record transformed; totals are NetSuite's. `orderLine` ties a line to the line it comes from.
+ */
+const SERVER_SET: FieldTable = {
+  entity: t('ref', { readOnly: true }),
+  createdFrom: t('ref', { readOnly: true }),
+  currency: t('ref', { readOnly: true }),
+  status: t('string', { readOnly: true }),
+  id: t('string', { readOnly: true }),
+  links: t('string', { readOnly: true }),
+  refName: t('string', { readOnly: true }),
+  createdDate: t('string', { readOnly: true }),
+  lastModifiedDate: t('string', { readOnly: true }),
+};
+
+const TRANSACTION_HEADER: FieldTable = {
+  externalId: t('string'), tranId: t('string'), tranDate: t('date'), memo: t('string'), location: t('ref'),
+  department: t('ref'), class: t('ref'), customForm: t('ref'), ...SERVER_SET,
+};
+
+export const RETURN_LINE_FIELDS: FieldTable = {
+  orderLine: t('int'), item: t('ref'), quantity: t('float'), rate: t('float'), amount: t('float'), description: t('string'),
+  location: t('ref'), taxCode: t('ref'), taxDetailsReference: t('string'), price: t('ref'),
+  line: t('int', { readOnly: true }), quantityReceived: t('float', { readOnly: true }), quantityBilled: t('float', { readOnly: true }),
+};
+
+export const RETURN_AUTHORIZATION_FIELDS: FieldTable = {
+  ...TRANSACTION_HEADER, otherRefNum: t('string'),
+  orderStatus: t({ enum: ['A', 'B'] }),
+  item: t({ sublist: RETURN_LINE_FIELDS }),
+  subtotal: t('float', { readOnly: true }), total: t('float', { readOnly: true }),
+};
+
+export const RECEIPT_LINE_FIELDS: FieldTable = {
+  orderLine: t('int'), itemReceive: t('bool'), quantity: t('float'), location: t('ref'), item: t('ref'), description: t('string'),
+  line: t('int', { readOnly: true }),
+};
+
+export const ITEM_RECEIPT_FIELDS: FieldTable = { ...TRANSACTION_HEADER, item: t({ sublist: RECEIPT_LINE_FIELDS }) };
+
+export const CREDIT_MEMO_FIELDS: FieldTable = {
+  ...TRANSACTION_HEADER, otherRefNum: t('string'), account: t('ref'),
+  pricesIncludeTax: t('bool'), taxDetailsOverride: t('bool'), taxDetails: t({ sublist: TAX_DETAIL_FIELDS }),
+  shippingCost: t('float'), shippingTaxCode: t('ref'),
+  item: t({ sublist: RETURN_LINE_FIELDS }),
+  subtotal: t('float', { readOnly: true }), discountTotal: t('float', { readOnly: true }), taxTotal: t('float', { readOnly: true }),
+  total: t('float', { readOnly: true }), amountRemaining: t('float', { readOnly: true }),
+};
+
+export const REFUND_APPLY_FIELDS: FieldTable = {
+  doc: t('ref'), apply: t('bool'), amount: t('float'), line: t('int', { readOnly: true }),
+};
+
+/** customerRefund (CustomerRefund.fields.json): money paid back out of `account`, applied to credit memos. */
+export const CUSTOMER_REFUND_FIELDS: FieldTable = {
+  externalId: t('string'), tranId: t('string'), tranDate: t('date'), memo: t('string'),
+  customer: t('ref', { requiredLabel: 'Customer' }), account: t('ref', { requiredLabel: 'Account' }),
+  paymentMethod: t('ref'), department: t('ref'), class: t('ref'), location: t('ref'), subsidiary: t('ref'),
+  apply: t({ sublist: REFUND_APPLY_FIELDS }),
+  total: t('float', { readOnly: true }), currency: t('ref', { readOnly: true }),
+  status: t('string', { readOnly: true }), id: t('string', { readOnly: true }), links: t('string', { readOnly: true }),
+  refName: t('string', { readOnly: true }), createdDate: t('string', { readOnly: true }), lastModifiedDate: t('string', { readOnly: true }),
+};

@@ -9,6 +9,8 @@
  *   GET   /services/rest/record/v1/salesOrder/{id | eid:...}  record (?expandSubResources=true)
  *   POST  /services/rest/record/v1/salesOrder/{id | eid:...}/!transform/itemFulfillment → 204 + Location
  *   GET   /services/rest/record/v1/itemFulfillment/{id | eid:...}
+ *   POST  …/salesOrder/{id | eid:...}/!transform/returnAuthorization, …/returnAuthorization/{id | eid:...}/!transform/itemReceipt | creditMemo
+ *   GET   …/returnAuthorization | itemReceipt | creditMemo/{id | eid:...} (returns.ts); GET /_sandbox/returns lists them
  * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
  * line-changes.ts). subtotal, discountTotal, taxTotal and total are computed as NetSuite does
  * (totals.ts) from the tax-code table (knob taxRates); an unknown tax code is refused.
@@ -23,6 +25,7 @@ import { duplicateRecord, invalidContent, invalidLogin, notFound, nsError } from
 import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
 import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
+import { NetSuiteReturns, type ReturnRecordType } from './returns.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
 import { withTotals } from './totals.js';
 import { validateSalesOrder } from './validate.js';
@@ -31,6 +34,8 @@ export const RECORD_BASE = '/services/rest/record/v1';
 const COLLECTION = `${RECORD_BASE}/salesOrder`;
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
 const TRANSFORM = /^(.+)\/!transform\/itemFulfillment$/;
+const RETURN_TRANSFORM = /^\/services\/rest\/record\/v1\/(salesOrder|returnAuthorization)\/([^/]+)\/!transform\/(returnAuthorization|itemReceipt|creditMemo)$/;
+const RETURN_RECORD = /^\/services\/rest\/record\/v1\/(returnAuthorization|itemReceipt|creditMemo|customerRefund)\/([^/]+)$/;
 
 /** Fixed defaults so the demo and benchmarks need no setup; tests may pass their own. */
 export const DEFAULT_NETSUITE_CREDENTIALS: TbaCredentials = {
@@ -70,6 +75,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
   readonly name = 'netsuite';
   private nextId = 1001;
   private readonly fulfillments: NetSuiteFulfillments;
+  private readonly returns: NetSuiteReturns;
 
   constructor(
     private readonly context: SandboxContext<NsSalesOrder>,
@@ -77,8 +83,10 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
   ) {
     // Transactions share one internal id sequence, as in NetSuite.
     this.fulfillments = new NetSuiteFulfillments(context, () => String(this.nextId++));
+    this.returns = new NetSuiteReturns(() => context.knobs, () => String(this.nextId++));
     context.onReset(() => {
       this.nextId = 1001;
+      this.returns.reset();
       verifier.reset();
     });
   }
@@ -102,6 +110,8 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
       return req.method === 'GET' ? this.fulfillments.read(req, target) : this.methodNotAllowed(req, 'GET');
     }
+    const returned = this.returnRoute(req, path);
+    if (returned) return returned;
     const transform = TRANSFORM.exec(path);
     if (transform && transform[1].startsWith(`${COLLECTION}/`)) {
       if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
@@ -135,6 +145,39 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
 
   present(doc: StoredDocument<NsSalesOrder>): unknown {
     return doc.body;
+  }
+
+  /** GET /_sandbox/returns: the return authorizations, item receipts and credit memos created. */
+  admin(req: SandboxRequest): Reply | undefined {
+    if (req.method !== 'GET' || req.url.pathname.replace(/\/+$/, '') !== '/_sandbox/returns') return undefined;
+    return { status: 200, body: this.returns.list() };
+  }
+
+  /** The return records and their transforms; undefined for any other path. */
+  private returnRoute(req: SandboxRequest, path: string): Reply | undefined {
+    const record = RETURN_RECORD.exec(path);
+    const transform = record ? undefined : RETURN_TRANSFORM.exec(path);
+    if (!record && !transform) return undefined;
+    const target = parseTarget((record ?? transform)![2]);
+    if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
+    if (record) {
+      if (req.method === 'GET') return this.returns.read(req, record[1] as ReturnRecordType, target);
+      if (req.method !== 'PUT' || record[1] !== 'customerRefund' || target.kind !== 'eid') return this.methodNotAllowed(req, 'GET');
+      const parsed = this.body(req);
+      return parsed.ok ? this.returns.upsertCustomerRefund(req, target.externalId, parsed.value) : parsed.reply;
+    }
+    const [, from, , to] = transform!;
+    if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
+    const allowed = from === 'salesOrder' ? to === 'returnAuthorization' : to !== 'returnAuthorization';
+    if (!allowed) return nsError(400, [{ detail: `The transformation from ${from} to ${to} is not supported.`, code: 'INVALID_TRANSFORM', urlPath: path }]);
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    if (from === 'salesOrder') {
+      const order = this.find(target);
+      return order ? this.returns.fromSalesOrder(req, order, parsed.value) : notFound(path);
+    }
+    const ra = this.returns.find('returnAuthorization', target);
+    return ra ? this.returns.fromReturnAuthorization(req, ra, to as 'itemReceipt' | 'creditMemo', parsed.value) : notFound(path);
   }
 
   private transform(req: SandboxRequest, segment: string): Reply {

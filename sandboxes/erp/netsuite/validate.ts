@@ -115,6 +115,11 @@ export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs:
   return undefined;
 }
 
+/** A return record's transform body (return authorization, item receipt, credit memo): fields and types only. */
+export function validateTransformBody(body: Json, table: FieldTable, record: string): Reply | undefined {
+  return checkRecord(body, table, CUSTOM_BODY_FIELD, '', record);
+}
+
 /** The itemFulfillment body of a transform: fields and types only; the lines are checked against the order. */
 export function validateItemFulfillment(body: Json): Reply | undefined {
   return checkRecord(body, ITEM_FULFILLMENT_FIELDS, CUSTOM_BODY_FIELD, '', 'itemFulfillment');

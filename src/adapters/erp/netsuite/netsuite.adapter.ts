@@ -8,6 +8,7 @@
  *           POST …/salesOrder/{id}/!transform/itemFulfillment                       → 204 + Location
  *   find:   GET  …/itemFulfillment/eid:{externalId}                                  → 200 record | 404
  *   change: GET  …/salesOrder/{id}?expandSubResources=true, then PATCH …/salesOrder/{id} (item lines)
+ *   credit: return authorization, item receipt and credit memo transformed from the order (netsuite-credit-memos.ts)
  *
  * PUT by external id is NetSuite's upsert: it creates the order or updates the one with that
  * external id, so sending a document again never makes a second one. `replace=item` replaces the
@@ -23,8 +24,10 @@
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
+import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
+import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
 import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
 import { erpTotalOf } from '../shared/erp-total.js';
@@ -50,12 +53,22 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export class NetSuiteAdapter implements ErpAdapter {
   readonly variant = 'netsuite' as const;
   private readonly client: NetSuiteClient;
+  private readonly credits: NetSuiteCreditMemos;
 
   constructor(
     connection: ErpConnection,
     private readonly options: NetSuiteAdapterOptions = {},
   ) {
     this.client = new NetSuiteClient(connection);
+    this.credits = new NetSuiteCreditMemos(this.client, options);
+  }
+
+  postCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.credits.post(doc, ctx);
+  }
+
+  findCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.credits.find(doc, ctx);
   }
 
   async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
