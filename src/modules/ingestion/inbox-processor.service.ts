@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { nothingShipped, type ChannelMeaning } from '../../adapters/channels/channel-port.js';
 import { JsonTooDeepError, parseJsonPreservingBigIds } from '../../adapters/channels/json-body.js';
 import { channelByCode } from '../../adapters/channels/registry.js';
@@ -9,6 +9,7 @@ import { ChannelCancellations } from '../fulfillments/shipments/channel-cancella
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
+import type { LatestOrder } from '../orders/manual-order-actions.js';
 import { OrderEventsService } from '../orders/order-events.service.js';
 import { ReturnEventsService } from '../returns/return-events.service.js';
 import { failedOnData, refusedData } from './data-errors.js';
@@ -162,6 +163,15 @@ export class InboxProcessorService {
       await this.orders.apply(runner, { ...event.value, kind: 'UPDATED', lineage, unmapped: unmapped.get(event.value.order) ?? [] });
       return 'REAPPLIED';
     });
+  }
+
+  /** An applied order delivery as it is understood now, with what master data cannot resolve yet: a manual release gates on it. */
+  async latestOrder(runner: QueryRunner, inboxId: string): Promise<LatestOrder | null> {
+    const rows: InboxRow[] = await runner.query(`SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`, [inboxId]);
+    const event = rows[0] ? this.understand(rows[0]) : null;
+    if (!event?.ok || event.type !== 'order') return null;
+    const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
+    return { order: event.value.order, unmapped: unmapped.get(event.value.order) ?? [] };
   }
 
   /** After the last retry: the row is marked FAILED with the error, for a person to look at. */

@@ -20,6 +20,7 @@ export const HOLD_REASONS = [
   'TOTALS_MISMATCH',
   'CHANNEL_INVALID',
   'DOCUMENT_TOTAL_MISMATCH',
+  'MANUAL_HOLD',
 ] as const;
 
 export type HoldReason = (typeof HOLD_REASONS)[number];
@@ -33,6 +34,7 @@ export const HOLD_REASON_MESSAGES: Readonly<Record<HoldReason, string>> = {
   TOTALS_MISMATCH: "The hub's recomputed totals differ from the channel's totals.",
   CHANNEL_INVALID: 'The channel sent data the hub cannot accept.',
   DOCUMENT_TOTAL_MISMATCH: "The ERP document built for the order does not add up to the order's grand total; it was not sent.",
+  MANUAL_HOLD: 'An operator held the order; only a manual release lifts it.',
 };
 
 export function isHoldReason(value: unknown): value is HoldReason {
