@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
 import { erpSandboxAdmin } from './support/sandbox-admin.js';
-import { deliver, fixture, orderIdOf, withField } from './support/shopify-delivery.js';
+import { deliver, fixture, graphql, orderIdOf, withField } from './support/shopify-delivery.js';
 import { freshDatabase } from './support/test-database.js';
 import { ADMIN_KEY, READER_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
@@ -156,6 +156,30 @@ describe('POST /admin/orders/:id/release and /hold', () => {
     const sent = (await documents(sandbox)).filter((d) => d.key === `SHOPIFY-${externalId}`);
     expect(sent).toHaveLength(1);
     expect(sent[0].creates).toBe(1);
+  });
+
+  it('does the same through the releaseOrder and holdOrder mutations, for operators only', async () => {
+    const base = fixture('order-tax-missing.json');
+    const externalId = '6088888888800066001';
+    expect((await deliver(hub.app, { body: base.replace(new RegExp(orderIdOf(base), 'g'), externalId) })).status).toBe(202);
+    const held = await until('the order held', async () => {
+      const order = await orderOf(externalId);
+      return order?.status === 'ON_HOLD' && order;
+    });
+    const release = `mutation($id: ID!, $note: String!, $gates: [HoldReason!]) {
+      releaseOrder(id: $id, note: $note, overrideGates: $gates) { id from status holdReasons overriddenGates } }`;
+    const byReader = await graphql(hub.app, READER_KEY, `mutation($id: ID!) { holdOrder(id: $id, note: "x") { id } }`, { id: held.id });
+    expect(byReader.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const gated = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: 'checked' });
+    expect(gated.body.errors[0].extensions).toMatchObject({ code: 'RELEASE_GATES_FAILED', field: 'overrideGates' });
+    const noNote = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: '' });
+    expect(noNote.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'note' });
+    const done = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: 'exempt customer', gates: ['TAX_MISSING'] });
+    expect(done.body.errors).toBeUndefined();
+    expect(done.body.data.releaseOrder).toEqual({ id: held.id, from: 'ON_HOLD', status: 'RELEASED', holdReasons: [], overriddenGates: ['TAX_MISSING'] });
+    expect((await history(held.id)).at(-1)?.reason).toMatch(/^released by operator-3: exempt customer; gates overridden: TAX_MISSING/);
+    const unknown = await graphql(hub.app, OPERATOR_KEY, `mutation($id: ID!) { holdOrder(id: $id, note: "x") { id } }`, { id: randomUUID() });
+    expect(unknown.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
   it('answers 404 for an order the hub does not hold and 400 for an id that is not one', async () => {

@@ -83,6 +83,11 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
     operation: 'mutation { createMapping(input: { kind: ITEM, channel: SHOPIFY, sourceValue: "SKU-MATRIX", target: { itemId: "I-1" }, note: "matrix" }) { id } }',
   },
   'Mutation.updateMapping': { access: 'admin', operation: 'mutation { updateMapping(mappingKey: "no-such-key", target: { itemId: "I-2" }, note: "matrix") { id } }' },
+  'Mutation.releaseOrder': {
+    access: 'operator',
+    operation: 'mutation { releaseOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix", overrideGates: [TAX_MISSING]) { id status } }',
+  },
+  'Mutation.holdOrder': { access: 'operator', operation: 'mutation { holdOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix") { id status } }' },
   'Mutation.retireMapping': { access: 'admin', operation: 'mutation { retireMapping(mappingKey: "no-such-key", note: "matrix") { id } }' },
 };
 

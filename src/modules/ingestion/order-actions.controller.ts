@@ -1,72 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/roles.guard.js';
-import { currentCorrelationId } from '../../platform/correlation/correlation.js';
-import { inTransaction } from '../../platform/database/sql.js';
-import { ApiError } from '../../platform/http/api-error.js';
-import { HOLD_REASONS, isHoldReason, type HoldReason } from '../orders/domain/order-state.js';
-import { ManualOrderActions, type ManualAction, type ManualOutcome } from '../orders/manual-order-actions.js';
-import { InboxProcessorService } from './inbox-processor.service.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_NOTE = 2000;
-
-interface ActionAnswer {
-  id: string;
-  from: string;
-  status: string;
-  holdReasons: readonly string[];
-  overriddenGates: readonly string[];
-}
-
-function input(id: string, raw: unknown, request: AuthenticatedRequest): ManualAction {
-  if (!UUID.test(id)) throw new ApiError(400, 'VALIDATION_FAILED', 'id must be an order id (uuid)', 'id');
-  // RolesGuard has set it on every admin route; a route without it is a programming error.
-  if (!request.apiKey) throw new ApiError(401, 'UNAUTHORIZED', 'an API key is required: Authorization: Bearer <key>', 'Authorization');
-  const body = bodyOf(raw);
-  const note = body.note;
-  if (typeof note !== 'string' || note.trim() === '') throw new ApiError(400, 'VALIDATION_FAILED', 'note is required: say why the order is released or held', 'note');
-  if (note.length > MAX_NOTE || note.includes('\u0000')) throw new ApiError(400, 'VALIDATION_FAILED', `note must be at most ${MAX_NOTE} characters, without NUL`, 'note');
-  return { actor: request.apiKey.name, note: note.trim(), correlationId: currentCorrelationId() ?? randomUUID() };
-}
-
-function bodyOf(raw: unknown): Record<string, unknown> {
-  // No body at all is an empty object, so the answer names the missing field (note).
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError(400, 'VALIDATION_FAILED', 'the body must be a JSON object', 'body');
-  return raw as Record<string, unknown>;
-}
-
-function overridesOf(raw: unknown): HoldReason[] {
-  const value = bodyOf(raw).overrideGates;
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every(isHoldReason) || value.includes('MANUAL_HOLD')) {
-    const gates = HOLD_REASONS.filter((r) => r !== 'MANUAL_HOLD');
-    throw new ApiError(400, 'VALIDATION_FAILED', `overrideGates must be a list of ${gates.join(', ')}`, 'overrideGates');
-  }
-  return [...new Set(value)];
-}
-
-function answer(id: string, outcome: ManualOutcome, action: 'released' | 'held'): ActionAnswer {
-  switch (outcome.kind) {
-    case 'DONE':
-      return { id, from: outcome.from, status: outcome.status, holdReasons: outcome.holdReasons, overriddenGates: outcome.overridden };
-    case 'NOT_FOUND':
-      throw new ApiError(404, 'NOT_FOUND', `no order ${id}`, 'id');
-    case 'NOT_ALLOWED':
-      throw new ApiError(409, 'TRANSITION_NOT_ALLOWED', `order ${id} is ${outcome.status}; it cannot be ${action} from there`, 'id');
-    case 'NO_DELIVERY':
-      throw new ApiError(409, 'NO_DELIVERY', `order ${id} has no applied channel delivery to check the release gates on`, 'id');
-    case 'GATES_FAILED':
-      throw new ApiError(
-        409, 'RELEASE_GATES_FAILED',
-        `order ${id} still fails: ${outcome.gates.map((g) => `${g.reason} (${g.detail})`).join('; ')}; name them in overrideGates to release anyway`,
-        'overrideGates',
-      );
-  }
-}
+import { OrderActions, type ActionAnswer } from './order-actions.js';
 
 /**
  * A person releases or holds one order, with a note; who (the API key's name) and why go into
@@ -77,11 +12,7 @@ function answer(id: string, outcome: ManualOutcome, action: 'released' | 'held')
 @ApiBearerAuth()
 @Controller('admin/orders')
 export class OrderActionsController {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(ManualOrderActions) private readonly actions: ManualOrderActions,
-    @Inject(InboxProcessorService) private readonly inbox: InboxProcessorService,
-  ) {}
+  constructor(@Inject(OrderActions) private readonly actions: OrderActions) {}
 
   @Post(':id/release')
   @RequireRole('operator')
@@ -90,12 +21,8 @@ export class OrderActionsController {
     summary: 'Release a held order by hand',
     description: 'Body { note, overrideGates? }. 400 without a note; 404 unknown order; 409 TRANSITION_NOT_ALLOWED, RELEASE_GATES_FAILED (names the gates) or NO_DELIVERY.',
   })
-  async release(@Param('id') id: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<ActionAnswer> {
-    const by = input(id, body, request);
-    const overrides = overridesOf(body);
-    const outcome = await inTransaction(this.dataSource, (runner) =>
-      this.actions.release(runner, id, overrides, by, (inboxId) => this.inbox.latestOrder(runner, inboxId)));
-    return answer(id, outcome, 'released');
+  release(@Param('id') id: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<ActionAnswer> {
+    return this.actions.release(id, body, request.apiKey);
   }
 
   @Post(':id/hold')
@@ -105,9 +32,7 @@ export class OrderActionsController {
     summary: 'Hold an order by hand (MANUAL_HOLD) until a manual release',
     description: 'Body { note }. 400 without a note; 404 unknown order; 409 TRANSITION_NOT_ALLOWED for an order posted, fulfilled or cancelled.',
   })
-  async hold(@Param('id') id: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<ActionAnswer> {
-    const by = input(id, body, request);
-    const outcome = await inTransaction(this.dataSource, (runner) => this.actions.hold(runner, id, by));
-    return answer(id, outcome, 'held');
+  hold(@Param('id') id: string, @Body() body: unknown, @Req() request: AuthenticatedRequest): Promise<ActionAnswer> {
+    return this.actions.hold(id, body, request.apiKey);
   }
 }
