@@ -157,4 +157,26 @@ describe('ERP posting of an order held or cancelled before it was sent', () => {
     expect(docs.documents.filter((d: Json) => d.key === `SHOPIFY-${witness}`)).toHaveLength(1);
     expect((await posting(id))?.status).toBe('WITHDRAWN');
   });
+
+  it('closes the whole NetSuite order, shipping included, when an order none of which shipped is cancelled after posting', async () => {
+    const id = '6012345678900044004';
+    expect((await deliver(hub.app, { body: version(id, 20, {}) })).status).toBe(202);
+    await until('the sales order posted', async () => (await posting(id))?.status === 'POSTED');
+    const before = (await documents(sandbox)).documents.find((d: Json) => d.key === `SHOPIFY-${id}`);
+    expect(before.document.shippingCost).toBe(9.95);
+
+    expect((await deliver(hub.app, {
+      topic: 'orders/cancelled', body: version(id, 25, { cancelled_at: '2026-03-14T10:25:00-04:00', cancel_reason: 'customer' }),
+    })).status).toBe(202);
+    await until('the line change posted', async () => {
+      const [row] = await hub.sql<{ status: string }>(
+        `SELECT p.status FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 AND p.document_type = 'SALES_ORDER_CHANGE'`, [id]);
+      return row?.status === 'POSTED';
+    });
+    const after = (await documents(sandbox)).documents.filter((d: Json) => d.key === `SHOPIFY-${id}`);
+    expect(after).toHaveLength(1);
+    const closed = after[0].document as Json;
+    expect((closed.item.items as Json[]).map((l) => [l.item.id, l.quantity, l.amount, l.isClosed])).toEqual([['501', 0, 0, true], ['502', 0, 0, true]]);
+    expect(closed.shippingCost).toBe(0);
+  });
 });

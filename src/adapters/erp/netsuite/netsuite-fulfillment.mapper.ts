@@ -178,6 +178,24 @@ function discountLineAfter(lines: readonly NsOrderLine[], line: NsOrderLine, opt
   return discountItem && next?.position === undefined && next?.item === discountItem ? next : undefined;
 }
 
+/**
+ * What closes a cancelled order's shipping: the header shippingCost to 0, or, with
+ * shippingItemId, that item line at 0 and closed; nothing when it already is.
+ */
+export function closeNetSuiteShipping(
+  record: Json, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions,
+): { lines: NsLineChange[]; header: { shippingCost?: 0 } } {
+  const shippingItem = options.shippingItemId?.trim();
+  const shippingLines = shippingItem
+    ? lines.filter((l) => l.position === undefined && l.item === shippingItem && (l.fulfilled ?? 0) === 0 && (l.amount !== 0 || !l.closed))
+    : [];
+  const cost = num(record.shippingCost);
+  return {
+    lines: shippingLines.map((l) => ({ line: l.line, quantity: l.quantity ?? 1, amount: 0, isClosed: true as const })),
+    header: cost !== undefined && cost !== 0 ? { shippingCost: 0 } : {},
+  };
+}
+
 /** The item (and discount) lines to PATCH; empty when the order already is as wanted. */
 export function toNetSuiteLineChanges(doc: SalesOrderChangeDocument, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions = {}): NsLineChange[] {
   const changes: NsLineChange[] = [];

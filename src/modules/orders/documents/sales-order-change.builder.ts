@@ -32,7 +32,12 @@ export class SalesOrderChangeBuilder implements DocumentBuilder<ErpAdapter, ErpC
       const discount = splitLineDiscount(l.discount, kept, l.quantity).kept;
       return [{ lineRef: l.lineRef, lineIndex, itemId: l.itemId, quantity: kept, unitPrice: l.unitPrice, discount }];
     });
-    const doc = { externalId: `${order.externalId}-${request.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId, lines: reduced };
+    // A cancel of an order none of which shipped closes the ERP order whole, shipping included.
+    const closeWholeOrder = request.documentKey === 'cancel' && [...shipped.values()].every((units) => units === 0);
+    const doc = {
+      externalId: `${order.externalId}-${request.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId,
+      lines: reduced, ...(closeWholeOrder && { closeWholeOrder }),
+    };
     if (reduced.length > 0) return { externalId: doc.externalId, find: () => Promise.resolve(null), send: (a, ctx) => a.changeSalesOrderLines(doc, ctx) };
     // Everything had shipped: nothing to take off, the sales order stands as it is.
     return { externalId: doc.externalId, find: () => Promise.resolve(salesOrder), send: () => Promise.resolve(salesOrder) };
