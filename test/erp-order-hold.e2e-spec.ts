@@ -158,7 +158,7 @@ describe('ERP posting of an order held or cancelled before it was sent', () => {
     expect((await posting(id))?.status).toBe('WITHDRAWN');
   });
 
-  it('closes the whole NetSuite order, shipping included, when an order none of which shipped is cancelled after posting', async () => {
+  it('closes the whole NetSuite order, shipping and tax included, when an order none of which shipped is cancelled after posting', async () => {
     const id = '6012345678900044004';
     expect((await deliver(hub.app, { body: version(id, 20, {}) })).status).toBe(202);
     await until('the sales order posted', async () => (await posting(id))?.status === 'POSTED');
@@ -178,5 +178,8 @@ describe('ERP posting of an order held or cancelled before it was sent', () => {
     const closed = after[0].document as Json;
     expect((closed.item.items as Json[]).map((l) => [l.item.id, l.quantity, l.amount, l.isClosed])).toEqual([['501', 0, 0, true], ['502', 0, 0, true]]);
     expect(closed.shippingCost).toBe(0);
+    // The channel's tax went as an override; it comes off too, so the order owes nothing.
+    expect(closed.taxDetails.items).toEqual([]);
+    expect(closed.total).toBe(0);
   });
 });

@@ -134,7 +134,9 @@ export class NetSuiteAdapter implements ErpAdapter {
     const shipping = doc.closeWholeOrder ? closeNetSuiteShipping(order, lines, this.options) : { lines: [], header: {} };
     const items = [...changes, ...shipping.lines];
     if (items.length === 0 && Object.keys(shipping.header).length === 0) return ref;
-    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId });
+    // An emptied taxDetails sublist replaces the stored one; item lines are still changed line by line.
+    const replace = shipping.header.taxDetails ? { replace: 'taxDetails' } : undefined;
+    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId }, '', replace);
     const answer = await this.client.send('PATCH', url, { ...shipping.header, ...(items.length > 0 && { item: { items } }) }, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     return ref;
