@@ -51,6 +51,8 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'GET /admin/outbound-messages': { access: 'reader' },
   'POST /admin/outbound-messages/:id/replay': { access: 'operator' },
   'POST /admin/shipments/:id/reevaluate': { access: 'admin' },
+  'POST /admin/orders/:id/release': { access: 'operator', body: { note: 'auth matrix' } },
+  'POST /admin/orders/:id/hold': { access: 'operator', body: { note: 'auth matrix' } },
   // Every GraphQL call needs a key of any role; each field's own need is in GRAPHQL_FIELDS.
   'GET /graphql': { access: 'reader' },
   'POST /graphql': { access: 'reader' },
@@ -81,6 +83,11 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
     operation: 'mutation { createMapping(input: { kind: ITEM, channel: SHOPIFY, sourceValue: "SKU-MATRIX", target: { itemId: "I-1" }, note: "matrix" }) { id } }',
   },
   'Mutation.updateMapping': { access: 'admin', operation: 'mutation { updateMapping(mappingKey: "no-such-key", target: { itemId: "I-2" }, note: "matrix") { id } }' },
+  'Mutation.releaseOrder': {
+    access: 'operator',
+    operation: 'mutation { releaseOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix", overrideGates: [TAX_MISSING]) { id status } }',
+  },
+  'Mutation.holdOrder': { access: 'operator', operation: 'mutation { holdOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix") { id status } }' },
   'Mutation.retireMapping': { access: 'admin', operation: 'mutation { retireMapping(mappingKey: "no-such-key", note: "matrix") { id } }' },
 };
 

@@ -186,6 +186,12 @@ export interface SalesOrderChangeDocument {
   readonly salesOrderExternalId: string;
   readonly salesOrderInternalId: string;
   readonly lines: readonly SalesOrderChangeLine[];
+  /**
+   * The whole order is cancelled and nothing of it shipped: the order's lines that are not the
+   * hub's item lines (shipping, its item line or G/L line) come off as well, so the ERP order
+   * is closed whole rather than left owing the shipping.
+   */
+  readonly closeWholeOrder?: boolean;
 }
 
 /** Where the document landed. */

@@ -10,6 +10,7 @@ import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events
 import { ChannelAccountZones } from '../channel-accounts/channel-account-zones.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
+import type { LatestOrder } from '../orders/manual-order-actions.js';
 import { OrderEventsService } from '../orders/order-events.service.js';
 import { ReturnEventsService } from '../returns/return-events.service.js';
 import { failedOnData, refusedData } from './data-errors.js';
@@ -172,6 +173,15 @@ export class InboxProcessorService {
     // One at a time: they share the transaction's runner (the cache answers all but the first of an account).
     for (const e of events) dated.push(e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.zones.dated(runner, e.value.order) } } : e);
     return dated;
+  }
+
+  /** An applied order delivery as it is understood now, with what master data cannot resolve yet: a manual release gates on it. */
+  async latestOrder(runner: QueryRunner, inboxId: string): Promise<LatestOrder | null> {
+    const rows: InboxRow[] = await runner.query(`SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`, [inboxId]);
+    const event = rows[0] ? this.understand(rows[0]) : null;
+    if (!event?.ok || event.type !== 'order') return null;
+    const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
+    return { order: await this.zones.dated(runner, event.value.order), unmapped: unmapped.get(event.value.order) ?? [] };
   }
 
   /** After the last retry: the row is marked FAILED with the error, for a person to look at. */

@@ -16,6 +16,9 @@ import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
 import { InboxProcessorService } from './inbox-processor.service.js';
+import { OrderActions } from './order-actions.js';
+import { OrderActionsController } from './order-actions.controller.js';
+import { OrderActionsResolver } from './graphql/order-actions.resolver.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
 import { IngestMetrics } from './ingest-metrics.js';
@@ -35,7 +38,7 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule],
-      controllers: api ? [ChannelWebhookController, FulfillmentWebhookController] : [],
+      controllers: api ? [ChannelWebhookController, FulfillmentWebhookController, OrderActionsController] : [],
       providers: [
         IngestMetrics,
         InboxWriter,
@@ -46,6 +49,8 @@ export class IngestionModule {
         OrderMappingResolver,
         InboxReader,
         SourceEventFieldsResolver,
+        OrderActions,
+        OrderActionsResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
       exports: [InboxProcessorService, InboxReader, ChannelPollRunner],

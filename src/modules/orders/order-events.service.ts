@@ -89,7 +89,7 @@ export class OrderEventsService {
     }
     const linesBefore = EDITABLE_AFTER_RELEASE.includes(head.status) ? await writer.lineFacts(head.id) : null;
     await writer.replace(head.id, order);
-    const decision = this.decide(head.status, input);
+    const decision = this.decide(head.status, input, head.holdReasons.includes('MANUAL_HOLD'));
     await writer.setStatus(head.id, decision.to, decision.holdReasons, details(decision.gates));
     await writer.replaceUnmapped(head.id, decision.to === 'CANCELLED' ? [] : (input.unmapped ?? []));
     await writer.recordHistory(head.id, this.transitions(head.status, head.holdReasons, decision, lineage.topic), lineage);
@@ -126,7 +126,7 @@ export class OrderEventsService {
     await this.events.publish(writer.runner, { type: 'OrderCancelled', correlationId, payload: { orderId } });
   }
 
-  private decide(current: OrderStatus, input: OrderEventInput): Decision {
+  private decide(current: OrderStatus, input: OrderEventInput, heldByHand = false): Decision {
     // Everything shipped: a late cancel has nothing left to take back (a return would).
     if (current === 'FULFILLED') return { to: 'FULFILLED', holdReasons: [], gates: [] };
     // A cancelled order stays cancelled; its gates no longer mean anything. Only the order
@@ -139,7 +139,19 @@ export class OrderEventsService {
     if (unmapped.length > 0) {
       gates.push({ reason: 'UNMAPPED', detail: unmapped.map((u) => `${u.kind} ${u.sourceValue}`).join(', ') });
     }
+    // A person's hold outlasts the channel's updates: only a manual release lifts it.
+    if (heldByHand) gates.push({ reason: 'MANUAL_HOLD', detail: 'held by an operator' });
     return { ...decideTransition(current, gates), gates };
+  }
+
+  /**
+   * Publishes OrderReleased for an order released by other means than a channel event (a
+   * person's release), in the caller's transaction, so its postings and requests are written.
+   */
+  async publishReleased(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<void> {
+    await this.events.publish(runner, {
+      type: 'OrderReleased', correlationId, payload: { orderId, channel: order.source.system, account: order.source.account, order },
+    });
   }
 
   /** The history rows for a move, checked against the transition table; none when nothing changed. */

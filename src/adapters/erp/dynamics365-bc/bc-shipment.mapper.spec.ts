@@ -65,6 +65,14 @@ describe('Business Central shipment and line change planning', () => {
     expect(thrown(() => planLineChanges(change([kept('L2', '1900-S', 1, 1)]), shippedOnce)).details.code).toBe('LINE_NOT_FOUND');
   });
 
+  it('deletes the shipping line too when the whole order is cancelled with nothing shipped, and only then', () => {
+    const all = [kept('L1', '1896-S', 0, 0), kept('L2', GUID, 0, 1), kept('L3', '1896-S', 0, 2)];
+    expect(planLineChanges({ ...change(all), closeWholeOrder: true }, lines).map(written)).toEqual([['delete', 10000], ['delete', 20000], ['delete', 30000], ['delete', 40000]]);
+    expect(planLineChanges(change(all), lines).map(written)).toEqual([['delete', 10000], ['delete', 20000], ['delete', 30000]]);
+    // Already gone (an earlier run of this change): nothing left to do.
+    expect(planLineChanges({ ...change(all), closeWholeOrder: true }, [])).toEqual([]);
+  });
+
   describe('the kept units keep their net value', () => {
     // A 3-unit line at 10.00 with 3.00 off; 2 units shipped, 1 cancelled: the kept units keep 2.00 of the discount.
     const discounted = (over: Record<string, unknown> = {}) =>

@@ -180,5 +180,8 @@ export function planLineChanges(doc: SalesOrderChangeDocument, lines: readonly B
       steps.push({ kind: 'quantity', line, quantity, ...money });
     }
   });
+  // A whole cancel with nothing shipped: every other line (shipping, charges, the channel's tax on
+  // G/L accounts, which share the item lines' sequence steps) goes too, so the ERP order owes nothing.
+  if (doc.closeWholeOrder) for (const line of lines) if (line.shipped === 0 && !seen.has(line.id)) steps.push({ kind: 'delete', line });
   return steps;
 }

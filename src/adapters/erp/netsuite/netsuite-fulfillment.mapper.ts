@@ -181,6 +181,29 @@ function discountLineAfter(lines: readonly NsOrderLine[], line: NsOrderLine, opt
 }
 
 /**
+ * What closes a cancelled order's shipping: the header shippingCost to 0, or, with
+ * shippingItemId, that item line at 0 and closed; nothing when it already is.
+ */
+export function closeNetSuiteShipping(
+  record: Json, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions,
+): { lines: NsLineChange[]; header: { shippingCost?: 0; taxDetails?: { items: [] } } } {
+  const shippingItem = options.shippingItemId?.trim();
+  const shippingLines = shippingItem
+    ? lines.filter((l) => l.position === undefined && l.item === shippingItem && (l.fulfilled ?? 0) === 0 && (l.amount !== 0 || !l.closed))
+    : [];
+  const cost = num(record.shippingCost);
+  // The channel's tax sent as an override stays on a closed order unless its sublist is emptied too.
+  const taxDetails = isObject(record.taxDetails) && Array.isArray(record.taxDetails.items) ? record.taxDetails.items : [];
+  return {
+    lines: shippingLines.map((l) => ({ line: l.line, quantity: l.quantity ?? 1, amount: 0, isClosed: true as const })),
+    header: {
+      ...(cost !== undefined && cost !== 0 && { shippingCost: 0 as const }),
+      ...(record.taxDetailsOverride === true && taxDetails.length > 0 && { taxDetails: { items: [] as [] } }),
+    },
+  };
+}
+
+/**
  * The item (and discount) lines to PATCH; empty when the order already is as wanted. A wanted line
  * the order lacks that carries its whole content (an edit added it) is added: PATCH appends lines
  * without a line number, so it must be the next of the hub's lines (its lineIndex the count of

@@ -28,7 +28,7 @@ import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
-import { readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
+import { closeNetSuiteShipping, readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
@@ -142,10 +142,15 @@ export class NetSuiteAdapter implements ErpAdapter {
   async changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const order = await this.readOrder(doc.salesOrderInternalId, ctx);
     const ref = this.refOf(order, 'salesOrder');
-    const changes = toNetSuiteLineChanges(doc, readOrderLines(order, this.options), this.options);
-    if (changes.length === 0) return ref;
-    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId });
-    const answer = await this.client.send('PATCH', url, { item: { items: changes } }, ctx);
+    const lines = readOrderLines(order, this.options);
+    const changes = toNetSuiteLineChanges(doc, lines, this.options);
+    const shipping = doc.closeWholeOrder ? closeNetSuiteShipping(order, lines, this.options) : { lines: [], header: {} };
+    const items = [...changes, ...shipping.lines];
+    if (items.length === 0 && Object.keys(shipping.header).length === 0) return ref;
+    // An emptied taxDetails sublist replaces the stored one; item lines are still changed line by line.
+    const replace = shipping.header.taxDetails ? { replace: 'taxDetails' } : undefined;
+    const url = this.client.url('salesOrder', { internalId: doc.salesOrderInternalId }, '', replace);
+    const answer = await this.client.send('PATCH', url, { ...shipping.header, ...(items.length > 0 && { item: { items } }) }, ctx);
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     return ref;
   }

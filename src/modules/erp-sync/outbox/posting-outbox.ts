@@ -4,6 +4,7 @@ import type { OrderCancelled, OrderLinesChanged, OrderReleased, RefundSucceeded,
 import { returnedRows } from '../../../platform/database/sql.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { EDIT_CHANGE_PREFIX } from './pending-line-changes.js';
+import { ORDER_HELD } from '../../orders/documents/sales-order.builder.js';
 
 /**
  * PostgreSQL NOTIFY channel: postings became due (delivered only when the transaction
@@ -35,6 +36,7 @@ export class PostingOutbox {
   async onOrderReleased(runner: QueryRunner, event: OrderReleased): Promise<void> {
     const { orderId, channel, account } = event.payload;
     await this.released(runner, { id: orderId, channel, account, correlationId: event.correlationId });
+    await this.redriveHeld(runner, orderId);
   }
 
   @OnDomainEvent('OrderCancelled', { order: 10 })
@@ -97,6 +99,7 @@ export class PostingOutbox {
    * order to be posted first.
    */
   async cancelled(runner: QueryRunner, orderId: string, correlationId: string): Promise<number> {
+    await this.withdrawSalesOrders(runner, orderId, 'the order was cancelled before its sales order was sent');
     return this.follows(runner, orderId, 'SALES_ORDER_CHANGE', 'cancel', correlationId);
   }
 
@@ -137,12 +140,43 @@ export class PostingOutbox {
     return { withdrawnTargets: withdrawn.map((w) => w.target_id).sort(), sent };
   }
 
+  /**
+   * A released-again order's sales orders parked while it was held (ORDER_HELD) are due now, not
+   * when their long wait ends; the relay hears of them when the release commits.
+   */
+  async redriveHeld(runner: QueryRunner, orderId: string): Promise<number> {
+    const rows: unknown[] = await runner.query(
+      `WITH due AS (
+         UPDATE postings SET next_attempt_at = now(), updated_at = now()
+         WHERE subject_type = 'ORDER' AND subject_id = $1 AND document_type = 'SALES_ORDER' AND status = 'RETRYING' AND last_error_code = $2
+         RETURNING id, target_id, attempts
+       )
+       SELECT id, pg_notify($3, ${DUE_PAYLOAD_SQL}) FROM due`,
+      [orderId, ORDER_HELD, POSTINGS_DUE_CHANNEL],
+    );
+    return rows.length;
+  }
+
+  /**
+   * The sales orders of a cancelled order that have not gone out are WITHDRAWN (terminal): the ERP
+   * never gets an order that no longer exists. One in flight may land; its line change cancels it.
+   */
+  async withdrawSalesOrders(runner: QueryRunner, orderId: string, reason: string): Promise<string[]> {
+    const withdrawn = returnedRows<{ target_id: string }>(await runner.query(
+      `UPDATE postings SET status = 'WITHDRAWN', last_error = $2, last_error_kind = NULL, last_error_code = 'ORDER_CANCELLED', updated_at = now()
+       WHERE subject_type = 'ORDER' AND subject_id = $1 AND document_type = 'SALES_ORDER' AND status IN ('PENDING', 'RETRYING', 'DEAD')
+       RETURNING target_id`,
+      [orderId, reason],
+    ));
+    return withdrawn.map((w) => w.target_id).sort();
+  }
+
   private async follows(runner: QueryRunner, orderId: string, documentType: string, documentKey: string, correlationId: string): Promise<number> {
     const rows: unknown[] = await runner.query(
       `WITH inserted AS (
          INSERT INTO postings (id, target_id, subject_type, subject_id, document_type, document_key, order_id, depends_on, status, correlation_id)
          SELECT gen_random_uuid(), p.target_id, p.subject_type, p.subject_id, $2, $3, p.order_id, p.id, 'PENDING', $4
-         FROM postings p WHERE p.subject_type = 'ORDER' AND p.subject_id = $1 AND p.document_type = 'SALES_ORDER'
+         FROM postings p WHERE p.subject_type = 'ORDER' AND p.subject_id = $1 AND p.document_type = 'SALES_ORDER' AND p.status <> 'WITHDRAWN'
          ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
          RETURNING id, target_id, attempts
        )

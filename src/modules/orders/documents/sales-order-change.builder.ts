@@ -31,7 +31,12 @@ export class SalesOrderChangeBuilder implements DocumentBuilder<ErpAdapter, ErpC
     const order = await this.salesOrders.build(row, request.targetId);
     const shipped = shippedByLine(shipments);
     const lines = request.documentKey === CANCEL_KEY ? cancelled(order, shipped) : edited(order, shipped);
-    const doc = { externalId: `${order.externalId}-${request.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId, lines };
+    // A cancel of an order none of which shipped closes the ERP order whole, shipping included.
+    const closeWholeOrder = request.documentKey === CANCEL_KEY && [...shipped.values()].every((units) => units === 0);
+    const doc = {
+      externalId: `${order.externalId}-${request.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId,
+      lines, ...(closeWholeOrder && { closeWholeOrder }),
+    };
     if (lines.length > 0) return { externalId: doc.externalId, find: () => Promise.resolve(null), send: (a, ctx) => a.changeSalesOrderLines(doc, ctx) };
     // Everything had shipped: nothing to take off, the sales order stands as it is.
     return { externalId: doc.externalId, find: () => Promise.resolve(salesOrder), send: () => Promise.resolve(salesOrder) };

@@ -15,6 +15,11 @@ const itemOf = (line: Record<string, unknown>): string =>
 
 type Row = Record<string, unknown>;
 
+/** The code a sales order waiting for its order's release carries; the release looks for it. */
+export const ORDER_HELD = 'ORDER_HELD';
+/** A held order's sales order is looked at again this late: its release re-drives it sooner. */
+const ORDER_HELD_WAIT_MS = 10 * 60_000;
+
 /** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
 export function orderKey(order: OrderDocumentRow): string {
   return `${order.channel as string}-${order.external_id as string}`;
@@ -41,6 +46,12 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
   async prepare(request: DocumentRequest): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
     const order = await this.order(request.subjectId);
+    if (order.status === 'ON_HOLD') {
+      // Re-held after its release: nothing goes out while held; the next release re-drives it at once.
+      throw new DeliveryError('MISSING_DEPENDENCY', `order ${request.subjectId} is on hold; its sales order waits for the release`, {
+        code: ORDER_HELD, retryAfterMs: ORDER_HELD_WAIT_MS,
+      });
+    }
     const doc = await this.build(order, request.targetId);
     return {
       externalId: doc.externalId, expectedTotal: doc.grandTotal,

@@ -22,6 +22,7 @@ export const HOLD_REASONS = [
   'DOCUMENT_TOTAL_MISMATCH',
   // A channel's test order (Shopify `test: true`): kept and shown, never sent to an ERP as a sale.
   'TEST_ORDER',
+  'MANUAL_HOLD',
 ] as const;
 
 export type HoldReason = (typeof HOLD_REASONS)[number];
@@ -36,6 +37,7 @@ export const HOLD_REASON_MESSAGES: Readonly<Record<HoldReason, string>> = {
   CHANNEL_INVALID: 'The channel sent data the hub cannot accept.',
   DOCUMENT_TOTAL_MISMATCH: "The ERP document built for the order does not add up to the order's grand total; it was not sent.",
   TEST_ORDER: 'The channel marks this a test order: it is kept and shown, never posted to an ERP as a sale.',
+  MANUAL_HOLD: 'An operator held the order; only a manual release lifts it.',
 };
 
 export function isHoldReason(value: unknown): value is HoldReason {
