@@ -25,6 +25,12 @@ async function documents(sb: NetSuiteSandbox): Promise<Json[]> {
 }
 
 /** An operator releases or holds an order by hand; the history says who and why, and the ERP follows. */
+/** A Shopify order its fraud screen asks to investigate: held as FRAUD_REVIEW until someone looks. */
+function underReview(externalId: string): string {
+  const base = fixture('order-tax-missing.json');
+  return base.replace(new RegExp(orderIdOf(base), 'g'), externalId).replace('"taxes_included": false,', '"risks": [{ "recommendation": "investigate", "source": "Signifyd" }], "taxes_included": false,');
+}
+
 describe('POST /admin/orders/:id/release and /hold', () => {
   let hub: TestHub;
   let sandbox: NetSuiteSandbox;
@@ -70,15 +76,15 @@ describe('POST /admin/orders/:id/release and /hold', () => {
     await dropQueueKeys(prefix);
   });
 
-  it('releases an order held for missing tax only when the gate is overridden, records who and why, and posts it once', async () => {
-    const body = fixture('order-tax-missing.json');
-    const externalId = orderIdOf(body);
+  it('releases an order held for fraud review only when the gate is overridden, records who and why, and posts it once', async () => {
+    const externalId = '6088888888800066000';
+    const body = underReview(externalId);
     expect((await deliver(hub.app, { body })).status).toBe(202);
     const held = await until('the order held', async () => {
       const order = await orderOf(externalId);
       return order?.status === 'ON_HOLD' && order;
     });
-    expect(held.hold_reasons).toEqual(['TAX_MISSING']);
+    expect(held.hold_reasons).toEqual(['FRAUD_REVIEW']);
 
     const noNote = await call('release', held.id, undefined);
     expect(noNote.status).toBe(400);
@@ -94,14 +100,14 @@ describe('POST /admin/orders/:id/release and /hold', () => {
     const gated = await call('release', held.id, { note: 'tax is fine' });
     expect(gated.status).toBe(409);
     expect(gated.body).toMatchObject({ code: 'RELEASE_GATES_FAILED', field: 'overrideGates' });
-    expect(gated.body.message).toContain('TAX_MISSING');
+    expect(gated.body.message).toContain('FRAUD_REVIEW');
     expect((await orderOf(externalId)).status).toBe('ON_HOLD');
 
-    const released = await call('release', held.id, { note: 'tax-exempt reseller, certificate on file', overrideGates: ['TAX_MISSING'] });
+    const released = await call('release', held.id, { note: 'customer verified by phone', overrideGates: ['FRAUD_REVIEW'] });
     expect(released.status).toBe(200);
-    expect(released.body).toEqual({ id: held.id, from: 'ON_HOLD', status: 'RELEASED', holdReasons: [], overriddenGates: ['TAX_MISSING'] });
+    expect(released.body).toEqual({ id: held.id, from: 'ON_HOLD', status: 'RELEASED', holdReasons: [], overriddenGates: ['FRAUD_REVIEW'] });
     const line = (await history(held.id)).find((h) => h.from_status === 'ON_HOLD' && h.to_status === 'RELEASED');
-    expect(line?.reason).toMatch(/^released by operator-3: tax-exempt reseller, certificate on file; gates overridden: TAX_MISSING/);
+    expect(line?.reason).toMatch(/^released by operator-3: customer verified by phone; gates overridden: FRAUD_REVIEW/);
 
     await until('the sales order posted', async () => (await salesOrder(held.id))?.status === 'POSTED');
     const sent = (await documents(sandbox)).filter((d) => d.key === `SHOPIFY-${externalId}`);
@@ -159,9 +165,8 @@ describe('POST /admin/orders/:id/release and /hold', () => {
   });
 
   it('does the same through the releaseOrder and holdOrder mutations, for operators only', async () => {
-    const base = fixture('order-tax-missing.json');
     const externalId = '6088888888800066001';
-    expect((await deliver(hub.app, { body: base.replace(new RegExp(orderIdOf(base), 'g'), externalId) })).status).toBe(202);
+    expect((await deliver(hub.app, { body: underReview(externalId) })).status).toBe(202);
     const held = await until('the order held', async () => {
       const order = await orderOf(externalId);
       return order?.status === 'ON_HOLD' && order;
@@ -174,10 +179,10 @@ describe('POST /admin/orders/:id/release and /hold', () => {
     expect(gated.body.errors[0].extensions).toMatchObject({ code: 'RELEASE_GATES_FAILED', field: 'overrideGates' });
     const noNote = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: '' });
     expect(noNote.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'note' });
-    const done = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: 'exempt customer', gates: ['TAX_MISSING'] });
+    const done = await graphql(hub.app, OPERATOR_KEY, release, { id: held.id, note: 'reviewed, order is genuine', gates: ['FRAUD_REVIEW'] });
     expect(done.body.errors).toBeUndefined();
-    expect(done.body.data.releaseOrder).toEqual({ id: held.id, from: 'ON_HOLD', status: 'RELEASED', holdReasons: [], overriddenGates: ['TAX_MISSING'] });
-    expect((await history(held.id)).at(-1)?.reason).toMatch(/^released by operator-3: exempt customer; gates overridden: TAX_MISSING/);
+    expect(done.body.data.releaseOrder).toEqual({ id: held.id, from: 'ON_HOLD', status: 'RELEASED', holdReasons: [], overriddenGates: ['FRAUD_REVIEW'] });
+    expect((await history(held.id)).at(-1)?.reason).toMatch(/^released by operator-3: reviewed, order is genuine; gates overridden: FRAUD_REVIEW/);
     const unknown = await graphql(hub.app, OPERATOR_KEY, `mutation($id: ID!) { holdOrder(id: $id, note: "x") { id } }`, { id: randomUUID() });
     expect(unknown.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });

@@ -237,11 +237,6 @@ export function mapRisk(dto: ShopifyOrderDto): RiskAssessment {
 }
 
 /**
- * EXEMPT when the order is tax exempt; CALCULATED when tax was worked out — any tax line on the
- * order, its lines or shipping (a 0% line counts), total_tax above zero, or nothing taxable on
- * the order; MISSING otherwise (taxable lines, no tax lines, zero tax: tax was never computed).
- */
-/**
  * Shopify computes tax at checkout and the order carries its final answer: a taxable line with no
  * tax line and no tax is one the merchant collects no tax on there (no nexus, a zero-rated place),
  * not tax still to be worked out. So a Shopify order is EXEMPT when the channel says so and
