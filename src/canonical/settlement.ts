@@ -55,6 +55,15 @@ export interface ReportSummary {
   readonly controlExpected: bigint;
   readonly controlActual: bigint;
   readonly lineCount: number;
+  /** Further identities a format states (Shopify's payout summary, a line's net = amount − fee). */
+  readonly checks?: readonly ControlCheck[];
+}
+
+export interface ControlCheck {
+  readonly name: string;
+  readonly lineage: string;
+  readonly expected: bigint;
+  readonly actual: bigint;
 }
 
 export type DecimalSeparator = '.' | ',';
