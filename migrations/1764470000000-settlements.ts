@@ -25,7 +25,8 @@ export class Settlements1764470000000 implements MigrationInterface {
         imported_by text NOT NULL,
         imported_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (format, report_id),
-        CHECK ((status = 'IMPORTED') = (control_expected = control_actual))
+        -- IMPORTED means it ties; a report can also fail a further identity its format states.
+        CHECK (status = 'CONTROL_TOTAL_FAILED' OR control_expected = control_actual)
       )`);
     await q.query('CREATE UNIQUE INDEX settlement_imports_file_hash ON settlement_imports (file_hash)');
     await q.query(`
