@@ -10,6 +10,11 @@ import type { ReportParser, ReportSource } from '../src/adapters/payments/report
 import { ShopifyPaymentsPayoutParser } from '../src/adapters/payments/shopify-payments-payout.js';
 import { StripeBalanceTransactionsParser } from '../src/adapters/payments/stripe-balance-transactions.js';
 import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { createEmbeddedDriver } from '../src/platform/database/embedded-pool.js';
 import { freshDatabase } from './support/test-database.js';
 
 const path = (name: string) => fileURLToPath(new URL(`./fixtures/settlements/${name}`, import.meta.url));
@@ -90,5 +95,35 @@ describe('settlement report import into the ledger (PostgreSQL, COPY)', () => {
     await expect(importReport(db, { parser, input: Readable.from([text]), channel: 'AMAZON', fileHash: sha256(text), importedBy: 'op' })).rejects.toThrow('half.tsv:4: amount:');
     expect(await db.query('SELECT count(*)::int AS n FROM settlement_components')).toEqual(before);
     expect(await db.query(`SELECT count(*)::int AS n FROM settlement_imports WHERE report_id = '77'`)).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('settlement report import on the embedded database (batched INSERTs)', () => {
+  let db: DataSource;
+  const dataDir = mkdtempSync(join(tmpdir(), 'settle-pglite-'));
+
+  beforeAll(async () => {
+    db = await new DataSource({
+      type: 'postgres', driver: createEmbeddedDriver({ dataDir }), extra: { max: 1 }, migrations: MIGRATIONS, migrationsTransactionMode: 'each',
+    } as DataSourceOptions).initialize();
+    await db.runMigrations();
+  }, 60_000);
+  afterAll(async () => {
+    await db?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lands the same rows and answers DUPLICATE the second time', async () => {
+    const name = 'amazon-v2-settlement-2.tsv';
+    const fileHash = sha256(readFileSync(path(name)));
+    const run = () => importReport(db, {
+      parser: new AmazonSettlementV2Parser({ fileName: name, channel: 'AMAZON', fileHash }), input: createReadStream(path(name)), channel: 'AMAZON', fileHash, importedBy: 'op',
+    });
+    expect(await run()).toMatchObject({ status: 'IMPORTED', reportId: '11822222222', lines: 7 });
+    expect((await run()).status).toBe('DUPLICATE');
+    const rows = await db.query(`SELECT component, amount::text AS amount FROM settlement_components ORDER BY id`);
+    expect(rows.map((r: { component: string; amount: string }) => `${r.component}:${r.amount}`)).toEqual([
+      'PAYOUT:4829', 'REFUND:-5000', 'REFUND:-950', 'REFUND:500', 'FEE:750', 'FEE:-150', 'RESERVE_RELEASE:10000', 'UNKNOWN:-321',
+    ]);
   });
 });
