@@ -53,6 +53,7 @@ export async function importReport(db: DataSource, { parser, input, channel, fil
     ]);
     await commitStaged(runner, id);
     for (const check of checks) await openControlBreak(runner, id, summary, check);
+    await openUnknownTypeBreaks(runner, id, summary);
     await runner.commitTransaction();
     return {
       status: checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED', importId: id, reportId: summary.reportId, lines: summary.lineCount,
@@ -85,6 +86,17 @@ async function openControlBreak(runner: QueryRunner, importId: string, summary: 
     `${summary.format} report ${summary.reportId}, ${check.name} (${check.lineage}): stated ${money(check.expected)}, its lines give ${money(check.actual)}, a difference of ${money(difference)}`,
     importId,
   ]);
+}
+
+/** A line whose provider type the hub does not know is a break with its exact amount, never dropped or folded into a parent. */
+async function openUnknownTypeBreaks(runner: QueryRunner, importId: string, summary: ReportSummary): Promise<void> {
+  await runner.query(`
+    INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, import_id, component_id)
+    SELECT 'UNKNOWN_FEE_TYPE:' || c.id, 'UNKNOWN_FEE_TYPE', c.amount, c.currency, c.channel,
+      $2 || ' line ' || c.lineage || ' has the type "' || c.provider_key || '", which the hub does not know; amount '
+        || c.amount || ' minor units of ' || c.currency || ' awaits a mapping',
+      c.import_id, c.id
+    FROM settlement_components c WHERE c.import_id = $1 AND c.component = 'UNKNOWN'`, [importId, summary.format]);
 }
 
 async function findImport(runner: QueryRunner, where: string, params: unknown[]): Promise<ImportOutcome | null> {
