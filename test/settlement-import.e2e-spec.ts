@@ -23,7 +23,7 @@ describe('settlement report import into the ledger (PostgreSQL, COPY)', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    db = await new DataSource({ type: 'postgres', url: await freshDatabase('settlement_import'), poolSize: 2, migrations: MIGRATIONS, migrationsTransactionMode: 'each' }).initialize();
+    db = await new DataSource({ type: 'postgres', url: await freshDatabase('settlement_import'), poolSize: 4, migrations: MIGRATIONS, migrationsTransactionMode: 'each' }).initialize();
     await db.runMigrations();
   });
   afterAll(() => db?.destroy());
@@ -103,6 +103,32 @@ describe('settlement report import into the ledger (PostgreSQL, COPY)', () => {
     await expect(importReport(db, { parser, input: Readable.from([text]), channel: 'AMAZON', fileHash: sha256(text), importedBy: 'op' })).rejects.toThrow('half.tsv:4: amount:');
     expect(await db.query('SELECT count(*)::int AS n FROM settlement_components')).toEqual(before);
     expect(await db.query(`SELECT count(*)::int AS n FROM settlement_imports WHERE report_id = '77'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('answers DUPLICATE, not an error, when a concurrent import of the same report commits first', async () => {
+    const text = 'settlement-id\ttotal-amount\tcurrency\ttransaction-type\tamount-type\tamount-description\tamount\n'
+      + '88\t1,00\tEUR\t\t\t\t\n88\t\tEUR\tOrder\tItemPrice\tPrincipal\t1,00\n';
+    const { Readable } = await import('node:stream');
+    // The other import holds its row uncommitted, so this one's duplicate check passes and its INSERT waits on the unique key.
+    const other = db.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    const [{ id: winner }] = await other.query(`INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
+      VALUES ('AMAZON_V2', '88', $1, 'AMAZON', 'EUR', 'IMPORTED', 100, 100, 1, 'other') RETURNING id::text AS id`, ['0'.repeat(64)]);
+    const parser = new AmazonSettlementV2Parser({ fileName: 'race.tsv', channel: 'AMAZON', fileHash: sha256(text) });
+    const racing = importReport(db, { parser, input: Readable.from([text]), channel: 'AMAZON', fileHash: () => sha256(text), importedBy: 'op' });
+    try {
+      for (let waited = 0; waited < 100; waited++) {
+        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO settlement_imports%'`);
+        if (n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await other.commitTransaction();
+    } finally {
+      await other.release();
+    }
+    expect(await racing).toMatchObject({ status: 'DUPLICATE', importId: winner, reportId: '88' });
+    expect(await db.query(`SELECT count(*)::int AS n FROM settlement_components c JOIN settlement_imports i ON i.id = c.import_id WHERE i.report_id = '88'`)).toEqual([{ n: 0 }]);
   });
 });
 

@@ -51,6 +51,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'GET /admin/outbound-messages': { access: 'reader' },
   'POST /admin/outbound-messages/:id/replay': { access: 'operator' },
   'POST /admin/shipments/:id/reevaluate': { access: 'admin' },
+  'POST /admin/settlements/imports': { access: 'operator' },
   // Every GraphQL call needs a key of any role; each field's own need is in GRAPHQL_FIELDS.
   'GET /graphql': { access: 'reader' },
   'POST /graphql': { access: 'reader' },

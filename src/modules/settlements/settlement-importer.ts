@@ -26,31 +26,53 @@ export interface ImportRequest {
   readonly parser: ReportParser;
   readonly input: Readable;
   readonly channel: string;
-  readonly fileHash: string;
+  /**
+   * The file's SHA-256. A streamed upload knows it only once the last byte has been read, so
+   * it may be a function asked after parsing; the same-bytes check then runs at that point.
+   */
+  readonly fileHash: string | (() => string);
   readonly importedBy: string;
 }
+
+const UNIQUE_VIOLATION = '23505';
 
 export async function importReport(db: DataSource, { parser, input, channel, fileHash, importedBy }: ImportRequest): Promise<ImportOutcome> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
-    const known = await findImport(runner, 'file_hash = $1', [fileHash]);
-    if (known) return known;
+    if (typeof fileHash === 'string') {
+      const known = await findImport(runner, 'file_hash = $1', [fileHash]);
+      if (known) {
+        input.resume();
+        return known;
+      }
+    }
     await runner.startTransaction();
     await stageComponents(runner, channel, parser.components(input));
     const summary = parser.summary();
-    const duplicate = await findImport(runner, 'format = $1 AND report_id = $2', [summary.format, summary.reportId]);
+    const hash = typeof fileHash === 'string' ? fileHash : fileHash();
+    const duplicate = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
     if (duplicate) {
       await runner.rollbackTransaction();
       return duplicate;
     }
     const checks = failingChecks(summary);
-    const [{ id }]: { id: string }[] = await runner.query(`
-      INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, [
-      summary.format, summary.reportId, fileHash, summary.channel, summary.currency, checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED',
-      summary.controlExpected.toString(), summary.controlActual.toString(), summary.lineCount, importedBy,
-    ]);
+    let id: string;
+    try {
+      // Losing the race to a concurrent import of the same report ends here (unique key): that is a DUPLICATE answer, not an error.
+      [{ id }] = await runner.query(`
+        INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, [
+        summary.format, summary.reportId, hash, summary.channel, summary.currency, checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED',
+        summary.controlExpected.toString(), summary.controlActual.toString(), summary.lineCount, importedBy,
+      ]) as { id: string }[];
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await runner.rollbackTransaction();
+      const winner = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
+      if (!winner) throw error;
+      return winner;
+    }
     await commitStaged(runner, id);
     for (const check of checks) await openControlBreak(runner, id, summary, check);
     await openUnknownTypeBreaks(runner, id, summary);
@@ -101,7 +123,7 @@ async function openUnknownTypeBreaks(runner: QueryRunner, importId: string, summ
 
 async function findImport(runner: QueryRunner, where: string, params: unknown[]): Promise<ImportOutcome | null> {
   const rows: { id: string; report_id: string; line_count: number }[] = await runner.query(
-    `SELECT id, report_id, line_count FROM settlement_imports WHERE ${where}`, params);
+    `SELECT id, report_id, line_count FROM settlement_imports WHERE ${where} ORDER BY id LIMIT 1`, params);
   if (!rows.length) return null;
   return { status: 'DUPLICATE', importId: rows[0].id, reportId: rows[0].report_id, lines: rows[0].line_count, difference: 0n };
 }
