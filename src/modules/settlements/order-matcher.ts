@@ -39,7 +39,8 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
     const expectedAdded = await addExpectations(runner, orders);
     await runner.query(`
       CREATE TEMP TABLE settlement_order_groups ON COMMIT DROP AS
-      SELECT *, CASE
+      SELECT *, CASE WHEN verdict IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') THEN verdict || ':' || group_key END AS break_key
+      FROM (SELECT *, CASE
           WHEN NOT known THEN 'ORPHAN_REPORT_LINE'
           WHEN reported IS NULL AND expected <> 0 THEN 'MISSING_IN_REPORT'
           WHEN difference = 0 THEN 'MATCH'
@@ -60,7 +61,9 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
           GROUP BY c.channel, c.order_ref, c.component, c.currency
         ) g
         LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
-      ) classified`, [Object.keys(tolerances), Object.values(tolerances).map(String)]);
+      ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String)]);
+    // Without statistics the planner takes the temporary table for tiny and loops over it.
+    await runner.query('ANALYZE settlement_order_groups');
     const [counts]: { matched: number; rounding: number }[] = await runner.query(`
       WITH sure AS (
         SELECT g.*, nextval(pg_get_serial_sequence('settlement_matches', 'id')) AS match_id FROM settlement_order_groups g WHERE verdict IN ('MATCH', 'ROUNDING')
@@ -80,14 +83,14 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
       SELECT count(*) FILTER (WHERE verdict = 'MATCH')::int AS matched, count(*) FILTER (WHERE verdict = 'ROUNDING')::int AS rounding FROM sure`);
     await runner.query(`
       INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation)
-      SELECT verdict || ':' || group_key, verdict, difference, currency, channel, CASE verdict
+      SELECT break_key, verdict, difference, currency, channel, CASE verdict
           WHEN 'ORPHAN_REPORT_LINE' THEN 'order ' || order_ref || ' (' || channel || '): ' || component || ' of ' || reported || ' minor units of ' || currency
             || ' in ' || lines || ' report line(s), and the hub has no such order'
           WHEN 'MISSING_IN_REPORT' THEN 'order ' || order_ref || ' (' || channel || '): the hub expects ' || component || ' of ' || expected
             || ' minor units of ' || currency || ', and no report has it'
           ELSE 'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || coalesce(reported, 0) || ', the hub expects ' || coalesce(expected, 0)
             || ' minor units of ' || currency || ', a difference of ' || difference || ' (tolerance ' || tolerance || ')' END
-      FROM settlement_order_groups WHERE verdict IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH')
+      FROM settlement_order_groups WHERE break_key IS NOT NULL
       ON CONFLICT (break_key) WHERE status <> 'RESOLVED'
         DO UPDATE SET amount = EXCLUDED.amount, explanation = EXCLUDED.explanation WHERE settlement_breaks.amount <> EXCLUDED.amount
       `);
@@ -96,7 +99,7 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
         UPDATE settlement_breaks b SET status = 'RESOLVED', status_by = 'matcher', status_at = now(),
           note = 'explained by later data: order matching no longer finds this difference'
         WHERE b.status <> 'RESOLVED' AND b.category IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') AND b.break_key LIKE b.category || ':ORDER:%'
-          AND NOT EXISTS (SELECT 1 FROM settlement_order_groups g WHERE g.verdict || ':' || g.group_key = b.break_key)
+          AND NOT EXISTS (SELECT 1 FROM settlement_order_groups g WHERE g.break_key = b.break_key)
         RETURNING b.id
       ), actions AS (
         INSERT INTO settlement_break_actions (break_id, action, actor, note) SELECT id, 'AUTO_CLOSE', 'matcher', 'order matching no longer finds this difference' FROM closed
