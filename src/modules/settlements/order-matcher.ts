@@ -62,7 +62,9 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
         ) g
         LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
       ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String)]);
-    // Without statistics the planner takes the temporary table for tiny and loops over it.
+    // Closing explained breaks probes this by key for each open break; a fresh ledger's breaks have no statistics
+    // yet, and without the index the planner may loop over the whole table for each of them.
+    await runner.query('CREATE INDEX ON settlement_order_groups (break_key)');
     await runner.query('ANALYZE settlement_order_groups');
     const [counts]: { matched: number; rounding: number }[] = await runner.query(`
       WITH sure AS (
