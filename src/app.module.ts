@@ -13,6 +13,7 @@ import { MasterDataModule } from './modules/master-data/master-data.module.js';
 import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { ReturnsModule } from './modules/returns/returns.module.js';
+import { SettlementsModule } from './modules/settlements/settlements.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
@@ -69,6 +70,7 @@ export class AppModule {
         OpsModule,
         ChannelAccountsModule,
         MasterDataModule,
+        SettlementsModule,
         ErpSyncModule.forRole(config),
         FulfillmentsModule.forRole(config),
         ...(api

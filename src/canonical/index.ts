@@ -5,3 +5,4 @@ export * from './order.js';
 export * from './totals.js';
 export * from './events.js';
 export * from './fulfillment.js';
+export * from './settlement.js';

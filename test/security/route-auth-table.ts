@@ -53,6 +53,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'POST /admin/shipments/:id/reevaluate': { access: 'admin' },
   'POST /admin/orders/:id/release': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/orders/:id/hold': { access: 'operator', body: { note: 'auth matrix' } },
+  'POST /admin/settlements/imports': { access: 'operator' },
   // Every GraphQL call needs a key of any role; each field's own need is in GRAPHQL_FIELDS.
   'GET /graphql': { access: 'reader' },
   'POST /graphql': { access: 'reader' },

@@ -22,6 +22,16 @@ export interface OrderRefundBasis {
   readonly taxesIncluded: boolean;
 }
 
+/** One part of what the hub expects a channel to settle for an order, in minor units. */
+export interface SettlementExpectation {
+  readonly orderId: string;
+  readonly channel: string;
+  readonly externalId: string;
+  readonly component: 'PRINCIPAL' | 'DISCOUNT' | 'SHIPPING' | 'TAX';
+  readonly amount: bigint;
+  readonly currency: string;
+}
+
 export interface HistoryLineage {
   readonly correlationId: string;
   readonly inboxId?: string | null;
@@ -125,6 +135,25 @@ export class OrderService {
     );
     const hit = new Set(rows.map((r) => Number(r.i) - 1));
     return refs.map((_, index) => hit.has(index));
+  }
+
+  /**
+   * What the hub expects the channel to settle for these orders, by (channel, external id), from
+   * its own totals: grand total = subtotal − discounts + shipping (+ tax when prices exclude it).
+   * Tax inside the prices is part of PRINCIPAL, so it is no separate expectation. Zero parts are left out.
+   */
+  async settlementExpectations(runner: QueryRunner, refs: readonly { channel: string; externalId: string }[]): Promise<SettlementExpectation[]> {
+    if (!refs.length) return [];
+    const rows: { id: string; channel: string; external_id: string; component: SettlementExpectation['component']; amount: string; currency: string }[] = await runner.query(`
+      SELECT o.id, o.channel, o.external_id, part.component, part.amount::text AS amount, o.currency_code AS currency
+      FROM orders o
+      JOIN unnest($1::text[], $2::text[]) AS r (channel, external_id) ON o.channel = r.channel AND o.external_id = r.external_id
+      CROSS JOIN LATERAL (VALUES ('PRINCIPAL', o.subtotal), ('DISCOUNT', -o.discounts), ('SHIPPING', o.shipping),
+        ('TAX', CASE WHEN o.taxes_included THEN 0 ELSE o.tax END)) AS part (component, amount)
+      WHERE part.amount <> 0`, [refs.map((ref) => ref.channel), refs.map((ref) => ref.externalId)]);
+    return rows.map((row) => ({
+      orderId: row.id, channel: row.channel, externalId: row.external_id, component: row.component, amount: BigInt(row.amount), currency: row.currency,
+    }));
   }
 
   /** What a fulfilment system or a channel call needs of the order. */

@@ -1,0 +1,123 @@
+import type { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { MoneyError } from '../../canonical/money.js';
+import { parseLocaleAmount, type ComponentKind, type ControlCheck, type ReportSummary, type SettlementComponent } from '../../canonical/settlement.js';
+import { ReportFormatError, type ReportParser, type ReportSource } from './report-parser.js';
+
+interface MoneyV2 { amount: string; currencyCode: string }
+interface ShopifyPayout { id: string; legacyResourceId?: string; status: string; issuedAt?: string; net: MoneyV2; summary: Record<string, MoneyV2> }
+interface ShopifyBalanceTransaction {
+  id: string; type: string; sourceType?: string | null; sourceOrderTransactionId?: string | null; transactionDate?: string;
+  associatedOrder?: { id: string; name?: string } | null; amount: MoneyV2; fee: MoneyV2; net: MoneyV2; adjustmentReason?: string | null;
+}
+
+const SUMMARY_PAIRS = [
+  ['chargesGross', 'chargesFee'], ['refundsFeeGross', 'refundsFee'], ['adjustmentsGross', 'adjustmentsFee'], ['reservedFundsGross', 'reservedFundsFee'],
+  ['retriedPayoutsGross', 'retriedPayoutsFee'], ['advanceGross', 'advanceFees'],
+] as const;
+const BY_TYPE: Readonly<Record<string, ComponentKind>> = {
+  CHARGE: 'PRINCIPAL', REFUND: 'REFUND', REFUND_FAILURE: 'REFUND', DISPUTE: 'CHARGEBACK', CHARGEBACK_HOLD: 'CHARGEBACK',
+  CHARGEBACK_HOLD_RELEASE: 'CHARGEBACK', DISPUTE_REVERSAL: 'CHARGEBACK', DISPUTE_WITHDRAWAL: 'CHARGEBACK', CHARGEBACK_FEE: 'CHARGEBACK_FEE',
+  CHARGEBACK_FEE_REFUND: 'CHARGEBACK_FEE', ADJUSTMENT: 'ADJUSTMENT', RESERVED_FUNDS: 'RESERVE_HOLD', RESERVED_FUNDS_WITHDRAWAL: 'RESERVE_HOLD',
+  RESERVED_FUNDS_REVERSAL: 'RESERVE_RELEASE',
+};
+
+/**
+ * A Shopify Payments payout in the Admin GraphQL shape, as JSON Lines: the first line is the
+ * ShopifyPaymentsPayout (with its summary), every further line one ShopifyPaymentsBalanceTransaction.
+ * Control totals: the balance transactions' net adds up to the payout's net; and, as checks of
+ * their own, the summary identity (net = Σ gross − Σ fee) and each line's net = amount − fee.
+ * A failing identity is reported with its figures, never refused and never corrected.
+ */
+export class ShopifyPaymentsPayoutParser implements ReportParser {
+  readonly format = 'SHOPIFY_PAYMENTS' as const;
+  private result: ReportSummary | null = null;
+
+  constructor(private readonly source: ReportSource) {}
+
+  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+    const { fileName, channel } = this.source;
+    let payout: { id: string; net: bigint; currency: string; status: string; issuedAt: Date | null } | null = null;
+    const checks: ControlCheck[] = [];
+    let sum = 0n;
+    let count = 0;
+    let line = 0;
+    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      line += 1;
+      if (!text.trim()) continue;
+      const lineage = `${fileName}:${line}`;
+      const object = parseJson(text, lineage);
+      if (!payout) {
+        const po = object as unknown as ShopifyPayout;
+        if (typeof po.id !== 'string' || !po.net || !po.summary) throw new ReportFormatError('the first line must be the ShopifyPaymentsPayout with net and summary', lineage, 'id');
+        const currency = po.net.currencyCode;
+        const net = this.money(po.net, currency, lineage, 'net');
+        const computed = SUMMARY_PAIRS.reduce((total, [gross, fee]) => total
+          + this.money(po.summary[gross], currency, lineage, `summary.${gross}`, true) - this.money(po.summary[fee], currency, lineage, `summary.${fee}`, true), 0n);
+        if (computed !== net) checks.push({ name: 'payout summary: net = Σ gross − Σ fee', lineage, expected: net, actual: computed });
+        payout = { id: po.legacyResourceId ?? po.id, net, currency, status: po.status, issuedAt: po.issuedAt ? new Date(po.issuedAt) : null };
+        yield {
+          side: 'REPORTED', component: 'PAYOUT', feeType: null, providerKey: `payout|${po.status}`, lineage, orderRef: null, transactionRef: po.id,
+          pspReference: null, payoutRef: payout.id, amount: net, currency, eventAt: payout.issuedAt, postedAt: payout.issuedAt, payoutStatus: po.status,
+        };
+        continue;
+      }
+      const bt = object as unknown as ShopifyBalanceTransaction;
+      if (typeof bt.id !== 'string' || typeof bt.type !== 'string') throw new ReportFormatError('not a ShopifyPaymentsBalanceTransaction', lineage, 'type');
+      const currency = payout.currency;
+      if (bt.amount?.currencyCode !== currency) throw new ReportFormatError(`currency ${bt.amount?.currencyCode} in a ${currency} payout`, lineage, 'amount.currencyCode');
+      const amount = this.money(bt.amount, currency, lineage, 'amount');
+      const fee = this.money(bt.fee, currency, lineage, 'fee');
+      const net = this.money(bt.net, currency, lineage, 'net');
+      if (net !== amount - fee) checks.push({ name: `balance transaction ${bt.id}: net = amount − fee`, lineage, expected: net, actual: amount - fee });
+      sum += amount - fee;
+      count += 1;
+      const type = bt.type.toUpperCase();
+      const when = bt.transactionDate ? new Date(bt.transactionDate) : null;
+      const base = {
+        side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: bt.associatedOrder?.id ?? null, transactionRef: bt.sourceOrderTransactionId ?? null,
+        pspReference: bt.id, payoutRef: payout.id, currency, eventAt: when, postedAt: payout.issuedAt, payoutStatus: null,
+      };
+      const kind = BY_TYPE[type] ?? 'UNKNOWN';
+      const key = [type, bt.sourceType ?? '', bt.adjustmentReason ?? ''].join('|');
+      yield { ...base, component: kind, feeType: null, providerKey: key, amount };
+      if (fee !== 0n) {
+        const chargeback = kind === 'CHARGEBACK' || kind === 'CHARGEBACK_FEE';
+        yield { ...base, component: chargeback ? 'CHARGEBACK_FEE' : 'FEE', feeType: chargeback ? null : `SHOPIFY_PAYMENTS_${type}_FEE`, providerKey: `${key}|fee`, amount: -fee };
+      }
+    }
+    if (!payout) throw new ReportFormatError('the export has no payout', `${fileName}:1`, 'id');
+    this.result = {
+      format: this.format, reportId: payout.id, channel, currency: payout.currency, controlExpected: payout.net, controlActual: sum, lineCount: count, checks,
+    };
+  }
+
+  summary(): ReportSummary {
+    if (!this.result) throw new Error('summary() before the report was read to its end');
+    return this.result;
+  }
+
+  private money(value: MoneyV2 | undefined, currency: string, lineage: string, field: string, absentIsZero = false): bigint {
+    if (!value) {
+      if (absentIsZero) return 0n;
+      throw new ReportFormatError('is missing', lineage, field);
+    }
+    if (value.currencyCode !== currency) throw new ReportFormatError(`currency ${value.currencyCode}, the payout is in ${currency}`, lineage, field);
+    try {
+      return parseLocaleAmount(String(value.amount), currency, '.');
+    } catch (error) {
+      if (error instanceof MoneyError) throw new ReportFormatError(error.message, lineage, field);
+      throw error;
+    }
+  }
+}
+
+function parseJson(text: string, lineage: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below with the line
+  }
+  throw new ReportFormatError('not a JSON object', lineage, 'line');
+}

@@ -1,0 +1,144 @@
+import type { QueryRunner } from 'typeorm';
+import type { OrderService } from '../orders/order.service.js';
+
+/** The parts of an order the hub can expect a channel to settle; fees and reserves it cannot. */
+export const ORDER_COMPONENTS = ['PRINCIPAL', 'DISCOUNT', 'SHIPPING', 'TAX'] as const;
+export type OrderComponent = (typeof ORDER_COMPONENTS)[number];
+
+/**
+ * One rule per component: how far, in absolute minor units, reported may differ from expected
+ * and still match. Zero unless said; what a tolerance absorbs is kept as a ROUNDING break.
+ */
+export type OrderTolerances = Partial<Record<OrderComponent, bigint>>;
+
+export interface OrderMatchResult {
+  readonly expectedAdded: number;
+  readonly matched: number;
+  readonly rounding: number;
+  readonly amountMismatch: number;
+  readonly missingInReport: number;
+  readonly orphans: number;
+  readonly closed: number;
+}
+
+type Expectations = Pick<OrderService, 'settlementExpectations'>;
+
+const REF_CHUNK = 20_000;
+const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
+
+/**
+ * Order ↔ report matching, set-based: what the hub expects per order (from the orders module)
+ * against what the reports say, per (channel, order, component, currency), to the minor unit.
+ * Only items not yet consumed by a match take part, so every run works on what is still open:
+ * a difference a later report or a late order explains matches then, and its break is closed.
+ */
+export async function matchOrders(runner: QueryRunner, orders: Expectations, tolerances: OrderTolerances = {}): Promise<OrderMatchResult> {
+  const own = !runner.isTransactionActive;
+  if (own) await runner.startTransaction();
+  try {
+    const expectedAdded = await addExpectations(runner, orders);
+    await runner.query(`
+      CREATE TEMP TABLE settlement_order_groups ON COMMIT DROP AS
+      SELECT *, CASE WHEN verdict IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') THEN verdict || ':' || group_key END AS break_key
+      FROM (SELECT *, CASE
+          WHEN NOT known THEN 'ORPHAN_REPORT_LINE'
+          WHEN reported IS NULL AND expected <> 0 THEN 'MISSING_IN_REPORT'
+          WHEN difference = 0 THEN 'MATCH'
+          WHEN abs(difference) <= tolerance THEN 'ROUNDING'
+          ELSE 'AMOUNT_MISMATCH' END AS verdict
+      FROM (
+        SELECT g.*, coalesce(g.reported, 0) - coalesce(g.expected, 0) AS difference, coalesce(t.tolerance, 0) AS tolerance,
+          'ORDER:' || g.channel || ':' || g.order_ref || ':' || g.component || ':' || g.currency AS group_key,
+          g.expected IS NOT NULL OR EXISTS (
+            SELECT 1 FROM settlement_components e WHERE e.order_ref = g.order_ref AND e.side = 'EXPECTED' AND e.channel = g.channel) AS known
+        FROM (
+          SELECT c.channel, c.order_ref, c.component, c.currency,
+            sum(c.amount) FILTER (WHERE c.side = 'EXPECTED') AS expected, sum(c.amount) FILTER (WHERE c.side = 'REPORTED') AS reported,
+            count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id) AS ids
+          FROM settlement_components c
+          WHERE c.order_ref IS NOT NULL AND c.component IN ${PARTS}
+            AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
+          GROUP BY c.channel, c.order_ref, c.component, c.currency
+        ) g
+        LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
+      ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String)]);
+    // Closing explained breaks probes this by key for each open break; a fresh ledger's breaks have no statistics
+    // yet, and without the index the planner may loop over the whole table for each of them.
+    await runner.query('CREATE INDEX ON settlement_order_groups (break_key)');
+    await runner.query('ANALYZE settlement_order_groups');
+    const [counts]: { matched: number; rounding: number }[] = await runner.query(`
+      WITH sure AS (
+        SELECT g.*, nextval(pg_get_serial_sequence('settlement_matches', 'id')) AS match_id FROM settlement_order_groups g WHERE verdict IN ('MATCH', 'ROUNDING')
+      ), matches AS (
+        INSERT INTO settlement_matches (id, rule, kind, tolerance_used)
+        SELECT match_id, 'order-component:' || component, 'ORDER_LINE', abs(difference) FROM sure RETURNING id
+      ), items AS (
+        INSERT INTO settlement_match_items (match_id, component_id) SELECT match_id, unnest(ids) FROM sure RETURNING match_id
+      ), rounding AS (
+        INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, match_id, status, status_by, note)
+        SELECT 'ROUNDING:' || group_key || ':' || match_id, 'ROUNDING', difference, currency, channel,
+          'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || reported || ', expected ' || coalesce(expected, 0)
+            || ' minor units of ' || currency || '; the difference ' || difference || ' is within the rule''s tolerance of ' || tolerance,
+          match_id, 'ACKNOWLEDGED', 'matcher', 'matched within tolerance'
+        FROM sure WHERE verdict = 'ROUNDING' RETURNING id
+      )
+      SELECT count(*) FILTER (WHERE verdict = 'MATCH')::int AS matched, count(*) FILTER (WHERE verdict = 'ROUNDING')::int AS rounding FROM sure`);
+    await runner.query(`
+      INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation)
+      SELECT break_key, verdict, difference, currency, channel, CASE verdict
+          WHEN 'ORPHAN_REPORT_LINE' THEN 'order ' || order_ref || ' (' || channel || '): ' || component || ' of ' || reported || ' minor units of ' || currency
+            || ' in ' || lines || ' report line(s), and the hub has no such order'
+          WHEN 'MISSING_IN_REPORT' THEN 'order ' || order_ref || ' (' || channel || '): the hub expects ' || component || ' of ' || expected
+            || ' minor units of ' || currency || ', and no report has it'
+          ELSE 'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || coalesce(reported, 0) || ', the hub expects ' || coalesce(expected, 0)
+            || ' minor units of ' || currency || ', a difference of ' || difference || ' (tolerance ' || tolerance || ')' END
+      FROM settlement_order_groups WHERE break_key IS NOT NULL
+      ON CONFLICT (break_key) WHERE status <> 'RESOLVED'
+        DO UPDATE SET amount = EXCLUDED.amount, explanation = EXCLUDED.explanation WHERE settlement_breaks.amount <> EXCLUDED.amount
+      `);
+    const [{ closed }]: { closed: number }[] = await runner.query(`
+      WITH closed AS (
+        UPDATE settlement_breaks b SET status = 'RESOLVED', status_by = 'matcher', status_at = now(),
+          note = 'explained by later data: order matching no longer finds this difference'
+        WHERE b.status <> 'RESOLVED' AND b.category IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') AND b.break_key LIKE b.category || ':ORDER:%'
+          AND NOT EXISTS (SELECT 1 FROM settlement_order_groups g WHERE g.break_key = b.break_key)
+        RETURNING b.id
+      ), actions AS (
+        INSERT INTO settlement_break_actions (break_id, action, actor, note) SELECT id, 'AUTO_CLOSE', 'matcher', 'order matching no longer finds this difference' FROM closed
+      )
+      SELECT count(*)::int AS closed FROM closed`);
+    const [verdicts]: { mismatch: number; missing: number; orphans: number }[] = await runner.query(`
+      SELECT count(*) FILTER (WHERE verdict = 'AMOUNT_MISMATCH')::int AS mismatch, count(*) FILTER (WHERE verdict = 'MISSING_IN_REPORT')::int AS missing,
+        count(*) FILTER (WHERE verdict = 'ORPHAN_REPORT_LINE')::int AS orphans FROM settlement_order_groups`);
+    if (own) await runner.commitTransaction();
+    return {
+      expectedAdded, matched: counts.matched, rounding: counts.rounding, amountMismatch: verdicts.mismatch, missingInReport: verdicts.missing, orphans: verdicts.orphans, closed,
+    };
+  } catch (error) {
+    if (own && runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  }
+}
+
+/** EXPECTED components, once per order, for the orders the reports name that have none yet. */
+async function addExpectations(runner: QueryRunner, orders: Expectations): Promise<number> {
+  const refs: { channel: string; externalId: string }[] = await runner.query(`
+    SELECT DISTINCT c.channel, c.order_ref AS "externalId" FROM settlement_components c
+    WHERE c.side = 'REPORTED' AND c.order_ref IS NOT NULL AND c.component IN ${PARTS}
+      AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.order_ref = c.order_ref AND e.side = 'EXPECTED' AND e.channel = c.channel)`);
+  let added = 0;
+  for (let start = 0; start < refs.length; start += REF_CHUNK) {
+    const parts = await orders.settlementExpectations(runner, refs.slice(start, start + REF_CHUNK));
+    if (!parts.length) continue;
+    await runner.query(`
+      INSERT INTO settlement_components (side, component, provider_key, lineage, channel, order_ref, amount, currency)
+      SELECT 'EXPECTED', component, 'hub:order', 'order:' || order_id, channel, order_ref, amount, currency
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS p (component, order_id, channel, order_ref, amount, currency)`, [
+      parts.map((p) => p.component), parts.map((p) => p.orderId), parts.map((p) => p.channel), parts.map((p) => p.externalId),
+      parts.map((p) => p.amount.toString()), parts.map((p) => p.currency),
+    ]);
+    added += parts.length;
+  }
+  return added;
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { ControlCheck, ReportSummary } from '../../canonical/settlement.js';
+import type { ReportParser } from '../../adapters/payments/report-parser.js';
+import { formatDecimal } from '../../canonical/money.js';
+import { commitStaged, stageComponents } from './ledger-writer.js';
+
+export interface ImportOutcome {
+  readonly status: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE';
+  readonly importId: string;
+  readonly reportId: string;
+  readonly lines: number;
+  /** actual − expected of the main control total; 0 when it ties. */
+  readonly difference: bigint;
+}
+
+/**
+ * Imports one report in one transaction: the components are staged as they are parsed, and the
+ * report lands whole once its identity is known. The same report again (same identity or same
+ * bytes) rolls back and answers DUPLICATE with the first import's id. A report whose control
+ * totals fail is kept, flagged CONTROL_TOTAL_FAILED, with one CONTROL_TOTAL break per failing
+ * identity carrying the exact difference; nothing is plugged.
+ */
+export interface ImportRequest {
+  readonly parser: ReportParser;
+  readonly input: Readable;
+  readonly channel: string;
+  /**
+   * The file's SHA-256. A streamed upload knows it only once the last byte has been read, so
+   * it may be a function asked after parsing; the same-bytes check then runs at that point.
+   */
+  readonly fileHash: string | (() => string);
+  readonly importedBy: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export async function importReport(db: DataSource, { parser, input, channel, fileHash, importedBy }: ImportRequest): Promise<ImportOutcome> {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    if (typeof fileHash === 'string') {
+      const known = await findImport(runner, 'file_hash = $1', [fileHash]);
+      if (known) {
+        input.resume();
+        return known;
+      }
+    }
+    await runner.startTransaction();
+    await stageComponents(runner, channel, parser.components(input));
+    const summary = parser.summary();
+    const hash = typeof fileHash === 'string' ? fileHash : fileHash();
+    const duplicate = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
+    if (duplicate) {
+      await runner.rollbackTransaction();
+      return duplicate;
+    }
+    const checks = failingChecks(summary);
+    let id: string;
+    try {
+      // Losing the race to a concurrent import of the same report ends here (unique key): that is a DUPLICATE answer, not an error.
+      [{ id }] = await runner.query(`
+        INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, [
+        summary.format, summary.reportId, hash, summary.channel, summary.currency, checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED',
+        summary.controlExpected.toString(), summary.controlActual.toString(), summary.lineCount, importedBy,
+      ]) as { id: string }[];
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      await runner.rollbackTransaction();
+      const winner = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
+      if (!winner) throw error;
+      return winner;
+    }
+    await commitStaged(runner, id);
+    for (const check of checks) await openControlBreak(runner, id, summary, check);
+    await openUnknownTypeBreaks(runner, id, summary);
+    await runner.commitTransaction();
+    return {
+      status: checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED', importId: id, reportId: summary.reportId, lines: summary.lineCount,
+      difference: summary.controlActual - summary.controlExpected,
+    };
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+export function sha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function failingChecks(summary: ReportSummary): ControlCheck[] {
+  const main: ControlCheck = { name: 'control total', lineage: 'report', expected: summary.controlExpected, actual: summary.controlActual };
+  return [main, ...(summary.checks ?? [])].filter((check) => check.expected !== check.actual);
+}
+
+async function openControlBreak(runner: QueryRunner, importId: string, summary: ReportSummary, check: ControlCheck): Promise<void> {
+  const difference = check.actual - check.expected;
+  const money = (amount: bigint) => `${formatDecimal({ amount, currency: summary.currency })} ${summary.currency}`;
+  await runner.query(`
+    INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, import_id)
+    VALUES ($1, 'CONTROL_TOTAL', $2, $3, $4, $5, $6)`, [
+    `CONTROL_TOTAL:${summary.format}:${summary.reportId}:${check.name}`, difference.toString(), summary.currency, summary.channel,
+    `${summary.format} report ${summary.reportId}, ${check.name} (${check.lineage}): stated ${money(check.expected)}, its lines give ${money(check.actual)}, a difference of ${money(difference)}`,
+    importId,
+  ]);
+}
+
+/** A line whose provider type the hub does not know is a break with its exact amount, never dropped or folded into a parent. */
+async function openUnknownTypeBreaks(runner: QueryRunner, importId: string, summary: ReportSummary): Promise<void> {
+  await runner.query(`
+    INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, import_id, component_id)
+    SELECT 'UNKNOWN_FEE_TYPE:' || c.id, 'UNKNOWN_FEE_TYPE', c.amount, c.currency, c.channel,
+      $2 || ' line ' || c.lineage || ' has the type "' || c.provider_key || '", which the hub does not know; amount '
+        || c.amount || ' minor units of ' || c.currency || ' awaits a mapping',
+      c.import_id, c.id
+    FROM settlement_components c WHERE c.import_id = $1 AND c.component = 'UNKNOWN'`, [importId, summary.format]);
+}
+
+async function findImport(runner: QueryRunner, where: string, params: unknown[]): Promise<ImportOutcome | null> {
+  const rows: { id: string; report_id: string; line_count: number }[] = await runner.query(
+    `SELECT id, report_id, line_count FROM settlement_imports WHERE ${where} ORDER BY id LIMIT 1`, params);
+  if (!rows.length) return null;
+  return { status: 'DUPLICATE', importId: rows[0].id, reportId: rows[0].report_id, lines: rows[0].line_count, difference: 0n };
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CsvError } from 'csv-parse';
+import { DataSource } from 'typeorm';
+import { ReportFormatError } from '../../adapters/payments/report-parser.js';
+import { MoneyError } from '../../canonical/money.js';
+import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/roles.guard.js';
+import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';
+import { ApiError } from '../../platform/http/api-error.js';
+import { streamedBody } from '../../platform/http/body-parsers.js';
+import { UPLOAD_FORMATS } from './report-formats.js';
+import { importReport } from './settlement-importer.js';
+
+export interface ImportAnswer {
+  readonly status: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE';
+  readonly importId: string;
+  readonly reportId: string;
+  readonly lines: number;
+  /** actual − expected of the control total, minor units as a decimal string. */
+  readonly difference: string;
+  readonly breaks: { category: string; amount: string; currency: string; explanation: string }[];
+}
+
+const FILE_NAME = /^[\w.\- ]{1,200}$/;
+
+/**
+ * Operators upload a provider's settlement report; it is parsed and imported as it arrives,
+ * so a report of hundreds of megabytes never sits whole in memory.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/settlements')
+export class SettlementImportsController {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  @Post('imports')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @TakesTextBody()
+  @ApiOperation({ summary: `Import a settlement report (the body, streamed). format: ${Object.keys(UPLOAD_FORMATS).join(', ')}; fileName names the lines' lineage` })
+  async upload(@Req() request: AuthenticatedRequest, @Query('format') format?: string, @Query('fileName') fileName?: string): Promise<ImportAnswer> {
+    const chosen = format === undefined ? undefined : UPLOAD_FORMATS[format];
+    if (!chosen) throw new ApiError(400, 'VALIDATION_FAILED', `format must be one of ${Object.keys(UPLOAD_FORMATS).join(', ')}`, 'format');
+    if (fileName !== undefined && !FILE_NAME.test(fileName)) throw new ApiError(400, 'VALIDATION_FAILED', 'fileName must be 1 to 200 letters, digits, spaces, dots, dashes or underscores', 'fileName');
+    const hash = createHash('sha256');
+    const hashing = new Transform({ transform(chunk: Buffer, _encoding, callback) { hash.update(chunk); callback(null, chunk); } });
+    const body = streamedBody(request);
+    body.on('error', (error) => hashing.destroy(error));
+    const input = body.pipe(hashing);
+    let digest: string | undefined;
+    // Known once the last byte has gone through; the importer asks for it only then.
+    const fileHash = () => (digest ??= hash.digest('hex'));
+    const source = { fileName: fileName ?? 'upload', channel: chosen.channel, get fileHash() { return fileHash(); } };
+    try {
+      const outcome = await importReport(this.db, {
+        parser: chosen.parser(source), input, channel: chosen.channel, fileHash, importedBy: request.apiKey?.name ?? 'unknown',
+      });
+      const breaks: ImportAnswer['breaks'] = outcome.status === 'DUPLICATE' ? [] : await this.db.query(
+        `SELECT category, amount::text AS amount, currency, explanation FROM settlement_breaks WHERE import_id = $1 ORDER BY id`, [outcome.importId]);
+      return { ...outcome, difference: outcome.difference.toString(), breaks };
+    } catch (error) {
+      throw reportError(error);
+    }
+  }
+}
+
+/** A report that cannot be read is the uploader's to fix: 422 naming the line and column. */
+function reportError(error: unknown): unknown {
+  if (error instanceof ReportFormatError) return new ApiError(422, 'REPORT_INVALID', error.message, error.field);
+  if (error instanceof MoneyError || error instanceof CsvError || error instanceof SyntaxError) {
+    return new ApiError(422, 'REPORT_INVALID', (error as Error).message, 'body');
+  }
+  return error;
+}
