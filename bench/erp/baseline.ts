@@ -20,8 +20,8 @@ const usd = (cents: bigint): { amount: bigint; currency: string } => ({ amount: 
 
 /** The fixture order as the hub builds it with the bench's mappings; the key makes each a new document. */
 function salesOrder(key: string, i: number): SalesOrderDocument {
-  const line = (ref: string, itemId: string, description: string, quantity: number, unitCents: bigint, taxCents: bigint) => ({
-    lineRef: ref, itemId, description, quantity, unitPrice: usd(unitCents), discount: usd(0n), tax: usd(taxCents), taxCode: null, locationId: null,
+  const line = (ref: string, itemId: string, description: string, quantity: number, unitCents: bigint, discountCents: bigint, taxCents: bigint) => ({
+    lineRef: ref, itemId, description, quantity, unitPrice: usd(unitCents), discount: usd(discountCents), tax: usd(taxCents), taxCode: null, locationId: null,
   });
   return {
     externalId: `${key}-${i}`,
@@ -32,12 +32,13 @@ function salesOrder(key: string, i: number): SalesOrderDocument {
     subsidiaryId: null,
     locationId: null,
     lines: [
-      line('1612345678901234501', '501', 'Merino Crew Sweater', 2, 8900n, 1462n),
-      line('1612345678901234502', '502', 'Trail Socks 3-Pack', 1, 2450n, 202n),
+      line('1612345678901234501', '501', 'Merino Crew Sweater', 2, 8900n, 1319n, 1462n),
+      line('1612345678901234502', '502', 'Trail Socks 3-Pack', 1, 2450n, 181n, 202n),
     ],
     shipping: usd(995n),
     shippingTaxCode: null,
-    grandTotal: usd(21498n),
+    // What those lines add up to (202.50 − 15.00 + 9.95 + 16.64): adapters refuse a document that does not.
+    grandTotal: usd(21409n),
     memo: `${key} #B${i}`,
   };
 }
