@@ -455,6 +455,26 @@ describe('tax status', () => {
   });
 });
 
+describe('order-level tax only (issue 11, 8d)', () => {
+  it('splits each order-level tax line across the lines by net amount, to the cent, instead of holding', () => {
+    const body = fixture('order-create.json');
+    for (const line of body.line_items) line.tax_lines = [];
+    for (const line of body.shipping_lines) line.tax_lines = [];
+    body.tax_lines = [{ title: 'NY State Tax', price: '8.01', rate: 0.04 }, { title: 'New York City Tax', price: '9.52', rate: 0.04875 }];
+    const order = map(body);
+    const byTitle = (title: string) => order.lines.flatMap((l) => l.taxes.filter((t) => t.title === title)).reduce((n, t) => n + t.amount.amount, 0n);
+    expect([byTitle('NY State Tax'), byTitle('New York City Tax')]).toEqual([801n, 952n]);
+    // 164.81 and 22.69 net: the sweater carries the larger share of each.
+    expect(order.lines.map((l) => l.taxes.map((t) => t.amount.amount))).toEqual([[704n, 837n], [97n, 115n]]);
+    expect(compareTotals(order)).toEqual([]);
+  });
+
+  it('leaves line tax lines alone when any line or shipping line has its own', () => {
+    const order = map(fixture('order-create.json'));
+    expect(order.lines[0].taxes.map((t) => t.amount.amount)).toEqual([659n, 803n]);
+  });
+});
+
 describe('totals mismatch', () => {
   it('surfaces a total_price that is one cent off as a grandTotal difference', () => {
     const order = map(fixture('order-totals-mismatch.json'));

@@ -6,6 +6,7 @@
  * field read (total_shipping_price_set) is read from shop_money.
  */
 import { mapCharges } from './shopify-charges.js';
+import { allocateOrderLevelTax } from './shopify-order-tax.js';
 import { parseDecimal, sum, type Money } from '../../../canonical/money.js';
 import type {
   Address,
@@ -63,8 +64,11 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
   const applications = dto.discount_applications ?? [];
   const pickup = detectLocalPickup(dto, options);
 
-  const lines = dto.line_items.map((line) => mapLine(line, dto, pickup, applications, amount));
   const shippingLines = activeShippingLines(dto).map((line) => mapShippingLine(line, applications, amount));
+  const lines = allocateOrderLevelTax(
+    dto.line_items.map((line) => mapLine(line, dto, pickup, applications, amount)), shippingLines,
+    (dto.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)), currency,
+  );
 
   const grandTotal = amount(dto.total_price);
   const sourceTotals: OrderTotals = {
