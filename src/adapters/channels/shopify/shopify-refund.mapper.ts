@@ -10,13 +10,13 @@
  * orders in shop currency.
  */
 import { idToString } from '../../../canonical/references.js';
+import { isObject, requiredId, text, type Json } from './shopify-fields.js';
 import { parseDecimal, type Money } from '../../../canonical/money.js';
 import type {
   CanonicalReturnEvent, RefundComponent, RefundTenderKind, RefundTransaction, RefundTransactionStatus,
 } from '../../../canonical/return.js';
 import { tenderKindForGateway } from './shopify-tenders.js';
 
-type Json = Record<string, unknown>;
 
 export class ShopifyRefundError extends Error {
   constructor(readonly field: string, reason: string) {
@@ -24,24 +24,13 @@ export class ShopifyRefundError extends Error {
   }
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown, field: string): unknown[] => {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new ShopifyRefundError(field, 'is not a list');
   return v;
 };
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
-function id(value: unknown, field: string): string {
-  let parsed: string | null;
-  try {
-    parsed = idToString(value);
-  } catch (error) {
-    throw new ShopifyRefundError(field, (error as Error).message);
-  }
-  if (parsed === null) throw new ShopifyRefundError(field, 'is required');
-  return parsed;
-}
+const id = (value: unknown, field: string): string => requiredId(value, field, (f, reason) => new ShopifyRefundError(f, reason));
 
 /** shop_money of a *_set, in the order's currency. */
 function shopMoney(set: unknown, field: string, currency: string | null): Money {

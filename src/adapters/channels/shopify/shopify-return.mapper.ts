@@ -5,10 +5,9 @@
  * `return(id:)`, and the money always comes from refunds/create. Shopify may fire a topic more
  * than once for one change; the event key (X-Shopify-Event-Id) makes the second one harmless.
  */
-import { idToString } from '../../../canonical/references.js';
+import { isObject, requiredId, text, type Json } from './shopify-fields.js';
 import type { CanonicalReturnEvent, ReturnEventKind, ReturnLineQuantity } from '../../../canonical/return.js';
 
-type Json = Record<string, unknown>;
 
 export class ShopifyReturnError extends Error {
   constructor(readonly field: string, reason: string) {
@@ -30,19 +29,8 @@ const KIND: Readonly<Record<string, ReturnEventKind>> = {
   'returns/reopen': 'REOPENED',
 };
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
-function id(value: unknown, field: string): string {
-  let parsed: string | null;
-  try {
-    parsed = idToString(value);
-  } catch (error) {
-    throw new ShopifyReturnError(field, (error as Error).message);
-  }
-  if (parsed === null) throw new ShopifyReturnError(field, 'is required');
-  return parsed;
-}
+const id = (value: unknown, field: string): string => requiredId(value, field, (f, reason) => new ShopifyReturnError(f, reason));
 
 /** A GraphQL gid (gid://shopify/Order/123) or a bare id, as the bare id. */
 function bareId(value: unknown, field: string): string {

@@ -25,10 +25,9 @@ import type { CreditLine, CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError } from '../erp-adapter.port.js';
 import { DEFAULT_TAX_MODE } from '../shared/document-money.js';
 import { BcDecimal } from './bc-json.js';
-import { bcCurrencyCode, bcExternalDocumentNumber, unitPriceFor, type BcLineType, type BcMappingOptions } from './bc.mapper.js';
+import { bcCurrencyCode, bcExternalDocumentNumber, description as cutDescription, unitPriceFor, type BcMappingOptions, type BcSalesOrderLineBody } from './bc.mapper.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DESCRIPTION_MAX = 100;
 /** Dispositions under which the goods come back into a location. */
 const BACK_IN_STOCK = new Set(['RESTOCK', 'REFURBISH', 'VENDOR_RETURN']);
 
@@ -37,16 +36,8 @@ export interface BcCreditMemoOptions extends BcMappingOptions {
   readonly refundAccountNumber?: string;
 }
 
-export interface BcCreditMemoLineBody {
-  readonly sequence: number;
-  readonly lineType: BcLineType;
-  readonly itemId?: string;
-  readonly lineObjectNumber?: string;
-  readonly description?: string;
-  readonly quantity: BcDecimal;
-  readonly unitPrice: BcDecimal;
-  readonly discountAmount: BcDecimal;
-  readonly taxCode?: string;
+/** A credit memo line is a sales line that may also name the location returned goods go to. */
+export interface BcCreditMemoLineBody extends BcSalesOrderLineBody {
   readonly locationId?: string;
 }
 
@@ -65,14 +56,13 @@ function refuse(message: string, field: string, code = 'UNMAPPABLE_DOCUMENT'): n
   throw new DeliveryError('PERMANENT', message, { code, field });
 }
 
-const text = (value: string): string => (value.length > DESCRIPTION_MAX ? value.slice(0, DESCRIPTION_MAX) : value);
 const zero = (currency: string): BcDecimal => BcDecimal.of({ amount: 0n, currency });
 const one = new BcDecimal('1');
 const ref = (id: string): { itemId: string } | { lineObjectNumber: string } => (GUID.test(id) ? { itemId: id } : { lineObjectNumber: id });
 
-function accountLine(number: string, description: string, amount: Money, taxCode: string | undefined): Omit<BcCreditMemoLineBody, 'sequence'> {
+function accountLine(number: string, label: string, amount: Money, taxCode: string | undefined): Omit<BcCreditMemoLineBody, 'sequence'> {
   return {
-    lineType: 'Account', lineObjectNumber: number, description: text(description), quantity: one,
+    lineType: 'Account', lineObjectNumber: number, description: cutDescription(label) ?? label, quantity: one,
     unitPrice: BcDecimal.of(amount), discountAmount: zero(amount.currency), ...(taxCode && { taxCode }),
   };
 }
@@ -83,7 +73,7 @@ function bodyLine(line: CreditLine, index: number, options: BcCreditMemoOptions,
   if (line.kind === 'ACCOUNT') return accountLine(line.accountId, line.description, line.amount, taxCode);
   if (line.disposition !== null && BACK_IN_STOCK.has(line.disposition) && line.locationId) {
     return {
-      lineType: 'Item', ...ref(line.itemId), description: text(line.description), quantity: new BcDecimal(String(line.quantity)),
+      lineType: 'Item', ...ref(line.itemId), description: cutDescription(line.description) ?? line.description, quantity: new BcDecimal(String(line.quantity)),
       unitPrice: unitPriceFor(line.amount, line.quantity, at, line.lineRef), discountAmount: zero(line.amount.currency),
       locationId: line.locationId, ...(taxCode && { taxCode }),
     };

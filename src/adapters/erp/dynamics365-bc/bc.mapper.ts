@@ -180,7 +180,8 @@ const nonEmpty = (value: string | null | undefined): string | undefined => {
   return trimmed ? trimmed : undefined;
 };
 
-function description(text: string | null | undefined): string | undefined {
+/** Text cut to BC's 100 characters (whole code points); undefined for none. */
+export function description(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
   const chars = Array.from(text);
   return chars.length <= DESCRIPTION_MAX ? text : chars.slice(0, DESCRIPTION_MAX).join('');

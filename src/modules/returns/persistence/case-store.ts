@@ -145,10 +145,10 @@ export class CaseStore {
     );
   }
 
-  async addFlag(runner: QueryRunner, caseId: string, flag: string, remove: readonly string[] = []): Promise<void> {
+  async addFlag(runner: QueryRunner, caseId: string, flag: string): Promise<void> {
     await runner.query(
-      `UPDATE return_cases SET flags = array(SELECT DISTINCT f FROM unnest(array_append(flags, $2::text)) f WHERE f <> ALL($3::text[])), updated_at = now() WHERE id = $1`,
-      [caseId, flag, [...remove]],
+      `UPDATE return_cases SET flags = array(SELECT DISTINCT f FROM unnest(array_append(flags, $2::text)) f), updated_at = now() WHERE id = $1`,
+      [caseId, flag],
     );
   }
 
