@@ -189,7 +189,12 @@ describe('ERP documents carry the channel money', () => {
   it('an order with a tip and duties is not held: both are charges on the order and lines of each ERP document, which add up to 232.38', async () => {
     const [order] = await hub.sql<Json>(`SELECT status, hold_reasons, charges, grand_total::text AS grand_total FROM orders WHERE external_id = $1`, [TIP_ID]);
     expect(order).toMatchObject({ hold_reasons: [], grand_total: '23238', charges: [{ kind: 'TIP', title: 'Tip', amount: '500' }, { kind: 'DUTY', title: 'Duties', amount: '1240' }] });
-    const totals = await hub.sql<Json>(`SELECT p.target_id, p.erp_total::text AS erp_total, p.variance::text AS variance FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 ORDER BY p.target_id`, [TIP_ID]);
+    // NetSuite's total is read back in a batch shortly after the write.
+    const totals = await eventually(async () => {
+      const rows = await hub.sql<Json>(`SELECT p.target_id, p.erp_total::text AS erp_total, p.variance::text AS variance FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 ORDER BY p.target_id`, [TIP_ID]);
+      if (rows.some((r) => r.erp_total === null)) throw new Error(`totals not read back yet: ${JSON.stringify(rows)}`);
+      return rows;
+    }, 10_000);
     expect(totals).toEqual([{ target_id: 'bc-main', erp_total: '23238', variance: '0' }, { target_id: 'netsuite-main', erp_total: '23238', variance: '0' }]);
     const ns = (await documents(netsuite.url)).find((d) => d.key === `SHOPIFY-${TIP_ID}`)!;
     const items = (ns.document.item.items as Json[]).map((i) => [i.item?.id, i.amount]);

@@ -43,7 +43,8 @@ describe('ERP totals read back after posting', () => {
     const rows = await hub.sql<PostingTotals>(
       `SELECT p.target_id, p.status, p.erp_total::text, p.erp_total_currency, p.expected_total::text, p.variance::text
        FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 ORDER BY p.target_id`, [orderExternalId]);
-    if (rows.length !== 2 || rows.some((r) => r.status !== 'POSTED')) throw new Error(`postings ${JSON.stringify(rows)}`);
+    // NetSuite's total is read back in a batch shortly after the write.
+    if (rows.length !== 2 || rows.some((r) => r.status !== 'POSTED' || r.erp_total === null)) throw new Error(`postings ${JSON.stringify(rows)}`);
     return rows;
   }, 20_000);
 

@@ -69,6 +69,26 @@ describe('NetSuite adapter against the NetSuite sandbox', () => {
     });
   });
 
+  it('batched read-back: the write reads nothing back, and one SuiteQL query reads the totals and tranIds of many orders', async () => {
+    const batched = adapter({}, { ...CURRENCIES, batchedReadBack: true });
+    const first = await batched.upsertSalesOrder(order('SHOPIFY-1101'), ctx);
+    const second = await batched.upsertSalesOrder(order('SHOPIFY-1102', { lines: [line()], grandTotal: usd(19774n) }), ctx);
+    expect(first).toEqual({ internalId: expect.stringMatching(/^\d+$/), documentNumber: null, expectedTotal: usd(21409n), totalReadLater: true });
+    expect(second.totalReadLater).toBe(true);
+
+    const read = await batched.readTotals([
+      { internalId: first.internalId, currency: 'USD' }, { internalId: second.internalId, currency: 'USD' }, { internalId: '999999', currency: 'USD' },
+    ], ctx);
+    expect(Object.fromEntries(read)).toEqual({
+      [first.internalId]: { erpTotal: usd(21409n), documentNumber: `SO${first.internalId}` },
+      [second.internalId]: { erpTotal: second.expectedTotal, documentNumber: `SO${second.internalId}` },
+    });
+  });
+
+  it('readTotals puts only internal ids (digits) into the query text: anything else is not asked for', async () => {
+    expect((await adapter().readTotals([{ internalId: "1 OR 1=1", currency: 'USD' }], ctx)).size).toBe(0);
+  });
+
   it('upserts a new order: one document with its lines, quantities, rates, amounts, currency and external id', async () => {
     const ref = await adapter().upsertSalesOrder(order('SHOPIFY-1001'), ctx);
 

@@ -11,6 +11,7 @@
  *   GET   /services/rest/record/v1/itemFulfillment/{id | eid:...}
  *   POST  …/salesOrder/{id | eid:...}/!transform/returnAuthorization, …/returnAuthorization/{id | eid:...}/!transform/itemReceipt | creditMemo
  *   GET   …/returnAuthorization | itemReceipt | creditMemo/{id | eid:...} (returns.ts); GET /_sandbox/returns lists them
+ *   POST  /services/rest/query/v1/suiteql                     the sales orders' totals query (suiteql.ts)
  * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
  * line-changes.ts). subtotal, discountTotal, taxTotal and total are computed as NetSuite does
  * (totals.ts) from the tax-code table (knob taxRates); an unknown tax code is refused.
@@ -27,6 +28,7 @@ import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
 import { NetSuiteReturns, type ReturnRecordType } from './returns.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
+import { runSuiteQl, SUITEQL_PATH } from './suiteql.js';
 import { withTotals } from './totals.js';
 import { validateSalesOrder } from './validate.js';
 
@@ -102,6 +104,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
 
   handle(req: SandboxRequest): Reply {
     const path = req.url.pathname.replace(/\/+$/, '');
+    if (path === SUITEQL_PATH) return runSuiteQl(req, (id) => this.context.store.get(id));
     if (path === COLLECTION) {
       return req.method === 'POST' ? this.create(req) : this.methodNotAllowed(req, 'POST');
     }

@@ -205,6 +205,23 @@ export interface ErpDocumentRef {
   readonly erpTotal?: Money;
   /** The total the document the hub sent adds up to (its grand total), to compare erpTotal with. */
   readonly expectedTotal?: Money;
+  /**
+   * The ERP's total was not read with the write: it is read later, many documents in one request
+   * (readTotals), so that the read costs no request of its own inside the ERP's concurrency limit.
+   */
+  readonly totalReadLater?: boolean;
+}
+
+/** A written document whose ERP total is still to be read, with the currency the total is in. */
+export interface TotalQuery {
+  readonly internalId: string;
+  readonly currency: string;
+}
+
+/** What a batched read found of one document; a document the ERP does not know is absent from the map. */
+export interface ReadTotal {
+  readonly erpTotal?: Money;
+  readonly documentNumber: string | null;
 }
 
 /** One of the documents an ERP holds under a key, as a duplicate scan sees it. */
@@ -249,6 +266,8 @@ export interface ErpAdapter {
   postCreditMemo?(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   /** Looks a credit up by its externalId (ambiguous outcome). */
   findCreditMemo?(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
+  /** The ERP's own totals of many written documents in one request, keyed by internal id (totalReadLater). */
+  readTotals?(documents: readonly TotalQuery[], ctx: ErpCallContext): Promise<Map<string, ReadTotal>>;
   postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
 }

@@ -13,6 +13,7 @@ import { PostingWorker } from './posting-worker.js';
 import { PostingsController } from './postings.controller.js';
 import { PostingDocuments } from './posting-documents.js';
 import { KeyWatchStore } from './duplicates/key-watch-store.js';
+import { TotalReadBackStore } from './read-back/total-read-back-store.js';
 
 /**
  * ERP targets, postings and the posting pipeline. The outbox writer the order aggregate
@@ -29,7 +30,7 @@ export class ErpSyncModule {
       imports: [DiscoveryModule, ErpOutboxModule, OrderDocumentsModule],
       controllers: [ErpTargetsController, PostingsController],
       providers: [
-        ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
+        ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, TotalReadBackStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
         ...(worker ? [PostingWorker] : []),
       ],
       exports: [ErpTargetsService, PostingStore],

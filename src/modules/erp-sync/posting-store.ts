@@ -25,9 +25,9 @@ const DOCUMENT_REFUSED = 'DOCUMENT_TOTAL_MISMATCH';
 const POSTED_SET = `status = 'POSTED', erp_internal_id = $2, erp_document_number = $3, posted_at = now(), updated_at = now(),
   last_error = NULL, last_error_kind = NULL, last_error_code = NULL, lookup_first = false`;
 
-/** The read-back columns of a landing, from parameter $n on: erp_total, its currency, expected_total, variance. */
+/** The read-back columns of a landing, from parameter $n on: erp_total, its currency, expected_total, variance, read_back_currency. */
 const totalsSet = (n: number): string =>
-  `erp_total = $${n}, erp_total_currency = $${n + 1}, expected_total = $${n + 2}, variance = $${n + 3}`;
+  `erp_total = $${n}, erp_total_currency = $${n + 1}, expected_total = $${n + 2}, variance = $${n + 3}, read_back_currency = $${n + 4}`;
 
 /** What the ERP said the document adds up to, beside what the hub's document adds up to (see posting-totals.ts). */
 export interface PostedTotals {
@@ -35,11 +35,13 @@ export interface PostedTotals {
   readonly currency: string | null;
   readonly expectedTotal: bigint | null;
   readonly variance: bigint | null;
+  /** Set while the ERP's total is still to be read (in a batch, read-back/): the currency to read it in. */
+  readonly readBackCurrency?: string | null;
 }
 
 const NO_TOTALS: PostedTotals = { erpTotal: null, currency: null, expectedTotal: null, variance: null };
 const totalsParams = (t: PostedTotals): unknown[] =>
-  [t.erpTotal?.toString() ?? null, t.currency, t.expectedTotal?.toString() ?? null, t.variance?.toString() ?? null];
+  [t.erpTotal?.toString() ?? null, t.currency, t.expectedTotal?.toString() ?? null, t.variance?.toString() ?? null, t.readBackCurrency ?? null];
 
 /**
  * SQL for postings; every state change is one guarded UPDATE, so a stale job changes nothing.

@@ -21,4 +21,10 @@ describe('postedTotals', () => {
     expect(postedTotals({ internalId: '1', documentNumber: null, erpTotal: usd(5n), expectedTotal: { amount: 5n, currency: 'EUR' } }, undefined))
       .toEqual({ erpTotal: 5n, currency: 'USD', expectedTotal: null, variance: null });
   });
+  it('a total to be read later keeps the currency to read it in, and only with an expected total to compare it with', () => {
+    expect(postedTotals({ internalId: '1', documentNumber: null, expectedTotal: usd(5n), totalReadLater: true }, undefined))
+      .toEqual({ erpTotal: null, currency: null, expectedTotal: 5n, variance: null, readBackCurrency: 'USD' });
+    expect(postedTotals({ internalId: '1', documentNumber: null, totalReadLater: true }, undefined))
+      .toEqual({ erpTotal: null, currency: null, expectedTotal: null, variance: null });
+  });
 });

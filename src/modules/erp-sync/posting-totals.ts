@@ -27,7 +27,10 @@ const varianceSum = new Counter({
 export function postedTotals(ref: DeliveredRef, documentTotal: Money | undefined): PostedTotals {
   const erp = ref.erpTotal;
   const expected = ref.expectedTotal ?? documentTotal;
-  if (!erp) return { erpTotal: null, currency: null, expectedTotal: expected?.amount ?? null, variance: null };
+  if (!erp) {
+    const later = ref.totalReadLater === true && expected !== undefined;
+    return { erpTotal: null, currency: null, expectedTotal: expected?.amount ?? null, variance: null, ...(later && { readBackCurrency: expected.currency }) };
+  }
   const comparable = expected !== undefined && expected.currency === erp.currency;
   return {
     erpTotal: erp.amount,

@@ -18,6 +18,8 @@ import type { DeliveredRef } from '../../platform/delivery/document-builder.js';
 import { countVariance, postedTotals } from './posting-totals.js';
 import { DuplicateScan } from './duplicates/duplicate-scan.js';
 import { KeyWatchStore } from './duplicates/key-watch-store.js';
+import { TotalReadBack } from './read-back/total-read-back.js';
+import { TotalReadBackStore } from './read-back/total-read-back-store.js';
 
 /** The code of a look-up that found nothing yet and will look again before sending. */
 const LOOKUP_PENDING = 'LOOKUP_PENDING';
@@ -41,6 +43,9 @@ const JOBS_PER_SLOT = 2;
  */
 const LOOKUP_COVER_TIMEOUTS = 2;
 
+/** Totals of documents written within this long of each other are read with one request. */
+const READ_BACK_GATHER_MS = 250;
+
 /**
  * The worker side of ERP sync. A relay moves due postings (PostgreSQL is the source of
  * truth) onto a Bull queue per target under deterministic job ids; each target's queue is
@@ -62,6 +67,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly relay: PostingRelay;
   private readonly listener: PostingsDueListener | null;
   private readonly duplicates: DuplicateScan;
+  private readonly readBack: TotalReadBack;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -69,6 +75,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ErpTargetsService) private readonly targets: ErpTargetsService,
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
     @Inject(KeyWatchStore) private readonly watches: KeyWatchStore,
+    @Inject(TotalReadBackStore) readBackStore: TotalReadBackStore,
   ) {
     this.leases = new InFlightLeases(store, config.postingStuckAfterMs, this.logger);
     this.relay = new PostingRelay(store, targets, (target) => this.queueFor(target), {
@@ -80,6 +87,10 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       store: watches, target: (id) => targets.get(id), targets: () => targets.list(), withAdapter: (target, key, work) => this.withSlot(target, key, work),
       intervalMs: config.duplicateScanIntervalMs, fullScanIntervalMs: config.duplicateFullScanIntervalMs, logger: this.logger,
     });
+    this.readBack = new TotalReadBack({
+      store: readBackStore, targets: () => targets.list(), withAdapter: (target, key, work) => this.withSlot(target, key, work),
+      adapterOf: (target) => this.adapters.forTarget(target), intervalMs: config.totalReadBackIntervalMs, gatherMs: READ_BACK_GATHER_MS, logger: this.logger,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -90,6 +101,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     void this.listener?.start();
     this.leases.start();
     this.duplicates.start();
+    this.readBack.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -97,6 +109,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.listener?.stop();
     this.leases.stop();
     await this.duplicates.stop();
+    await this.readBack.stop();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     this.semaphores?.close();
     this.redis?.disconnect();
@@ -182,6 +195,7 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const totals = postedTotals(ref, document.expectedTotal);
       await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
       countVariance(target.id, totals);
+      if (totals.readBackCurrency) this.readBack.soon();
       countOutbox('postings', 'delivered');
       if (totals.variance !== null && totals.variance !== 0n) {
         this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });

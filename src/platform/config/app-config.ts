@@ -51,6 +51,8 @@ export interface AppConfig {
   readonly duplicateScanIntervalMs: number;
   /** How often every sales order of targets that keep no key unique is scanned for doubles; 0 = never. */
   readonly duplicateFullScanIntervalMs: number;
+  /** How often written documents whose ERP total is read in batches (NetSuite) are read back, at the latest. */
+  readonly totalReadBackIntervalMs: number;
   /** A refund whose money moved but no settlement has reported after this many days is a refund exception. */
   readonly refundSettlementDays: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
@@ -246,6 +248,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     duplicateWatchMs: integer(env, 'ERP_DUPLICATE_WATCH_MS', 900_000, 1000, 7 * 86_400_000),
     duplicateScanIntervalMs: integer(env, 'ERP_DUPLICATE_SCAN_INTERVAL_MS', 30_000, 100, 3_600_000),
     duplicateFullScanIntervalMs: integer(env, 'ERP_DUPLICATE_FULL_SCAN_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000),
+    totalReadBackIntervalMs: integer(env, 'ERP_TOTAL_READ_BACK_INTERVAL_MS', 2000, 100, 3_600_000),
     refundSettlementDays: integer(env, 'REFUND_SETTLEMENT_DAYS', 7, 1, 365),
     mappingRequired: mappingKinds(env),
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),

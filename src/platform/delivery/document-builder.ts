@@ -24,6 +24,8 @@ export interface DeliveredRef {
   readonly erpTotal?: Money;
   /** The total the document sent adds up to, to compare erpTotal with. */
   readonly expectedTotal?: Money;
+  /** The target's total is read later, in a batch (the posting keeps the currency to read it in). */
+  readonly totalReadLater?: boolean;
 }
 
 /** One posting as its builder sees it. */

@@ -12,6 +12,7 @@ import { DeliveryError, type ErpCallContext, type ErpConnection } from '../erp-a
 import { transportError } from './netsuite.errors.js';
 
 const RECORD_PATH = '/services/rest/record/v1';
+const SUITEQL_PATH = '/services/rest/query/v1/suiteql';
 const CREDENTIAL_KEYS = ['accountId', 'consumerKey', 'consumerSecret', 'tokenId', 'tokenSecret'] as const;
 
 export type NetSuiteMethod = 'GET' | 'PUT' | 'POST' | 'PATCH';
@@ -74,6 +75,13 @@ export class NetSuiteClient {
     this.recordBase = base.endsWith(RECORD_PATH) ? base : `${base}${RECORD_PATH}`;
   }
 
+  /** {base}/services/rest/query/v1/suiteql, one page of up to `limit` rows. */
+  suiteQlUrl(limit: number): URL {
+    const url = new URL(`${this.recordBase.slice(0, -RECORD_PATH.length)}${SUITEQL_PATH}`);
+    url.searchParams.set('limit', String(limit));
+    return url;
+  }
+
   /** {base}/services/rest/record/v1/{type}/{id} — id is an internal id or eid:{externalId} (encoded here). */
   url(recordType: string, id: { readonly internalId: string } | { readonly externalId: string }, suffix = '', query: Record<string, string> = {}): URL {
     const segment = 'internalId' in id ? encodeURIComponent(id.internalId) : `eid:${encodeURIComponent(id.externalId)}`;
@@ -83,8 +91,9 @@ export class NetSuiteClient {
   }
 
   /** One signed request; a DeliveryError for every failure that has no HTTP answer. */
-  async send(method: NetSuiteMethod, url: URL, body: unknown, ctx: ErpCallContext): Promise<NetSuiteAnswer> {
-    const write = method !== 'GET';
+  async send(method: NetSuiteMethod, url: URL, body: unknown, ctx: ErpCallContext, extra: { readonly query?: boolean } = {}): Promise<NetSuiteAnswer> {
+    // A query is a POST that writes nothing: a lost answer is simply asked again.
+    const write = method !== 'GET' && !extra.query;
     if (!this.credentials) {
       throw new DeliveryError('AUTH', `NetSuite target ${this.connection.targetId} lacks credentials: ${this.missingCredentials.join(', ')}`, { code: 'MISSING_CREDENTIALS' });
     }
@@ -97,6 +106,8 @@ export class NetSuiteClient {
     });
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    // SuiteQL over REST asks for it: the results are not kept as a resource.
+    if (extra.query) headers.prefer = 'transient';
     const started = Date.now();
     const log = { target: this.connection.targetId, method, path: url.pathname, idempotencyKey: ctx.idempotencyKey };
 

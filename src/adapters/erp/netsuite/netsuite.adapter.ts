@@ -2,7 +2,9 @@
  * NetSuite through the SuiteTalk REST record API (record/v1), token-based authentication.
  *
  *   upsert: PUT  {base}/services/rest/record/v1/salesOrder/eid:{externalId}?replace=item[,taxDetails] → 204 + Location,
- *           then GET …/salesOrder/{id} for NetSuite's own total (and the tranId): the write returns no body
+ *           then GET …/salesOrder/{id} for NetSuite's own total (and the tranId): the write returns no body;
+ *           with batchedReadBack the total is read later instead, many orders in one SuiteQL query:
+ *   totals: POST {base}/services/rest/query/v1/suiteql  SELECT id, tranid, foreigntotal FROM transaction WHERE id IN (…)
  *   find:   GET  {base}/services/rest/record/v1/salesOrder/eid:{externalId}             → 200 record | 404
  *   ship:   GET  …/salesOrder/{id}?expandSubResources=true (the lines), then
  *           POST …/salesOrder/{id}/!transform/itemFulfillment                       → 204 + Location
@@ -25,7 +27,7 @@
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
 import type { CreditMemoDocument } from '../credit-documents.js';
-import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
 import { closeNetSuiteShipping, readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
@@ -43,7 +45,16 @@ export interface NetSuiteAdapterOptions extends NetSuiteMappingOptions {
    * limit allows. A sales order is always read back (for NetSuite's total), so it has its tranId.
    */
   readonly fetchDocumentNumber?: boolean;
+  /**
+   * Do not read a sales order back after writing it: the hub reads the totals of the orders written
+   * meanwhile with one SuiteQL query (readTotals). A GET per order inside the account's concurrency
+   * limit halves how many orders it takes; the batch costs one request per hundreds of orders.
+   */
+  readonly batchedReadBack?: boolean;
 }
+
+/** SuiteQL pages hold up to 1,000 rows: a batch of ids never needs a second page. */
+export const READ_TOTALS_BATCH = 1000;
 
 type RecordType = 'salesOrder' | 'itemFulfillment';
 
@@ -79,6 +90,7 @@ export class NetSuiteAdapter implements ErpAdapter {
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
     const internalId = internalIdFromLocation(answer.headers.get('location'), 'salesOrder');
     const expectedTotal = doc.grandTotal;
+    if (this.options.batchedReadBack && internalId !== undefined) return { internalId, documentNumber: null, expectedTotal, totalReadLater: true };
     // The write answers 204 without the record: one GET reads NetSuite's total (and the tranId).
     let record: Record<string, unknown> | undefined;
     try {
@@ -107,6 +119,30 @@ export class NetSuiteAdapter implements ErpAdapter {
     const currency = isRecord(record.currency) ? record.currency.externalId : undefined;
     const erpTotal = typeof currency === 'string' ? erpTotalOf(record.total, currency) : undefined;
     return { ...this.refOf(record, 'salesOrder'), ...(erpTotal && { erpTotal }) };
+  }
+
+  async readTotals(documents: readonly TotalQuery[], ctx: ErpCallContext): Promise<Map<string, ReadTotal>> {
+    const found = new Map<string, ReadTotal>();
+    if (documents.length === 0) return found;
+    if (documents.length > READ_TOTALS_BATCH) throw new RangeError(`at most ${READ_TOTALS_BATCH} documents per read, got ${documents.length}`);
+    // Internal ids are digits (from Location); anything else never reaches the query text.
+    const ids = documents.map((d) => d.internalId).filter((id) => /^\d{1,18}$/.test(id));
+    if (ids.length === 0) return found;
+    const q = `SELECT id, tranid, foreigntotal FROM transaction WHERE id IN (${ids.join(', ')})`;
+    const answer = await this.client.send('POST', this.client.suiteQlUrl(READ_TOTALS_BATCH), { q }, ctx, { query: true });
+    if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);
+    const items = recordOf(answer)?.items;
+    if (!Array.isArray(items)) throw new DeliveryError('RETRYABLE', 'NetSuite answered the SuiteQL query without items', { status: answer.status, code: 'UNREADABLE_RECORD' });
+    const currencyOf = new Map(documents.map((d) => [d.internalId, d.currency]));
+    for (const item of items) {
+      if (!isRecord(item) || (typeof item.id !== 'string' && typeof item.id !== 'number')) continue;
+      const id = String(item.id);
+      const currency = currencyOf.get(id);
+      if (currency === undefined) continue;
+      const erpTotal = erpTotalOf(item.foreigntotal, currency);
+      found.set(id, { documentNumber: typeof item.tranid === 'string' ? item.tranid : null, ...(erpTotal && { erpTotal }) });
+    }
+    return found;
   }
 
   /** The sales order record (header only), or undefined when NetSuite has none with that id. */

@@ -26,8 +26,16 @@ export const netSuiteVariant: ErpVariantDefinition = {
       if (typeof value !== 'boolean') configError(field, `${field} must be true or false`);
       return value;
     },
+    totalReadBack: (value, field) => {
+      if (value !== 'BATCHED' && value !== 'INLINE') configError(field, `${field} must be BATCHED or INLINE`);
+      return value;
+    },
   },
   // externalId is a free-text field; its length is not in the contract notes, 255 is the UI's.
   maxExternalKeyLength: 255,
-  create: (connection) => new NetSuiteAdapter(connection, (connection.settings ?? {}) as NetSuiteAdapterOptions),
+  create: (connection) => {
+    const settings = (connection.settings ?? {}) as NetSuiteAdapterOptions & { totalReadBack?: 'BATCHED' | 'INLINE' };
+    // Batched unless a target asks for the read with each write (one more request per order).
+    return new NetSuiteAdapter(connection, { ...settings, batchedReadBack: settings.totalReadBack !== 'INLINE' });
+  },
 };
