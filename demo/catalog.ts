@@ -4,6 +4,10 @@
  * a new product the ERP has not been told about yet (the UNMAPPED scenario).
  */
 export const SHOP = 'demo-outfitters.myshopify.com';
+/** The same brand's EU storefront: a shop of its own, in euros, with VAT included in its prices. */
+export const SHOP_EU = 'demo-outfitters-eu.myshopify.com';
+/** The ERP item the tip goes to (ITEM mapping charge:tip). */
+export const TIP_ITEM_ID = '1290';
 /** Shopify location ids: the Newark warehouse (run by a WMS, the default) and the Brooklyn store. */
 export const WAREHOUSE = '72000000001';
 export const STORE = '72000000002';
@@ -59,4 +63,10 @@ export const PEOPLE: readonly Person[] = [
   { first: 'Tom', last: 'Whitaker', address1: '501 W 45th St', city: 'New York', zip: '10036' },
   { first: 'Keiko', last: 'Tanaka', address1: '72 Steinway St', city: 'Astoria', zip: '11103' },
   { first: 'Omar', last: 'Haddad', address1: '145 Atlantic Ave', city: 'Brooklyn', zip: '11201' },
+];
+
+/** Customers of the EU shop. */
+export const EU_PEOPLE: readonly Person[] = [
+  { first: 'Camille', last: 'Laurent', address1: '14 Rue de Bretagne', city: 'Paris', zip: '75003' },
+  { first: 'Hugo', last: 'Marchand', address1: '9 Quai Saint-Vincent', city: 'Lyon', zip: '69001' },
 ];

@@ -3,7 +3,7 @@
  * the NetSuite target, the shop's channel account (webhook secret and Admin API access for
  * tracking), the two fulfilment locations and the master-data mappings from a CSV file.
  */
-import { NEW_PRODUCT, NEW_PRODUCT_ITEM_ID, SHOP, STORE, WAREHOUSE } from './catalog.js';
+import { NEW_PRODUCT, NEW_PRODUCT_ITEM_ID, SHOP, SHOP_EU, STORE, WAREHOUSE } from './catalog.js';
 import type { HubClient, Json } from './http.js';
 import { readFixture } from './template.js';
 import type { World } from './world.js';
@@ -21,6 +21,11 @@ export async function configureHub(world: World, log: (line: string) => void): P
     channel: 'SHOPIFY', account: SHOP, webhookSecret: world.keys.shopifySecret, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,
   });
   log(`  channel account ${SHOP} (webhook secret, Admin API ${shopify.adminApiUrl})`);
+  // The EU storefront is a shop of its own (euros, VAT in its prices); the demo's Shopify sandbox serves both.
+  await hub.admin('PUT', '/admin/channel-accounts', {
+    channel: 'SHOPIFY', account: SHOP_EU, webhookSecret: world.keys.shopifySecret, adminApiUrl: shopify.adminApiUrl, adminAccessToken: shopify.accessToken,
+  });
+  log(`  channel account ${SHOP_EU} (the EU shop: EUR, VAT included)`);
   await hub.admin('PUT', `/admin/fulfillment-locations/${WAREHOUSE}`, {
     name: 'Newark warehouse', kind: 'WAREHOUSE', system: 'wms', baseUrl: wms.url, apiKey: wms.apiKey, isDefault: true,
   });
@@ -28,6 +33,8 @@ export async function configureHub(world: World, log: (line: string) => void): P
   log(`  fulfilment locations ${WAREHOUSE} warehouse (WMS, default) and ${STORE} store`);
   const imported = await hub.importCsv(readFixture('mappings.csv'));
   log(`  mappings imported from demo/fixtures/mappings.csv: ${imported.created} created (${NEW_PRODUCT.sku} deliberately left out)`);
+  const eu = await hub.importCsv(readFixture('mappings-eu.csv'));
+  log(`  mappings imported from demo/fixtures/mappings-eu.csv: ${eu.created} created for the EU shop`);
 }
 
 /** What a merchandiser does once the UNMAPPED worklist shows the new product. */

@@ -58,11 +58,11 @@ export class HubClient {
   }
 
   /** One webhook delivery as Shopify sends it: the raw body signed with the shop's secret. */
-  async shopifyWebhook(topic: string, body: string): Promise<Json> {
+  async shopifyWebhook(topic: string, body: string, shop: string = SHOP): Promise<Json> {
     const res = await call('POST', `${this.url}/webhooks/shopify`, {
       'content-type': 'application/json',
       'x-shopify-topic': topic,
-      'x-shopify-shop-domain': SHOP,
+      'x-shopify-shop-domain': shop,
       'x-shopify-webhook-id': randomUUID(),
       'x-shopify-event-id': randomUUID(),
       'x-shopify-api-version': '2026-04',

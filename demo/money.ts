@@ -18,6 +18,9 @@ export const NY_TAXES: readonly TaxRate[] = [
   { title: 'New York City Tax', rateText: '0.04875', partsPer100k: 4875n },
 ];
 
+/** French VAT at the standard rate, included in the EU shop's prices. */
+export const FR_VAT: readonly TaxRate[] = [{ title: 'FR TVA', rateText: '0.2', partsPer100k: 20_000n }];
+
 /** 1999n → "19.99"; negative amounts never occur in an order body. */
 export function decimal(cents: bigint): string {
   if (cents < 0n) throw new RangeError(`negative amount ${cents}`);
@@ -34,16 +37,22 @@ export interface TaxLine {
   readonly cents: bigint;
 }
 
-export function taxLines(cents: bigint, rates: readonly TaxRate[]): TaxLine[] {
-  return rates.map((rate) => ({ rate, cents: taxOn(cents, rate) }));
+/** The tax inside a tax-inclusive amount, rounded half up: amount × rate ÷ (1 + rate). */
+export function taxWithin(cents: bigint, rate: TaxRate): bigint {
+  const whole = 100_000n + rate.partsPer100k;
+  return (cents * rate.partsPer100k * 2n + whole) / (2n * whole);
+}
+
+export function taxLines(cents: bigint, rates: readonly TaxRate[], included = false): TaxLine[] {
+  return rates.map((rate) => ({ rate, cents: included ? taxWithin(cents, rate) : taxOn(cents, rate) }));
 }
 
 /** Shopify's tax_lines array; the rate is written back exactly as the shop's settings print it. */
-export function taxLinesJson(lines: readonly TaxLine[]): string {
+export function taxLinesJson(lines: readonly TaxLine[], currency = 'USD'): string {
   const items = lines.map(({ rate, cents }) => {
     const amount = decimal(cents);
-    return `{"channel_liable": false, "price": "${amount}", "price_set": {"shop_money": {"amount": "${amount}", "currency_code": "USD"}, ` +
-      `"presentment_money": {"amount": "${amount}", "currency_code": "USD"}}, "rate": ${rate.rateText}, "title": ${JSON.stringify(rate.title)}}`;
+    return `{"channel_liable": false, "price": "${amount}", "price_set": {"shop_money": {"amount": "${amount}", "currency_code": "${currency}"}, ` +
+      `"presentment_money": {"amount": "${amount}", "currency_code": "${currency}"}}, "rate": ${rate.rateText}, "title": ${JSON.stringify(rate.title)}}`;
   });
   return `[${items.join(', ')}]`;
 }

@@ -4,12 +4,17 @@
  * each); quantities, products and customers come from a seeded generator, so a run can be
  * repeated exactly.
  */
-import { NEW_PRODUCT, PEOPLE, STORE, STORE_GOODS, WAREHOUSE, WAREHOUSE_GOODS, type Person, type Product } from './catalog.js';
+import { EU_PEOPLE, NEW_PRODUCT, PEOPLE, SHOP, SHOP_EU, STORE, STORE_GOODS, WAREHOUSE, WAREHOUSE_GOODS, type Person, type Product } from './catalog.js';
 
 /** The release gate an order meets on arrival, and what later lets it through. */
 export type Gate = 'NONE' | 'UNPAID' | 'FRAUD' | 'UNMAPPED';
 /** SPLIT: one line from the warehouse, one shipped from the store. PICKUP: collected at the store. */
 export type Shape = 'SPLIT' | 'PICKUP';
+/**
+ * How the order's money is made up, beyond lines, shipping and sales tax: a free-shipping code,
+ * a tip, or the EU shop's VAT-inclusive euro prices. Each must reach the ERP adding up to the cent.
+ */
+export type MoneyCase = 'STANDARD' | 'FREE_SHIPPING' | 'TIP' | 'VAT_EUR';
 
 export interface PlannedLine {
   readonly lineId: string;
@@ -29,6 +34,9 @@ export interface PlannedOrder {
   readonly name: string;
   readonly shape: Shape;
   readonly gate: Gate;
+  readonly money: MoneyCase;
+  /** The shop (channel account) the order comes from. */
+  readonly shop: string;
   readonly person: Person;
   readonly confirmation: string;
   readonly lines: readonly PlannedLine[];
@@ -56,6 +64,16 @@ export function gateOf(index: number): Gate {
   }
 }
 
+/** Every tenth order from the fifth on: free shipping, a tip, the EU shop (all on never-held, shipped orders). */
+export function moneyOf(index: number): MoneyCase {
+  switch (index % 10) {
+    case 4: return 'FREE_SHIPPING';
+    case 6: return 'TIP';
+    case 8: return 'VAT_EUR';
+    default: return 'STANDARD';
+  }
+}
+
 /** Every fifth order is collected in store. */
 export const shapeOf = (index: number): Shape => (index % 5 === 2 ? 'PICKUP' : 'SPLIT');
 
@@ -70,6 +88,7 @@ export function planOrders(count: number, seed: number): PlannedOrder[] {
     const n = index + 1;
     const shape = shapeOf(index);
     const gate = gateOf(index);
+    const money = moneyOf(index);
     const line = (j: number, product: Product, quantity: number, from: 'WAREHOUSE' | 'STORE'): PlannedLine => ({
       lineId: id(1621000000000000000n, n * 10 + j), product, quantity, from, locationRef: from === 'WAREHOUSE' ? WAREHOUSE : STORE,
     });
@@ -86,7 +105,8 @@ export function planOrders(count: number, seed: number): PlannedOrder[] {
     const confirmation = Array.from({ length: 11 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(random() * 32)]).join('');
     return {
       index, orderId: id(6210000000000000000n, n), customerId: id(7210000000000000000n, n), shippingLineId: id(5210000000000000000n, n),
-      orderNumber, name: `#${orderNumber}`, shape, gate, person: pick(PEOPLE), confirmation, lines,
+      orderNumber, name: `#${orderNumber}`, shape, gate, money, shop: money === 'VAT_EUR' ? SHOP_EU : SHOP,
+      person: pick(money === 'VAT_EUR' ? EU_PEOPLE : PEOPLE), confirmation, lines,
     };
   });
 }

@@ -22,6 +22,7 @@ export function formatSummary(s: DemoSummary): string[] {
     `Held on arrival     ${formatCounts(s.orders.heldOnArrival)}`,
     `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
       `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
+    `ERP totals equal channel totals: ${s.erpTotals.equal}/${s.erpTotals.posted}   (NetSuite's own total of each sales order, read back, against the order's grand total)`,
     'Documents',
     `  NetSuite          sales orders ${vs(d.netsuite.salesOrders, e.salesOrders)}, item fulfilments ${vs(d.netsuite.itemFulfillments, e.itemFulfillments)}` +
       ` (${e.parcels} parcels + ${e.pickups} pickups)`,

@@ -51,7 +51,7 @@ export async function checkout(world: World, record: RunRecord, pace: Pace): Pro
     // The shop has the order (and its fulfillment orders) before any webhook says so.
     await requestJson('POST', `${world.shopify.url}/_sandbox/orders`, body);
     record.checkoutAt.set(plan.orderId, Date.now());
-    await world.hub.shopifyWebhook('orders/create', body);
+    await world.hub.shopifyWebhook('orders/create', body, plan.shop);
     record.versions.set(plan.orderId, version);
   });
   pace.log(`  ${plural(record.plans.length, 'orders/create webhook')} accepted by the hub (202)`);
@@ -95,7 +95,7 @@ export async function resolveHolds(world: World, record: RunRecord, pace: Pace):
     checkStopped(pace);
     const version = nextVersion(record.versions.get(plan.orderId) as OrderVersion, change);
     record.versions.set(plan.orderId, version);
-    await world.hub.shopifyWebhook(topic, orderBody(plan, version));
+    await world.hub.shopifyWebhook(topic, orderBody(plan, version), plan.shop);
   };
   await inBatches(byGate('UNPAID'), SENDERS, (p) => update(p, 'orders/paid', { paid: true }));
   pace.log(`  ${plural(byGate('UNPAID').length, 'bank transfer')} arrived: orders/paid sent (financial_status paid)`);

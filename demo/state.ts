@@ -9,13 +9,19 @@ export interface Lines {
   readonly quantity: number;
 }
 
+export interface Money {
+  readonly amount: string;
+  readonly currencyCode: string;
+}
+
 export interface OrderView {
   readonly id: string;
   readonly externalId: string;
   readonly orderNumber: string;
   readonly status: string;
   readonly holdReasons: readonly string[];
-  readonly erpReferences: readonly { documentType: string; documentKey: string; postingStatus: string; postedAt: string | null }[];
+  readonly totals: { readonly grandTotal: Money };
+  readonly erpReferences: readonly { documentType: string; documentKey: string; postingStatus: string; postedAt: string | null; erpTotal: Money | null }[];
   readonly fulfillmentRequests: readonly { id: string; locationRef: string; method: string; system: string; status: string; deliveryStatus: string; lines: Lines[] }[];
   readonly shipments: readonly {
     id: string; kind: string; status: string; source: string; requestId: string | null; trackingNumbers: string[]; channelStatus: string;
@@ -24,8 +30,8 @@ export interface OrderView {
 }
 
 const ORDERS = `query($after: String) { orders(first: 100, after: $after, filter: { channel: SHOPIFY }) {
-  edges { node { id externalId orderNumber status holdReasons
-    erpReferences { documentType documentKey postingStatus postedAt }
+  edges { node { id externalId orderNumber status holdReasons totals { grandTotal { amount currencyCode } }
+    erpReferences { documentType documentKey postingStatus postedAt erpTotal { amount currencyCode } }
     fulfillmentRequests { id locationRef method system status deliveryStatus lines { lineRef quantity } }
     shipments { id kind status source requestId trackingNumbers channelStatus channelReference channelNotifiedAt receivedAt
                 lines { lineRef quantity } erp { postingStatus } } } }

@@ -27,6 +27,8 @@ export interface DemoSummary {
   problems: string[];
   runtimeMs: number;
   orders: { total: number; byStatus: Record<string, number>; scenarios: Record<string, number>; heldOnArrival: Record<string, number> };
+  /** Sales orders whose total, as the ERP computed it, equals the order's grand total in the channel, of those posted. */
+  erpTotals: { equal: number; posted: number; different: string[] };
   /** The hub's own record of its ERP postings (GraphQL), beside what NetSuite holds. */
   hubPostings: { salesOrdersPosted: number; itemFulfillmentsPosted: number; dead: number; retrying: number };
   documents: {
@@ -90,6 +92,23 @@ function examples(record: RunRecord): DemoSummary['graphql']['examples'] {
   ];
 }
 
+/** The ERP's own total of each posted sales order against the channel's grand total, to the cent. */
+function erpTotals(record: RunRecord, orders: Map<string, OrderView>): DemoSummary['erpTotals'] {
+  let equal = 0;
+  let posted = 0;
+  const different: string[] = [];
+  for (const plan of record.plans) {
+    const order = orders.get(plan.orderId);
+    const ref = order?.erpReferences.find((r) => r.documentType === 'SALES_ORDER' && r.postingStatus === 'POSTED');
+    if (!order || !ref) continue;
+    posted++;
+    const channel = order.totals.grandTotal;
+    if (ref.erpTotal && ref.erpTotal.amount === channel.amount && ref.erpTotal.currencyCode === channel.currencyCode) equal++;
+    else different.push(`${plan.name} ${channel.amount} ${channel.currencyCode} vs ERP ${ref.erpTotal ? `${ref.erpTotal.amount} ${ref.erpTotal.currencyCode}` : 'not read'}`);
+  }
+  return { equal, posted, different };
+}
+
 export async function summarize(world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null): Promise<DemoSummary> {
   const [postings, netsuite, shopify, shopifyStats, wms, store] = await Promise.all([
     hubPostings(world, orders),
@@ -150,14 +169,19 @@ export async function summarize(world: World, record: RunRecord, orders: Map<str
   check('Shopify fulfillments', documents.shopify.fulfillments, expected.shopifyFulfillments);
   check('WMS requests', wms.requests, expected.wmsRequests);
   check('store requests', store.requests, expected.storeRequests);
+  const totals = erpTotals(record, orders);
+  if (totals.equal !== totals.posted) problems.push(`ERP totals differ from channel totals: ${totals.different.slice(0, 5).join('; ')}`);
 
   const scenarios: Record<string, number> = {};
-  for (const p of plans) for (const tag of [p.shape, p.gate === 'NONE' ? 'NOT_HELD' : p.gate]) scenarios[tag] = (scenarios[tag] ?? 0) + 1;
+  for (const p of plans) {
+    for (const tag of [p.shape, p.gate === 'NONE' ? 'NOT_HELD' : p.gate, ...(p.money === 'STANDARD' ? [] : [p.money])]) scenarios[tag] = (scenarios[tag] ?? 0) + 1;
+  }
   return {
     ok: problems.length === 0,
     problems,
     runtimeMs: Date.now() - startedAt,
     orders: { total: plans.length, byStatus: countByStatus(orders.values()), scenarios, heldOnArrival: record.held },
+    erpTotals: totals,
     hubPostings: postings,
     documents,
     expected,

@@ -139,8 +139,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const netsuite = started('NetSuite', await startNetSuiteSandbox({
       port: 0, host: HOST,
       credentials: { accountId: 'TSTDRV2026001', consumerKey: secret(), consumerSecret: secret(), tokenId: secret(), tokenSecret: secret() },
-      // The demo's TAX_CODE mappings (fixtures/mappings.csv): New York State and New York City sales tax.
-      knobs: { taxRates: { '101': '4', '102': '4.5' } },
+      // The demo's TAX_CODE mappings (fixtures/mappings*.csv): New York State and City sales tax, French VAT.
+      knobs: { taxRates: { '101': '4', '102': '4.5', '103': '20' } },
     }));
     const shopify = started('Shopify', await startShopifySandbox({ port: 0, host: HOST, shopDomain: SHOP, accessToken: `shpat_${randomBytes(16).toString('hex')}` }));
     const wms = started('WMS', await startWmsSandbox({ port: 0, host: HOST, apiKey: `wms-${secret()}`, ...callback }));

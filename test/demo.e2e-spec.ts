@@ -34,6 +34,12 @@ describe('the one-command demo', () => {
     });
   });
 
+  it('posts free-shipping, tipped and VAT-inclusive euro orders whose ERP totals equal the channel totals, every one', () => {
+    for (const scenario of ['FREE_SHIPPING', 'TIP', 'VAT_EUR']) expect(summary.orders.scenarios[scenario]).toBe(5);
+    expect(summary.erpTotals).toEqual({ equal: 50, posted: 50, different: [] });
+    expect(lines.some((l) => l.startsWith('ERP totals equal channel totals: 50/50'))).toBe(true);
+  });
+
   it('leaves each system exactly the documents the orders call for', () => {
     const plans = planOrders(50, 2026).map(expectedShipments);
     const parcels = plans.reduce((n, s) => n + s.parcels, 0);

@@ -2,7 +2,7 @@
  * The baseline beside the hub: what a bare client gets from the same sandbox process, with
  * exactly `cap` sales-order upserts in flight and nothing else to do. It goes through the
  * hub's own NetSuite adapter (mapper, OAuth 1.0a signer, fetch), so the only difference from
- * the hub is the posting pipeline around the call.
+ * the hub is the posting pipeline around the call (and the hub's batched total read-back).
  */
 import { performance } from 'node:perf_hooks';
 import type { SalesOrderDocument } from '../../src/adapters/erp/erp-adapter.port.js';
@@ -46,7 +46,7 @@ function salesOrder(key: string, i: number): SalesOrderDocument {
 export async function runBaseline(options: { url: string; credentials: TbaCredentials; orders: number; cap: number; key: string }): Promise<BaselineResult> {
   const adapter = new NetSuiteAdapter({
     targetId: 'baseline', variant: 'netsuite', baseUrl: options.url, credentials: { ...options.credentials }, timeoutMs: 10_000,
-  });
+  }, { batchedReadBack: true }); // one PUT per order, as the hub sends it (its totals are read in batches)
   const documents = Array.from({ length: options.orders }, (_, i) => salesOrder(options.key, i));
   const requestMs: number[] = [];
   let next = 0;
