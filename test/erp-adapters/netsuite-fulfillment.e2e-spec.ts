@@ -145,6 +145,28 @@ describe('NetSuite adapter: item fulfilments and line changes against the sandbo
     expect((await admin('documents')).lineChanges.count).toBe(1);
   });
 
+  it('a whole cancel with nothing shipped closes every line, the tip charge too, and zeroes shipping: NetSuite’s total becomes 0', async () => {
+    const ns = adapter();
+    const tipped = withChannelTotal({ ...salesOrder('SHOPIFY-2001'), charges: [{ kind: 'TIP', title: 'Tip', amount: usd(500n), itemId: '590', lineType: null }] });
+    const id = (await ns.upsertSalesOrder(tipped, ctx)).internalId;
+    const cancel: SalesOrderChangeDocument = {
+      externalId: 'SHOPIFY-2001-cancel', salesOrderExternalId: 'SHOPIFY-2001', salesOrderInternalId: id, closeWholeOrder: true,
+      lines: [
+        { lineRef: 'L1', itemId: '501', quantity: 0, unitPrice: usd(8900n), discount: usd(0n) },
+        { lineRef: 'L2', itemId: '502', quantity: 0, unitPrice: usd(2450n), discount: usd(0n) },
+      ],
+    };
+    await ns.changeSalesOrderLines(cancel, ctx);
+    const [doc] = (await admin('documents?key=SHOPIFY-2001')).documents as Json[];
+    expect((doc.document.item.items as Json[]).map((l) => [l.item?.id, l.quantity, l.isClosed, l.amount])).toEqual([
+      ['501', 0, true, 0], ['502', 0, true, 0], ['590', 1, true, 0],
+    ]);
+    expect(doc.document).toMatchObject({ shippingCost: 0, total: 0 });
+    // Sent again, there is nothing left to close: no second change.
+    await ns.changeSalesOrderLines(cancel, ctx);
+    expect((await admin('documents')).lineChanges.count).toBe(1);
+  });
+
   it('matches lines by the lineRef column, by position, or by a unique item — never by guessing', async () => {
     const lines = [soLine({ quantity: 1 }), soLine({ lineRef: 'L2', itemId: '502', quantity: 1 }), soLine({ lineRef: 'L3', quantity: 3, discount: usd(100n) })];
     const withColumn = { lineRefField: 'custcol_hub_line_ref', discountItemId: '77' };

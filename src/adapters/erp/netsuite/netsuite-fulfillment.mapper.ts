@@ -181,21 +181,20 @@ function discountLineAfter(lines: readonly NsOrderLine[], line: NsOrderLine, opt
 }
 
 /**
- * What closes a cancelled order's shipping: the header shippingCost to 0, or, with
- * shippingItemId, that item line at 0 and closed; nothing when it already is.
+ * What closes the rest of a cancelled order once its own lines are changed (`changed`: their line
+ * numbers): the header shippingCost to 0, and every other line nothing was shipped from (the
+ * shipping item, charges such as a tip or duties, lines added in NetSuite) at 0 and closed; the
+ * channel's tax override emptied. Nothing for what already is so.
  */
-export function closeNetSuiteShipping(
-  record: Json, lines: readonly NsOrderLine[], options: NetSuiteMappingOptions,
+export function closeNetSuiteRemainder(
+  record: Json, lines: readonly NsOrderLine[], changed: ReadonlySet<number>,
 ): { lines: NsLineChange[]; header: { shippingCost?: 0; taxDetails?: { items: [] } } } {
-  const shippingItem = options.shippingItemId?.trim();
-  const shippingLines = shippingItem
-    ? lines.filter((l) => l.position === undefined && l.item === shippingItem && (l.fulfilled ?? 0) === 0 && (l.amount !== 0 || !l.closed))
-    : [];
+  const open = lines.filter((l) => !changed.has(l.line) && (l.fulfilled ?? 0) === 0 && (l.amount !== 0 || !l.closed));
   const cost = num(record.shippingCost);
   // The channel's tax sent as an override stays on a closed order unless its sublist is emptied too.
   const taxDetails = isObject(record.taxDetails) && Array.isArray(record.taxDetails.items) ? record.taxDetails.items : [];
   return {
-    lines: shippingLines.map((l) => ({ line: l.line, quantity: l.quantity ?? 1, amount: 0, isClosed: true as const })),
+    lines: open.map((l) => ({ line: l.line, quantity: l.quantity ?? 1, amount: 0, isClosed: true as const })),
     header: {
       ...(cost !== undefined && cost !== 0 && { shippingCost: 0 as const }),
       ...(record.taxDetailsOverride === true && taxDetails.length > 0 && { taxDetails: { items: [] as [] } }),

@@ -30,7 +30,7 @@ import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
-import { closeNetSuiteShipping, readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
+import { closeNetSuiteRemainder, readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
@@ -180,7 +180,8 @@ export class NetSuiteAdapter implements ErpAdapter {
     const ref = this.refOf(order, 'salesOrder');
     const lines = readOrderLines(order, this.options);
     const changes = toNetSuiteLineChanges(doc, lines, this.options);
-    const shipping = doc.closeWholeOrder ? closeNetSuiteShipping(order, lines, this.options) : { lines: [], header: {} };
+    const changed = new Set(changes.flatMap((c) => ('line' in c && typeof c.line === 'number' ? [c.line] : [])));
+    const shipping = doc.closeWholeOrder ? closeNetSuiteRemainder(order, lines, changed) : { lines: [], header: {} };
     const items = [...changes, ...shipping.lines];
     if (items.length === 0 && Object.keys(shipping.header).length === 0) return ref;
     // An emptied taxDetails sublist replaces the stored one; item lines are still changed line by line.
