@@ -1,6 +1,25 @@
 import { Module } from '@nestjs/common';
+import { MasterDataModule } from '../master-data/master-data.module.js';
+import { OrderServiceModule } from '../orders/order-service.module.js';
+import { ReturnsModule } from '../returns/returns.module.js';
+import { BreakActionsService } from './break-actions.service.js';
+import {
+  OrderSettlementFieldResolver, OrderSettlementResolver, PayoutChildrenResolver, SettlementBreakResolver, SettlementChildrenResolver,
+  SettlementLineResolver, SettlementMatchResolver,
+} from './graphql/settlement-children.resolver.js';
+import { SettlementReader } from './graphql/settlement-reader.js';
+import { SettlementsResolver } from './graphql/settlements.resolver.js';
 import { SettlementImportsController } from './settlement-imports.controller.js';
+import { SettlementMatchingService } from './settlement-matching.service.js';
 
-/** Settlement reports in, reconciled against orders and the bank. */
-@Module({ controllers: [SettlementImportsController] })
+/** Settlement reports in, reconciled against orders, refunds, fee mappings and the bank; read over GraphQL and CSV. */
+@Module({
+  imports: [OrderServiceModule, ReturnsModule, MasterDataModule],
+  controllers: [SettlementImportsController],
+  providers: [
+    BreakActionsService, SettlementMatchingService, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
+    SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,
+  ],
+  exports: [SettlementMatchingService, BreakActionsService],
+})
 export class SettlementsModule {}
