@@ -9,7 +9,8 @@ export interface FeeTypeCheckResult {
 
 type Mappings = Pick<MappingService, 'resolve'>;
 
-const KEY_PREFIX = 'UNKNOWN_FEE_TYPE:FEE:';
+export const UNKNOWN_FEE_KEY_PREFIX = 'UNKNOWN_FEE_TYPE:FEE:';
+const KEY_PREFIX = UNKNOWN_FEE_KEY_PREFIX;
 
 /**
  * Every fee type a report carries must map to a GL account (FEE_TYPE). The fee types in the
@@ -25,7 +26,7 @@ export async function checkFeeTypes(runner: QueryRunner, mappings: Mappings): Pr
   const unmapped = types.filter((_, i) => !answers.get(resolutionKey(keys[i])));
   const [row]: { unmapped: number; closed: number }[] = await runner.query(`
     WITH unmapped AS (
-      SELECT c.channel, c.fee_type, c.currency, sum(c.amount) AS amount, count(*) AS lines, min(c.lineage) AS first_line
+      SELECT c.channel, c.fee_type, c.currency, sum(c.amount) AS amount, count(*) AS lines, (array_agg(c.lineage ORDER BY c.id))[1] AS first_line
       FROM settlement_components c JOIN unnest($1::text[], $2::text[]) AS u (channel, fee_type) ON u.channel = c.channel AND u.fee_type = c.fee_type
       WHERE c.side = 'REPORTED' AND c.component = 'FEE'
       GROUP BY c.channel, c.fee_type, c.currency

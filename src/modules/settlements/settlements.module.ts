@@ -3,6 +3,7 @@ import { MasterDataModule } from '../master-data/master-data.module.js';
 import { OrderServiceModule } from '../orders/order-service.module.js';
 import { ReturnsModule } from '../returns/returns.module.js';
 import { BreakActionsService } from './break-actions.service.js';
+import { FeeTypeWorklistSource } from './fee-type-worklist.js';
 import {
   OrderSettlementFieldResolver, OrderSettlementResolver, PayoutChildrenResolver, SettlementBreakResolver, SettlementChildrenResolver,
   SettlementLineResolver, SettlementMatchResolver,
@@ -17,7 +18,7 @@ import { SettlementMatchingService } from './settlement-matching.service.js';
   imports: [OrderServiceModule, ReturnsModule, MasterDataModule],
   controllers: [SettlementImportsController],
   providers: [
-    BreakActionsService, SettlementMatchingService, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
+    BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
     SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,
   ],
   exports: [SettlementMatchingService, BreakActionsService],
