@@ -10,13 +10,14 @@ import {
 } from './graphql/settlement-children.resolver.js';
 import { SettlementReader } from './graphql/settlement-reader.js';
 import { SettlementsResolver } from './graphql/settlements.resolver.js';
+import { SettlementExportsController } from './settlement-exports.controller.js';
 import { SettlementImportsController } from './settlement-imports.controller.js';
 import { SettlementMatchingService } from './settlement-matching.service.js';
 
 /** Settlement reports in, reconciled against orders, refunds, fee mappings and the bank; read over GraphQL and CSV. */
 @Module({
   imports: [OrderServiceModule, ReturnsModule, MasterDataModule],
-  controllers: [SettlementImportsController],
+  controllers: [SettlementImportsController, SettlementExportsController],
   providers: [
     BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
     SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,

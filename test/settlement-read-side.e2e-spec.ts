@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { GraphQLReads } from '../src/platform/graphql/graphql-reads.js';
 import { SettlementMatchingService } from '../src/modules/settlements/settlement-matching.service.js';
@@ -117,5 +118,35 @@ describe('settlements over GraphQL', () => {
     const breaks = await countQueries(hub.app.get(GraphQLReads), (correlationId) =>
       graphql(hub.app, READER_KEY, '{ breaks(first: 50) { nodes { id actions { action } } } }').set('X-Correlation-Id', correlationId));
     expect(breaks.queries).toBe(2);
+  });
+
+  const csv = (path: string, key = READER_KEY) => request(hub.app.getHttpServer()).get(path).set('Authorization', `Bearer ${key}`)
+    .buffer(true).parse((res, done) => { let text = ''; res.setEncoding('utf8'); res.on('data', (c: string) => { text += c; }); res.on('end', () => done(null, text)); });
+
+  it('exports breaks as CSV for finance: RFC 4180 quoting, decimal and minor amounts, filters', async () => {
+    const res = await csv('/admin/settlements/breaks.csv?category=UNKNOWN_FEE_TYPE');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="breaks.csv"');
+    const [header, ...rows] = parse(res.body as string) as string[][];
+    expect(header.slice(0, 7)).toEqual(['break_id', 'category', 'status', 'channel', 'currency', 'amount', 'amount_minor']);
+    expect(rows.map((r) => `${r[1]}:${r[5]}:${r[6]}`).sort()).toEqual(['UNKNOWN_FEE_TYPE:-1.50:-150', 'UNKNOWN_FEE_TYPE:-179.85:-17985', 'UNKNOWN_FEE_TYPE:-3.21:-321', 'UNKNOWN_FEE_TYPE:-5.37:-537']);
+    // The explanation holds quotes and commas: quoted, inner quotes doubled.
+    expect(res.body as string).toContain('"fee type ""Commission"" (AMAZON) has no FEE_TYPE mapping to a GL account; 3 fee line(s) from amazon-v2-settlement-1.tsv:6 on, -17985 minor units of EUR in all"');
+    expect((await csv('/admin/settlements/breaks.csv?status=CLOSED')).status).toBe(400);
+    expect((await csv('/admin/settlements/breaks.csv', 'no-such-key')).status).toBe(401);
+  });
+
+  it('exports matches as CSV, one row per matched line with its match', async () => {
+    const res = await csv('/admin/settlements/matches.csv?kind=ORDER_LINE');
+    expect(res.status).toBe(200);
+    const [header, ...rows] = parse(res.body as string) as string[][];
+    expect(header).toEqual(['match_id', 'kind', 'rule', 'tolerance_used_minor', 'matched_at', 'line_id', 'side', 'component', 'fee_type', 'channel',
+      'order_ref', 'payout_ref', 'transaction_ref', 'currency', 'amount', 'amount_minor', 'lineage']);
+    const [{ n }] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM settlement_match_items i JOIN settlement_matches m ON m.id = i.match_id WHERE m.kind = 'ORDER_LINE'`);
+    expect(rows).toHaveLength(n);
+    const principal = rows.filter((r) => r[10] === '302-1111111-1111111' && r[7] === 'PRINCIPAL');
+    expect(principal.map((r) => `${r[6]}:${r[14]}:${r[15]}`).sort()).toEqual(['EXPECTED:1199.00:119900', 'REPORTED:1199.00:119900']);
+    expect(new Set(principal.map((r) => r[0])).size).toBe(1);
   });
 });
