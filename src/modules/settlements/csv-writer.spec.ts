@@ -6,7 +6,7 @@ describe('csvRecord', () => {
   it('quotes what RFC 4180 needs quoted, and a maintained parser reads it back exactly', () => {
     const fields = ['plain', 'a,b', 'say "hi"', 'two\r\nlines', ' padded', '', '-1.50', 'ünïcode'];
     const text = csvRecord(fields) + csvRecord([null, undefined, 42]);
-    expect(text.split('\r\n')[0].startsWith('plain,"a,b","say ""hi""","two\r')).toBe(true);
+    expect(text).toBe('plain,"a,b","say ""hi""","two\r\nlines"," padded",,-1.50,ünïcode\r\n,,42\r\n');
     expect(parse(text, { relax_column_count: true })).toEqual([fields, ['', '', '42']]);
   });
 });
