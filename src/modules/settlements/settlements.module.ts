@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PostedTotalsModule } from '../erp-sync/posted-totals.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
 import { OrderServiceModule } from '../orders/order-service.module.js';
 import { ReturnsModule } from '../returns/returns.module.js';
@@ -16,7 +17,7 @@ import { SettlementMatchingService } from './settlement-matching.service.js';
 
 /** Settlement reports in, reconciled against orders, refunds, fee mappings and the bank; read over GraphQL and CSV. */
 @Module({
-  imports: [OrderServiceModule, ReturnsModule, MasterDataModule],
+  imports: [OrderServiceModule, ReturnsModule, MasterDataModule, PostedTotalsModule],
   controllers: [SettlementImportsController, SettlementExportsController],
   providers: [
     BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,

@@ -16,9 +16,7 @@ const LINE = `c.id::text AS id, c.side, c.component, c.fee_type, c.provider_key,
 const BREAK = `b.id::text AS id, b.category, b.status, b.amount::text AS amount, b.currency, b.channel, b.explanation, b.opened_at, b.status_at, b.status_by, b.note,
   b.import_id::text AS import_id, b.component_id::text AS component_id, b.match_id::text AS match_id,
   floor(extract(epoch FROM now() - b.opened_at) / 86400)::int AS age_days`;
-/** A Shopify report names the order by its gid; the hub keeps the numeric id. */
-const ORDER_REFS = `(c.channel, c.order_ref) IN (SELECT k.channel, r FROM unnest($1::text[], $2::text[]) AS k (channel, external_id),
-  LATERAL (VALUES (k.external_id), ('gid://shopify/Order/' || k.external_id)) AS v (r))`;
+const ORDER_REFS = '(c.channel, c.order_ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
 
 /**
  * The settlements module's GraphQL reads, on GraphQL's read pool: a page is one statement,
@@ -123,7 +121,7 @@ export class SettlementReader {
   async linesOfOrders(keys: readonly string[]): Promise<Map<string, Row[]>> {
     const pairs = keys.map((k) => k.split('|'));
     const rows = await this.reads.query<Row>(`
-      SELECT ${LINE}, c.channel || '|' || regexp_replace(c.order_ref, '^gid://shopify/Order/', '') AS order_key
+      SELECT ${LINE}, c.channel || '|' || c.order_ref AS order_key
       FROM settlement_components c WHERE ${ORDER_REFS} ORDER BY coalesce(c.event_at, c.recorded_at), c.id`,
     [pairs.map((p) => p[0]), pairs.map((p) => p.slice(1).join('|'))]);
     return groupRows(rows, 'order_key');
@@ -134,7 +132,7 @@ export class SettlementReader {
     const pairs = keys.map((k) => k.split('|'));
     const rows = await this.reads.query<Row>(`
       WITH refs AS (
-        SELECT DISTINCT c.channel, c.payout_ref, c.channel || '|' || regexp_replace(c.order_ref, '^gid://shopify/Order/', '') AS order_key
+        SELECT DISTINCT c.channel, c.payout_ref, c.channel || '|' || c.order_ref AS order_key
         FROM settlement_components c WHERE ${ORDER_REFS} AND c.side = 'REPORTED' AND c.payout_ref IS NOT NULL
       )
       SELECT ${LINE}, c.payout_status, r.order_key FROM refs r
