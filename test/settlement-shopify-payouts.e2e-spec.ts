@@ -164,6 +164,15 @@ describe('Shopify Payments payouts reconciled three ways', () => {
     expect((await worklist()).map((w: Json) => w.sourceValue)).toEqual(['SHOPIFY_PAYMENTS_REFUND_FEE']);
   });
 
+  it('exposes open breaks by category and age, and unmatched amounts per channel, as metrics', async () => {
+    const res = await request(hub.app.getHttpServer()).get('/metrics').set('Authorization', `Bearer ${ADMIN_KEY}`);
+    expect(res.text).toContain('hub_settlement_breaks_open{category="REFUND_NOT_SETTLED",age="0-7d"} 1');
+    expect(res.text).toContain('hub_settlement_breaks_open{category="AMOUNT_MISMATCH",age="0-7d"} 1');
+    // Only refund 4990's line is left: the hub holds no such refund.
+    expect(res.text).toContain('hub_settlement_unmatched_minor_units{channel="SHOPIFY",currency="CAD"} -2000');
+    expect(res.text).not.toContain('hub_settlement_unmatched_minor_units{channel="BANK:CA01"');
+  });
+
   it('changes nothing when matching runs again on the same data', async () => {
     const count = async () => (await hub.sql<Json>(`SELECT (SELECT count(*) FROM settlement_matches)::int AS m, (SELECT count(*) FROM settlement_breaks)::int AS b,
       (SELECT count(*) FROM settlement_components)::int AS c`))[0];

@@ -14,13 +14,14 @@ import { SettlementsResolver } from './graphql/settlements.resolver.js';
 import { SettlementExportsController } from './settlement-exports.controller.js';
 import { SettlementImportsController } from './settlement-imports.controller.js';
 import { SettlementMatchingService } from './settlement-matching.service.js';
+import { SettlementMetrics } from './settlement-metrics.js';
 
 /** Settlement reports in, reconciled against orders, refunds, fee mappings and the bank; read over GraphQL and CSV. */
 @Module({
   imports: [OrderServiceModule, ReturnsModule, MasterDataModule, PostedTotalsModule],
   controllers: [SettlementImportsController, SettlementExportsController],
   providers: [
-    BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
+    BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementMetrics, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
     SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,
   ],
   exports: [SettlementMatchingService, BreakActionsService],
