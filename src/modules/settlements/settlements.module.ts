@@ -11,6 +11,7 @@ import {
 } from './graphql/settlement-children.resolver.js';
 import { SettlementReader } from './graphql/settlement-reader.js';
 import { SettlementsResolver } from './graphql/settlements.resolver.js';
+import { ImportFolderWatcher } from './import-folder.watcher.js';
 import { SettlementExportsController } from './settlement-exports.controller.js';
 import { SettlementImportsController } from './settlement-imports.controller.js';
 import { SettlementMatchingService } from './settlement-matching.service.js';
@@ -21,7 +22,7 @@ import { SettlementMetrics } from './settlement-metrics.js';
   imports: [OrderServiceModule, ReturnsModule, MasterDataModule, PostedTotalsModule],
   controllers: [SettlementImportsController, SettlementExportsController],
   providers: [
-    BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementMetrics, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
+    BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementMetrics, ImportFolderWatcher, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
     SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,
   ],
   exports: [SettlementMatchingService, BreakActionsService],
