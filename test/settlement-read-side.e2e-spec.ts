@@ -58,6 +58,22 @@ describe('settlements over GraphQL', () => {
     expect(next.data!.settlements.nodes).toEqual([{ reportId: '11811111111' }]);
   });
 
+  it('lists payouts with their lines: the Amazon reserve held in one settlement and released in the next', async () => {
+    const { data, errors } = await query(READER_KEY, `{ payouts(filter: { channel: "AMAZON" }) { nodes { payoutRef status amount { amount }
+      lines { component amount { amount } } bankLines { id } match { id } } } }`);
+    expect(errors).toBeUndefined();
+    const reserves = data!.payouts.nodes.map((p: Json) => ({
+      payoutRef: p.payoutRef, amount: p.amount.amount,
+      reserve: p.lines.filter((l: Json) => l.component.startsWith('RESERVE')).map((l: Json) => `${l.component}:${l.amount.amount}`),
+    }));
+    expect(reserves).toEqual([
+      { payoutRef: '11822222222', amount: '48.29', reserve: ['RESERVE_RELEASE:100.00'] },
+      { payoutRef: '11811111111', amount: '1193.58', reserve: ['RESERVE_HOLD:-100.00'] },
+    ]);
+    const unmatched = await query(READER_KEY, '{ payouts(filter: { matched: false }) { nodes { payoutRef } } }');
+    expect(unmatched.data!.payouts.nodes).toHaveLength(2);
+  });
+
   it('shows an order-line match with both sides, and an order\'s money trail from expected to payout', async () => {
     const { data, errors } = await query(READER_KEY, `query($id: ID!) { order(id: $id) { settlement { orderId
       expected { component amount { amount } } settled { component amount { amount } payoutRef match { kind items { side } } }
