@@ -29,12 +29,15 @@ describe('Shopify Payments payouts reconciled three ways', () => {
 
   beforeAll(async () => {
     hub = await startHub({ databaseUrl: await freshDatabase('settlement_shopify'), queuePrefix: prefix, role: 'api' });
-    for (const [externalId, subtotal] of [['5001', 6000], ['5002', 5000], ['5003', 4000], ['5004', 1250], ['5005', 2000]] as const) {
+    // Order 5005 has shipping, tax and a discount: Shopify's charge is its grand total, 20.00.
+    for (const [externalId, subtotal, discounts, shipping, tax] of [
+      ['5001', 6000, 0, 0, 0], ['5002', 5000, 0, 0, 0], ['5003', 4000, 0, 0, 0], ['5004', 1250, 0, 0, 0], ['5005', 1600, 100, 300, 200],
+    ] as const) {
       orderIds[externalId] = randomUUID();
       await hub.sql(`INSERT INTO orders (id, channel, account, external_id, order_number, status, currency_code, placed_at, source_updated_at, payment_status,
           risk_recommendation, tax_status, taxes_included, subtotal, discounts, tax, shipping, grand_total)
-        VALUES ($1, 'SHOPIFY', 'shop.myshopify.com', $2, $2, 'POSTED', 'CAD', now(), now(), 'PAID', 'ACCEPT', 'COMPUTED', true, $3, 0, 0, 0, $3)`,
-      [orderIds[externalId], externalId, subtotal]);
+        VALUES ($1, 'SHOPIFY', 'shop.myshopify.com', $2, $2, 'POSTED', 'CAD', now(), now(), 'PAID', 'ACCEPT', 'COMPUTED', false, $3, $4, $5, $6, $3::bigint - $4::bigint + $5::bigint + $6::bigint)`,
+      [orderIds[externalId], externalId, subtotal, discounts, tax, shipping]);
     }
     // The ERP read back 51.00 for order 5002, which settled for 50.00; the other orders agree.
     await hub.sql(`INSERT INTO erp_targets (id, variant, base_url, credentials, concurrency_cap) VALUES ('ns', 'netsuite', 'http://127.0.0.1:1', '{}', 1)`);
@@ -121,6 +124,16 @@ describe('Shopify Payments payouts reconciled three ways', () => {
       { payoutRef: '623721858', bankLines: [{ amount: { amount: '81.81' } }] }, { payoutRef: '623721859', bankLines: [{ amount: { amount: '-51.46' } }] },
     ]);
     expect(data.order.settlement.erp).toEqual([{ target: 'ns', erpTotal: { amount: '60.00' } }]);
+  });
+
+  it('matches each Shopify charge against its order\'s grand total, the parts together', async () => {
+    const [match] = await hub.sql<Json>(`
+      SELECT array_agg(c.side || ':' || c.component || ':' || c.amount ORDER BY c.side, c.component) AS items FROM settlement_matches m
+      JOIN settlement_match_items i ON i.match_id = m.id JOIN settlement_components c ON c.id = i.component_id
+      WHERE m.kind = 'ORDER_LINE' AND c.order_ref = '5005' GROUP BY m.id`);
+    expect(match.items).toEqual(['EXPECTED:DISCOUNT:-100', 'EXPECTED:PRINCIPAL:1600', 'EXPECTED:SHIPPING:300', 'EXPECTED:TAX:200', 'REPORTED:PRINCIPAL:2000']);
+    const [{ n }] = await hub.sql<Json>(`SELECT count(*)::int AS n FROM settlement_breaks WHERE break_key LIKE '%:ORDER:SHOPIFY:%' AND status <> 'RESOLVED'`);
+    expect(n).toBe(0);
   });
 
   it('keeps a chargeback, its fee and their reversal a payout later as lines that net to zero', async () => {

@@ -10,6 +10,7 @@ import { checkFeeTypes, type FeeTypeCheckResult } from './fee-type-check.js';
 import { matchOrders, type OrderMatchResult } from './order-matcher.js';
 import { matchPayoutsToBank, type PayoutBankResult } from './payout-bank-matcher.js';
 import { matchRefunds, type RefundMatchResult } from './refund-matcher.js';
+import { CAPTURE_CHANNELS } from './report-formats.js';
 import { matchRetriedPayouts } from './retried-payout-matcher.js';
 
 export interface MatchingRun {
@@ -42,7 +43,7 @@ export class SettlementMatchingService {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const orders = await matchOrders(runner, this.orders);
+      const orders = await matchOrders(runner, this.orders, {}, CAPTURE_CHANNELS);
       const erp = await checkErpLeg(runner, this.posted);
       const refunds = await matchRefunds(runner, this.refunds, this.config.refundSettlementDays, now);
       const feeTypes = await inTransaction(runner, () => checkFeeTypes(runner, this.mappings));
