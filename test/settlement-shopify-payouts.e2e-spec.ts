@@ -5,7 +5,6 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { BankStatementCsvParser } from '../src/adapters/payments/bank-statement-csv.js';
 import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
-import { SettlementMatchingService } from '../src/modules/settlements/settlement-matching.service.js';
 import { graphql } from './support/shopify-delivery.js';
 import { freshDatabase } from './support/test-database.js';
 import { ADMIN_KEY, READER_KEY, dropQueueKeys, startHub, type TestHub } from './support/test-hub.js';
@@ -71,7 +70,11 @@ describe('Shopify Payments payouts reconciled three ways', () => {
       input: createReadStream(path(name)), channel: 'BANK:CA01', fileHash, importedBy: 'op',
     });
     expect(bank.status).toBe('IMPORTED');
-    run = async () => (await hub.app.get(SettlementMatchingService).run()) as unknown as Json;
+    run = async () => {
+      const res = await request(hub.app.getHttpServer()).post('/admin/settlements/match').set('Authorization', `Bearer ${ADMIN_KEY}`);
+      expect(res.status).toBe(200);
+      return res.body as Json;
+    };
   });
   afterAll(async () => {
     await hub?.close();

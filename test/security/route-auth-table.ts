@@ -54,6 +54,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'POST /admin/orders/:id/release': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/orders/:id/hold': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/settlements/imports': { access: 'operator' },
+  'POST /admin/settlements/match': { access: 'operator' },
   'GET /admin/settlements/breaks.csv': { access: 'reader' },
   'GET /admin/settlements/matches.csv': { access: 'reader' },
   // Every GraphQL call needs a key of any role; each field's own need is in GRAPHQL_FIELDS.
