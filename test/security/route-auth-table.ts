@@ -54,6 +54,9 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'POST /admin/orders/:id/release': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/orders/:id/hold': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/settlements/imports': { access: 'operator' },
+  'POST /admin/settlements/match': { access: 'operator' },
+  'GET /admin/settlements/breaks.csv': { access: 'reader' },
+  'GET /admin/settlements/matches.csv': { access: 'reader' },
   // Every GraphQL call needs a key of any role; each field's own need is in GRAPHQL_FIELDS.
   'GET /graphql': { access: 'reader' },
   'POST /graphql': { access: 'reader' },
@@ -78,6 +81,10 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
   'Query.returns': { access: 'reader', operation: '{ returns { edges { cursor } } }' },
   'Query.return': { access: 'reader', operation: '{ return(id: "00000000-0000-0000-0000-000000000000") { id } }' },
   'Query.refundExceptions': { access: 'reader', operation: '{ refundExceptions { id } }' },
+  'Query.settlements': { access: 'reader', operation: '{ settlements { nodes { id } } }' },
+  'Query.payouts': { access: 'reader', operation: '{ payouts { nodes { id } } }' },
+  'Query.breaks': { access: 'reader', operation: '{ breaks { nodes { id } } }' },
+  'Query.reconciliation': { access: 'reader', operation: '{ reconciliation(period: { from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" }) { openBreaks } }' },
   'Query.resolveMapping': { access: 'reader', operation: '{ resolveMapping(kind: ITEM, channel: SHOPIFY, sourceValue: "SKU-1") { itemId } }' },
   'Mutation.createMapping': {
     access: 'admin',
@@ -89,6 +96,8 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
     operation: 'mutation { releaseOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix", overrideGates: [TAX_MISSING]) { id status } }',
   },
   'Mutation.holdOrder': { access: 'operator', operation: 'mutation { holdOrder(id: "00000000-0000-0000-0000-000000000000", note: "matrix") { id status } }' },
+  'Mutation.acknowledgeBreak': { access: 'operator', operation: 'mutation { acknowledgeBreak(id: "999999", note: "matrix") { id } }' },
+  'Mutation.resolveBreak': { access: 'operator', operation: 'mutation { resolveBreak(id: "999999", note: "matrix") { id } }' },
   'Mutation.retireMapping': { access: 'admin', operation: 'mutation { retireMapping(mappingKey: "no-such-key", note: "matrix") { id } }' },
 };
 

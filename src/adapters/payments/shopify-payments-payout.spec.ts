@@ -24,10 +24,10 @@ describe('Shopify Payments payout export', () => {
       format: 'SHOPIFY_PAYMENTS', reportId: '623721858', channel: 'SHOPIFY', currency: 'CAD', controlExpected: 8181n, controlActual: 8181n, lineCount: 4, checks: [],
     });
     expect(components[0]).toMatchObject({ component: 'PAYOUT', amount: 8181n, payoutStatus: 'PAID', payoutRef: '623721858' });
-    expect(components.filter((c) => c.orderRef === 'gid://shopify/Order/5001').map((c) => [c.component, c.feeType, c.amount])).toEqual([
+    expect(components.filter((c) => c.orderRef === '5001').map((c) => [c.component, c.feeType, c.amount])).toEqual([
       ['PRINCIPAL', null, 6000n], ['FEE', 'SHOPIFY_PAYMENTS_CHARGE_FEE', -194n],
     ]);
-    expect(components.filter((c) => c.orderRef === 'gid://shopify/Order/4990').map((c) => [c.component, c.amount])).toEqual([['REFUND', -2000n], ['FEE', 30n]]);
+    expect(components.filter((c) => c.orderRef === '4990').map((c) => [c.component, c.amount])).toEqual([['REFUND', -2000n], ['FEE', 30n]]);
     expect(components.find((c) => c.providerKey.startsWith('SHIPPING_LABEL'))).toMatchObject({ component: 'UNKNOWN', amount: -500n, providerKey: 'SHIPPING_LABEL|ADJUSTMENT|shipping_label' });
   });
 

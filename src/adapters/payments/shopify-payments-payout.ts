@@ -7,7 +7,7 @@ import { ReportFormatError, type ReportParser, type ReportSource } from './repor
 interface MoneyV2 { amount: string; currencyCode: string }
 interface ShopifyPayout { id: string; legacyResourceId?: string; status: string; issuedAt?: string; net: MoneyV2; summary: Record<string, MoneyV2> }
 interface ShopifyBalanceTransaction {
-  id: string; type: string; sourceType?: string | null; sourceOrderTransactionId?: string | null; transactionDate?: string;
+  id: string; type: string; sourceType?: string | null; sourceId?: string | number | null; sourceOrderTransactionId?: string | null; transactionDate?: string;
   associatedOrder?: { id: string; name?: string } | null; amount: MoneyV2; fee: MoneyV2; net: MoneyV2; adjustmentReason?: string | null;
 }
 
@@ -20,7 +20,10 @@ const BY_TYPE: Readonly<Record<string, ComponentKind>> = {
   CHARGEBACK_HOLD_RELEASE: 'CHARGEBACK', DISPUTE_REVERSAL: 'CHARGEBACK', DISPUTE_WITHDRAWAL: 'CHARGEBACK', CHARGEBACK_FEE: 'CHARGEBACK_FEE',
   CHARGEBACK_FEE_REFUND: 'CHARGEBACK_FEE', ADJUSTMENT: 'ADJUSTMENT', RESERVED_FUNDS: 'RESERVE_HOLD', RESERVED_FUNDS_WITHDRAWAL: 'RESERVE_HOLD',
   RESERVED_FUNDS_REVERSAL: 'RESERVE_RELEASE',
+  // A failed or cancelled payout's money back on the balance, to go out again in a later payout.
+  TRANSFER_FAILURE: 'ADJUSTMENT', TRANSFER_CANCEL: 'ADJUSTMENT',
 };
+const ORDER_GID = /^gid:\/\/shopify\/Order\/(\d+)$/;
 
 /**
  * A Shopify Payments payout in the Admin GraphQL shape, as JSON Lines: the first line is the
@@ -75,7 +78,9 @@ export class ShopifyPaymentsPayoutParser implements ReportParser {
       const type = bt.type.toUpperCase();
       const when = bt.transactionDate ? new Date(bt.transactionDate) : null;
       const base = {
-        side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: bt.associatedOrder?.id ?? null, transactionRef: bt.sourceOrderTransactionId ?? null,
+        // The hub keys Shopify orders by their numeric id; a transfer's source is the payout it retries.
+        side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: orderId(bt.associatedOrder?.id),
+        transactionRef: bt.sourceType?.toUpperCase() === 'TRANSFER' && bt.sourceId != null ? String(bt.sourceId) : bt.sourceOrderTransactionId ?? null,
         pspReference: bt.id, payoutRef: payout.id, currency, eventAt: when, postedAt: payout.issuedAt, payoutStatus: null,
       };
       const kind = BY_TYPE[type] ?? 'UNKNOWN';
@@ -110,6 +115,11 @@ export class ShopifyPaymentsPayoutParser implements ReportParser {
       throw error;
     }
   }
+}
+
+function orderId(gid: string | undefined): string | null {
+  if (!gid) return null;
+  return ORDER_GID.exec(gid)?.[1] ?? gid;
 }
 
 function parseJson(text: string, lineage: string): Record<string, unknown> {

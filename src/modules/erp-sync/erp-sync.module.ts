@@ -5,7 +5,7 @@ import { OrderDocumentsModule } from '../orders/documents/order-documents.module
 import { ErpOutboxModule } from './outbox/erp-outbox.module.js';
 import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
-import { OrderErpResolver, ShipmentErpResolver } from './graphql/order-erp.resolver.js';
+import { OrderErpResolver, OrderSettlementErpResolver, ShipmentErpResolver } from './graphql/order-erp.resolver.js';
 import { OrderPostingsReader } from './graphql/order-postings-reader.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { PostingStore } from './posting-store.js';
@@ -30,7 +30,7 @@ export class ErpSyncModule {
       imports: [DiscoveryModule, ErpOutboxModule, OrderDocumentsModule],
       controllers: [ErpTargetsController, PostingsController],
       providers: [
-        ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, TotalReadBackStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, ShipmentErpResolver,
+        ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, TotalReadBackStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, OrderSettlementErpResolver, ShipmentErpResolver,
         ...(worker ? [PostingWorker] : []),
       ],
       exports: [ErpTargetsService, PostingStore],

@@ -6,6 +6,7 @@ import { MappingCache } from './mapping-cache.js';
 import { MappingImportService } from './mapping-import.service.js';
 import { MappingService } from './mapping.service.js';
 import { MappingsController } from './mappings.controller.js';
+import { UnmappedWorklist } from './unmapped-worklist.js';
 
 /**
  * Governed master-data mappings (SKU, location, tax code, tender, customer, return
@@ -16,7 +17,7 @@ import { MappingsController } from './mappings.controller.js';
 @Module({
   imports: [ErpTargetDirectoryModule],
   controllers: [MappingsController],
-  providers: [MappingCache, MappingService, MappingImportService, MappingsResolver, MappingSuggestionsReader, MappingSuggestionsResolver],
-  exports: [MappingService, MappingCache],
+  providers: [MappingCache, MappingService, MappingImportService, MappingsResolver, MappingSuggestionsReader, MappingSuggestionsResolver, UnmappedWorklist],
+  exports: [MappingService, MappingCache, UnmappedWorklist],
 })
 export class MasterDataModule {}

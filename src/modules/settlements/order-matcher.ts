@@ -31,8 +31,12 @@ const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
  * against what the reports say, per (channel, order, component, currency), to the minor unit.
  * Only items not yet consumed by a match take part, so every run works on what is still open:
  * a difference a later report or a late order explains matches then, and its break is closed.
+ * A payment provider reports a capture, the whole amount paid, not its parts: for
+ * `captureChannels` the order's expected parts are compared as one PRINCIPAL (its grand total).
  */
-export async function matchOrders(runner: QueryRunner, orders: Expectations, tolerances: OrderTolerances = {}): Promise<OrderMatchResult> {
+export async function matchOrders(
+  runner: QueryRunner, orders: Expectations, tolerances: OrderTolerances = {}, captureChannels: readonly string[] = [],
+): Promise<OrderMatchResult> {
   const own = !runner.isTransactionActive;
   if (own) await runner.startTransaction();
   try {
@@ -52,16 +56,16 @@ export async function matchOrders(runner: QueryRunner, orders: Expectations, tol
           g.expected IS NOT NULL OR EXISTS (
             SELECT 1 FROM settlement_components e WHERE e.order_ref = g.order_ref AND e.side = 'EXPECTED' AND e.channel = g.channel) AS known
         FROM (
-          SELECT c.channel, c.order_ref, c.component, c.currency,
+          SELECT c.channel, c.order_ref, CASE WHEN c.channel = ANY($3::text[]) THEN 'PRINCIPAL' ELSE c.component END AS component, c.currency,
             sum(c.amount) FILTER (WHERE c.side = 'EXPECTED') AS expected, sum(c.amount) FILTER (WHERE c.side = 'REPORTED') AS reported,
             count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id) AS ids
           FROM settlement_components c
           WHERE c.order_ref IS NOT NULL AND c.component IN ${PARTS}
             AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
-          GROUP BY c.channel, c.order_ref, c.component, c.currency
+          GROUP BY 1, 2, 3, 4
         ) g
         LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
-      ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String)]);
+      ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String), captureChannels]);
     // Closing explained breaks probes this by key for each open break; a fresh ledger's breaks have no statistics
     // yet, and without the index the planner may loop over the whole table for each of them.
     await runner.query('CREATE INDEX ON settlement_order_groups (break_key)');

@@ -20,3 +20,6 @@ export const UPLOAD_FORMATS: Readonly<Record<string, UploadFormat>> = {
   STRIPE: { channel: 'STRIPE', parser: (source) => new StripeBalanceTransactionsParser(source) },
   ADYEN: { channel: 'ADYEN', parser: (source) => new AdyenSettlementDetailsParser(source) },
 };
+
+/** Channels whose reports carry a payment capture (the amount paid), not the order's components. */
+export const CAPTURE_CHANNELS: readonly string[] = ['SHOPIFY', 'STRIPE', 'ADYEN'];

@@ -12,6 +12,7 @@ import { ApiError } from '../../platform/http/api-error.js';
 import { streamedBody } from '../../platform/http/body-parsers.js';
 import { UPLOAD_FORMATS } from './report-formats.js';
 import { importReport } from './settlement-importer.js';
+import { SettlementMatchingService, type MatchingRun } from './settlement-matching.service.js';
 
 export interface ImportAnswer {
   readonly status: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE';
@@ -33,7 +34,18 @@ const FILE_NAME = /^[\w.\- ]{1,200}$/;
 @ApiBearerAuth()
 @Controller('admin/settlements')
 export class SettlementImportsController {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SettlementMatchingService) private readonly matching: SettlementMatchingService,
+  ) {}
+
+  @Post('match')
+  @HttpCode(200)
+  @RequireRole('operator')
+  @ApiOperation({ summary: 'Run one matching pass over the ledger (orders, ERP, refunds, fee types, payouts, bank) and say what it did' })
+  match(): Promise<MatchingRun> {
+    return this.matching.run();
+  }
 
   @Post('imports')
   @HttpCode(200)

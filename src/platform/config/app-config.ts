@@ -55,6 +55,12 @@ export interface AppConfig {
   readonly totalReadBackIntervalMs: number;
   /** A refund whose money moved but no settlement has reported after this many days is a refund exception. */
   readonly refundSettlementDays: number;
+  /** Working days a payout's bank line may come after the payout and still match it. */
+  readonly settlementBankDays: number;
+  /** A watched folder for settlement report drops (`<format>/<file>`), or null for none; worker role. */
+  readonly importDir: string | null;
+  /** How often the import folder is looked at. */
+  readonly importScanIntervalMs: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
   /** /docs (and /docs-json, /docs-yaml): open to anyone, or only to callers with an API key of any role. */
@@ -250,6 +256,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     duplicateFullScanIntervalMs: integer(env, 'ERP_DUPLICATE_FULL_SCAN_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000),
     totalReadBackIntervalMs: integer(env, 'ERP_TOTAL_READ_BACK_INTERVAL_MS', 2000, 100, 3_600_000),
     refundSettlementDays: integer(env, 'REFUND_SETTLEMENT_DAYS', 7, 1, 365),
+    settlementBankDays: integer(env, 'SETTLEMENT_BANK_DAYS', 3, 0, 30),
+    importDir: text(env, 'IMPORT_DIR') ?? null,
+    importScanIntervalMs: integer(env, 'IMPORT_SCAN_INTERVAL_MS', 5000, 100, 3_600_000),
     mappingRequired: mappingKinds(env),
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
     metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),

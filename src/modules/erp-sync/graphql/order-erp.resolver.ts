@@ -4,6 +4,7 @@ import { formatDecimal } from '../../../canonical/money.js';
 import { loadBatched } from '../../../platform/graphql/batch-loader.js';
 import { ShipmentModel } from '../../fulfillments/graphql/fulfillment.model.js';
 import { OrderModel } from '../../orders/graphql/order.model.js';
+import { OrderSettlementModel } from '../../settlements/graphql/settlement.model.js';
 import { ErpReferenceModel, ShipmentErpStatusModel } from './erp-reference.model.js';
 import { OrderPostingsReader } from './order-postings-reader.js';
 
@@ -21,6 +22,17 @@ function postingsOf(context: object, reader: OrderPostingsReader, orderId: strin
   return loadBatched(context, reader, reader.byOrder, orderId, none);
 }
 
+const referenceOf = (r: Row): ErpReferenceModel => ({
+  target: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string, postingStatus: r.status as string,
+  internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
+  attempts: r.attempts as number, lastError: r.last_error as string | null, postedAt: at(r.posted_at),
+  erpTotal: moneyOf(r.erp_total, r.erp_total_currency), variance: moneyOf(r.variance, r.erp_total_currency),
+  duplicates: ((r.duplicates as Row[] | null) ?? []).map((d) => ({
+    internalId: d.internalId as string, documentNumber: (d.documentNumber as string | null) ?? null,
+    outcome: d.outcome as string, note: d.note as string, foundAt: new Date(d.foundAt as string),
+  })),
+});
+
 /** An order's documents in the ERP targets. */
 @Resolver(() => OrderModel)
 export class OrderErpResolver {
@@ -28,16 +40,7 @@ export class OrderErpResolver {
 
   @ResolveField('erpReferences', () => [ErpReferenceModel])
   async erpReferences(@Parent() order: OrderModel, @Context() context: object): Promise<ErpReferenceModel[]> {
-    return (await postingsOf(context, this.reader, order.id)).map((r) => ({
-      target: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string, postingStatus: r.status as string,
-      internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
-      attempts: r.attempts as number, lastError: r.last_error as string | null, postedAt: at(r.posted_at),
-      erpTotal: moneyOf(r.erp_total, r.erp_total_currency), variance: moneyOf(r.variance, r.erp_total_currency),
-      duplicates: ((r.duplicates as Row[] | null) ?? []).map((d) => ({
-        internalId: d.internalId as string, documentNumber: (d.documentNumber as string | null) ?? null,
-        outcome: d.outcome as string, note: d.note as string, foundAt: new Date(d.foundAt as string),
-      })),
-    }));
+    return (await postingsOf(context, this.reader, order.id)).map(referenceOf);
   }
 }
 
@@ -68,5 +71,16 @@ export class ShipmentErpResolver {
     return sent
       ? 'the channel cancelled this fulfilment after it was confirmed; its ERP item fulfilments stay posted: reverse them by hand if nothing shipped'
       : 'the channel cancelled this fulfilment after it was confirmed; its ERP item fulfilments were withdrawn before they were sent';
+  }
+}
+
+/** The ERP leg of an order's money trail: its sales documents and the totals the ERP read back (the same statement as erpReferences). */
+@Resolver(() => OrderSettlementModel)
+export class OrderSettlementErpResolver {
+  constructor(@Inject(OrderPostingsReader) private readonly reader: OrderPostingsReader) {}
+
+  @ResolveField('erp', () => [ErpReferenceModel], { description: 'The money documents the ERP targets hold for the order (sales order, its changes, credit memos), with erpTotal and its variance.' })
+  async erp(@Parent() s: OrderSettlementModel, @Context() context: object): Promise<ErpReferenceModel[]> {
+    return (await postingsOf(context, this.reader, s.orderId)).filter((r) => r.document_type !== 'ITEM_FULFILLMENT').map(referenceOf);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { checkDate, userError } from '../../../platform/graphql/graphql-errors.js';
+import { mergeWorklist, UnmappedWorklist } from '../../master-data/unmapped-worklist.js';
 import { OrderReader } from '../persistence/order-reader.js';
 import { ChannelEnum, OrderConnectionModel, OrderFilterInput, OrderModel, UnmappedValueModel } from './order.model.js';
 
@@ -27,7 +28,10 @@ function decodeCursor(cursor: string): { placedAt: Date; id: string } {
 /** Read side of orders; every role may read. Authentication happens before GraphQL runs. */
 @Resolver(() => OrderModel)
 export class OrdersResolver {
-  constructor(@Inject(OrderReader) private readonly reader: OrderReader) {}
+  constructor(
+    @Inject(OrderReader) private readonly reader: OrderReader,
+    @Inject(UnmappedWorklist) private readonly worklist: UnmappedWorklist,
+  ) {}
 
   @Query(() => OrderModel, { nullable: true })
   order(@Args('id', { type: () => ID }) id: string): Promise<OrderModel | null> {
@@ -43,10 +47,11 @@ export class OrdersResolver {
     return this.reader.bySource(channel, externalId, account ?? undefined);
   }
 
-  @Query(() => [UnmappedValueModel], { description: 'Missing mappings holding orders, most blocking first.' })
-  unmappedValues(@Args('first', { type: () => Int, defaultValue: 50 }) first = 50): Promise<UnmappedValueModel[]> {
+  @Query(() => [UnmappedValueModel], { description: 'Missing mappings holding orders, most blocking first; then those other modules wait for (fee types a settlement carries).' })
+  async unmappedValues(@Args('first', { type: () => Int, defaultValue: 50 }) first = 50): Promise<UnmappedValueModel[]> {
     if (first < 1 || first > 500) throw userError('INVALID_PAGE_SIZE', 'first must be between 1 and 500', 'first');
-    return this.reader.unmappedValues(first);
+    const [orders, others] = await Promise.all([this.reader.unmappedValues(first), this.worklist.others(first)]);
+    return others.length ? mergeWorklist([orders, others], first) : orders;
   }
 
   @Query(() => OrderConnectionModel, { description: 'Newest first; pass pageInfo.endCursor as after for the next page.' })

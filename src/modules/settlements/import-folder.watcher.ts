@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { scanImportFolder } from './import-folder.js';
+import { SettlementMatchingService } from './settlement-matching.service.js';
+
+/**
+ * Watches IMPORT_DIR in worker processes: every IMPORT_SCAN_INTERVAL_MS, the files dropped
+ * there are imported, and once any landed, matching runs over the ledger.
+ */
+@Injectable()
+export class ImportFolderWatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ImportFolderWatcher.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private busy = false;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SettlementMatchingService) private readonly matching: SettlementMatchingService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.importDir || this.config.role === 'api') return;
+    this.timer = setInterval(() => this.tick(), this.config.importScanIntervalMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.busy) return;
+    this.busy = true;
+    this.running = this.scan().finally(() => { this.busy = false; });
+  }
+
+  private async scan(): Promise<void> {
+    try {
+      const results = await scanImportFolder(this.db, this.config.importDir!, 'import-folder');
+      for (const r of results) this.logger.log({ msg: 'settlement report from the import folder', file: r.file, outcome: r.outcome });
+      if (results.some((r) => r.outcome === 'IMPORTED' || r.outcome === 'CONTROL_TOTAL_FAILED')) await this.matching.run();
+    } catch (error) {
+      this.logger.error({ msg: 'import folder scan failed', error: (error as Error).message });
+    }
+  }
+}
