@@ -4,7 +4,7 @@
  * total by a minor unit or two. Within a small bound that difference becomes an explicit ROUNDING
  * charge, which the documents carry and the totals count; above it the order is held as before.
  */
-import { subtract, type Money } from './money.js';
+import { formatDecimal, subtract, type Money } from './money.js';
 import type { CanonicalOrder, OrderCharge, OrderMoneyView } from './order.js';
 import { recomputeTotals } from './totals.js';
 
@@ -67,4 +67,13 @@ function roundedView(view: OrderMoneyView, order: CanonicalOrder, perLine: numbe
 /** The order's ROUNDING charge in the view's currency, if any: what history and documents name. */
 export function roundingOf(charges: readonly OrderCharge[] | undefined): Money | null {
   return (charges ?? []).find((c) => c.kind === 'ROUNDING')?.amount ?? null;
+}
+
+/** What the order history says of a converted order's roundings; null when it has none. */
+export function describeRounding(order: Pick<CanonicalOrder, 'charges'> & { readonly presentment?: Pick<OrderMoneyView, 'charges'> }): string | null {
+  const parts = [roundingOf(order.charges), order.presentment ? roundingOf(order.presentment.charges) : null]
+    .filter((m): m is Money => m !== null)
+    .map((m) => `${formatDecimal(m)} ${m.currency}`);
+  if (parts.length === 0) return null;
+  return `currency conversion rounding of ${parts.join(' and ')} kept as a ROUNDING charge (the channel converted each amount on its own)`;
 }
