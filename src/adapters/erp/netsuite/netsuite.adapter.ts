@@ -24,6 +24,7 @@
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
+import { documentInBasis } from '../shared/currency-basis.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
@@ -71,7 +72,8 @@ export class NetSuiteAdapter implements ErpAdapter {
     return this.credits.find(doc, ctx);
   }
 
-  async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+  async upsertSalesOrder(order: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const doc = documentInBasis(order, this.options.currencyBasis);
     const body = checkedNetSuiteSalesOrder(doc, this.options);
     // The tax override's details are replaced with the lines: merged, an update would keep the old ones beside the new.
     const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: body.taxDetails ? 'item,taxDetails' : 'item' });
