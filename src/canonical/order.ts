@@ -178,6 +178,8 @@ export interface CanonicalOrder {
   readonly note?: string | null;
   /** The buyer's purchase order number (B2B). */
   readonly poNumber?: string | null;
+  /** The currency the buyer paid in, when it is not the shop's (`currency`). */
+  readonly presentmentCurrency?: CurrencyCode;
   /**
    * The same order in the buyer's (presentment) currency, when it differs from the shop currency and the
    * channel gives every amount in it. Lines and shipping lines are the order's, in the same order.

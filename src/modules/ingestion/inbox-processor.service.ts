@@ -183,8 +183,10 @@ export class InboxProcessorService {
     const rows: InboxRow[] = await runner.query(`SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`, [inboxId]);
     const event = rows[0] ? this.understand(rows[0]) : null;
     if (!event?.ok || event.type !== 'order') return null;
-    const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
-    return { order: await this.settled(runner, event.value.order), unmapped: unmapped.get(event.value.order) ?? [] };
+    // Settled first: its rounding is a charge whose mapping a release needs as well.
+    const order = await this.settled(runner, event.value.order);
+    const unmapped = await this.mappings.unmappedFor(runner, [order]);
+    return { order, unmapped: unmapped.get(order) ?? [] };
   }
 
   /** The order dated in its shop's time and under its account's rules (rounding, test orders). */

@@ -93,6 +93,7 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
     ...((shop.charges ?? []).length > 0 && { charges: shop.charges }),
     ...(dto.test === true && { test: true }),
     ...buyerText(dto),
+    ...(dto.presentment_currency && dto.presentment_currency !== currency && { presentmentCurrency: dto.presentment_currency }),
     ...(presentment && { presentment }),
   };
 }
