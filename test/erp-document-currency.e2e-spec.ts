@@ -171,7 +171,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     const tenders = await hub.sql<Json>(
       `SELECT t.kind, t.gateway, t.captured::text AS captured FROM order_tenders t JOIN orders o ON o.id = t.order_id WHERE o.external_id = $1 ORDER BY t.position`, [CONVERTED_ID]);
     expect(tenders).toEqual([{ kind: 'GIFT_CARD', gateway: 'gift_card', captured: '2000' }, { kind: 'CARD', gateway: 'shopify_payments', captured: '5275' }]);
-    const answer = await graphql(hub.app, READER_KEY, `query ($channel: ChannelCode!, $externalId: String!) {
+    const answer = await graphql(hub.app, READER_KEY, `query ($channel: Channel!, $externalId: String!) {
       orderBySource(channel: $channel, externalId: $externalId) { note poNumber test presentmentCurrency charges { kind amount { amount currencyCode } } lines { properties { name value } } }
     }`, { channel: 'SHOPIFY', externalId: CONVERTED_ID });
     expect(answer.body.errors).toBeUndefined();
