@@ -20,6 +20,7 @@ const MAPPINGS = [
   { kind: 'CUSTOMER', sourceValue: '*', target: { customerId: '107' } },
   { kind: 'TAX_CODE', sourceValue: 'GST', target: { taxCode: '-5', taxAccount: '22130' } },
   { kind: 'ITEM', sourceValue: 'charge:rounding', target: { itemId: '592', lineType: 'Account' } },
+  { kind: 'ITEM', sourceValue: 'charge:tip', target: { itemId: '590', lineType: 'Account' } },
 ];
 
 /** CAD paid, USD books: 72.75 USD (its parts 72.76, so a −0.01 rounding), 99.21 CAD. */
@@ -30,6 +31,8 @@ const FAR_ID = '6012345678900031002';
 const STAGING_TEST_ID = '6012345678900031003';
 /** A test order of the live shop: still held. */
 const LIVE_TEST_ID = '6012345678900031004';
+/** A 1.00 USD tip, which Shopify gives in shop money only: no presentment view. */
+const TIPPED_ID = '6012345678900031005';
 
 const body = (o: ConvertedOrderOptions): string => JSON.stringify(convertedOrderBody(o));
 
@@ -89,6 +92,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
       { shop: SHOP, body: body({ id: FAR_ID, usdTotal: '72.71' }) },
       { shop: STAGING, body: body({ id: STAGING_TEST_ID, test: true }) },
       { shop: SHOP, body: body({ id: LIVE_TEST_ID, test: true }) },
+      { shop: SHOP, body: body({ id: TIPPED_ID, tip: '1.00', usdTotal: '73.75' }) },
     ];
     for (const delivery of deliveries) expect((await deliver(hub.app, delivery)).status).toBe(202);
     await eventually(async () => {
@@ -157,6 +161,21 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     const [order] = await hub.sql<Json>('SELECT status, hold_reasons, charges FROM orders WHERE external_id = $1', [FAR_ID]);
     expect(order).toMatchObject({ status: 'ON_HOLD', hold_reasons: ['TOTALS_MISMATCH'], charges: [] });
     expect(await postings(FAR_ID)).toEqual([]);
+  });
+
+  it('does not book an order without full presentment money on a PRESENTMENT target, and books it on SHOP', async () => {
+    const rows = await eventually(async () => {
+      const found = await postings(TIPPED_ID);
+      if (found.length !== 3 || found.some((p) => p.status !== 'POSTED' && p.status !== 'DEAD')) throw new Error(`postings ${JSON.stringify(found)}`);
+      return found;
+    }, 30_000);
+    expect(rows.map((p) => [p.target_id, p.status, p.erp_total])).toEqual([['bc-buyer', 'DEAD', null], ['ns-buyer', 'DEAD', null], ['ns-shop', 'POSTED', '7375']]);
+    const codes = await hub.sql<{ code: string }>(
+      `SELECT p.last_error_code AS code FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 AND p.status = 'DEAD'`, [TIPPED_ID]);
+    expect(codes.map((c) => c.code)).toEqual(['NO_PRESENTMENT_MONEY', 'NO_PRESENTMENT_MONEY']);
+    expect((await documents(nsBuyer.url)).some((d) => d.key === `SHOPIFY-${TIPPED_ID}`)).toBe(false);
+    const shop = (await documents(nsShop.url)).find((d) => d.key === `SHOPIFY-${TIPPED_ID}`)!.document as Json;
+    expect((shop.item.items as Json[]).slice(2).map((l) => [l.item.id, l.amount])).toEqual([['590', 1], ['592', -0.01]]);
   });
 
   it('puts the PO number and note in NetSuite custom body fields and the line properties in a custom column', async () => {

@@ -56,8 +56,11 @@ describe('a converted order (CAD paid, USD books)', () => {
 
   it('a tip Shopify gives in shop money only leaves the order without a presentment view', () => {
     const tipped = mapped(convertedOrderBody({ id: '6012345678900021004', tip: '1.00', usdTotal: '73.75' }));
+    expect(evaluateReleaseGates(withConversionRounding(tipped, 1)).map((g) => g.reason)).not.toContain('TOTALS_MISMATCH');
     expect(tipped.presentmentCurrency).toBe('CAD');
     expect(tipped.presentment).toBeUndefined();
+    // Its shop money is still converted, and still rounded.
+    expect(withConversionRounding(tipped, 1).charges?.map((c) => [c.kind, c.amount.amount])).toEqual([['TIP', 100n], ['ROUNDING', -1n]]);
   });
 });
 

@@ -28,7 +28,8 @@ export function orderInView(order: CanonicalOrder, view: OrderMoneyView): Canoni
 
 /** Whether the order's shop money is converted from what the buyer paid in. */
 export function isConverted(order: CanonicalOrder): boolean {
-  return order.presentment !== undefined && order.presentment.currency !== order.currency;
+  const buyer = order.presentment?.currency ?? order.presentmentCurrency;
+  return buyer !== undefined && buyer !== order.currency;
 }
 
 /**
@@ -37,14 +38,14 @@ export function isConverted(order: CanonicalOrder): boolean {
  * the bound, comes back as it was: the totals gate then decides.
  */
 export function withConversionRounding(order: CanonicalOrder, perLine: number = DEFAULT_CONVERSION_ROUNDING_PER_LINE): CanonicalOrder {
-  if (!isConverted(order) || order.presentment === undefined) return order;
+  if (!isConverted(order)) return order;
   const shop = roundedView({ currency: order.currency, lines: order.lines, shippingLines: order.shippingLines, charges: order.charges ?? [], sourceTotals: order.sourceTotals }, order, perLine);
-  const presentment = roundedView(order.presentment, order, perLine);
   return {
     ...order,
     charges: shop.charges,
     ...(shop.conversionTolerance !== undefined && { conversionTolerance: shop.conversionTolerance }),
-    presentment,
+    // Without a presentment view (the channel did not give every amount in it) the shop's money is still rounded.
+    ...(order.presentment && { presentment: roundedView(order.presentment, order, perLine) }),
   };
 }
 
