@@ -205,6 +205,9 @@ export interface SalesOrderChangeDocument {
    * is closed whole rather than left owing the shipping.
    */
   readonly closeWholeOrder?: boolean;
+  /** The same lines in the buyer's money, for a target whose currencyBasis is PRESENTMENT (shared/currency-basis.ts). */
+  readonly presentmentCurrency?: string;
+  readonly presentmentLines?: readonly SalesOrderChangeLine[];
 }
 
 /** Where the document landed. */

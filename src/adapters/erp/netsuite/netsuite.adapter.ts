@@ -24,7 +24,7 @@
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
-import { documentInBasis } from '../shared/currency-basis.js';
+import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
@@ -141,7 +141,8 @@ export class NetSuiteAdapter implements ErpAdapter {
     return this.findByExternalId('itemFulfillment', doc.externalId, ctx);
   }
 
-  async changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+  async changeSalesOrderLines(change: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const doc = changeInBasis(change, this.options.currencyBasis);
     const order = await this.readOrder(doc.salesOrderInternalId, ctx);
     const ref = this.refOf(order, 'salesOrder');
     const lines = readOrderLines(order, this.options);
