@@ -201,6 +201,34 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     });
   });
 
+  it('an edit of the converted order changes each ERP order in the money it was sent in: USD on SHOP, CAD on PRESENTMENT', async () => {
+    // One crew of three taken off: USD 29.32 + 18.33 + 7.33 + GST 1.47 + 0.92 = 57.37; CAD 39.98 + 24.99 + 10.00 + 2.00 + 1.25 = 78.22.
+    const edited = convertedOrderBody({ id: CONVERTED_ID, usdTotal: '57.37' }) as Json;
+    const set = (usd: string, cad: string) => ({ shop_money: { amount: usd, currency_code: 'USD' }, presentment_money: { amount: cad, currency_code: 'CAD' } });
+    Object.assign(edited, {
+      updated_at: '2026-03-14T11:15:42-04:00',
+      total_price_set: set('57.37', '78.22'),
+      total_line_items_price: '47.65', total_line_items_price_set: set('47.65', '64.97'),
+      total_tax: '2.39', total_tax_set: set('2.39', '3.25'),
+    });
+    edited.line_items[0] = { ...edited.line_items[0], current_quantity: 2, fulfillable_quantity: 2, tax_lines: [{ title: 'GST', rate: 0.05, price: '1.47', price_set: set('1.47', '2.00') }] };
+    edited.tax_lines = [{ title: 'GST', rate: 0.05, price: '2.39', price_set: set('2.39', '3.25') }];
+    expect((await deliver(hub.app, { shop: SHOP, topic: 'orders/updated', body: JSON.stringify(edited) })).status).toBe(202);
+    const changes = await eventually(async () => {
+      const rows = await hub.sql<Json>(
+        `SELECT p.target_id, p.status, p.last_error FROM postings p JOIN orders o ON o.id = p.order_id
+         WHERE o.external_id = $1 AND p.document_type = 'SALES_ORDER_CHANGE' ORDER BY p.target_id`, [CONVERTED_ID]);
+      if (rows.length !== 3 || rows.some((r) => r.status !== 'POSTED')) throw new Error(`changes ${JSON.stringify(rows)}`);
+      return rows;
+    }, 30_000);
+    expect(changes.map((c) => c.target_id)).toEqual(['bc-buyer', 'ns-buyer', 'ns-shop']);
+    const crew = async (url: string) => ((await documents(url)).find((d) => d.key === `SHOPIFY-${CONVERTED_ID}`)!.document.item.items as Json[])[0];
+    expect(await crew(nsShop.url)).toMatchObject({ quantity: 2, amount: 29.32 });
+    expect(await crew(nsBuyer.url)).toMatchObject({ quantity: 2, amount: 39.98 });
+    const bcDoc = (await documents(bc.url)).find((d) => d.key === `SHOPIFY-${CONVERTED_ID}`)!.document as Json;
+    expect((bcDoc.salesOrderLines as Json[])[0]).toMatchObject({ quantity: 2, unitPrice: 19.99 });
+  });
+
   it('posts a test order of an account that allows them (its documents add up), and still holds one of an account that does not', async () => {
     const [staged] = await hub.sql<Json>('SELECT status, test, hold_reasons FROM orders WHERE external_id = $1', [STAGING_TEST_ID]);
     expect(staged).toMatchObject({ test: true, hold_reasons: [] });
