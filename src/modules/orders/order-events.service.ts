@@ -91,9 +91,10 @@ export class OrderEventsService {
       return { orderId: head.id, outcome: 'STALE', status: head.status, holdReasons: head.holdReasons };
     }
     const linesBefore = EDITABLE_AFTER_RELEASE.includes(head.status) ? await writer.lineFacts(head.id) : null;
-    const roundingBefore = await writer.roundingNote(head.id);
-    await writer.replace(head.id, order);
+    // Read only when there is a rounding to note: most updates have none and cost no extra statement.
     const rounding = describeRounding(order);
+    const roundingBefore = rounding ? await writer.roundingNote(head.id) : null;
+    await writer.replace(head.id, order);
     if (rounding && rounding !== roundingBefore) {
       await writer.recordHistory(head.id, [{ from: head.status, to: head.status, holdReasons: head.holdReasons, reason: rounding }], lineage);
     }

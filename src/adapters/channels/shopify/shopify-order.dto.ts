@@ -255,8 +255,9 @@ export class ShopifyOriginLocationDto {
 
 /** A line item property: what the buyer typed at checkout (an engraving, a gift message). */
 export class ShopifyLinePropertyDto {
+  @IsOptional()
   @IsString()
-  name: string;
+  name?: string | null;
 
   /** Shopify prints text; apps sometimes put numbers or booleans here. */
   @IsOptional()

@@ -221,8 +221,11 @@ function lineMoney(
 /** Properties with a name and a value, as text; Shopify's private ones ("_name") are the app's, not the buyer's. */
 function lineProperties(line: ShopifyLineItemDto): LineProperty[] {
   return (line.properties ?? [])
-    .filter((p) => !p.name.startsWith('_') && p.value !== null && p.value !== undefined && String(p.value).trim() !== '')
-    .map((p) => ({ name: p.name.trim(), value: String(p.value).trim() }));
+    .flatMap((p) => {
+      const name = nonEmpty(p.name);
+      const value = p.value === null || p.value === undefined ? null : nonEmpty(String(p.value));
+      return name !== null && value !== null && !name.startsWith('_') ? [{ name, value }] : [];
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
