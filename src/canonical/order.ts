@@ -40,6 +40,13 @@ export interface OrderLine {
    * over at the till): never requested from a fulfilment system. Absent: none.
    */
   readonly fulfilledQuantity?: number;
+  /** What the buyer typed on the line (an engraving, a gift message), as the channel lists it; absent: none. */
+  readonly properties?: readonly LineProperty[];
+}
+
+export interface LineProperty {
+  readonly name: string;
+  readonly value: string;
 }
 
 /** A fulfilment the channel made before the hub saw the order (POS handover), kept as a shipment. */
@@ -165,4 +172,32 @@ export interface CanonicalOrder {
   readonly timeZone?: string | null;
   /** Fulfilments done at the channel before the hub saw the order (fulfilledQuantity of the lines). */
   readonly fulfilledAtSource?: readonly SourceFulfillment[];
+  /** The channel account lets test orders through (a staging target): a test order is then released like any other. */
+  readonly testAllowed?: boolean;
+  /** The buyer's note on the order. */
+  readonly note?: string | null;
+  /** The buyer's purchase order number (B2B). */
+  readonly poNumber?: string | null;
+  /** The currency the buyer paid in, when it is not the shop's (`currency`). */
+  readonly presentmentCurrency?: CurrencyCode;
+  /**
+   * The same order in the buyer's (presentment) currency, when it differs from the shop currency and the
+   * channel gives every amount in it. Lines and shipping lines are the order's, in the same order.
+   */
+  readonly presentment?: OrderMoneyView;
+  /**
+   * Each totals component other than the grand total may differ from the recomputation by this many minor
+   * units: the channel converted each field on its own. Set only with a conversion rounding (conversion.ts).
+   */
+  readonly conversionTolerance?: number;
+}
+
+/** The money of an order in one currency: what a document needs to be built in that currency. */
+export interface OrderMoneyView {
+  readonly currency: CurrencyCode;
+  readonly lines: readonly OrderLine[];
+  readonly shippingLines: readonly ShippingLine[];
+  readonly charges?: readonly OrderCharge[];
+  readonly sourceTotals: OrderTotals;
+  readonly conversionTolerance?: number;
 }

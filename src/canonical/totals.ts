@@ -30,12 +30,22 @@ export interface TotalsDifference {
   readonly reported: Money;
 }
 
-/** Every component where the channel's totals and the hub's recomputation disagree. */
+/**
+ * Every component where the channel's totals and the hub's recomputation disagree. The grand total
+ * must agree exactly; the others within the order's conversionTolerance (a converted order, whose
+ * channel converted each field on its own), else exactly too.
+ */
 export function compareTotals(order: CanonicalOrder): TotalsDifference[] {
   const computed = recomputeTotals(order);
+  const tolerance = BigInt(order.conversionTolerance ?? 0);
+  const agrees = (component: keyof OrderTotals): boolean => {
+    if (component === 'grandTotal' || tolerance === 0n) return equals(computed[component], order.sourceTotals[component]);
+    const gap = subtract(computed[component], order.sourceTotals[component]).amount;
+    return (gap < 0n ? -gap : gap) <= tolerance;
+  };
   const components: (keyof OrderTotals)[] = ['subtotal', 'discounts', 'shipping', 'tax', 'grandTotal'];
   return components
-    .filter((component) => !equals(computed[component], order.sourceTotals[component]))
+    .filter((component) => !agrees(component))
     .map((component) => ({ component, expected: computed[component], reported: order.sourceTotals[component] }));
 }
 

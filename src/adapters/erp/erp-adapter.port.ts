@@ -40,6 +40,8 @@ export interface SalesOrderLine {
   readonly taxes?: readonly SalesOrderTax[];
   /** The ERP location the line ships from, when known. */
   readonly locationId: string | null;
+  /** What the buyer typed on the line (engraving, gift message); absent: none. */
+  readonly properties?: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** One jurisdiction's tax (state, city, VAT…) on a line or on shipping, as the channel charged it. */
@@ -112,6 +114,17 @@ export interface SalesOrderDocument {
   /** What the customer paid: every document the hub sends adds up to it, to the minor unit. */
   readonly grandTotal: Money;
   readonly memo: string | null;
+  /** The buyer's note on the order; absent: none. */
+  readonly note?: string | null;
+  /** The buyer's purchase order number; absent: none. */
+  readonly poNumber?: string | null;
+  /**
+   * The currency the buyer paid in when the shop's money is converted from it (set even when the
+   * channel gave no full presentment money), and the same document in it: a target whose
+   * currencyBasis is PRESENTMENT sends that one (shared/currency-basis.ts).
+   */
+  readonly presentmentCurrency?: string;
+  readonly presentment?: SalesOrderDocument;
 }
 
 /** Shipped quantities of one sales-order line. */
@@ -192,6 +205,9 @@ export interface SalesOrderChangeDocument {
    * is closed whole rather than left owing the shipping.
    */
   readonly closeWholeOrder?: boolean;
+  /** The same lines in the buyer's money, for a target whose currencyBasis is PRESENTMENT (shared/currency-basis.ts). */
+  readonly presentmentCurrency?: string;
+  readonly presentmentLines?: readonly SalesOrderChangeLine[];
 }
 
 /** Where the document landed. */

@@ -1,4 +1,5 @@
 import type { ErpAdapter, ErpConnection } from './erp-adapter.port.js';
+import { CURRENCY_BASES } from './shared/currency-basis.js';
 import { TAX_MODES } from './shared/document-money.js';
 
 /** A setting or credential the admin gave in a form the variant cannot use; field is its path. */
@@ -39,5 +40,11 @@ export const isoCurrencySetting: SettingCheck = (value, field) => {
 /** How the target takes tax (shared/document-money.ts): CHANNEL_AMOUNTS (the default) or ERP_CALCULATES. */
 export const taxModeSetting: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !(TAX_MODES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${TAX_MODES.join(', ')}`);
+  return value;
+};
+
+/** Which of an order's money sets the target books (shared/currency-basis.ts): SHOP (the default) or PRESENTMENT. */
+export const currencyBasisSetting: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !(CURRENCY_BASES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${CURRENCY_BASES.join(', ')}`);
   return value;
 };

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 
 export class UpsertChannelAccountDto {
@@ -50,4 +50,23 @@ export class UpsertChannelAccountDto {
   @IsString()
   @MaxLength(64)
   timezone?: string;
+
+  @ApiProperty({
+    required: false, default: false,
+    description: 'Let the channel\'s test orders (Shopify test: true) through, for an account that feeds a staging ERP target; otherwise they are held as TEST_ORDER.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowTestOrders?: boolean;
+
+  @ApiProperty({
+    required: false, default: 1, minimum: 0, maximum: 100,
+    description: 'A converted order (buyer currency ≠ shop currency) whose amounts miss its grand total by at most this many minor units per line, plus one, ' +
+      'gets the difference as an explicit ROUNDING charge; a larger difference holds it as TOTALS_MISMATCH.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  conversionRoundingPerLine?: number;
 }

@@ -9,6 +9,8 @@ import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
 import { isTimeZone } from '../../canonical/accounting-date.js';
+import { DEFAULT_CONVERSION_ROUNDING_PER_LINE } from '../../canonical/conversion.js';
+import { ChannelAccountOrderRules } from './channel-account-order-rules.js';
 import { ChannelAccountZones } from './channel-account-zones.js';
 import { ChannelSecretsService } from './channel-secrets.service.js';
 import { UpsertChannelAccountDto } from './channel-account.dto.js';
@@ -21,14 +23,18 @@ interface ChannelAccountView {
   adminApiUrl: string | null;
   adminApiConfigured: boolean;
   timezone: string | null;
+  allowTestOrders: boolean;
+  conversionRoundingPerLine: number;
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, updated_at';
+const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, ' +
+  'allow_test_orders, conversion_rounding_per_line, updated_at';
 const view = (r: Record<string, unknown>): ChannelAccountView => ({
   id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
   adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean,
-  timezone: (r.timezone as string | null) ?? null, updatedAt: r.updated_at as Date,
+  timezone: (r.timezone as string | null) ?? null, allowTestOrders: r.allow_test_orders as boolean,
+  conversionRoundingPerLine: r.conversion_rounding_per_line as number, updatedAt: r.updated_at as Date,
 });
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
@@ -40,6 +46,7 @@ export class ChannelAccountsController {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ChannelSecretsService) private readonly secrets: ChannelSecretsService,
     @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
+    @Inject(ChannelAccountOrderRules) private readonly rules: ChannelAccountOrderRules,
   ) {}
 
   @Get()
@@ -67,12 +74,16 @@ export class ChannelAccountsController {
     }
     const account = normaliseAccount(dto.channel, dto.account);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone,
+         allow_test_orders, conversion_rounding_per_line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
-         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone, updated_at = now()
+         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone,
+         allow_test_orders = EXCLUDED.allow_test_orders, conversion_rounding_per_line = EXCLUDED.conversion_rounding_per_line, updated_at = now()
        RETURNING ${COLUMNS}`,
-      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null],
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null,
+        dto.allowTestOrders ?? false, dto.conversionRoundingPerLine ?? DEFAULT_CONVERSION_ROUNDING_PER_LINE],
     );
+    this.rules.forget(dto.channel, account);
     this.secrets.forget(dto.channel, account);
     this.zones.forget(dto.channel, account);
     return view(rows[0]);

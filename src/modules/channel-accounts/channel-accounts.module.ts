@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelAccountOrderRules } from './channel-account-order-rules.js';
 import { ChannelAccountZones } from './channel-account-zones.js';
 import { ChannelAccountsController } from './channel-accounts.controller.js';
 import { ChannelAdminApiService } from './channel-admin-api.service.js';
@@ -7,7 +8,7 @@ import { ChannelSecretsService } from './channel-secrets.service.js';
 /** Channel accounts and their webhook secrets, read by ingestion and managed by admins. */
 @Module({
   controllers: [ChannelAccountsController],
-  providers: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones],
-  exports: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones],
+  providers: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones, ChannelAccountOrderRules],
+  exports: [ChannelSecretsService, ChannelAdminApiService, ChannelAccountZones, ChannelAccountOrderRules],
 })
 export class ChannelAccountsModule {}

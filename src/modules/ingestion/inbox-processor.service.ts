@@ -7,6 +7,8 @@ import { channelByCode } from '../../adapters/channels/registry.js';
 import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
+import type { CanonicalOrder } from '../../canonical/order.js';
+import { ChannelAccountOrderRules } from '../channel-accounts/channel-account-order-rules.js';
 import { ChannelAccountZones } from '../channel-accounts/channel-account-zones.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
 import { inTransaction } from '../../platform/database/sql.js';
@@ -57,6 +59,7 @@ export class InboxProcessorService {
     @Inject(ChannelCancellations) private readonly cancellations: ChannelCancellations,
     @Inject(ReturnEventsService) private readonly returns: ReturnEventsService,
     @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
+    @Inject(ChannelAccountOrderRules) private readonly rules: ChannelAccountOrderRules,
   ) {}
 
   /**
@@ -171,7 +174,7 @@ export class InboxProcessorService {
   private async dated(runner: QueryRunner, events: Understood[]): Promise<Understood[]> {
     const dated: Understood[] = [];
     // One at a time: they share the transaction's runner (the cache answers all but the first of an account).
-    for (const e of events) dated.push(e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.zones.dated(runner, e.value.order) } } : e);
+    for (const e of events) dated.push(e.ok && e.type === 'order' ? { ...e, value: { ...e.value, order: await this.settled(runner, e.value.order) } } : e);
     return dated;
   }
 
@@ -180,8 +183,15 @@ export class InboxProcessorService {
     const rows: InboxRow[] = await runner.query(`SELECT ${ROW_COLUMNS} FROM inbox WHERE id = $1 AND status = 'PROCESSED'`, [inboxId]);
     const event = rows[0] ? this.understand(rows[0]) : null;
     if (!event?.ok || event.type !== 'order') return null;
-    const unmapped = await this.mappings.unmappedFor(runner, [event.value.order]);
-    return { order: await this.zones.dated(runner, event.value.order), unmapped: unmapped.get(event.value.order) ?? [] };
+    // Settled first: its rounding is a charge whose mapping a release needs as well.
+    const order = await this.settled(runner, event.value.order);
+    const unmapped = await this.mappings.unmappedFor(runner, [order]);
+    return { order, unmapped: unmapped.get(order) ?? [] };
+  }
+
+  /** The order dated in its shop's time and under its account's rules (rounding, test orders). */
+  private async settled(runner: QueryRunner, order: CanonicalOrder): Promise<CanonicalOrder> {
+    return this.rules.applied(runner, await this.zones.dated(runner, order));
   }
 
   /** After the last retry: the row is marked FAILED with the error, for a person to look at. */

@@ -61,7 +61,8 @@ export function orderMappingKeys(order: CanonicalOrder, required: readonly Mappi
   }
   for (const shipping of order.shippingLines) for (const tax of shipping.taxes) add('TAX_CODE', tax.title);
   // Order charges come with the canonical order's `charges` where the channel has them.
-  for (const charge of order.charges ?? []) add('ITEM', chargeSourceValue(charge.kind));
+  // A converted order's presentment view may carry its own (a rounding the shop view has not).
+  for (const charge of [...(order.charges ?? []), ...(order.presentment?.charges ?? [])]) add('ITEM', chargeSourceValue(charge.kind));
   for (const tender of order.tenders) add('TENDER', tender.gateway);
   add('CUSTOMER', customerSourceValue(order.customer?.externalId));
   return [...keys.values()];

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
+import { describeRounding } from '../../canonical/conversion.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { HOLD_REASON_MESSAGES, orderStateMachine, type HoldReason, type OrderStatus } from './domain/order-state.js';
 import { describeLineEdit, lineFactsOf } from './domain/line-edits.js';
@@ -67,8 +68,10 @@ export class OrderEventsService {
 
   private async create(writer: OrderWriter, input: OrderEventInput): Promise<OrderEventResult | null> {
     const decision = this.decide('RECEIVED', input);
+    const rounding = describeRounding(input.order);
     const history: HistoryEntry[] = [
       { from: null, to: 'RECEIVED', holdReasons: [], reason: `received via ${input.lineage.topic}` },
+      ...(rounding ? [{ from: 'RECEIVED' as const, to: 'RECEIVED' as const, holdReasons: [], reason: rounding }] : []),
       ...this.transitions('RECEIVED', [], decision, input.lineage.topic),
     ];
     const id = await writer.create(
@@ -88,7 +91,13 @@ export class OrderEventsService {
       return { orderId: head.id, outcome: 'STALE', status: head.status, holdReasons: head.holdReasons };
     }
     const linesBefore = EDITABLE_AFTER_RELEASE.includes(head.status) ? await writer.lineFacts(head.id) : null;
+    // Read only when there is a rounding to note: most updates have none and cost no extra statement.
+    const rounding = describeRounding(order);
+    const roundingBefore = rounding ? await writer.roundingNote(head.id) : null;
     await writer.replace(head.id, order);
+    if (rounding && rounding !== roundingBefore) {
+      await writer.recordHistory(head.id, [{ from: head.status, to: head.status, holdReasons: head.holdReasons, reason: rounding }], lineage);
+    }
     const decision = this.decide(head.status, input, head.holdReasons.includes('MANUAL_HOLD'));
     await writer.setStatus(head.id, decision.to, decision.holdReasons, details(decision.gates));
     await writer.replaceUnmapped(head.id, decision.to === 'CANCELLED' ? [] : (input.unmapped ?? []));

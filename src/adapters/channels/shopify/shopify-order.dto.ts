@@ -79,8 +79,9 @@ const LIST_CAPS: Readonly<Record<string, number>> = {
   risks: 100,
   refunds: 250,
   fulfillments: 250,
+  transactions: 250,
 };
-const LINE_LIST_CAPS: Readonly<Record<string, number>> = { tax_lines: 100, discount_allocations: 250 };
+const LINE_LIST_CAPS: Readonly<Record<string, number>> = { tax_lines: 100, discount_allocations: 250, properties: 100 };
 
 /** A numeric id: a string of digits, or a JSON number that is still a safe integer. */
 export function IsShopifyId(options?: ValidationOptions): PropertyDecorator {
@@ -252,6 +253,48 @@ export class ShopifyOriginLocationDto {
   name?: string | null;
 }
 
+/** A line item property: what the buyer typed at checkout (an engraving, a gift message). */
+export class ShopifyLinePropertyDto {
+  @IsOptional()
+  @IsString()
+  name?: string | null;
+
+  /** Shopify prints text; apps sometimes put numbers or booleans here. */
+  @IsOptional()
+  value?: string | number | boolean | null;
+}
+
+/** One payment transaction, as the order body carries it when the ingestion enriched it (REST Transaction). */
+export class ShopifyTransactionDto {
+  @IsOptional()
+  @IsShopifyId()
+  id?: ShopifyId | null;
+
+  /** authorization, sale, capture, void, refund, change. */
+  @IsString()
+  kind: string;
+
+  /** success, failure, error, pending. */
+  @IsString()
+  status: string;
+
+  @IsString()
+  gateway: string;
+
+  @IsDecimalAmount()
+  amount: string;
+
+  /** The transaction's currency (the buyer's, when it differs from the shop's). */
+  @IsOptional()
+  @IsISO4217CurrencyCode()
+  @Matches(UPPER_CURRENCY, { message: UPPER_CURRENCY_MESSAGE })
+  currency?: string | null;
+
+  @IsOptional()
+  @IsShopifyId()
+  parent_id?: ShopifyId | null;
+}
+
 export class ShopifyLineItemDto {
   @IsShopifyId()
   id: ShopifyId;
@@ -340,6 +383,9 @@ export class ShopifyLineItemDto {
   @Min(0)
   @Max(SHOPIFY_ORDER_LIMITS.maxLineQuantity)
   current_quantity?: number | null;
+
+  @OptionalNestedArray(() => ShopifyLinePropertyDto)
+  properties?: ShopifyLinePropertyDto[] | null;
 
   /** Units still to fulfil; 0 on a line handed over at a POS till. */
   @IsOptional()
@@ -558,6 +604,37 @@ export class ShopifyOrderDto {
   @IsDecimalAmount()
   total_price: string;
 
+  /** The totals in both currencies: presentment_money is what the buyer paid in. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  total_price_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  total_line_items_price_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  total_discounts_set?: ShopifyMoneySetDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ShopifyMoneySetDto)
+  total_tax_set?: ShopifyMoneySetDto | null;
+
+  /** The buyer's note on the order. */
+  @IsOptional()
+  @IsString()
+  note?: string | null;
+
+  /** The buyer's purchase order number (B2B checkouts, draft orders). */
+  @IsOptional()
+  @IsString()
+  po_number?: string | null;
+
   /** Line items after line discounts (Shopify semantics); informational. */
   @IsOptional()
   @IsDecimalAmount()
@@ -668,6 +745,10 @@ export class ShopifyOrderDto {
   /** Refunds: the units they took off a line are the returns' business, not an edit of the order. */
   @OptionalNestedArray(() => ShopifyRefundDto)
   refunds?: ShopifyRefundDto[] | null;
+
+  /** Payment transactions, when the ingestion enriched the body with them (order webhooks do not carry them). */
+  @OptionalNestedArray(() => ShopifyTransactionDto)
+  transactions?: ShopifyTransactionDto[] | null;
 
   /** Fulfilments so far; on a POS sale, the handover at the till. */
   @OptionalNestedArray(() => ShopifyOrderFulfillmentDto)

@@ -1,19 +1,23 @@
 /**
  * Shopify REST order JSON (validated ShopifyOrderDto) → CanonicalOrder.
  *
- * All money is parsed from Shopify's decimal strings with parseDecimal in the order's shop
- * `currency`; plain money fields of a Shopify order are in shop currency, and the one *_set
- * field read (total_shipping_price_set) is read from shop_money.
+ * All money is parsed from Shopify's decimal strings with parseDecimal. The order itself is in the
+ * shop `currency`: its plain money fields (and a *_set's shop_money where there is no plain field).
+ * When the buyer paid in another currency (presentment_currency) and every *_set carries it, the
+ * order also keeps a presentment view: the same lines and totals in presentment_money, for an ERP
+ * target whose currencyBasis is PRESENTMENT.
  */
 import { mapCharges } from './shopify-charges.js';
 import { allocateOrderLevelTax } from './shopify-order-tax.js';
-import { parseDecimal, sum, type Money } from '../../../canonical/money.js';
+import { MoneyError, parseDecimal, sum, type Money } from '../../../canonical/money.js';
 import type {
   Address,
   CanonicalOrder,
   Customer,
   DiscountAllocation,
+  LineProperty,
   OrderLine,
+  OrderMoneyView,
   OrderTotals,
   PaymentStatus,
   RiskAssessment,
@@ -28,6 +32,7 @@ import type {
   ShopifyDiscountAllocationDto,
   ShopifyDiscountApplicationDto,
   ShopifyLineItemDto,
+  ShopifyMoneySetDto,
   ShopifyOrderDto,
   ShopifyShippingLineDto,
   ShopifyTaxLineDto,
@@ -60,26 +65,10 @@ export class ShopifyMappingError extends Error {
 
 export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions): CanonicalOrder {
   const currency = dto.currency;
-  const amount = (value: string): Money => parseDecimal(value, currency);
-  const applications = dto.discount_applications ?? [];
   const pickup = detectLocalPickup(dto, options);
-
-  const shippingLines = activeShippingLines(dto).map((line) => mapShippingLine(line, applications, amount));
-  const lines = allocateOrderLevelTax(
-    dto.line_items.map((line) => mapLine(line, dto, pickup, applications, amount)), shippingLines,
-    (dto.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)), currency,
-  );
-
-  const grandTotal = amount(dto.total_price);
-  const sourceTotals: OrderTotals = {
-    subtotal: amount(dto.total_line_items_price),
-    discounts: amount(dto.total_discounts),
-    tax: amount(dto.total_tax),
-    shipping: dto.total_shipping_price_set
-      ? amount(dto.total_shipping_price_set.shop_money.amount)
-      : sum(shippingLines.map((line) => line.price), currency),
-    grandTotal,
-  };
+  const shop = moneyView(dto, currency, shopMoney(currency), pickup);
+  const grandTotal = shop.sourceTotals.grandTotal;
+  const presentment = presentmentView(dto, pickup);
 
   return {
     source: { system: 'SHOPIFY', account: options.shopDomain, externalId: requiredId(dto.id, 'id') },
@@ -91,25 +80,94 @@ export function mapShopifyOrder(dto: ShopifyOrderDto, options: ShopifyMapOptions
     customer: mapCustomer(dto),
     billingAddress: mapAddress(dto.billing_address),
     shippingAddress: mapAddress(dto.shipping_address),
-    lines,
-    shippingLines,
+    lines: shop.lines,
+    shippingLines: shop.shippingLines,
     tenders: mapTenders(dto, grandTotal),
     paymentStatus: mapPaymentStatus(dto.financial_status),
     risk: mapRisk(dto),
     taxesIncluded: dto.taxes_included,
     taxStatus: mapTaxStatus(dto),
-    sourceTotals,
+    sourceTotals: shop.sourceTotals,
     tags: splitTags(dto.tags),
     ...orderState(dto),
-    ...chargesOf(dto, amount),
+    ...((shop.charges ?? []).length > 0 && { charges: shop.charges }),
     ...(dto.test === true && { test: true }),
+    ...buyerText(dto),
+    ...(dto.presentment_currency && dto.presentment_currency !== currency && { presentmentCurrency: dto.presentment_currency }),
+    ...(presentment && { presentment }),
   };
 }
 
-function chargesOf(dto: ShopifyOrderDto, amount: (value: string) => Money): Pick<CanonicalOrder, 'charges'> {
-  const charges = mapCharges(dto, amount);
-  return charges.length > 0 ? { charges } : {};
+/** How one money field is read in a view: from its plain shop-currency value or its *_set. */
+type MoneyOf = (plain: string | null | undefined, set: ShopifyMoneySetDto | null | undefined) => Money;
+
+/** A field the buyer's currency does not have: the order then has no presentment view. */
+class NoPresentmentMoney extends Error {}
+
+/** Shop money: the plain fields (Shopify's shop currency), else the set's shop_money. */
+function shopMoney(currency: string): MoneyOf {
+  return (plain, set) => {
+    const value = plain ?? set?.shop_money.amount;
+    if (value === null || value === undefined) throw new ShopifyMappingError('a money field has neither a value nor shop_money');
+    return parseDecimal(value, currency);
+  };
 }
+
+/** The buyer's money: every *_set's presentment_money, in the order's presentment currency. */
+function presentmentMoney(currency: string): MoneyOf {
+  return (_plain, set) => {
+    const value = set?.presentment_money;
+    if (!value || value.currency_code !== currency) throw new NoPresentmentMoney();
+    return parseDecimal(value.amount, currency);
+  };
+}
+
+/**
+ * The order in the buyer's currency when it is not the shop's and Shopify gives every amount in it;
+ * otherwise none (a document in presentment money is then refused, not built from guesses).
+ */
+function presentmentView(dto: ShopifyOrderDto, pickup: LocalPickup): OrderMoneyView | null {
+  const currency = dto.presentment_currency;
+  if (!currency || currency === dto.currency) return null;
+  try {
+    return moneyView(dto, currency, presentmentMoney(currency), pickup);
+  } catch (error) {
+    if (error instanceof NoPresentmentMoney || error instanceof MoneyError) return null;
+    throw error;
+  }
+}
+
+type LineMoney = Pick<OrderLine, 'unitPrice' | 'discounts' | 'taxes'>;
+
+/** Every amount of the order read one way (shop or presentment money), with the totals the channel printed in it. */
+function moneyView(dto: ShopifyOrderDto, currency: string, money: MoneyOf, pickup: LocalPickup): OrderMoneyView & { lines: OrderLine[] } {
+  const applications = dto.discount_applications ?? [];
+  const shippingLines = activeShippingLines(dto).map((line) => mapShippingLine(line, applications, money));
+  const lines = allocateOrderLevelTax(
+    dto.line_items.map((line) => ({ ...lineFacts(line, dto, pickup), ...lineMoney(line, dto, applications, money) })), shippingLines,
+    (dto.tax_lines ?? []).map((tax) => mapTaxLine(tax, money)), currency,
+  );
+  const sourceTotals: OrderTotals = {
+    subtotal: money(dto.total_line_items_price, dto.total_line_items_price_set),
+    discounts: money(dto.total_discounts, dto.total_discounts_set),
+    tax: money(dto.total_tax, dto.total_tax_set),
+    shipping: dto.total_shipping_price_set
+      ? money(null, dto.total_shipping_price_set)
+      : sum(shippingLines.map((line) => line.price), currency),
+    grandTotal: money(dto.total_price, dto.total_price_set),
+  };
+  return { currency, lines, shippingLines, charges: mapCharges(dto, money), sourceTotals };
+}
+
+/** The buyer's note and PO number, trimmed; absent when empty. */
+function buyerText(dto: ShopifyOrderDto): Pick<CanonicalOrder, 'note' | 'poNumber'> {
+  const note = nonEmpty(dto.note);
+  const poNumber = nonEmpty(dto.po_number);
+  return { ...(note !== null && { note: note.slice(0, MAX_NOTE_CHARS) }), ...(poNumber !== null && { poNumber: poNumber.slice(0, MAX_PO_CHARS) }) };
+}
+
+const MAX_NOTE_CHARS = 5000;
+const MAX_PO_CHARS = 255;
 
 /** The order's dates in the shop's time, and what was fulfilled at the till (shopify-line-state.ts). */
 function orderState(dto: ShopifyOrderDto): Pick<CanonicalOrder, 'processedAt' | 'accountingDate' | 'timeZone' | 'fulfilledAtSource'> {
@@ -120,19 +178,15 @@ function orderState(dto: ShopifyOrderDto): Pick<CanonicalOrder, 'processedAt' | 
 // ---------------------------------------------------------------------------------------------
 // Lines
 
-function mapLine(
-  line: ShopifyLineItemDto,
-  order: ShopifyOrderDto,
-  pickup: LocalPickup,
-  applications: readonly ShopifyDiscountApplicationDto[],
-  amount: (value: string) => Money,
-): OrderLine {
+/** A line's facts other than money: the same in every currency view. */
+function lineFacts(line: ShopifyLineItemDto, order: ShopifyOrderDto, pickup: LocalPickup): Omit<OrderLine, keyof LineMoney> {
   const method = lineFulfillmentMethod(line, pickup);
   const lineLocation = idToString(line.location_id) ?? idToString(line.origin_location?.id);
   const locationRef =
     lineLocation ?? (method === 'PICKUP_IN_STORE' ? pickup.locationRef : null) ?? idToString(order.location_id);
   const quantity = editedQuantity(line, order);
   const fulfilled = fulfilledQuantity(line, order);
+  const properties = lineProperties(line);
   return {
     externalId: requiredId(line.id, 'line_items.id'),
     sku: nonEmpty(line.sku),
@@ -140,18 +194,39 @@ function mapLine(
     productId: idToString(line.product_id),
     title: line.title,
     quantity,
-    unitPrice: amount(line.price),
-    // A line edited away carries no money any more.
-    discounts: quantity === 0 ? [] : (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
-    taxes: quantity === 0 ? [] : (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
     fulfillmentMethod: method,
     locationRef,
     requiresShipping: line.requires_shipping,
     giftCard: line.gift_card === true,
     ...(fulfilled > 0 && { fulfilledQuantity: fulfilled }),
+    ...(properties.length > 0 && { properties }),
   };
 }
 
+/** A line's money in one view; a line edited away carries none any more. */
+function lineMoney(
+  line: ShopifyLineItemDto,
+  order: ShopifyOrderDto,
+  applications: readonly ShopifyDiscountApplicationDto[],
+  money: MoneyOf,
+): LineMoney {
+  const gone = editedQuantity(line, order) === 0;
+  return {
+    unitPrice: money(line.price, line.price_set),
+    discounts: gone ? [] : (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, money)),
+    taxes: gone ? [] : (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, money)),
+  };
+}
+
+/** Properties with a name and a value, as text; Shopify's private ones ("_name") are the app's, not the buyer's. */
+function lineProperties(line: ShopifyLineItemDto): LineProperty[] {
+  return (line.properties ?? [])
+    .flatMap((p) => {
+      const name = nonEmpty(p.name);
+      const value = p.value === null || p.value === undefined ? null : nonEmpty(String(p.value));
+      return name !== null && value !== null && !name.startsWith('_') ? [{ name, value }] : [];
+    });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shipping, discounts, taxes
@@ -159,38 +234,38 @@ function mapLine(
 function mapShippingLine(
   line: ShopifyShippingLineDto,
   applications: readonly ShopifyDiscountApplicationDto[],
-  amount: (value: string) => Money,
+  money: MoneyOf,
 ): ShippingLine {
   return {
     externalId: idToString(line.id),
     title: line.title,
     code: nonEmpty(line.code),
-    price: amount(line.price),
-    discounts: (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, amount)),
-    taxes: (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, amount)),
+    price: money(line.price, line.price_set),
+    discounts: (line.discount_allocations ?? []).map((allocation) => mapAllocation(allocation, applications, money)),
+    taxes: (line.tax_lines ?? []).map((tax) => mapTaxLine(tax, money)),
   };
 }
 
 function mapAllocation(
   allocation: ShopifyDiscountAllocationDto,
   applications: readonly ShopifyDiscountApplicationDto[],
-  amount: (value: string) => Money,
+  money: MoneyOf,
 ): DiscountAllocation {
   const application = applications[allocation.discount_application_index];
   return {
-    amount: amount(allocation.amount),
+    amount: money(allocation.amount, allocation.amount_set),
     code: nonEmpty(application?.code),
     title: nonEmpty(application?.title) ?? nonEmpty(application?.description),
   };
 }
 
-function mapTaxLine(tax: ShopifyTaxLineDto, amount: (value: string) => Money): TaxLine {
+function mapTaxLine(tax: ShopifyTaxLineDto, money: MoneyOf): TaxLine {
   return {
     title: tax.title,
     // Shopify prints the rate as a JSON number (0.0725); String() gives back the shortest
     // text that parses to the same number, i.e. what Shopify printed.
     rate: typeof tax.rate === 'string' ? tax.rate : String(tax.rate),
-    amount: amount(tax.price),
+    amount: money(tax.price, tax.price_set),
     jurisdiction: null,
     code: null,
   };

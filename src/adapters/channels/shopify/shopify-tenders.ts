@@ -1,7 +1,7 @@
 /** Tenders of a Shopify order: one per payment gateway, with what was authorised and captured. */
 import { parseDecimal, zero, type Money } from '../../../canonical/money.js';
 import type { Tender, TenderKind } from '../../../canonical/order.js';
-import type { ShopifyOrderDto } from './shopify-order.dto.js';
+import type { ShopifyOrderDto, ShopifyTransactionDto } from './shopify-order.dto.js';
 
 /**
  * Gateway names Shopify uses (payment_gateway_names) and what kind of tender they are.
@@ -20,11 +20,72 @@ export function tenderKindForGateway(gateway: string): TenderKind {
 }
 
 /**
- * One tender per distinct gateway in payment_gateway_names (empty names dropped: Shopify
+ * The tenders of an order: from its payment transactions when the body carries them (each gateway
+ * with what it really took, so a gift card gets its share), else guessed from the gateway names.
+ */
+export function mapTenders(dto: ShopifyOrderDto, total: Money): Tender[] {
+  return tendersFromTransactions(dto, total.currency) ?? tendersFromGatewayNames(dto, total);
+}
+
+/**
+ * One tender per gateway of the successful transactions, in the order they first appear:
+ * authorization → authorized; sale → authorized and captured; capture → captured; void → the
+ * authorization no longer stands. Refunds and changes are later documents, not what was taken.
+ * None (the caller guesses) when the body has no transactions, or one in another currency than
+ * the order's: its amounts would not be the order's money.
+ */
+export function tendersFromTransactions(dto: ShopifyOrderDto, currency: string): Tender[] | null {
+  const transactions = (dto.transactions ?? []).filter((t) => t.status === 'success' && t.gateway.trim() !== '');
+  if (transactions.length === 0) return null;
+  if (transactions.some((t) => (t.currency ?? currency) !== currency)) return null;
+  const byGateway = new Map<string, { authorized: bigint; captured: bigint }>();
+  for (const transaction of transactions) {
+    const gateway = transaction.gateway.trim();
+    const entry = byGateway.get(gateway) ?? { authorized: 0n, captured: 0n };
+    byGateway.set(gateway, entry);
+    const amount = amountOf(transaction, currency);
+    if (amount === null) return null;
+    switch (transaction.kind) {
+      case 'authorization':
+        entry.authorized += amount;
+        break;
+      case 'sale':
+        entry.authorized += amount;
+        entry.captured += amount;
+        break;
+      case 'capture':
+        entry.captured += amount;
+        break;
+      case 'void':
+        entry.authorized = entry.authorized > amount ? entry.authorized - amount : 0n;
+        break;
+      default:
+        break;
+    }
+  }
+  return [...byGateway].map(([gateway, entry]) => ({
+    kind: tenderKindForGateway(gateway),
+    gateway,
+    // A capture without its authorization in the body still secured what it took.
+    authorized: { amount: entry.authorized > entry.captured ? entry.authorized : entry.captured, currency },
+    captured: { amount: entry.captured, currency },
+  }));
+}
+
+function amountOf(transaction: ShopifyTransactionDto, currency: string): bigint | null {
+  try {
+    const amount = parseDecimal(transaction.amount, currency).amount;
+    return amount >= 0n ? amount : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Without transactions: one tender per distinct gateway in payment_gateway_names (empty names dropped: Shopify
  * sends [""] for zero-total and manually created orders).
  *
- * The order webhook does not say how much each gateway took (that needs the transactions
- * API), so the whole amount goes on ONE tender: the first gateway that is not a gift card,
+ * Without transactions nothing says how much each gateway took, so the whole amount goes on ONE tender: the first gateway that is not a gift card,
  * or the first gateway when all are gift cards; the others are listed with zero amounts so
  * the ERP knows they were used. Tender amounts therefore always sum to the order amount.
  *
@@ -36,7 +97,7 @@ export function tenderKindForGateway(gateway: string): TenderKind {
  *   paid, partially_refunded, refunded → authorized total, captured total (refunds are
  *                                      separate documents; the tender records what was taken)
  */
-export function mapTenders(dto: ShopifyOrderDto, total: Money): Tender[] {
+function tendersFromGatewayNames(dto: ShopifyOrderDto, total: Money): Tender[] {
   const gateways = [...new Set((dto.payment_gateway_names ?? []).map((name) => name.trim()).filter((name) => name.length > 0))];
   if (gateways.length === 0) return [];
   const { authorized, captured } = paymentAmounts(dto, total);

@@ -11,6 +11,7 @@
  * signal. A write that gets no answer, is cut off or times out is AMBIGUOUS (BC may have committed);
  * a read is RETRYABLE. A 401 drops the token and the request is sent once more with a fresh one.
  */
+import { CURRENCY_BASES, type CurrencyBasis } from '../shared/currency-basis.js';
 import { Logger } from '@nestjs/common';
 import { DeliveryError, type ErpCallContext, type ErpConnection } from '../erp-adapter.port.js';
 import { BcTokenProvider, BC_SCOPE, tokenEndpoint } from './bc-token.js';
@@ -79,6 +80,7 @@ export class BcClient {
       ...(missing.length > 0 ? [`missing credentials: ${missing.join(', ')}`] : []),
       ...(value('companyId') !== undefined && !GUID.test(value('companyId')!) ? ['companyId is not a GUID'] : []),
       ...(!/^[A-Z]{3}$/.test(localCurrency) ? ['localCurrency is not an ISO 4217 code'] : []),
+      ...(value('currencyBasis') !== undefined && !(CURRENCY_BASES as readonly string[]).includes(value('currencyBasis')!) ? [`currencyBasis must be one of ${CURRENCY_BASES.join(', ')}`] : []),
       ...(value('taxMode') !== undefined && !(TAX_MODES as readonly string[]).includes(value('taxMode')!) ? [`taxMode must be one of ${TAX_MODES.join(', ')}`] : []),
       ...(shippingLineType !== undefined && !BC_LINE_TYPES.includes(shippingLineType as BcLineType) ? [`shippingLineType must be one of ${BC_LINE_TYPES.join(', ')}`] : []),
     ];
@@ -104,6 +106,8 @@ export class BcClient {
         ...(value('taxMode') !== undefined && { taxMode: value('taxMode') as TaxMode }),
         ...(value('taxAccountNumber') !== undefined && { taxAccountNumber: value('taxAccountNumber') }),
         ...(value('exemptTaxCode') !== undefined && { exemptTaxCode: value('exemptTaxCode') }),
+        ...(value('currencyBasis') !== undefined && { currencyBasis: value('currencyBasis') as CurrencyBasis }),
+        ...(c.poNumberAsYourReference === true && { poNumberAsYourReference: true }),
       },
       companyUrl,
       ordersUrl: `${companyUrl}/salesOrders`,

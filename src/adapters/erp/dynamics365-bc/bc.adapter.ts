@@ -29,6 +29,7 @@
  *
  * One call is one attempt: retries, backoff and concurrency caps belong to the posting pipeline.
  */
+import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
 import type { Money } from '../../../canonical/money.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
@@ -83,8 +84,9 @@ export class BusinessCentralAdapter implements ErpAdapter {
     return this.creditMemos.find(doc, ctx);
   }
 
-  async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+  async upsertSalesOrder(document: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
     const settings = this.client.config();
+    const doc = documentInBasis(document, settings.mapping.currencyBasis);
     const body = checkedBcSalesOrder(doc, settings.mapping);
     const existing = await this.lookup(doc.externalId, ctx, true);
     if (existing === undefined) {
@@ -125,7 +127,7 @@ export class BusinessCentralAdapter implements ErpAdapter {
   }
 
   changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
-    return this.fulfillments.change(doc, ctx);
+    return this.fulfillments.change(changeInBasis(doc, this.client.config().mapping.currencyBasis), ctx);
   }
 
   async findSalesOrder(externalId: string, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {

@@ -53,6 +53,7 @@
  * Money: amounts are `BcDecimal` (bc-json.ts), exact decimal text written as JSON number literals.
  * Comparing with an order already in BC is bc-order-compare.ts.
  */
+import type { CurrencyBasis } from '../shared/currency-basis.js';
 import { createHash } from 'node:crypto';
 import { currencyExponent, formatDecimal, multiply, subtract, type Money } from '../../../canonical/money.js';
 import { DeliveryError, type SalesOrderDocument, type SalesOrderLine } from '../erp-adapter.port.js';
@@ -81,6 +82,7 @@ export interface BcSalesOrderLineBody {
 
 export interface BcSalesOrderHeader {
   readonly externalDocumentNumber: string;
+  readonly yourReference?: string;
   readonly customerId?: string;
   readonly customerNumber?: string;
   readonly orderDate: string;
@@ -118,7 +120,14 @@ export interface BcMappingOptions {
   readonly taxAccountNumber?: string;
   /** The tax code (tax group / VAT product posting group) on which BC computes no tax. */
   readonly exemptTaxCode?: string;
+  /** SHOP (default) or PRESENTMENT: which of the order's money sets the document is in (shared/currency-basis.ts). */
+  readonly currencyBasis?: CurrencyBasis;
+  /** Send the buyer's PO number as yourReference (externalDocumentNumber is the posting key); off by default. */
+  readonly poNumberAsYourReference?: boolean;
 }
+
+/** BC's Your Reference (Sales Header) holds 35 characters. */
+const YOUR_REFERENCE_MAX = 35;
 
 /** BC's lengths (Sales Header / Sales Line fields). */
 export const EXTERNAL_DOCUMENT_NUMBER_MAX = 35;
@@ -345,6 +354,12 @@ export function bcCurrencyCode(currency: string, localCurrency: string): string 
   return currency.toUpperCase() === localCurrency.trim().toUpperCase() ? '' : currency;
 }
 
+/** The buyer's PO number as Your Reference, where the target asks for it. */
+function yourReference(doc: SalesOrderDocument, options: BcMappingOptions): { yourReference?: string } {
+  const po = nonEmpty(doc.poNumber);
+  return options.poNumberAsYourReference === true && po !== undefined ? { yourReference: po.slice(0, YOUR_REFERENCE_MAX) } : {};
+}
+
 /** The header fields of the order (what a PATCH may carry; lines aside). */
 export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMappingOptions): BcSalesOrderHeader {
   // The order's day in the shop's own time when the hub knows it; else the date part of placedAt.
@@ -354,6 +369,7 @@ export function toBcSalesOrderHeader(doc: SalesOrderDocument, options: BcMapping
   if (customer === undefined) refuse('the order has no customer', 'customerId', 'MISSING_CUSTOMER');
   return {
     externalDocumentNumber: bcExternalDocumentNumber(doc.externalId),
+    ...yourReference(doc, options),
     ...(GUID.test(customer) ? { customerId: customer.toLowerCase() } : { customerNumber: customer }),
     orderDate: date,
     currencyCode: bcCurrencyCode(doc.currency, options.localCurrency),

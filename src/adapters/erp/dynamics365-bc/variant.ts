@@ -1,4 +1,4 @@
-import { configError, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { BusinessCentralAdapter } from './bc.adapter.js';
 import { BC_LINE_TYPES, EXTERNAL_DOCUMENT_NUMBER_MAX } from './bc.mapper.js';
 
@@ -23,6 +23,15 @@ export const businessCentralVariant: ErpVariantDefinition = {
       return value;
     },
     taxMode: taxModeSetting,
+    currencyBasis: currencyBasisSetting,
+    /**
+     * Send the buyer's PO number as yourReference. Off by default: the salesOrders resource of API
+     * v2.0 in the contract has no yourReference, so only a company whose API exposes it turns it on.
+     */
+    poNumberAsYourReference: (value, field) => {
+      if (typeof value !== 'boolean') configError(field, `${field} must be true or false`);
+      return value;
+    },
     taxAccountNumber: bcCode,
     exemptTaxCode: bcCode,
     /** Where a refund of goods that do not come back is booked when its disposition names no write-off account. */

@@ -26,6 +26,7 @@
  * Requests are signed and sent by NetSuiteClient (netsuite-client.ts). One call is one attempt:
  * retries, backoff and the look-up after an ambiguous outcome belong to the posting pipeline.
  */
+import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
@@ -82,7 +83,8 @@ export class NetSuiteAdapter implements ErpAdapter {
     return this.credits.find(doc, ctx);
   }
 
-  async upsertSalesOrder(doc: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+  async upsertSalesOrder(order: SalesOrderDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const doc = documentInBasis(order, this.options.currencyBasis);
     const body = checkedNetSuiteSalesOrder(doc, this.options);
     // The tax override's details are replaced with the lines: merged, an update would keep the old ones beside the new.
     const url = this.client.url('salesOrder', { externalId: doc.externalId }, '', { replace: body.taxDetails ? 'item,taxDetails' : 'item' });
@@ -175,7 +177,8 @@ export class NetSuiteAdapter implements ErpAdapter {
     return this.findByExternalId('itemFulfillment', doc.externalId, ctx);
   }
 
-  async changeSalesOrderLines(doc: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+  async changeSalesOrderLines(change: SalesOrderChangeDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const doc = changeInBasis(change, this.options.currencyBasis);
     const order = await this.readOrder(doc.salesOrderInternalId, ctx);
     const ref = this.refOf(order, 'salesOrder');
     const lines = readOrderLines(order, this.options);

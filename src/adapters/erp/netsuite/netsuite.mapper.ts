@@ -52,6 +52,8 @@
  *
  * The invariant (netsuite-document-total.ts) reads the total back from this very body.
  */
+import { headerText, lineText, type NetSuiteBuyerTextOptions } from './netsuite-buyer-text.js';
+import type { CurrencyBasis } from '../shared/currency-basis.js';
 import { currencyExponent, formatDecimal, multiply, MoneyError, parseDecimal, subtract, zero, type Money } from '../../../canonical/money.js';
 import { DeliveryError, type SalesOrderAddress, type SalesOrderDocument, type SalesOrderLine, type SalesOrderTax } from '../erp-adapter.port.js';
 import { DEFAULT_TAX_MODE, includedTax, lineTaxes, shippingDiscountOf, shippingTaxesOf, type TaxMode } from '../shared/document-money.js';
@@ -112,7 +114,7 @@ export interface NsSalesOrderBody {
   readonly item: { readonly items: readonly NsItemLine[] };
 }
 
-export interface NetSuiteMappingOptions {
+export interface NetSuiteMappingOptions extends NetSuiteBuyerTextOptions {
   /** ISO 4217 code → the account's currency internal id, e.g. { USD: "1", JPY: "4" }. */
   readonly currencyIds?: Readonly<Record<string, string>>;
   /** A Discount item: each line discount becomes a line of it right after the discounted line. */
@@ -123,6 +125,8 @@ export interface NetSuiteMappingOptions {
   readonly lineRefField?: string;
   /** CHANNEL_AMOUNTS (default) or ERP_CALCULATES: see the header. */
   readonly taxMode?: TaxMode;
+  /** SHOP (default) or PRESENTMENT: which of the order's money sets the document is in (shared/currency-basis.ts). */
+  readonly currencyBasis?: CurrencyBasis;
 }
 
 const CUSTOM_COLUMN = /^custcol[a-z0-9_]+$/;
@@ -244,6 +248,7 @@ function itemLines(doc: SalesOrderDocument, line: SalesOrderLine, index: number,
     ...(taxCode && { taxCode }),
     ...(channelAmounts && { taxDetailsReference: lineReference(index) }),
     ...custom,
+    ...lineText(line, options),
     ...(line.quantity === 0 && { isClosed: true }),
   };
   if (!separateDiscount) return [main];
@@ -336,7 +341,7 @@ export function toNetSuiteSalesOrder(doc: SalesOrderDocument, options: NetSuiteM
     ...(ref(doc.subsidiaryId) && { subsidiary: ref(doc.subsidiaryId) }),
     ...(ref(doc.locationId) && { location: ref(doc.locationId) }),
     otherRefNum: doc.channelOrderNumber,
-    ...(doc.memo !== null && { memo: doc.memo }),
+    ...headerText(doc, options),
     // Always sent in header mode, so an update that drops shipping sets it to zero.
     ...(shipping.cost !== undefined && { shippingCost: shipping.cost }),
     // Under CHANNEL_AMOUNTS the shipping tax is among the taxDetails; a code would only invite NetSuite's own.

@@ -1,9 +1,14 @@
-import { configError, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from './netsuite.adapter.js';
 
 const internalId: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !/^\d{1,18}$/.test(value.trim())) configError(field, `${field} must be a NetSuite internal id (digits), as a string`);
   return value.trim();
+};
+
+const customField = (pattern: RegExp, what: string): SettingCheck => (value, field) => {
+  if (typeof value !== 'string' || !pattern.test(value)) configError(field, `${field} must be ${what}`);
+  return value;
 };
 
 /** NetSuite by token-based authentication (OAuth 1.0a) over the REST record service. */
@@ -22,6 +27,10 @@ export const netSuiteVariant: ErpVariantDefinition = {
       return value;
     },
     taxMode: taxModeSetting,
+    currencyBasis: currencyBasisSetting,
+    poNumberField: customField(/^custbody[a-z0-9_]+$/, 'a custom body field id (custbody…)'),
+    noteField: customField(/^custbody[a-z0-9_]+$/, 'a custom body field id (custbody…)'),
+    linePropertiesField: customField(/^custcol[a-z0-9_]+$/, 'a custom transaction column id (custcol…)'),
     fetchDocumentNumber: (value, field) => {
       if (typeof value !== 'boolean') configError(field, `${field} must be true or false`);
       return value;

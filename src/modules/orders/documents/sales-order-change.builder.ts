@@ -30,12 +30,16 @@ export class SalesOrderChangeBuilder implements DocumentBuilder<ErpAdapter, ErpC
     const [row, shipments] = await Promise.all([this.salesOrders.order(request.subjectId), this.shipments.confirmedLinesOfOrder(request.subjectId)]);
     const order = await this.salesOrders.build(row, request.targetId);
     const shipped = shippedByLine(shipments);
-    const lines = request.documentKey === CANCEL_KEY ? cancelled(order, shipped) : edited(order, shipped);
+    const linesOf = (d: SalesOrderDocument) => (request.documentKey === CANCEL_KEY ? cancelled(d, shipped) : edited(d, shipped));
+    const lines = linesOf(order);
     // A cancel of an order none of which shipped closes the ERP order whole, shipping included.
     const closeWholeOrder = request.documentKey === CANCEL_KEY && [...shipped.values()].every((units) => units === 0);
     const doc = {
       externalId: `${order.externalId}-${request.documentKey}`, salesOrderExternalId: order.externalId, salesOrderInternalId: salesOrder.internalId,
       lines, ...(closeWholeOrder && { closeWholeOrder }),
+      // A target that took the sales order in the buyer's money takes its changes in it too.
+      ...(order.presentmentCurrency !== undefined && { presentmentCurrency: order.presentmentCurrency }),
+      ...(order.presentment && { presentmentLines: linesOf(order.presentment) }),
     };
     if (lines.length > 0) return { externalId: doc.externalId, find: () => Promise.resolve(null), send: (a, ctx) => a.changeSalesOrderLines(doc, ctx) };
     // Everything had shipped: nothing to take off, the sales order stands as it is.

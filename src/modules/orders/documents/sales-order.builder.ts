@@ -8,6 +8,8 @@ import { MappingService, resolutionKey, type ResolveKey } from '../../master-dat
 import { chargeSourceValue, customerSourceValue, itemSourceValue } from '../../master-data/order-mapping-keys.js';
 import { OrderService } from '../order.service.js';
 import type { OrderDocumentRow } from '../persistence/order-document-row.js';
+import type { StoredMoneyView } from '../persistence/order-money-view.js';
+import { presentmentDocument } from './presentment-document.js';
 
 /** The stored line's ITEM source value, by the same rule as the release gate. */
 const itemOf = (line: Record<string, unknown>): string =>
@@ -55,7 +57,13 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     const doc = await this.build(order, request.targetId);
     return {
       externalId: doc.externalId, expectedTotal: doc.grandTotal,
-      find: (a, ctx) => a.findSalesOrder(doc.externalId, ctx), send: (a, ctx) => a.upsertSalesOrder(doc, ctx),
+      // A document found in the buyer's currency (currencyBasis PRESENTMENT) is compared with that total.
+      find: async (a, ctx) => {
+        const found = await a.findSalesOrder(doc.externalId, ctx);
+        const other = doc.presentment?.grandTotal;
+        return found && other && !found.expectedTotal && found.erpTotal?.currency === other.currency ? { ...found, expectedTotal: other } : found;
+      },
+      send: (a, ctx) => a.upsertSalesOrder(doc, ctx),
     };
   }
 
@@ -68,6 +76,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     const lines = order.lines as Row[];
     const shippingLines = (order.shipping_lines as Row[] | undefined) ?? [];
     const charges = (order.charges as Row[] | null | undefined) ?? [];
+    const presentment = (order.presentment as StoredMoneyView | null | undefined) ?? null;
     const currency = (order.currency_code as string).trim();
     const money = (value: unknown): Money => ({ amount: toBigInt(value), currency });
     const channel = order.channel as string;
@@ -82,7 +91,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       if (line.location_ref) wanted.push(key('LOCATION', line.location_ref as string));
     }
     for (const row of [...lines, ...shippingLines]) for (const tax of taxRows(row)) wanted.push(key('TAX_CODE', tax.title as string));
-    for (const charge of charges) wanted.push(key('ITEM', chargeSourceValue(charge.kind as string)));
+    for (const charge of [...charges, ...(presentment?.charges ?? [])]) wanted.push(key('ITEM', chargeSourceValue(charge.kind as string)));
     const answers = await this.mappings.resolve({}, wanted);
     const target = (k: ResolveKey, field: string): string => {
       const value = answers.get(resolutionKey(k))?.[field];
@@ -116,22 +125,24 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
         taxCode: firstCode(taxes),
         taxes,
         locationId: optional(locationKey, 'locationId'),
+        ...propertiesOf(line.properties),
       };
     });
     const shippingTaxes = shippingLines.flatMap((s) => taxesOf(s));
-    const documentCharges: SalesOrderCharge[] = charges.map((charge) => {
+    const chargeOf = (charge: Row, amount: Money): SalesOrderCharge => {
       const chargeKey = key('ITEM', chargeSourceValue(charge.kind as string));
       return {
         kind: charge.kind as string,
         title: (charge.title as string | null) ?? (charge.kind as string),
         itemId: target(chargeKey, 'itemId'),
         lineType: optional(chargeKey, 'lineType'),
-        amount: money(charge.amount),
+        amount,
       };
-    });
+    };
+    const documentCharges: SalesOrderCharge[] = charges.map((charge) => chargeOf(charge, money(charge.amount)));
     const firstLocation = documentLines.find((l) => l.locationId)?.locationId ?? null;
     const firstLocationKey = lines.find((l) => l.location_ref) ? key('LOCATION', lines.find((l) => l.location_ref)!.location_ref as string) : null;
-    return {
+    const doc: SalesOrderDocument = {
       externalId: orderKey(order),
       channelOrderNumber: order.order_number as string,
       placedAt: new Date(order.placed_at as string).toISOString(),
@@ -151,8 +162,18 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       shipTo: addressOf(order.shipping_address),
       grandTotal: money(order.grand_total),
       memo: `${channel} ${order.order_number as string}`,
+      ...(typeof order.note === 'string' && { note: order.note }),
+      ...(typeof order.po_number === 'string' && { poNumber: order.po_number }),
+      ...(typeof order.presentment_currency === 'string' && { presentmentCurrency: order.presentment_currency.trim() }),
     };
+    return presentment ? { ...doc, presentment: presentmentDocument(doc, presentment, shippingLines.length, chargeOf) } : doc;
   }
+}
+
+/** The line's properties as stored (JSON), in the document's terms; none when empty. */
+function propertiesOf(value: unknown): Pick<SalesOrderLine, 'properties'> {
+  if (!Array.isArray(value) || value.length === 0) return {};
+  return { properties: value.map((p: { name: string; value: string }) => ({ name: p.name, value: p.value })) };
 }
 
 /** The canonical address (stored as JSON) in the document's terms; none when absent. */

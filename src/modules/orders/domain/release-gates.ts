@@ -9,10 +9,12 @@
  *   Shopify order webhooks carry no risk assessment, and holding on NONE would hold
  *   every such order forever. A later RiskAssessed event re-evaluates the gates.
  * - Tax: MISSING holds; CALCULATED and EXEMPT pass.
- * - Test orders (the channel says test): always held, so no ERP ever books them as sales.
+ * - Test orders (the channel says test): held, so no ERP ever books them as sales, unless the
+ *   channel account allows them (allowTestOrders, for a staging target).
  * - Totals: any difference between the hub's recomputation and the channel's totals
  *   holds, and so do totals that cannot be recomputed at all (mixed currencies, a
- *   fractional quantity): a mismatch never silently passes.
+ *   fractional quantity): a mismatch never silently passes. A converted order's rounding is an
+ *   explicit ROUNDING charge (canonical/conversion.ts), so its grand total still agrees exactly.
  *
  * UNMAPPED and CHANNEL_INVALID are not decided here: master-data resolution and the
  * channel adapter raise them, and the service adds them to these gates before
@@ -22,6 +24,7 @@
  */
 import { MoneyError } from '../../../canonical/money.js';
 import type { CanonicalOrder, PaymentStatus, RiskRecommendation, TaxStatus } from '../../../canonical/order.js';
+import { orderInView } from '../../../canonical/conversion.js';
 import { compareTotals, describeDifference } from '../../../canonical/totals.js';
 import { assertNever } from '../../../canonical/events.js';
 import { HOLD_REASONS, type HoldReason, type OrderStatus } from './order-state.js';
@@ -78,13 +81,14 @@ export function evaluateReleaseGates(order: CanonicalOrder): ReleaseGateFailure[
   }
   const totals = totalsGate(order);
   if (totals) failures.push(totals);
-  if (order.test === true) failures.push({ reason: 'TEST_ORDER', detail: 'the channel marks this a test order: it is kept, never posted to an ERP as a sale' });
+  if (order.test === true && order.testAllowed !== true) failures.push({ reason: 'TEST_ORDER', detail: 'the channel marks this a test order: it is kept, never posted to an ERP as a sale' });
   return failures;
 }
 
 function totalsGate(order: CanonicalOrder): ReleaseGateFailure | null {
   try {
-    const differences = compareTotals(order);
+    // Both money sets a document may be built in must add up: the shop's and, when converted, the buyer's.
+    const differences = [...compareTotals(order), ...(order.presentment ? compareTotals(orderInView(order, order.presentment)) : [])];
     if (differences.length === 0) return null;
     return { reason: 'TOTALS_MISMATCH', detail: differences.map(describeDifference).join('; ') };
   } catch (error) {

@@ -33,6 +33,7 @@ export class OrderChildrenResolver {
       tax: m(r.tax_total),
       fulfillmentMethod: r.fulfillment_method as string,
       locationRef: r.location_ref as string | null,
+      properties: ((r.properties as { name: string; value: string }[] | null) ?? []).map((p) => ({ name: p.name, value: p.value })),
     }));
   }
 

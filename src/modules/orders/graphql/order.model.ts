@@ -35,6 +35,12 @@ export class OrderTotalsModel {
   @Field(() => MoneyModel) grandTotal: MoneyModel;
 }
 
+@ObjectType('LineProperty', { description: 'What the buyer typed on a line at checkout (an engraving, a gift message).' })
+export class LinePropertyModel {
+  @Field() name: string;
+  @Field() value: string;
+}
+
 @ObjectType('OrderLine')
 export class OrderLineModel {
   @Field(() => ID) id: string;
@@ -47,6 +53,7 @@ export class OrderLineModel {
   @Field(() => MoneyModel, { description: 'Tax on the line, all units together.' }) tax: MoneyModel;
   @Field(() => FulfillmentMethodEnum) fulfillmentMethod: string;
   @Field(() => String, { nullable: true }) locationRef: string | null;
+  @Field(() => [LinePropertyModel]) properties: LinePropertyModel[];
 }
 
 @ObjectType('ShippingLine')
@@ -129,6 +136,11 @@ export class OrderModel {
   @Field(() => [OrderChargeModel], { description: "Tips, duties and other charges inside the grand total." }) charges: OrderChargeModel[];
   @Field() taxStatus: string;
   @Field(() => OrderTotalsModel) totals: OrderTotalsModel;
+  @Field(() => String, { nullable: true, description: "The buyer's note on the order." }) note: string | null;
+  @Field(() => String, { nullable: true, description: "The buyer's purchase order number." }) poNumber: string | null;
+  @Field({ description: 'The channel marks it a test order (held as TEST_ORDER unless its channel account allows test orders).' }) test: boolean;
+  @Field(() => String, { nullable: true, description: "The buyer's currency when it is not the shop's; an ERP target with currencyBasis PRESENTMENT books the order in it." })
+  presentmentCurrency: string | null;
   // The children are field resolvers, each loaded only when a query selects it: lines,
   // shippingLines, tenders, history, sourceEvents, unmappedKeys (OrderChildrenResolver),
   // erpReferences (erp-sync), fulfillmentRequests and shipments (fulfillments).

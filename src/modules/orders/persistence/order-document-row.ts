@@ -12,13 +12,13 @@ const TAXES_OF = (parent: string) => `coalesce((
  */
 export const ORDER_DOCUMENT_ROW_SQL = `(SELECT to_json(r) FROM (
   SELECT o.status, o.currency_code, o.channel, o.account, o.external_id, o.customer, o.order_number, o.placed_at, o.shipping::text AS shipping,
-         o.accounting_date::text AS accounting_date, o.time_zone, o.charges,
+         o.accounting_date::text AS accounting_date, o.time_zone, o.charges, o.note, o.po_number, o.presentment_currency, o.presentment,
          o.grand_total::text AS grand_total, o.taxes_included, o.billing_address, o.shipping_address,
          coalesce((
            SELECT json_agg(json_build_object(
                     'id', l.id, 'external_id', l.external_id, 'sku', l.sku, 'variant_id', l.variant_id, 'title', l.title,
                     'quantity', l.quantity, 'unit_price', l.unit_price::text, 'discount_total', l.discount_total::text,
-                    'tax_total', l.tax_total::text, 'location_ref', l.location_ref,
+                    'tax_total', l.tax_total::text, 'location_ref', l.location_ref, 'properties', l.properties,
                     'taxes', ${TAXES_OF('line_id = l.id')})
                   ORDER BY l.position)
            FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines,

@@ -37,6 +37,10 @@ function headModel(head: Row): OrderModel {
     paymentStatus: head.payment_status as string,
     charges: ((head.charges as { kind: string; title: string; amount: string }[] | null) ?? []).map((c) => ({ kind: c.kind, title: c.title, amount: m(c.amount) })),
     taxStatus: head.tax_status as string,
+    note: (head.note as string | null) ?? null,
+    poNumber: (head.po_number as string | null) ?? null,
+    test: head.test === true,
+    presentmentCurrency: typeof head.presentment_currency === 'string' ? head.presentment_currency.trim() : null,
     totals: {
       subtotal: m(head.subtotal), discounts: m(head.discounts), tax: m(head.tax), shipping: m(head.shipping), grandTotal: m(head.grand_total),
     },

@@ -8,6 +8,15 @@ import {
   ADJUSTMENT_COLUMNS, LINE_COLUMNS, SHIPPING_COLUMNS, TENDER_COLUMNS, orderChildRows,
 } from './order-rows.js';
 import { storedOrderDates } from './order-dates.js';
+import { describeRounding } from '../../../canonical/conversion.js';
+import type { OrderCharge } from '../../../canonical/order.js';
+import { storedPresentment } from './order-money-view.js';
+
+interface StoredCharge {
+  readonly kind: string;
+  readonly title: string;
+  readonly amount: string;
+}
 import { storedCharges, wholeOrderInsert, type NewOrderState } from './whole-order-insert.js';
 import type { UnmappedIdentifier } from '../order-events.service.js';
 
@@ -55,6 +64,18 @@ export class OrderWriter {
     return rows.map((r) => ({ lineRef: r.external_id, quantity: r.quantity, unitPrice: BigInt(r.unit_price), discount: BigInt(r.discount_total) }));
   }
 
+  /** The rounding note of the order as stored (its ROUNDING charges), to tell whether an update changed it. */
+  async roundingNote(id: string): Promise<string | null> {
+    const rows: { charges: StoredCharge[] | null; presentment: { currency: string; charges?: StoredCharge[] } | null; currency_code: string }[] =
+      await this.runner.query('SELECT charges, presentment, currency_code FROM orders WHERE id = $1', [id]);
+    const row = rows[0];
+    if (!row) return null;
+    const charges = (list: StoredCharge[] | null | undefined, currency: string) =>
+      (list ?? []).map((c) => ({ kind: c.kind as OrderCharge['kind'], title: c.title, amount: { amount: BigInt(c.amount), currency } }));
+    const presentment = row.presentment ? { presentment: { charges: charges(row.presentment.charges, row.presentment.currency) } } : {};
+    return describeRounding({ charges: charges(row.charges, row.currency_code.trim()), ...presentment });
+  }
+
   /** Writes a new order whole in one statement; null when it already exists. */
   async create(order: CanonicalOrder, state: NewOrderState, lineage: EventLineage): Promise<string | null> {
     const { sql, params } = wholeOrderInsert(randomUUID(), order, state, lineage);
@@ -70,7 +91,8 @@ export class OrderWriter {
       `UPDATE orders SET order_number = $2, currency_code = $3, placed_at = $4, source_updated_at = $5, cancelled_at = $6,
          payment_status = $7, risk_recommendation = $8, tax_status = $9, taxes_included = $10, subtotal = $11,
          discounts = $12, tax = $13, shipping = $14, grand_total = $15, customer = $16, billing_address = $17,
-         shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, charges = $22::jsonb, version = version + 1, updated_at = now()
+         shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, charges = $22::jsonb,
+         note = $23, po_number = $24, test = $25, presentment_currency = $26, presentment = $27::jsonb, version = version + 1, updated_at = now()
        WHERE id = $1`,
       [
         id, order.orderNumber, order.currency, order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus,
@@ -78,6 +100,7 @@ export class OrderWriter {
         t.discounts.amount.toString(), t.tax.amount.toString(), t.shipping.amount.toString(), t.grandTotal.amount.toString(),
         jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
         dates.accountingDate, dates.timeZone, storedCharges(order),
+        order.note ?? null, order.poNumber ?? null, order.test === true, order.presentmentCurrency ?? null, storedPresentment(order),
       ],
     );
     // Adjustments cascade from lines and shipping lines.
