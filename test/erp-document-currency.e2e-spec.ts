@@ -56,8 +56,15 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
   const admin = (method: 'put' | 'post', path: string, payload: object) =>
     request(hub.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(payload);
   const postings = (id: string) =>
-    hub.sql<Json>(`SELECT p.target_id, p.status, p.erp_total::text AS erp_total, p.erp_total_currency AS currency, p.variance::text AS variance, p.last_error
+    hub.sql<Json>(`SELECT p.target_id, p.status, p.erp_total::text AS erp_total, p.erp_total_currency AS currency, p.variance::text AS variance, p.last_error,
+                          p.read_back_currency
                    FROM postings p JOIN orders o ON o.id = p.order_id WHERE o.external_id = $1 ORDER BY p.target_id`, [id]);
+  /** The postings once every NetSuite total written in a batch has been read back. */
+  const readBack = (id: string) => eventually(async () => {
+    const rows = await postings(id);
+    if (rows.some((r) => r.read_back_currency !== null)) throw new Error(`totals not read back yet: ${JSON.stringify(rows)}`);
+    return rows;
+  });
 
   beforeAll(async () => {
     [nsShop, nsBuyer, bc] = await Promise.all([
@@ -134,7 +141,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     expect(doc.shippingCost).toBe(7.33);
     expect((doc.taxDetails.items as Json[]).map((d) => [d.taxDetailsReference, d.taxAmount])).toEqual([['L1', 2.2], ['L2', 0.92]]);
     expect(cents([...items.map((l) => l.amount), doc.shippingCost, ...(doc.taxDetails.items as Json[]).map((d) => d.taxAmount)])).toBe(7275);
-    expect((await postings(CONVERTED_ID)).find((p) => p.target_id === 'ns-shop')).toMatchObject({ status: 'POSTED', erp_total: '7275', currency: 'USD', variance: '0' });
+    expect((await readBack(CONVERTED_ID)).find((p) => p.target_id === 'ns-shop')).toMatchObject({ status: 'POSTED', erp_total: '7275', currency: 'USD', variance: '0' });
   });
 
   it('NetSuite on PRESENTMENT money: a CAD document of the buyer\'s own amounts, no rounding, 99.21 stored', async () => {
@@ -143,7 +150,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     expect((doc.item.items as Json[]).map((l) => [l.item.id, l.quantity, l.rate, l.amount])).toEqual([['501', 3, 19.99, 59.97], ['502', 1, 24.99, 24.99]]);
     expect(doc.shippingCost).toBe(10);
     expect((doc.taxDetails.items as Json[]).map((d) => d.taxAmount)).toEqual([3, 1.25]);
-    expect((await postings(CONVERTED_ID)).find((p) => p.target_id === 'ns-buyer')).toMatchObject({ status: 'POSTED', erp_total: '9921', currency: 'CAD', variance: '0' });
+    expect((await readBack(CONVERTED_ID)).find((p) => p.target_id === 'ns-buyer')).toMatchObject({ status: 'POSTED', erp_total: '9921', currency: 'CAD', variance: '0' });
   });
 
   it('Business Central on PRESENTMENT money: currencyCode CAD and totalAmountIncludingTax 99.21', async () => {
@@ -154,7 +161,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
     ]);
     expect(doc.totalAmountIncludingTax).toBe(99.21);
     expect(doc.yourReference).toBeUndefined();
-    expect((await postings(CONVERTED_ID)).find((p) => p.target_id === 'bc-buyer')).toMatchObject({ status: 'POSTED', erp_total: '9921', currency: 'CAD', variance: '0' });
+    expect((await readBack(CONVERTED_ID)).find((p) => p.target_id === 'bc-buyer')).toMatchObject({ status: 'POSTED', erp_total: '9921', currency: 'CAD', variance: '0' });
   });
 
   it('holds an order whose conversion gap is above the bound as TOTALS_MISMATCH, with no charge and no posting', async () => {
@@ -166,7 +173,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
   it('does not book an order without full presentment money on a PRESENTMENT target, and books it on SHOP', async () => {
     const rows = await eventually(async () => {
       const found = await postings(TIPPED_ID);
-      if (found.length !== 3 || found.some((p) => p.status !== 'POSTED' && p.status !== 'DEAD')) throw new Error(`postings ${JSON.stringify(found)}`);
+      if (found.length !== 3 || found.some((p) => (p.status !== 'POSTED' && p.status !== 'DEAD') || p.read_back_currency !== null)) throw new Error(`postings ${JSON.stringify(found)}`);
       return found;
     }, 30_000);
     expect(rows.map((p) => [p.target_id, p.status, p.erp_total])).toEqual([['bc-buyer', 'DEAD', null], ['ns-buyer', 'DEAD', null], ['ns-shop', 'POSTED', '7375']]);
@@ -232,7 +239,7 @@ describe('currency basis, rounding, buyer text and test orders on ERP documents'
   it('posts a test order of an account that allows them (its documents add up), and still holds one of an account that does not', async () => {
     const [staged] = await hub.sql<Json>('SELECT status, test, hold_reasons FROM orders WHERE external_id = $1', [STAGING_TEST_ID]);
     expect(staged).toMatchObject({ test: true, hold_reasons: [] });
-    expect((await postings(STAGING_TEST_ID)).map((p) => [p.target_id, p.status, p.erp_total, p.variance])).toEqual([
+    expect((await readBack(STAGING_TEST_ID)).map((p) => [p.target_id, p.status, p.erp_total, p.variance])).toEqual([
       ['bc-buyer', 'POSTED', '9921', '0'], ['ns-buyer', 'POSTED', '9921', '0'], ['ns-shop', 'POSTED', '7275', '0'],
     ]);
     const [live] = await hub.sql<Json>('SELECT status, test, hold_reasons FROM orders WHERE external_id = $1', [LIVE_TEST_ID]);
