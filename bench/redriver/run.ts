@@ -183,11 +183,13 @@ async function main(): Promise<void> {
 
 /** The plans of the steps that find, among some held orders, the ready ones and their deliveries. */
 async function readyPlans(db: pg.Client, among: string, orderIds: readonly string[]): Promise<string[]> {
-  const keys = (await db.query(HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, [orderIds])).rows as { kind: string; channel: string; account: string; source_value: string }[];
+  const sorted = [...orderIds].sort();
+  const range = [orderIds, sorted[0], sorted[sorted.length - 1]];
+  const keys = (await db.query(HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, range)).rows as { kind: string; channel: string; account: string; source_value: string }[];
   const keyParams = [keys.map((k) => k.kind), keys.map((k) => k.channel), keys.map((k) => k.account), keys.map((k) => k.source_value)];
   const deliveries = (await db.query(HELD_ORDER_SCAN_SQL.LATEST_APPLIED_DELIVERY, [orderIds])).rows as { inbox_id: string }[];
   return [
-    formatPlan(`new, keys of ${among}`, await explain(db, HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, [orderIds], true)),
+    formatPlan(`new, keys of ${among}`, await explain(db, HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, range, true)),
     formatPlan(`new, which of their ${keys.length} keys are mapped`, await explain(db, HELD_ORDER_SCAN_SQL.MAPPED_KEYS, keyParams, true)),
     formatPlan(`new, latest deliveries among ${among}`, await explain(db, HELD_ORDER_SCAN_SQL.LATEST_APPLIED_DELIVERY, [orderIds], true)),
     formatPlan('new, their correlations', await explain(db, HELD_ORDER_SCAN_SQL.CORRELATIONS, [deliveries.map((d) => d.inbox_id)], true)),

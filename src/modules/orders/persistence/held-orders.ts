@@ -15,9 +15,14 @@ export const NEXT_HELD_ON_KEYS = `
    ORDER BY u.order_id
    LIMIT $5`;
 
-/** The keys these orders wait for (primary key lookups). */
+/**
+ * The keys these orders wait for. The ids' range ($2, $3) bounds the primary key scan: a
+ * page of held orders is one contiguous stretch of it, which the planner would otherwise
+ * price above a whole-table scan.
+ */
 export const UNMAPPED_KEYS_OF = `
-  SELECT order_id, kind, channel, account, source_value FROM order_unmapped_keys WHERE order_id = ANY ($1::uuid[])`;
+  SELECT order_id, kind, channel, account, source_value FROM order_unmapped_keys
+   WHERE order_id = ANY ($1::uuid[]) AND order_id BETWEEN $2::uuid AND $3::uuid`;
 
 /** Of these orders, the ones still ON_HOLD, each with its latest applied delivery (one index lookup each). */
 export const LATEST_APPLIED_DELIVERY = `
@@ -63,7 +68,10 @@ export const heldOrders = {
 
   async keysOf(runner: Sql, orderIds: readonly string[]): Promise<HeldOrderKey[]> {
     if (orderIds.length === 0) return [];
-    const rows: { order_id: string; kind: MappingKind; channel: string; account: string; source_value: string }[] = await runner.query(UNMAPPED_KEYS_OF, [orderIds]);
+    const sorted = [...orderIds].sort();
+    const rows: { order_id: string; kind: MappingKind; channel: string; account: string; source_value: string }[] = await runner.query(
+      UNMAPPED_KEYS_OF, [orderIds, sorted[0], sorted[sorted.length - 1]],
+    );
     return rows.map((r) => ({ orderId: r.order_id, kind: r.kind, channel: r.channel, account: r.account, sourceValue: r.source_value }));
   },
 
