@@ -155,23 +155,16 @@ export class PostingStore {
   }
 
   /**
-   * RETRYING after the given delay (its own statement, not the core's: the due-now rule
-   * below is erp-sync's). A document waiting for the posting it acts on (its sales
+   * RETRYING after the given delay. A document waiting for the posting it acts on (its sales
    * order) is due at once if that landed meanwhile: the landing re-drives only documents already RETRYING, and this
    * one was still IN_FLIGHT then. Returns the delay that applies.
    */
   async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: FailureDetail): Promise<number> {
-    const rows = returnedRows<{ due_now: boolean }>(await this.dataSource.query(
-      `UPDATE postings p SET status = 'RETRYING', lookup_first = $3,
-              next_attempt_at = CASE WHEN EXISTS (
-                SELECT 1 FROM postings d WHERE d.id = p.depends_on AND d.status = 'POSTED' AND $6 = d.document_type || '_PENDING')
-                THEN now() ELSE now() + ($2 * interval '1 millisecond') END,
-              last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
-       WHERE p.id = $1 AND p.status = 'IN_FLIGHT' AND p.attempts = $7
-       RETURNING p.next_attempt_at <= now() AS due_now`,
-      [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
-    ));
-    return rows[0]?.due_now ? 0 : delayMs;
+    const { dueNow } = await this.outbox.retry(this.dataSource, posting.id, delayMs, lookupFirst, error, {
+      attempt: posting.attempts,
+      dueNowIf: (code) => `EXISTS (SELECT 1 FROM postings d WHERE d.id = r.depends_on AND d.status = 'POSTED' AND ${code} = d.document_type || '_PENDING')`,
+    });
+    return dueNow ? 0 : delayMs;
   }
 
   async dead(posting: ClaimedPosting, error: FailureDetail): Promise<void> {

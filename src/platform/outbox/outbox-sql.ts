@@ -46,18 +46,28 @@ export class OutboxSql {
     ));
   }
 
-  /** RETRYING, due after delayMs; false when the row was no longer this attempt's. */
-  async retry(db: OutboxDb, id: string, delayMs: number, lookupFirst: boolean, error: FailureDetail, attempt?: number): Promise<boolean> {
+  /**
+   * RETRYING, due after delayMs, or at once when the owner's `dueNowIf` holds: an SQL condition
+   * on the row (aliased r), given the placeholder of the error's code. Answers whether the row
+   * was still this attempt's, and whether it is due now.
+   */
+  async retry(
+    db: OutboxDb, id: string, delayMs: number, lookupFirst: boolean, error: FailureDetail,
+    options: { readonly attempt?: number; readonly dueNowIf?: (codeParam: string) => string } = {},
+  ): Promise<{ readonly updated: boolean; readonly dueNow: boolean }> {
     const params: unknown[] = [id, delayMs, lookupFirst, error.message.slice(0, MAX_ERROR_LENGTH), error.kind];
-    const code = this.options.errorCode ? `, last_error_code = $${params.push(error.code ?? null)}` : '';
-    const guard = attempt === undefined ? '' : ` AND attempts = $${params.push(attempt)}`;
-    const rows = returnedRows(await db.query(
-      `UPDATE ${this.table} SET status = 'RETRYING', next_attempt_at = now() + ($2 * interval '1 millisecond'), lookup_first = $3,
+    const codeParam = this.options.errorCode || options.dueNowIf ? `$${params.push(error.code ?? null)}` : null;
+    const code = this.options.errorCode ? `, last_error_code = ${codeParam}` : '';
+    const guard = options.attempt === undefined ? '' : ` AND r.attempts = $${params.push(options.attempt)}`;
+    const later = `now() + ($2 * interval '1 millisecond')`;
+    const due = options.dueNowIf ? `CASE WHEN ${options.dueNowIf(codeParam!)} THEN now() ELSE ${later} END` : later;
+    const rows = returnedRows<{ due_now: boolean }>(await db.query(
+      `UPDATE ${this.table} r SET status = 'RETRYING', next_attempt_at = ${due}, lookup_first = $3,
               last_error = $4, last_error_kind = $5${code}, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT'${guard} RETURNING id`,
+       WHERE r.id = $1 AND r.status = 'IN_FLIGHT'${guard} RETURNING r.next_attempt_at <= now() AS due_now`,
       params,
     ));
-    return rows.length === 1;
+    return { updated: rows.length === 1, dueNow: rows[0]?.due_now ?? false };
   }
 
   /** DEAD with the error, for a person to replay; false when the row was no longer this attempt's. */
