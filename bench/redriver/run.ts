@@ -169,9 +169,9 @@ async function main(): Promise<void> {
   const keyParams = [groups.map((g) => g.kind), groups.map((g) => g.channel), groups.map((g) => g.sourceValue), '00000000-0000-0000-0000-000000000000', 500];
   const keyIds = ((await db.query(HELD_ORDER_SCAN_SQL.NEXT_HELD_ON_KEYS, keyParams)).rows as { order_id: string }[]).map((r) => r.order_id);
   log(formatPlan('new, next page of held orders', await explain(db, HELD_ORDER_SCAN_SQL.NEXT_HELD, ['00000000-0000-0000-0000-000000000000', 500], true)));
-  log(formatPlan(`new, ready among a page of ${pageIds.length}`, await explain(db, HELD_ORDER_SCAN_SQL.READY_DELIVERIES, [pageIds], true)));
+  for (const plan of await readyPlans(db, `a page of ${pageIds.length}`, pageIds)) log(plan);
   log(formatPlan('new, orders held on changed keys', await explain(db, HELD_ORDER_SCAN_SQL.NEXT_HELD_ON_KEYS, keyParams, true)));
-  log(formatPlan('new, ready among those', await explain(db, HELD_ORDER_SCAN_SQL.READY_DELIVERIES, [keyIds], true)));
+  for (const plan of await readyPlans(db, 'those', keyIds)) log(plan);
   log(formatPlan('new, sweep: mappings begun since', await explain(db, HELD_ORDER_SCAN_SQL.CHANGED_SINCE, [before, 5001], true)));
   log(formatPlan('old, start-up', await explain(db, OLD_SCAN, [500, null], false)));
   log(formatPlan('old, after the import', await explain(db, OLD_SCAN, [500, before], false)));
@@ -179,6 +179,21 @@ async function main(): Promise<void> {
     log('\nCHECK FAILED: the new scans did not find exactly the orders waiting');
     process.exitCode = 1;
   }
+}
+
+/** The plans of the steps that find, among some held orders, the ready ones and their deliveries. */
+async function readyPlans(db: pg.Client, among: string, orderIds: readonly string[]): Promise<string[]> {
+  const sorted = [...orderIds].sort();
+  const range = [orderIds, sorted[0], sorted[sorted.length - 1]];
+  const keys = (await db.query(HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, range)).rows as { kind: string; channel: string; account: string; source_value: string }[];
+  const keyParams = [keys.map((k) => k.kind), keys.map((k) => k.channel), keys.map((k) => k.account), keys.map((k) => k.source_value)];
+  const deliveries = (await db.query(HELD_ORDER_SCAN_SQL.LATEST_APPLIED_DELIVERY, [orderIds])).rows as { inbox_id: string }[];
+  return [
+    formatPlan(`new, keys of ${among}`, await explain(db, HELD_ORDER_SCAN_SQL.UNMAPPED_KEYS_OF, range, true)),
+    formatPlan(`new, which of their ${keys.length} keys are mapped`, await explain(db, HELD_ORDER_SCAN_SQL.MAPPED_KEYS, keyParams, true)),
+    formatPlan(`new, latest deliveries among ${among}`, await explain(db, HELD_ORDER_SCAN_SQL.LATEST_APPLIED_DELIVERY, [orderIds], true)),
+    formatPlan('new, their correlations', await explain(db, HELD_ORDER_SCAN_SQL.CORRELATIONS, [deliveries.map((d) => d.inbox_id)], true)),
+  ];
 }
 
 const interrupted = cleanUpOnSignals(cleanups, log);

@@ -1,7 +1,10 @@
 /**
- * What the hub's own modules say about the hub's own records, published on the domain event
- * bus (src/platform/events). Unlike the channel events in events.ts, these carry the hub's ids:
- * a subscriber acts on the subject without asking the publisher's tables.
+ * The canonical events: what the hub's own modules say about the hub's own records,
+ * published on the domain event bus (src/platform/events). They carry the hub's ids, so a
+ * subscriber acts on the subject without asking the publisher's tables. What a channel
+ * delivery means arrives as canonical records instead (CanonicalOrder, ShipmentConfirmation,
+ * CanonicalReturnEvent), through the channel port. They are tested where they are used
+ * (test/domain-events.e2e-spec.ts and each subscriber's e2e test).
  */
 import type { CanonicalOrder } from './order.js';
 import type { ChannelCode } from './references.js';

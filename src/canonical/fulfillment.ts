@@ -4,6 +4,7 @@
  * @since 0.5.0
  */
 import type { FulfillmentMethod } from './order.js';
+import type { ChannelCode } from './references.js';
 
 export type FulfillmentSystemKind = 'wms' | 'store';
 export type LocationKind = 'WAREHOUSE' | 'STORE' | 'DROP_SHIP_VENDOR';
@@ -17,7 +18,8 @@ export interface ShipmentLine {
   readonly quantity: number;
 }
 
-export type ShipmentSource = 'WMS' | 'STORE' | 'SHOPIFY';
+/** Who confirmed a shipment: a fulfilment system (WMS, STORE) or the order's channel itself. */
+export type ShipmentSource = 'WMS' | 'STORE' | ChannelCode;
 
 /** How a confirmation names its order: by the hub's id (systems we sent a request to) or by the channel's. */
 export type ConfirmationOrderRef =
@@ -46,7 +48,7 @@ export interface ShipmentConfirmation {
  * the fact). Whether it is one the hub confirmed only the hub's records tell.
  */
 export interface ShipmentCancellation {
-  readonly source: 'SHOPIFY';
+  readonly source: ChannelCode;
   readonly account: string;
   /** The channel's fulfilment id: a shipment's external id, or the channel reference of one the hub passed on. */
   readonly externalId: string;

@@ -3,6 +3,7 @@ export * from './money.js';
 export * from './references.js';
 export * from './order.js';
 export * from './totals.js';
-export * from './events.js';
+export * from './domain-events.js';
+export * from './assert-never.js';
 export * from './fulfillment.js';
 export * from './settlement.js';

@@ -1,4 +1,4 @@
-import type { ShipmentCancellation, ShipmentConfirmation } from '../../canonical/fulfillment.js';
+import type { ShipmentCancellation, ShipmentConfirmation, ShipmentLine } from '../../canonical/fulfillment.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import type { CanonicalReturnEvent } from '../../canonical/return.js';
 import type { AppConfig } from '../../platform/config/app-config.js';
@@ -64,9 +64,49 @@ export type ChannelMeaning =
 /** The signing secrets of an account, looked up by the ingestion (cached; no query per delivery). */
 export type SecretsLookup = (account: string | null) => Promise<readonly string[]>;
 
+/** An account's access to the channel's own API (channel_accounts admin_api_url and token). */
+export interface ChannelApiAccess {
+  readonly account: string;
+  /** The API base the account configured; null for the channel's default. */
+  readonly apiUrl: string | null;
+  readonly accessToken: string;
+}
+
+/** A shipment the hub passes on to the order's channel, so the channel can tell the customer. */
+export interface TrackingBack {
+  /** The channel's order id (orders.external_id). */
+  readonly orderExternalId: string;
+  /** Units per order line (lineRef is the channel's line id); not cumulative. */
+  readonly lines: readonly ShipmentLine[];
+  readonly carrier: string | null;
+  readonly trackingNumbers: readonly string[];
+  readonly trackingUrl: string | null;
+  /** A parcel is announced to the customer; goods picked up at a counter are not. */
+  readonly notifyCustomer: boolean;
+}
+
+/**
+ * Optional outbound operation: tracking back to the channel. A channel without it gets no
+ * channel message for shipments (NOT_REQUIRED); one with it gets a CHANNEL_FULFILLMENT
+ * outbound message for every shipment confirmed by someone else (a WMS, a store). One call
+ * is one attempt; failures are DeliveryError kinds the outbox's backoff understands.
+ */
+export interface ChannelFulfilments {
+  /**
+   * Records the shipment on the channel; returns the channel's fulfilment id. With
+   * lookupFirst (after an ambiguous outcome) it looks for one already recorded first, so
+   * the customer hears of the parcel once.
+   */
+  sendTracking(access: ChannelApiAccess, shipment: TrackingBack, options: { readonly lookupFirst: boolean; readonly timeoutMs: number }): Promise<string>;
+  /** Why a shipment waits when the account has no API access configured (MISSING_DEPENDENCY). */
+  missingAccess(account: string): string;
+}
+
 export interface ChannelAdapter {
   /** Upper-case code: the inbox source, orders.channel, mappings.channel. */
   readonly code: string;
+  /** The channel's name in notes people read ("Shopify cancelled fulfilment ..."). */
+  readonly label: string;
   /** The path segment of POST /webhooks/{slug}. */
   readonly slug: string;
   /** Also served at a static POST /webhooks/{slug} route (senders configured before the shared route). */
@@ -90,6 +130,8 @@ export interface ChannelAdapter {
   readonly reusedKey: ChannelRefusal;
   /** The stored body (parsed with big ids kept) in canonical terms. Pure: no I/O. */
   understand(delivery: StoredDelivery, body: unknown): ChannelMeaning;
+  /** Tracking back to the channel, when the channel takes it. */
+  readonly fulfilments?: ChannelFulfilments;
 }
 
 /** Channel codes are upper-case identifiers: the shipments and mappings tables check the same format. */

@@ -1,4 +1,4 @@
-import { CHANNEL_CODE_FORMAT, type ChannelAdapter } from './channel-port.js';
+import { CHANNEL_CODE_FORMAT, type ChannelAdapter, type ChannelFulfilments } from './channel-port.js';
 import { shopifyChannel } from './shopify/shopify-channel.js';
 import { storefrontChannel } from './storefront/storefront-channel.js';
 
@@ -43,4 +43,14 @@ export function isChannelCode(value: unknown): value is string {
 /** An account as the channel keys it (Shopify lower-cases shop domains); unchanged for channels without an adapter. */
 export function normaliseAccount(channel: string, account: string): string {
   return byCode.get(channel)?.normaliseAccount(account) ?? account;
+}
+
+/** The channel's tracking-back operation, if it takes tracking (unknown channels do not). */
+export function channelFulfilments(code: string): ChannelFulfilments | undefined {
+  return byCode.get(code)?.fulfilments;
+}
+
+/** The channel's name in notes people read; its code for a channel without an adapter. */
+export function channelLabel(code: string): string {
+  return byCode.get(code)?.label ?? code;
 }

@@ -6,7 +6,7 @@ export interface ChannelAdminApi {
   readonly adminAccessToken: string;
 }
 
-/** How the hub calls a channel account's own API (tracking back to Shopify), for the modules that do. */
+/** How the hub calls a channel account's own API (tracking back through the channel port), for the modules that do. */
 @Injectable()
 export class ChannelAdminApiService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../platform/database/sql.js';
+import type { FailureDetail, OutboxClaim } from '../../platform/outbox/outbox-attempt.js';
 import { OutboxSql } from '../../platform/outbox/outbox-sql.js';
 import { DUE_PAYLOAD_SQL, POSTINGS_DUE_CHANNEL } from './outbox/posting-outbox.js';
 import { PostingDocuments, type PostingSubject } from './posting-documents.js';
@@ -13,11 +14,7 @@ export interface ReplayFilter {
   readonly to?: Date;
 }
 
-export interface ClaimedPosting extends PostingSubject {
-  readonly attempts: number;
-  readonly lookupFirst: boolean;
-  readonly correlationId: string;
-}
+export interface ClaimedPosting extends PostingSubject, OutboxClaim {}
 
 /** The code of a document refused before sending because it does not add up to its subject's money. */
 const DOCUMENT_REFUSED = 'DOCUMENT_TOTAL_MISMATCH';
@@ -58,7 +55,7 @@ export class PostingStore {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(PostingDocuments) private readonly documents: PostingDocuments,
   ) {
-    this.outbox = new OutboxSql(dataSource, 'postings');
+    this.outbox = new OutboxSql(dataSource, 'postings', { errorCode: true });
   }
 
   /**
@@ -159,39 +156,30 @@ export class PostingStore {
     });
   }
 
-/**
+  /**
    * RETRYING after the given delay. A document waiting for the posting it acts on (its sales
    * order) is due at once if that landed meanwhile: the landing re-drives only documents already RETRYING, and this
    * one was still IN_FLIGHT then. Returns the delay that applies.
    */
-  async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string; code?: string }): Promise<number> {
-    const rows = returnedRows<{ due_now: boolean }>(await this.dataSource.query(
-      `UPDATE postings p SET status = 'RETRYING', lookup_first = $3,
-              next_attempt_at = CASE WHEN EXISTS (
-                SELECT 1 FROM postings d WHERE d.id = p.depends_on AND d.status = 'POSTED' AND $6 = d.document_type || '_PENDING')
-                THEN now() ELSE now() + ($2 * interval '1 millisecond') END,
-              last_error = $4, last_error_kind = $5, last_error_code = $6, updated_at = now()
-       WHERE p.id = $1 AND p.status = 'IN_FLIGHT' AND p.attempts = $7
-       RETURNING p.next_attempt_at <= now() AS due_now`,
-      [posting.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts],
-    ));
-    return rows[0]?.due_now ? 0 : delayMs;
+  async retry(posting: ClaimedPosting, delayMs: number, lookupFirst: boolean, error: FailureDetail): Promise<number> {
+    const { dueNow } = await this.outbox.retry(this.dataSource, posting.id, delayMs, lookupFirst, error, {
+      attempt: posting.attempts,
+      dueNowIf: (code) => `EXISTS (SELECT 1 FROM postings d WHERE d.id = r.depends_on AND d.status = 'POSTED' AND ${code} = d.document_type || '_PENDING')`,
+    });
+    return dueNow ? 0 : delayMs;
   }
 
-  async dead(posting: ClaimedPosting, error: { message: string; kind: string; code?: string }): Promise<void> {
-    const sql = `UPDATE postings SET status = 'DEAD', last_error = $2, last_error_kind = $3, last_error_code = $4, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $5 RETURNING id`;
-    const params = [posting.id, error.message.slice(0, 2000), error.kind, error.code ?? null, posting.attempts];
+  async dead(posting: ClaimedPosting, error: FailureDetail): Promise<void> {
     const subject = error.code === DOCUMENT_REFUSED ? this.documents.subject(posting.subjectType) : undefined;
     if (!subject?.documentRefused) {
-      await this.dataSource.query(sql, params);
+      await this.outbox.dead(this.dataSource, posting.id, error, posting.attempts);
       return;
     }
     // A document refused for not adding up holds its subject, in the transaction that marks it DEAD.
     await inTransaction(this.dataSource, async (runner) => {
       const head = await subject.lock(runner, posting.subjectId);
-      const dead = returnedRows(await runner.query(sql, params));
-      if (head && dead.length === 1) {
+      const dead = await this.outbox.dead(runner, posting.id, error, posting.attempts);
+      if (head && dead) {
         await subject.documentRefused!(runner, head, { code: DOCUMENT_REFUSED, message: error.message }, { correlationId: posting.correlationId });
       }
     });
@@ -239,10 +227,7 @@ export class PostingStore {
   /** Replay: a DEAD (or RETRYING) posting is sent again now, looking the document up first. */
   async replay(ids: readonly string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `WITH replayed AS (
-         UPDATE postings SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id, target_id, attempts
-       )
+      `WITH replayed AS (${this.outbox.replayStatement('id, target_id, attempts')})
        SELECT id, pg_notify($2, ${DUE_PAYLOAD_SQL}) FROM replayed`,
       [[...ids], POSTINGS_DUE_CHANNEL],
     );

@@ -12,8 +12,8 @@ import { ErpAdapterFactory } from './erp-adapter-factory.js';
 import type { ErpTarget } from './erp-target.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { InFlightLeases } from '../../platform/outbox/in-flight-leases.js';
-import { countOutbox } from '../../platform/outbox/outbox-metrics.js';
-import { afterFailure } from '../../platform/outbox/retry-policy.js';
+import { attemptDelivery, type OutboxTransport } from '../../platform/outbox/outbox-attempt.js';
+import type { Money } from '../../canonical/money.js';
 import type { DeliveredRef } from '../../platform/delivery/document-builder.js';
 import { countVariance, postedTotals } from './posting-totals.js';
 import { DuplicateScan } from './duplicates/duplicate-scan.js';
@@ -165,57 +165,65 @@ export class PostingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.store.retry(posting, 30_000, posting.lookupFirst, { message: `target ${posting.targetId} is missing or disabled`, kind: 'MISSING_DEPENDENCY' });
       return 'WAITING';
     }
-    const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
-    const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
+    const outcome = await attemptDelivery(this.transportFor(target), posting);
+    if (outcome.status === 'DELIVERED') return 'POSTED';
+    if (outcome.status === 'RETRYING') await this.relay.offerLater(target, posting.id, posting.attempts, outcome.delayMs);
+    this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: outcome.error.kind, next: outcome.status });
+    return outcome.status;
+  }
+
+  /**
+   * The ERP transport of one attempt: build the document, take a slot under the target's
+   * concurrency cap and rate limit, look it up first after an unknown outcome, send it; then
+   * write POSTED with what the ERP says it adds up to.
+   */
+  private transportFor(target: ErpTarget): OutboxTransport<ClaimedPosting, { ref: DeliveredRef; expectedTotal: Money | undefined }> {
     let externalKey: string | null = null;
-    try {
-      const document = await this.documents.prepare(posting);
-      externalKey = document.externalId;
-      if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
-        throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
-      }
-      let ref: DeliveredRef;
-      let lingerMs = 0;
-      try {
-        if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
-        const adapter = this.adapters.forTarget(target);
-        // One key per logical document, reused by every attempt, as the port asks: the ERP can tell a retry from a new call.
-        const context = { idempotencyKey: posting.id };
-        const found = posting.lookupFirst ? await document.find(adapter, context) : null;
-        if (posting.lookupFirst && !found) await this.lookedLongEnough(posting, target);
-        ref = found ?? (await document.send(adapter, context));
-      } catch (failure) {
-        // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
-        if (failure instanceof DeliveryError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
-        throw failure;
-      } finally {
-        // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
-        await semaphore.release(slot, lingerMs);
-      }
-      const totals = postedTotals(ref, document.expectedTotal);
-      await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
-      countVariance(target.id, totals);
-      if (totals.readBackCurrency) this.readBack.soon();
-      countOutbox('postings', 'delivered');
-      if (totals.variance !== null && totals.variance !== 0n) {
-        this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });
-      }
-      return 'POSTED';
-    } catch (failure) {
-      const { error, next } = afterFailure(failure, posting.attempts, posting.lookupFirst);
-      if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && posting.documentType === 'SALES_ORDER') {
-        await this.watches.ambiguous(posting.id, target.id, externalKey, this.config.duplicateWatchMs).catch((err: unknown) =>
-          this.logger.warn({ msg: 'could not watch a key after an ambiguous outcome', postingId: posting.id, err: String(err) }));
-      }
-      const detail = { message: error.message, kind: error.kind, code: error.details.code };
-      if (next.status === 'DEAD') await this.store.dead(posting, detail);
-      else {
-        const delayMs = await this.store.retry(posting, next.delayMs, next.lookupFirst, detail);
-        await this.relay.offerLater(target, posting.id, posting.attempts, delayMs);
-      }
-      countOutbox('postings', next.status === 'DEAD' ? 'dead' : 'retry');
-      this.logger.warn({ msg: 'ERP posting failed', postingId: posting.id, target: target.id, attempt: posting.attempts, kind: error.kind, next: next.status });
-      return next.status;
-    }
+    return {
+      engine: 'postings',
+      send: async (posting) => {
+        const document = await this.documents.prepare(posting);
+        externalKey = document.externalId;
+        const semaphore = this.semaphores!.semaphore(`${this.config.queuePrefix}:erp:${target.id}:inflight`);
+        const slot = `${this.holder}:${posting.id}:${posting.attempts}`;
+        if (!(await semaphore.acquire(slot, target.concurrencyCap, target.timeoutMs * 2 + 5000, 30_000))) {
+          throw new DeliveryError('RETRYABLE', `no free slot under the concurrency cap of ${target.concurrencyCap} within 30 s`);
+        }
+        let lingerMs = 0;
+        try {
+          if (target.rateLimitPerSecond) await takeRateSlot(this.redis!, `${this.config.queuePrefix}:erp:${target.id}:rate`, target.rateLimitPerSecond);
+          const adapter = this.adapters.forTarget(target);
+          // One key per logical document, reused by every attempt, as the port asks: the ERP can tell a retry from a new call.
+          const context = { idempotencyKey: posting.id };
+          const found = posting.lookupFirst ? await document.find(adapter, context) : null;
+          if (posting.lookupFirst && !found) await this.lookedLongEnough(posting, target);
+          return { ref: found ?? (await document.send(adapter, context)), expectedTotal: document.expectedTotal };
+        } catch (failure) {
+          // We stopped waiting, but the ERP may still be working on it: that counts against its cap.
+          if (failure instanceof DeliveryError && failure.details.code === 'TIMEOUT') lingerMs = target.timeoutMs;
+          throw failure;
+        } finally {
+          // The ERP call is over: free the slot before our own bookkeeping, so the next call starts.
+          await semaphore.release(slot, lingerMs);
+        }
+      },
+      delivered: async (posting, { ref, expectedTotal }) => {
+        const totals = postedTotals(ref, expectedTotal);
+        await this.store.posted(posting, ref.internalId, ref.documentNumber, totals);
+        countVariance(target.id, totals);
+        if (totals.readBackCurrency) this.readBack.soon();
+        if (totals.variance !== null && totals.variance !== 0n) {
+          this.logger.warn({ msg: 'ERP total differs from the document total', postingId: posting.id, target: target.id, erpTotal: String(totals.erpTotal), expectedTotal: String(totals.expectedTotal), variance: String(totals.variance), currency: totals.currency });
+        }
+      },
+      failed: async (posting, error) => {
+        if (error.kind === 'AMBIGUOUS' && error.details.code !== LOOKUP_PENDING && externalKey !== null && posting.documentType === 'SALES_ORDER') {
+          await this.watches.ambiguous(posting.id, target.id, externalKey, this.config.duplicateWatchMs).catch((err: unknown) =>
+            this.logger.warn({ msg: 'could not watch a key after an ambiguous outcome', postingId: posting.id, err: String(err) }));
+        }
+      },
+      retry: (posting, delayMs, lookupFirst, error) => this.store.retry(posting, delayMs, lookupFirst, error),
+      dead: (posting, error) => this.store.dead(posting, error),
+    };
   }
 }

@@ -1,7 +1,10 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { inTransaction } from '../../platform/database/sql.js';
+import { CHANGED_SINCE, MAPPED_KEYS, mappedKeys, mappingsChangedSince } from '../master-data/mapped-keys.js';
 import { DEFAULT_CUSTOMER } from '../master-data/mapping-kinds.js';
 import type { MappingGroup } from '../master-data/mapping-cache.js';
+import type { UnmappedKey } from '../master-data/order-mapping-keys.js';
+import { heldOrders, LATEST_APPLIED_DELIVERY, NEXT_HELD, NEXT_HELD_ON_KEYS, UNMAPPED_KEYS_OF } from '../orders/persistence/held-orders.js';
 
 /** A held order whose missing keys are now mapped, and the delivery to re-evaluate it from. */
 export interface HeldDelivery {
@@ -39,65 +42,15 @@ const GROUPS_PER_STATEMENT = 500;
 /** Below every uuid: where a scan by order id starts. */
 const FIRST = '00000000-0000-0000-0000-000000000000';
 
-/**
- * Of these orders, the ones still held with at least one missing key that is now mapped,
- * each with its latest applied delivery. Every step is a per-order (per-key) index lookup
- * under LIMIT 1, so the plan is nested loops over index scans whatever the table sizes. A
- * key is mapped when a current mapping answers it as the resolver asks: its value, or the
- * account's default customer for a customer; for its account or every account; for every
- * ERP target. The alternatives are one multi-key index condition (= ANY), never an OR.
- */
-const READY_DELIVERIES = `
-  SELECT b.order_id, d.inbox_id, d.correlation_id
-    FROM unnest($1::uuid[]) AS b(order_id)
-   CROSS JOIN LATERAL (
-     SELECT 1 FROM order_unmapped_keys u
-      CROSS JOIN LATERAL (
-        SELECT 1 FROM mappings m
-         WHERE m.kind = u.kind AND m.channel = u.channel
-           AND m.source_value = ANY (ARRAY[u.source_value, CASE WHEN u.kind = 'CUSTOMER' THEN '${DEFAULT_CUSTOMER}' END])
-           AND coalesce(m.account, '') = ANY (ARRAY['', u.account])
-           AND coalesce(m.erp_target, '') = '' AND m.valid_to IS NULL AND NOT m.retired
-         LIMIT 1) m
-      WHERE u.order_id = b.order_id
-      LIMIT 1) ready
-   CROSS JOIN LATERAL (
-     SELECT e.inbox_id, i.correlation_id
-       FROM orders o
-       JOIN order_source_events e ON e.order_id = o.id AND e.outcome = 'APPLIED'
-       JOIN inbox i ON i.id = e.inbox_id
-      WHERE o.id = b.order_id AND o.status = 'ON_HOLD'
-      ORDER BY e.id DESC
-      LIMIT 1) d`;
-
-/** The next page of orders held on any key (primary key order). */
-const NEXT_HELD = `SELECT DISTINCT order_id FROM order_unmapped_keys WHERE order_id > $1 ORDER BY order_id LIMIT $2`;
-
-/** The next page of orders held on one of these exact keys (key index, then order id). */
-const NEXT_HELD_ON_KEYS = `
-  SELECT DISTINCT u.order_id
-    FROM unnest($1::text[], $2::text[], $3::text[]) AS g(kind, channel, source_value)
-    JOIN order_unmapped_keys u ON u.kind = g.kind AND u.channel = g.channel AND u.source_value = g.source_value AND u.order_id > $4
-   ORDER BY u.order_id
-   LIMIT $5`;
+/** The correlation of each delivery, to re-evaluate its order under. */
+const CORRELATIONS = `SELECT id, correlation_id FROM inbox WHERE id = ANY ($1::uuid[])`;
 
 /**
- * The live mappings begun after an instant, as the groups they touch, and the database's
- * clock. A minute of margin: a version's valid_from is taken inside its transaction, so it
- * can become visible after a later instant was already read.
- */
-const CHANGED_SINCE = `
-  SELECT statement_timestamp()::text AS at,
-         (SELECT coalesce(json_agg(c), '[]') FROM (
-            SELECT DISTINCT kind, channel, source_value AS "sourceValue" FROM mappings
-             WHERE valid_to IS NULL AND NOT retired AND valid_from > $1::timestamptz - interval '1 minute'
-             LIMIT $2) c) AS groups`;
-
-/**
- * The SQL of the held-order redriver, in bounded batches: each batch is one short
+ * The held-order redriver's passes, in bounded batches: each batch is one short
  * transaction with its own statement_timeout, and the connection goes back to the pool
- * before the findings are handed on. Every lookup is by index (see the migration
- * RedriveScanIndexes), so a batch costs the same with 100 or 100,000 held orders.
+ * before the findings are handed on. The orders module says which orders wait on which
+ * keys, master data which keys are now mapped; every lookup is by index (see the
+ * migration RedriveScanIndexes), so a batch costs the same with 100 or 100,000 held orders.
  */
 export class HeldOrderScan {
   constructor(private readonly dataSource: DataSource) {}
@@ -106,7 +59,7 @@ export class HeldOrderScan {
   async all(onFound: OnFound, options: ScanOptions = {}): Promise<ScanResult> {
     let cursor = FIRST;
     return this.pages(onFound, options, async (runner, size) => {
-      const ids = await this.orderIds(runner, NEXT_HELD, [cursor, size]);
+      const ids = await heldOrders.nextPage(runner, cursor, size);
       if (ids.length === 0) return null;
       cursor = ids[ids.length - 1];
       return this.ready(runner, ids);
@@ -123,10 +76,9 @@ export class HeldOrderScan {
     let total: ScanResult = { orders: 0, batches: 0, longestBatchMs: 0, complete: true };
     for (let start = 0; start < distinct.length; start += GROUPS_PER_STATEMENT) {
       const chunk = distinct.slice(start, start + GROUPS_PER_STATEMENT);
-      const keys = [chunk.map((g) => g.kind), chunk.map((g) => g.channel), chunk.map((g) => g.sourceValue)];
       let cursor = FIRST;
       const result = await this.pages(onFound, options, async (runner, size) => {
-        const ids = await this.orderIds(runner, NEXT_HELD_ON_KEYS, [...keys, cursor, size]);
+        const ids = await heldOrders.nextPageOnKeys(runner, chunk, cursor, size);
         if (ids.length === 0) return null;
         cursor = ids[ids.length - 1];
         return this.ready(runner, ids);
@@ -146,10 +98,8 @@ export class HeldOrderScan {
    * The groups of live mappings begun after `since` (null: none asked), at most `limit`
    * of them, and the database's clock when asked; more than `limit` answers null.
    */
-  async changedSince(since: string | null, limit: number): Promise<{ at: string; groups: MappingGroup[] | null }> {
-    const rows: { at: string; groups: MappingGroup[] | string }[] = await this.dataSource.query(CHANGED_SINCE, [since ?? 'infinity', limit + 1]);
-    const groups = typeof rows[0].groups === 'string' ? (JSON.parse(rows[0].groups) as MappingGroup[]) : rows[0].groups;
-    return { at: rows[0].at, groups: since === null || groups.length > limit ? null : groups };
+  changedSince(since: string | null, limit: number): Promise<{ at: string; groups: MappingGroup[] | null }> {
+    return mappingsChangedSince(this.dataSource, since, limit);
   }
 
   private async pages(
@@ -179,16 +129,29 @@ export class HeldOrderScan {
     }
   }
 
-  private async orderIds(runner: QueryRunner, sql: string, params: unknown[]): Promise<string[]> {
-    const rows: { order_id: string }[] = await runner.query(sql, params);
-    return rows.map((r) => r.order_id);
-  }
-
+  /**
+   * Of these orders, the ones still held with at least one missing key that is now
+   * mapped, each with its latest applied delivery, in the order given.
+   */
   private async ready(runner: QueryRunner, orderIds: readonly string[]): Promise<HeldDelivery[]> {
-    const rows: { order_id: string; inbox_id: string; correlation_id: string }[] = await runner.query(READY_DELIVERIES, [orderIds]);
-    return rows.map((r) => ({ orderId: r.order_id, inboxId: r.inbox_id, correlationId: r.correlation_id }));
+    const keys = await heldOrders.keysOf(runner, orderIds);
+    const distinct = [...new Map(keys.map((k) => [keyOf(k), k])).values()];
+    const mapped = await mappedKeys(runner, distinct);
+    const nowMapped = new Set(distinct.filter((_, i) => mapped[i]).map(keyOf));
+    const waiting = new Set(keys.filter((k) => nowMapped.has(keyOf(k))).map((k) => k.orderId));
+    const deliveries = await heldOrders.latestAppliedDeliveries(runner, orderIds.filter((id) => waiting.has(id)));
+    if (deliveries.length === 0) return [];
+    const rows: { id: string; correlation_id: string }[] = await runner.query(CORRELATIONS, [deliveries.map((d) => d.inboxId)]);
+    const correlation = new Map(rows.map((r) => [r.id, r.correlation_id]));
+    return deliveries
+      .filter((d) => correlation.has(d.inboxId))
+      .map((d) => ({ orderId: d.orderId, inboxId: d.inboxId, correlationId: correlation.get(d.inboxId)! }));
   }
 }
 
+function keyOf(k: UnmappedKey): string {
+  return JSON.stringify([k.kind, k.channel, k.account, k.sourceValue]);
+}
+
 /** The statements, for the benchmark's EXPLAIN. */
-export const HELD_ORDER_SCAN_SQL = { NEXT_HELD, NEXT_HELD_ON_KEYS, READY_DELIVERIES, CHANGED_SINCE } as const;
+export const HELD_ORDER_SCAN_SQL = { NEXT_HELD, NEXT_HELD_ON_KEYS, UNMAPPED_KEYS_OF, MAPPED_KEYS, LATEST_APPLIED_DELIVERY, CORRELATIONS, CHANGED_SINCE } as const;

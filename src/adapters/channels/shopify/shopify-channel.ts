@@ -1,6 +1,7 @@
 import type { ChannelAdapter, ChannelRefusal, DeliveryDescription, WebhookHeaders } from '../channel-port.js';
 import { header, keptHeaders, plausibleTimestamp } from '../webhook-headers.js';
 import { understandShopifyDelivery } from './shopify-delivery.js';
+import { shopifyFulfilments } from './shopify-fulfilments.js';
 import { SHOPIFY_HANDLED_TOPICS, verifyShopifyHmac } from './shopify-webhook.js';
 
 /** Headers worth keeping with the delivery; the signature and anything secret never are. */
@@ -22,6 +23,7 @@ const normaliseShop = (raw: string): string => raw.toLowerCase();
  */
 export const shopifyChannel: ChannelAdapter = {
   code: 'SHOPIFY',
+  label: 'Shopify',
   slug: 'shopify',
   dedicatedRoute: true,
   summary: 'Shopify: X-Shopify-Hmac-Sha256 over the raw body, deduplicated on X-Shopify-Webhook-Id; topics orders/* and fulfillments/*.',
@@ -50,6 +52,7 @@ export const shopifyChannel: ChannelAdapter = {
   describe: describeShopifyDelivery,
   reusedKey: { status: 409, code: 'WEBHOOK_ID_REUSED', message: 'this webhook id was delivered before with a different body', field: 'X-Shopify-Webhook-Id' },
   understand: (delivery, body) => understandShopifyDelivery(delivery, body),
+  fulfilments: shopifyFulfilments,
 };
 
 function describeShopifyDelivery(headers: WebhookHeaders, parsed: unknown, bodyHash: string): DeliveryDescription {

@@ -31,6 +31,7 @@ export function signStorefrontBody(rawBody: Buffer | string, secret: string): st
  */
 export const storefrontChannel: ChannelAdapter = {
   code: 'STOREFRONT',
+  label: 'Storefront',
   slug: 'storefront',
   summary: 'Custom storefront: X-Storefront-Signature (sha256=<hex>) over the raw body with the account\'s secret, ' +
     'X-Storefront-Account and X-Storefront-Event-Id (dedupe); types order.upserted and order.cancelled (docs/contracts/custom-storefront.md).',

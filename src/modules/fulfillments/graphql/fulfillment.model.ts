@@ -29,7 +29,7 @@ export class FulfillmentRequestModel {
 @ObjectType('Shipment', { description: 'A parcel shipped or goods picked up, as its sender confirmed it, with where the news went.' })
 export class ShipmentModel {
   @Field() id: string;
-  @Field({ description: 'WMS, STORE or SHOPIFY' }) source: string;
+  @Field({ description: "Who confirmed it: WMS, STORE, or the order's channel code (SHOPIFY)" }) source: string;
   @Field() externalId: string;
   @Field({ description: 'SHIPMENT or PICKUP' }) kind: string;
   @Field({ description: 'CONFIRMED, or HELD with holdReason (nothing is posted for a held one)' }) status: string;

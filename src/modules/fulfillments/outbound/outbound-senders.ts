@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ShopifyAdminClient } from '../../../adapters/channels/shopify/shopify-admin.client.js';
+import { channelFulfilments } from '../../../adapters/channels/registry.js';
 import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { FulfillmentSystemClient } from '../../../adapters/fulfillment/fulfillment-system.client.js';
 import type { ShipmentLine } from '../../../canonical/fulfillment.js';
@@ -84,8 +84,9 @@ export class OutboundSenders {
   }
 
   /**
-   * Tracking to the channel: a Shopify fulfilment of the shipped line items. After an
-   * ambiguous outcome, look for it by tracking number first, so the customer gets one.
+   * Tracking to the order's channel, through the channel port's optional fulfilments
+   * operation. A channel without it takes no tracking (its shipments are NOT_REQUIRED; a
+   * message for one is PERMANENT).
    */
   private async channelFulfillment(message: ClaimedMessage): Promise<string> {
     const [row]: Row[] = await this.dataSource.query(
@@ -94,29 +95,22 @@ export class OutboundSenders {
     );
     const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
     if (!row || !order) throw new DeliveryError('PERMANENT', `shipment ${message.subjectId} does not exist`);
-    if (order.channel !== 'SHOPIFY') throw new DeliveryError('PERMANENT', `no channel fulfilment for ${order.channel}`);
+    const fulfilments = channelFulfilments(order.channel);
+    if (!fulfilments) throw new DeliveryError('PERMANENT', `no channel fulfilment for ${order.channel}`);
     const access = await this.channels.adminApiOf(order.channel, order.account);
-    if (!access) {
-      throw new DeliveryError('MISSING_DEPENDENCY', `no Shopify Admin API access is configured for ${order.account} (channel account adminAccessToken)`);
-    }
-    const shop = order.account;
-    const client = new ShopifyAdminClient({
-      shopDomain: shop, baseUrl: access.adminApiUrl ?? `https://${shop}/admin/api/2026-04`, accessToken: access.adminAccessToken, timeoutMs: TIMEOUT_MS,
-    });
-    const trackingNumbers = row.tracking_numbers as string[];
-    if (message.lookupFirst && trackingNumbers.length > 0) {
-      const found = await client.findFulfillment(order.externalId, trackingNumbers);
-      if (found) return found.fulfillmentId;
-    }
-    const created = await client.createFulfillment({
-      orderId: order.externalId,
-      lines: (row.lines as ShipmentLine[]).map((l) => ({ lineItemId: l.lineRef, quantity: l.quantity })),
-      trackingCompany: row.carrier as string | null,
-      trackingNumbers,
-      trackingUrl: row.tracking_url as string | null,
-      notifyCustomer: row.kind === 'SHIPMENT',
-    });
-    return created.fulfillmentId;
+    if (!access) throw new DeliveryError('MISSING_DEPENDENCY', fulfilments.missingAccess(order.account));
+    return fulfilments.sendTracking(
+      { account: order.account, apiUrl: access.adminApiUrl, accessToken: access.adminAccessToken },
+      {
+        orderExternalId: order.externalId,
+        lines: row.lines as ShipmentLine[],
+        carrier: row.carrier as string | null,
+        trackingNumbers: row.tracking_numbers as string[],
+        trackingUrl: row.tracking_url as string | null,
+        notifyCustomer: row.kind === 'SHIPMENT',
+      },
+      { lookupFirst: message.lookupFirst, timeoutMs: TIMEOUT_MS },
+    );
   }
 }
 

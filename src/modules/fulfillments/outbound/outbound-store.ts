@@ -1,24 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { inTransaction, returnedRows } from '../../../platform/database/sql.js';
+import type { FailureDetail, OutboxClaim } from '../../../platform/outbox/outbox-attempt.js';
 import { OutboxSql } from '../../../platform/outbox/outbox-sql.js';
 
 export type OutboundKind = 'FULFILLMENT_REQUEST' | 'FULFILLMENT_CANCEL' | 'CHANNEL_FULFILLMENT';
 
-export interface ClaimedMessage {
-  readonly id: string;
+export interface ClaimedMessage extends OutboxClaim {
   readonly kind: OutboundKind;
   readonly subjectId: string;
   readonly orderId: string;
-  readonly attempts: number;
-  readonly lookupFirst: boolean;
-  readonly correlationId: string;
 }
 
 /**
- * Outbound messages to fulfilment systems and channels. PostgreSQL is the queue: a batch
- * is claimed with SKIP LOCKED, so several workers share the work and none sends a message
- * another holds; every later change is guarded on IN_FLIGHT.
+ * Outbound messages to fulfilment systems and channels: the outbox core's statements on
+ * outbound_messages (batch claim with SKIP LOCKED, retry, dead, replay, stuck rows), and
+ * what changes with them in this module's tables (the request accepted, the shipment's
+ * channel status).
  */
 @Injectable()
 export class OutboundStore {
@@ -29,13 +27,7 @@ export class OutboundStore {
   }
 
   async claim(limit: number): Promise<ClaimedMessage[]> {
-    const rows = returnedRows<Record<string, unknown>>(await this.dataSource.query(
-      `UPDATE outbound_messages SET status = 'IN_FLIGHT', attempts = attempts + 1, updated_at = now()
-       WHERE id IN (SELECT id FROM outbound_messages WHERE status IN ('PENDING', 'RETRYING') AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, kind, subject_id, order_id, attempts, lookup_first, correlation_id`,
-      [limit],
-    ));
+    const rows = await this.outbox.claimBatch(limit, 'id, kind, subject_id, order_id, attempts, lookup_first, correlation_id');
     return rows.map((r) => ({
       id: r.id as string, kind: r.kind as OutboundKind, subjectId: r.subject_id as string, orderId: r.order_id as string,
       attempts: r.attempts as number, lookupFirst: r.lookup_first as boolean, correlationId: r.correlation_id as string,
@@ -67,23 +59,16 @@ export class OutboundStore {
     });
   }
 
-  async retry(message: ClaimedMessage, delayMs: number, lookupFirst: boolean, error: { message: string; kind: string }): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE outbound_messages SET status = 'RETRYING', next_attempt_at = now() + ($2 * interval '1 millisecond'), lookup_first = $3,
-              last_error = $4, last_error_kind = $5, updated_at = now()
-       WHERE id = $1 AND status = 'IN_FLIGHT'`,
-      [message.id, delayMs, lookupFirst, error.message.slice(0, 2000), error.kind],
-    );
+  async retry(message: ClaimedMessage, delayMs: number, lookupFirst: boolean, error: FailureDetail): Promise<void> {
+    await this.outbox.retry(this.dataSource, message.id, delayMs, lookupFirst, error);
   }
 
-  async dead(message: ClaimedMessage, error: { message: string; kind: string }): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
-      await manager.query(
-        `UPDATE outbound_messages SET status = 'DEAD', last_error = $2, last_error_kind = $3, updated_at = now() WHERE id = $1 AND status = 'IN_FLIGHT'`,
-        [message.id, error.message.slice(0, 2000), error.kind],
-      );
+  /** DEAD: a channel message's shipment shows the channel was not told. */
+  async dead(message: ClaimedMessage, error: FailureDetail): Promise<void> {
+    await inTransaction(this.dataSource, async (runner) => {
+      await this.outbox.dead(runner, message.id, error);
       if (message.kind === 'CHANNEL_FULFILLMENT') {
-        await manager.query(`UPDATE shipments SET channel_status = 'FAILED' WHERE id = $1 AND channel_status = 'PENDING'`, [message.subjectId]);
+        await runner.query(`UPDATE shipments SET channel_status = 'FAILED' WHERE id = $1 AND channel_status = 'PENDING'`, [message.subjectId]);
       }
     });
   }
@@ -96,17 +81,13 @@ export class OutboundStore {
   /** Replay: DEAD messages are sent again now, looked up first; the messages and their shipments change together, or not at all. */
   async replay(ids: readonly string[]): Promise<string[]> {
     return inTransaction(this.dataSource, async (runner) => {
-      const rows = returnedRows<{ id: string }>(await runner.query(
-        `UPDATE outbound_messages SET status = 'RETRYING', next_attempt_at = now(), lookup_first = true, attempts = 0, updated_at = now()
-         WHERE id = ANY($1::uuid[]) AND status IN ('DEAD', 'RETRYING') RETURNING id`,
-        [[...ids]],
-      ));
+      const replayed = await this.outbox.replay(runner, ids);
       await runner.query(
         `UPDATE shipments s SET channel_status = 'PENDING' FROM outbound_messages m
          WHERE m.id = ANY($1::uuid[]) AND m.kind = 'CHANNEL_FULFILLMENT' AND s.id = m.subject_id AND s.channel_status = 'FAILED'`,
-        [rows.map((r) => r.id)],
+        [replayed],
       );
-      return rows.map((r) => r.id);
+      return replayed;
     });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
+import { channelLabel } from '../../../adapters/channels/registry.js';
 import type { ShipmentCancellation } from '../../../canonical/fulfillment.js';
 import { holdReason, type StoredShipment } from '../domain/held-shipment.js';
 import { PostingOutbox } from '../../erp-sync/outbox/posting-outbox.js';
@@ -14,7 +15,7 @@ export type CancellationOutcome =
   | { readonly kind: 'RECORDED' | 'ALREADY_RECORDED'; readonly shipmentId: string; readonly note: string };
 
 /**
- * The channel withdrew a fulfilment (Shopify: cancelled, or failed, after the fact), applied
+ * The channel withdrew a fulfilment (cancelled, or failed, after the fact), applied
  * inside the caller's transaction under the order's lock, then the shipment's.
  *
  * The hub records it and tells people; it undoes nothing. A CONFIRMED shipment keeps its
@@ -35,15 +36,16 @@ export class ChannelCancellations {
 
   async apply(runner: QueryRunner, c: ShipmentCancellation, lineage: ShipmentLineage): Promise<CancellationOutcome> {
     const order = await this.orders.lock(runner, c.order);
-    // A confirmed match first: that is the one with ERP postings (a held Shopify echo of it may match too).
+    // A confirmed match first: that is the one with ERP postings (a held channel echo of it may match too).
     const [row]: StoredShipment[] = await runner.query(
       `SELECT * FROM shipments WHERE (source = $1 AND account = $2 AND external_id = $3) OR (order_id = $4 AND channel_reference = $3)
        ORDER BY status = 'CONFIRMED' DESC, received_at LIMIT 1 FOR UPDATE`,
       [c.source, c.account, c.externalId, order?.id ?? null],
     );
-    const what = `Shopify ${c.status === 'cancelled' ? 'cancelled' : `marked ${c.status}`} fulfilment ${c.externalId}`;
+    const channel = channelLabel(c.source);
+    const what = `${channel} ${c.status === 'cancelled' ? 'cancelled' : `marked ${c.status}`} fulfilment ${c.externalId}`;
     if (!row) return this.tombstone(runner, c, order?.id ?? null, lineage, what);
-    const own = row.source === 'SHOPIFY' ? `shipment ${row.id}` : `shipment ${row.id} (${row.source} ${row.external_id}, passed to Shopify)`;
+    const own = row.source === c.source ? `shipment ${row.id}` : `shipment ${row.id} (${row.source} ${row.external_id}, passed to ${channel})`;
     if (row.channel_cancelled_at) return { kind: 'ALREADY_RECORDED', shipmentId: row.id, note: `${what}: already recorded on ${own}; nothing changed` };
 
     await runner.query(`UPDATE shipments SET channel_cancelled_at = coalesce($2::timestamptz, now()) WHERE id = $1`, [row.id, c.cancelledAt]);
@@ -71,7 +73,7 @@ export class ChannelCancellations {
    * A cancel for a fulfilment the hub has not seen: webhooks come in any order, so its
    * success may still be on its way. The cancel is kept as a held shipment under the
    * fulfilment's id, which a late success then finds and leaves alone (a duplicate of a
-   * shipment held for good), instead of posting an item fulfilment Shopify took back.
+   * shipment held for good), instead of posting an item fulfilment the channel took back.
    */
   private async tombstone(runner: QueryRunner, c: ShipmentCancellation, orderId: string | null, lineage: ShipmentLineage, what: string): Promise<CancellationOutcome> {
     const id = randomUUID();

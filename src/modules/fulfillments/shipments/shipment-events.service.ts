@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import type { ShipmentConfirmation, ShipmentLine } from '../../../canonical/fulfillment.js';
+import { channelFulfilments, channelLabel } from '../../../adapters/channels/registry.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { DomainEventBus } from '../../../platform/events/domain-event-bus.js';
 import type { OrderStatus } from '../../orders/domain/order-state.js';
@@ -128,10 +129,11 @@ export class ShipmentEventsService {
     const requestId = request?.id ?? null;
     const hold = (reason: string) => this.hold(runner, c, order?.id ?? null, requestId, target, reason);
     if (!order) return hold(holdReason('ORDER_UNKNOWN', 'the order is not in the hub'));
-    if (c.source === 'SHOPIFY') {
+    // The channel's own record of a fulfilment may be one the hub passed on to it.
+    if (c.source === order.channel) {
       const echo = await this.echoOf(runner, order.id, c);
       if (echo && !target.held) return { kind: 'DUPLICATE', shipmentId: echo };
-      if (echo) return hold(holdReason('CHANNEL_ECHO', `Shopify's record of shipment ${echo}, which the hub sent it`));
+      if (echo) return hold(holdReason('CHANNEL_ECHO', `${channelLabel(c.source)}'s record of shipment ${echo}, which the hub sent it`));
     }
     if (request?.status === 'CANCELLED') {
       return hold(holdReason('REQUEST_CANCELLED', `request ${request.id} was cancelled; a person decides what to do with goods shipped after that`));
@@ -143,7 +145,8 @@ export class ShipmentEventsService {
     const verdict = checkShipment(ordered, shipped, c.lines);
     if (!verdict.ok) return hold(holdReason(verdict.reason, verdict.detail));
 
-    const tellChannel = c.source !== 'SHOPIFY' && order.channel === 'SHOPIFY';
+    // Tracking goes back to the order's channel when someone else shipped and the channel takes it.
+    const tellChannel = c.source !== order.channel && channelFulfilments(order.channel) !== undefined;
     const id = target.held?.id ?? randomUUID();
     const { correlationId } = target.lineage;
     await writeShipment(runner, { id, update: target.held !== null, c, orderId: order.id, requestId, lineage: target.lineage, status: 'CONFIRMED', holdReason: null, channelStatus: tellChannel ? 'PENDING' : 'NOT_REQUIRED' });
@@ -163,15 +166,16 @@ export class ShipmentEventsService {
   }
 
   /**
-   * Shopify announces every fulfilment, the ones the hub created to pass on tracking too.
+   * A channel that takes tracking (Shopify) announces every fulfilment, the ones the hub
+   * created to pass on tracking too.
    * Such an echo is the shipment we already have: known by the fulfilment id we were
    * given, or (when the webhook outruns our own bookkeeping) by the same tracking and lines.
    */
   private async echoOf(runner: QueryRunner, orderId: string, c: ShipmentConfirmation): Promise<string | null> {
     const rows: { id: string; channel_reference: string | null; tracking_numbers: string[]; lines: ShipmentLine[] }[] = await runner.query(
       `SELECT id, channel_reference, tracking_numbers, lines FROM shipments
-       WHERE order_id = $1 AND status = 'CONFIRMED' AND source <> 'SHOPIFY' AND channel_status <> 'NOT_REQUIRED'`,
-      [orderId],
+       WHERE order_id = $1 AND status = 'CONFIRMED' AND source <> $2 AND channel_status <> 'NOT_REQUIRED'`,
+      [orderId, c.source],
     );
     const key = (lines: readonly ShipmentLine[]) => lines.map((l) => `${l.lineRef}:${l.quantity}`).sort().join(',');
     const tracking = [...c.trackingNumbers].sort().join(',');

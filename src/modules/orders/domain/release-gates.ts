@@ -26,7 +26,7 @@ import { MoneyError } from '../../../canonical/money.js';
 import type { CanonicalOrder, PaymentStatus, RiskRecommendation, TaxStatus } from '../../../canonical/order.js';
 import { orderInView } from '../../../canonical/conversion.js';
 import { compareTotals, describeDifference } from '../../../canonical/totals.js';
-import { assertNever } from '../../../canonical/events.js';
+import { assertNever } from '../../../canonical/assert-never.js';
 import { HOLD_REASONS, type HoldReason, type OrderStatus } from './order-state.js';
 
 /** One failed gate: the hold reason and a human-readable explanation. */
