@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 
 export class UpsertChannelAccountDto {
@@ -50,4 +50,13 @@ export class UpsertChannelAccountDto {
   @IsString()
   @MaxLength(64)
   timezone?: string;
+
+  @ApiProperty({
+    required: false,
+    example: { marketplaceIds: ['ATVPDKIKX0DER'] },
+    description: 'Non-secret settings the channel checks. Amazon: marketplaceIds (the marketplaces to pull orders from).',
+  })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
 }

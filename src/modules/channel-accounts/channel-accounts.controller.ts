@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { normaliseAccount } from '../../adapters/channels/registry.js';
+import { channelByCode, normaliseAccount } from '../../adapters/channels/registry.js';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
@@ -21,14 +21,15 @@ interface ChannelAccountView {
   adminApiUrl: string | null;
   adminApiConfigured: boolean;
   timezone: string | null;
+  settings: Record<string, unknown>;
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, updated_at';
+const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, settings, updated_at';
 const view = (r: Record<string, unknown>): ChannelAccountView => ({
   id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
   adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean,
-  timezone: (r.timezone as string | null) ?? null, updatedAt: r.updated_at as Date,
+  timezone: (r.timezone as string | null) ?? null, settings: (r.settings as Record<string, unknown> | null) ?? {}, updatedAt: r.updated_at as Date,
 });
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
@@ -65,13 +66,21 @@ export class ChannelAccountsController {
     if (dto.timezone !== undefined && (!isTimeZone(dto.timezone) || /^[+-]/.test(dto.timezone))) {
       throw new ApiError(400, 'VALIDATION_FAILED', `timezone ${JSON.stringify(dto.timezone)} is not an IANA time zone such as America/New_York`, 'timezone');
     }
+    const settings = dto.settings ?? {};
+    const pull = channelByCode(dto.channel)?.pull;
+    try {
+      if (pull && (dto.adminAccessToken !== undefined || Object.keys(settings).length > 0)) pull.checkSettings(settings);
+    } catch (error) {
+      throw new ApiError(400, 'VALIDATION_FAILED', error instanceof Error ? error.message : String(error), 'settings');
+    }
     const account = normaliseAccount(dto.channel, dto.account);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone, settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
-         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone, updated_at = now()
+         admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone,
+         settings = EXCLUDED.settings, updated_at = now()
        RETURNING ${COLUMNS}`,
-      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null],
+      [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null, JSON.stringify(settings)],
     );
     this.secrets.forget(dto.channel, account);
     this.zones.forget(dto.channel, account);
