@@ -32,6 +32,12 @@ export type OrderCancelled = HubEventEnvelope<'OrderCancelled', { readonly order
  */
 export type OrderLinesChanged = HubEventEnvelope<'OrderLinesChanged', { readonly orderId: string; readonly reason: string; readonly version: string }>;
 
+/**
+ * A released order's new version says the channel itself shipped units (a marketplace's own
+ * warehouse, FBA): its fulfilments done at the channel are recorded as shipments.
+ */
+export type OrderShippedAtSource = HubEventEnvelope<'OrderShippedAtSource', { readonly orderId: string; readonly order: CanonicalOrder }>;
+
 /** A parcel or handover of an order was confirmed and recorded as a shipment. */
 export type ShipmentConfirmed = HubEventEnvelope<'ShipmentConfirmed', { readonly orderId: string; readonly shipmentId: string }>;
 
@@ -44,11 +50,11 @@ export type RefundSucceeded = HubEventEnvelope<
   { readonly refundId: string; readonly caseId: string; readonly orderId: string; readonly channel: ChannelCode; readonly account: string }
 >;
 
-export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | ShipmentConfirmed | RefundSucceeded;
+export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded;
 
 export type DomainEventType = DomainEvent['type'];
 
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { readonly type: T }>;
 
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
-export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'ShipmentConfirmed', 'RefundSucceeded'];
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded'];

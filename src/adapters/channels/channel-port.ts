@@ -2,6 +2,8 @@ import type { ShipmentCancellation, ShipmentConfirmation, ShipmentLine } from '.
 import type { CanonicalOrder } from '../../canonical/order.js';
 import type { CanonicalReturnEvent } from '../../canonical/return.js';
 import type { AppConfig } from '../../platform/config/app-config.js';
+import type { RedisTokenBuckets } from '../../platform/queue/redis-token-bucket.js';
+import type { ChannelPoller, PolledEvent } from '../../modules/ingestion/polling/channel-poller.js';
 
 /**
  * The port every sales channel implements. The hub's ingestion owns the inbox, the queue
@@ -58,8 +60,37 @@ export type ChannelMeaning =
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
   | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
   | { ok: true; type: 'return'; event: CanonicalReturnEvent }
+  /** The delivery only says something changed (a marketplace notification): the hub fetches `ref` from the channel (pull). */
+  | { ok: true; type: 'fetch'; ref: string; reason: string }
   | { ok: true; type: 'nothing'; reason: string }
   | { ok: false; reason: string };
+
+/** A pull channel's account as the hub keeps it: the API base, its token (write-only) and its non-secret settings. */
+export interface PullAccount {
+  readonly account: string;
+  readonly apiUrl: string | null;
+  readonly accessToken: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+/** What the hub lends a pull channel's client: a shared rate budget and the application's own credentials. */
+export interface PullContext {
+  readonly buckets: RedisTokenBuckets | null;
+  readonly config: AppConfig;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * A channel the hub pulls from (a marketplace): a poller per account, run on an interval as the
+ * safety net, and a fetch of one object a notification named. Both write into the same inbox
+ * with the same dedupe keys, so a notified change and a polled one are one event.
+ */
+export interface ChannelPull {
+  /** Checks an account's settings when it is saved; throws an Error naming the field. */
+  checkSettings(settings: Readonly<Record<string, unknown>>): void;
+  poller(account: PullAccount, context: PullContext): ChannelPoller;
+  fetchOne(account: PullAccount, context: PullContext, ref: string): Promise<PolledEvent[]>;
+}
 
 /** The signing secrets of an account, looked up by the ingestion (cached; no query per delivery). */
 export type SecretsLookup = (account: string | null) => Promise<readonly string[]>;
@@ -132,6 +163,8 @@ export interface ChannelAdapter {
   understand(delivery: StoredDelivery, body: unknown): ChannelMeaning;
   /** Tracking back to the channel, when the channel takes it. */
   readonly fulfilments?: ChannelFulfilments;
+  /** Marketplaces the hub pulls from; absent for channels that only push. */
+  readonly pull?: ChannelPull;
 }
 
 /** Channel codes are upper-case identifiers: the shipments and mappings tables check the same format. */

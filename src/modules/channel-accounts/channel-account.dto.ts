@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 
 export class UpsertChannelAccountDto {
@@ -69,4 +69,13 @@ export class UpsertChannelAccountDto {
   @Min(0)
   @Max(100)
   conversionRoundingPerLine?: number;
+
+  @ApiProperty({
+    required: false,
+    example: { marketplaceIds: ['ATVPDKIKX0DER'] },
+    description: 'Non-secret settings the channel checks. Amazon: marketplaceIds (the marketplaces to pull orders from).',
+  })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
 }

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { normaliseAccount } from '../../adapters/channels/registry.js';
+import { channelByCode, normaliseAccount } from '../../adapters/channels/registry.js';
 import { RequireRole } from '../../platform/auth/roles.guard.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { httpUrl, withoutUserinfo } from '../../platform/http/input-checks.js';
@@ -25,16 +25,18 @@ interface ChannelAccountView {
   timezone: string | null;
   allowTestOrders: boolean;
   conversionRoundingPerLine: number;
+  settings: Record<string, unknown>;
   updatedAt: Date;
 }
 
 const COLUMNS = 'id, channel, account, enabled, admin_api_url, admin_access_token IS NOT NULL AS admin_api_configured, timezone, ' +
-  'allow_test_orders, conversion_rounding_per_line, updated_at';
+  'allow_test_orders, conversion_rounding_per_line, settings, updated_at';
 const view = (r: Record<string, unknown>): ChannelAccountView => ({
   id: r.id as string, channel: r.channel as string, account: r.account as string, enabled: r.enabled as boolean,
   adminApiUrl: withoutUserinfo(r.admin_api_url as string | null), adminApiConfigured: r.admin_api_configured as boolean,
   timezone: (r.timezone as string | null) ?? null, allowTestOrders: r.allow_test_orders as boolean,
-  conversionRoundingPerLine: r.conversion_rounding_per_line as number, updatedAt: r.updated_at as Date,
+  conversionRoundingPerLine: r.conversion_rounding_per_line as number,
+  settings: (r.settings as Record<string, unknown> | null) ?? {}, updatedAt: r.updated_at as Date,
 });
 
 /** Per-account webhook secrets. Secrets are write-only: no response ever carries one. */
@@ -72,16 +74,24 @@ export class ChannelAccountsController {
     if (dto.timezone !== undefined && (!isTimeZone(dto.timezone) || /^[+-]/.test(dto.timezone))) {
       throw new ApiError(400, 'VALIDATION_FAILED', `timezone ${JSON.stringify(dto.timezone)} is not an IANA time zone such as America/New_York`, 'timezone');
     }
+    const settings = dto.settings ?? {};
+    const pull = channelByCode(dto.channel)?.pull;
+    try {
+      if (pull && (dto.adminAccessToken !== undefined || Object.keys(settings).length > 0)) pull.checkSettings(settings);
+    } catch (error) {
+      throw new ApiError(400, 'VALIDATION_FAILED', error instanceof Error ? error.message : String(error), 'settings');
+    }
     const account = normaliseAccount(dto.channel, dto.account);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `INSERT INTO channel_accounts (id, channel, account, webhook_secret, enabled, admin_api_url, admin_access_token, timezone,
-         allow_test_orders, conversion_rounding_per_line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         allow_test_orders, conversion_rounding_per_line, settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (channel, account) DO UPDATE SET webhook_secret = EXCLUDED.webhook_secret, enabled = EXCLUDED.enabled,
          admin_api_url = EXCLUDED.admin_api_url, admin_access_token = EXCLUDED.admin_access_token, timezone = EXCLUDED.timezone,
-         allow_test_orders = EXCLUDED.allow_test_orders, conversion_rounding_per_line = EXCLUDED.conversion_rounding_per_line, updated_at = now()
+         allow_test_orders = EXCLUDED.allow_test_orders, conversion_rounding_per_line = EXCLUDED.conversion_rounding_per_line,
+         settings = EXCLUDED.settings, updated_at = now()
        RETURNING ${COLUMNS}`,
       [randomUUID(), dto.channel, account, dto.webhookSecret, dto.enabled ?? true, adminApiUrl, dto.adminAccessToken ?? null, dto.timezone ?? null,
-        dto.allowTestOrders ?? false, dto.conversionRoundingPerLine ?? DEFAULT_CONVERSION_ROUNDING_PER_LINE],
+        dto.allowTestOrders ?? false, dto.conversionRoundingPerLine ?? DEFAULT_CONVERSION_ROUNDING_PER_LINE, JSON.stringify(settings)],
     );
     this.rules.forget(dto.channel, account);
     this.secrets.forget(dto.channel, account);

@@ -19,6 +19,7 @@ import { failedOnData, refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
+import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
 
 /** CPU time the worker spends on a batch before it lets other callbacks run. */
 const YIELD_AFTER_MS = 4;
@@ -60,6 +61,7 @@ export class InboxProcessorService {
     @Inject(ReturnEventsService) private readonly returns: ReturnEventsService,
     @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
     @Inject(ChannelAccountOrderRules) private readonly rules: ChannelAccountOrderRules,
+    @Inject(ChannelPullScheduler) private readonly pulls: ChannelPullScheduler,
   ) {}
 
   /**
@@ -95,7 +97,10 @@ export class InboxProcessorService {
    * same order apply in arrival order.
    */
   async processBatch(inboxIds: readonly string[]): Promise<Map<string, InboxStatus | 'SKIPPED'>> {
-    return inTransaction(this.dataSource, async (runner) => {
+    // Fetches notifications asked for, made once the rows are committed (a retried transaction starts the list afresh).
+    let fetches: { channel: string; account: string; ref: string; correlationId: string }[] = [];
+    const results = await inTransaction(this.dataSource, async (runner) => {
+      fetches = [];
       const rows: InboxRow[] = await runner.query(
         `SELECT ${ROW_COLUMNS}
          FROM inbox WHERE id = ANY($1::uuid[]) AND status = 'PENDING'
@@ -128,6 +133,9 @@ export class InboxProcessorService {
           const outcome = await this.returns.apply(runner, event.event, lineage);
           if (outcome.outcome === 'REFUSED') refused = outcome.note;
           else note = outcome.outcome === 'DUPLICATE' ? outcome.note : outcome.note === null ? null : `return case ${outcome.caseId}: ${outcome.note}`;
+        } else if (event.type === 'fetch') {
+          note = event.reason;
+          if (row.account) fetches.push({ channel: row.source, account: row.account, ref: event.ref, correlationId: row.correlation_id });
         } else if (event.type === 'ready') {
           if (!(await this.shipments.readyForPickup(runner, event.requestId, event.at))) note = `request ${event.requestId} is not awaiting pickup`;
         } else note = event.reason;
@@ -148,6 +156,8 @@ export class InboxProcessorService {
       }
       return results;
     });
+    for (const f of fetches) void this.pulls.fetch(f.channel, f.account, f.ref, f.correlationId);
+    return results;
   }
 
   /**

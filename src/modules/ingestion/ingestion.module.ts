@@ -25,6 +25,7 @@ import { IngestMetrics } from './ingest-metrics.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
+import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
 
 /**
  * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
@@ -44,6 +45,7 @@ export class IngestionModule {
         InboxWriter,
         ChannelIngestionService,
         ChannelPollRunner,
+        ChannelPullScheduler,
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
@@ -53,7 +55,7 @@ export class IngestionModule {
         OrderActionsResolver,
         ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
       ],
-      exports: [InboxProcessorService, InboxReader, ChannelPollRunner],
+      exports: [InboxProcessorService, InboxReader, ChannelPollRunner, ChannelPullScheduler],
     };
   }
 }

@@ -49,6 +49,9 @@ interface Decision {
  * transitioned. Applying the same event again changes nothing; an older version than the
  * one held is recorded as stale and changes nothing.
  */
+/** Statuses in which an order's release has already recorded its fulfilments done at the channel. */
+const SHIPPED_AT_SOURCE_AFTER: readonly OrderStatus[] = ['RELEASED', 'POSTED', 'PARTIALLY_FULFILLED'];
+
 @Injectable()
 export class OrderEventsService {
   constructor(@Inject(DomainEventBus) private readonly events: DomainEventBus) {}
@@ -107,6 +110,10 @@ export class OrderEventsService {
     if (decision.to === 'CANCELLED' && head.status !== 'CANCELLED') await this.cancelled(writer, head.id, lineage.correlationId);
     const edit = linesBefore && decision.to !== 'CANCELLED' ? describeLineEdit(linesBefore, lineFactsOf(order)) : null;
     if (edit) await this.linesChanged(writer, { id: head.id, status: decision.to }, edit, input);
+    // Released before: what the channel shipped itself since is recorded now (on release it goes with OrderReleased).
+    if (SHIPPED_AT_SOURCE_AFTER.includes(head.status) && decision.to !== 'CANCELLED' && (order.fulfilledAtSource?.length ?? 0) > 0) {
+      await this.events.publish(writer.runner, { type: 'OrderShippedAtSource', correlationId: lineage.correlationId, payload: { orderId: head.id, order } });
+    }
     return { orderId: head.id, outcome: 'APPLIED', status: decision.to, holdReasons: decision.holdReasons };
   }
 

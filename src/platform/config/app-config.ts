@@ -53,6 +53,10 @@ export interface AppConfig {
   readonly duplicateFullScanIntervalMs: number;
   /** How often written documents whose ERP total is read in batches (NetSuite) are read back, at the latest. */
   readonly totalReadBackIntervalMs: number;
+  /** How often pull channels (Amazon) are polled per account: the safety net under their notifications. */
+  readonly pullIntervalMs: number;
+  /** The hub's own Login with Amazon application (client id and secret), for every seller that authorised it; null: no Amazon. */
+  readonly amazonLwa: { readonly clientId: string; readonly clientSecret: string; readonly tokenUrl: string } | null;
   /** A refund whose money moved but no settlement has reported after this many days is a refund exception. */
   readonly refundSettlementDays: number;
   /** Working days a payout's bank line may come after the payout and still match it. */
@@ -255,6 +259,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     duplicateScanIntervalMs: integer(env, 'ERP_DUPLICATE_SCAN_INTERVAL_MS', 30_000, 100, 3_600_000),
     duplicateFullScanIntervalMs: integer(env, 'ERP_DUPLICATE_FULL_SCAN_INTERVAL_MS', 3_600_000, 0, 7 * 86_400_000),
     totalReadBackIntervalMs: integer(env, 'ERP_TOTAL_READ_BACK_INTERVAL_MS', 2000, 100, 3_600_000),
+    pullIntervalMs: integer(env, 'PULL_INTERVAL_MS', 120_000, 100, 86_400_000),
+    amazonLwa: amazonLwa(env),
     refundSettlementDays: integer(env, 'REFUND_SETTLEMENT_DAYS', 7, 1, 365),
     settlementBankDays: integer(env, 'SETTLEMENT_BANK_DAYS', 3, 0, 30),
     importDir: text(env, 'IMPORT_DIR') ?? null,
@@ -265,6 +271,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpTimeouts: httpTimeouts(env),
     graphql: graphqlLimits(env),
   };
+}
+
+function amazonLwa(env: Env): AppConfig['amazonLwa'] {
+  const clientId = text(env, 'AMAZON_LWA_CLIENT_ID');
+  const clientSecret = text(env, 'AMAZON_LWA_CLIENT_SECRET');
+  if (!clientId && !clientSecret) return null;
+  if (!clientId || !clientSecret) throw new ConfigError(clientId ? 'AMAZON_LWA_CLIENT_SECRET' : 'AMAZON_LWA_CLIENT_ID', 'is required with the other Login with Amazon credential');
+  return { clientId, clientSecret, tokenUrl: url(env, 'AMAZON_LWA_TOKEN_URL', ['https:', 'http:'], 'https://api.amazon.com/auth/o2/token') as string };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { OrderReleased } from '../../../canonical/domain-events.js';
+import type { OrderReleased, OrderShippedAtSource } from '../../../canonical/domain-events.js';
 import type { ShipmentConfirmation, ShipmentSource } from '../../../canonical/fulfillment.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { ShipmentEventsService } from './shipment-events.service.js';
@@ -21,6 +21,16 @@ export class FulfilledAtSource {
   /** After the sales order postings (10), requests (20) and held shipments (30) of the release. */
   @OnDomainEvent('OrderReleased', { order: 40 })
   async onOrderReleased(runner: QueryRunner, event: OrderReleased): Promise<void> {
+    await this.record(runner, event);
+  }
+
+  /** Shipped by the channel after the release (Amazon's own warehouses); a fulfilment already recorded is a duplicate. */
+  @OnDomainEvent('OrderShippedAtSource')
+  async onShippedAtSource(runner: QueryRunner, event: OrderShippedAtSource): Promise<void> {
+    await this.record(runner, event);
+  }
+
+  private async record(runner: QueryRunner, event: OrderReleased | OrderShippedAtSource): Promise<void> {
     const { orderId, order } = event.payload;
     const lineage = { inboxId: null, correlationId: event.correlationId };
     for (const f of order.fulfilledAtSource ?? []) {

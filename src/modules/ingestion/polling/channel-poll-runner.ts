@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { channelByCode } from '../../../adapters/channels/registry.js';
 import { InboxWriter } from '../inbox/inbox-writer.js';
 import { receiveBody } from '../received-body.js';
-import { advanceWatermark, type ChannelPoller } from './channel-poller.js';
+import { advanceWatermark, type ChannelPoller, type PolledEvent } from './channel-poller.js';
 
 export interface PollOutcome {
   readonly stored: number;
@@ -37,17 +37,9 @@ export class ChannelPollRunner {
     let duplicates = 0;
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const fetched = await poller.fetch(watermark);
-      const outcomes = await Promise.all(fetched.events.map((event) => {
-        const body = receiveBody(event.body);
-        return this.inbox.write({
-          id: randomUUID(), source: poller.channel, account, topic: event.topic, dedupeKey: event.dedupeKey, eventId: event.eventId,
-          bodyHash: createHash('sha256').update(event.body).digest('hex'), rawBody: body.stored, redactedFields: body.redacted,
-          headers: { 'x-hub-polled-stream': poller.stream }, correlationId,
-          status: body.jsonError === null ? 'PENDING' : 'REJECTED', error: body.jsonError, triggeredAt: null,
-        });
-      }));
-      stored += outcomes.filter((o) => o.kind === 'inserted').length;
-      duplicates += outcomes.filter((o) => o.kind !== 'inserted').length;
+      const outcome = await this.store(poller.channel, account, poller.stream, fetched.events, correlationId);
+      stored += outcome.stored;
+      duplicates += outcome.duplicates;
       const next = advanceWatermark(watermark, fetched.events);
       const moved = next !== null && next !== watermark;
       if (moved) await this.save(poller.channel, account, poller.stream, next);
@@ -56,6 +48,24 @@ export class ChannelPollRunner {
       if (!fetched.more || !moved) break;
     }
     return { stored, duplicates, watermark };
+  }
+
+  /**
+   * Events into the inbox as pushed deliveries go: card data stripped, deduplicated on their keys,
+   * queued for the same processor. Used by polls and by fetches a notification asked for.
+   */
+  async store(channel: string, account: string, stream: string, events: readonly PolledEvent[], correlationId: string): Promise<{ stored: number; duplicates: number }> {
+    const outcomes = await Promise.all(events.map((event) => {
+      const body = receiveBody(event.body);
+      return this.inbox.write({
+        id: randomUUID(), source: channel, account, topic: event.topic, dedupeKey: event.dedupeKey, eventId: event.eventId,
+        bodyHash: createHash('sha256').update(event.body).digest('hex'), rawBody: body.stored, redactedFields: body.redacted,
+        headers: { 'x-hub-polled-stream': stream }, correlationId,
+        status: body.jsonError === null ? 'PENDING' : 'REJECTED', error: body.jsonError, triggeredAt: null,
+      });
+    }));
+    const stored = outcomes.filter((o) => o.kind === 'inserted').length;
+    return { stored, duplicates: outcomes.length - stored };
   }
 
   async watermark(channel: string, account: string, stream: string): Promise<string | null> {
