@@ -20,6 +20,7 @@ import { Returns1764480000000 } from './1764480000000-returns.js';
 import { DispositionMappings1764481000000 } from './1764481000000-disposition-mappings.js';
 import { OrderCharges1764482000000 } from './1764482000000-order-charges.js';
 import { PostingTotalReadBack1764493000000 } from './1764493000000-posting-total-read-back.js';
+import { SettlementJournals1764495000000 } from './1764495000000-settlement-journals.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
 export const MIGRATIONS = [
@@ -28,5 +29,5 @@ export const MIGRATIONS = [
   PostingWithdrawn1764380000000, ErpVariantRegistry1764386000000, PostingsBySubject1764387000000, RedriveScanIndexes1764397000000,
   ChannelCodeFormat1764398000000, PostingErpTotals1764450000000, ErpDuplicateWatch1764451000000, OrderEditsAndDates1764460000000,
   Settlements1764470000000, Returns1764480000000, DispositionMappings1764481000000, OrderCharges1764482000000,
-  PostingTotalReadBack1764493000000,
+  PostingTotalReadBack1764493000000, SettlementJournals1764495000000,
 ];
