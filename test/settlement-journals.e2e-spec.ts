@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../sandboxes/erp/dynamics365-bc/sandbox.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
+import { SettlementJournalsService } from '../src/modules/settlements/journals/settlement-journals.service.js';
 import { freshDatabase } from './support/test-database.js';
 import { ADMIN_KEY, dropQueueKeys, eventually, startHub, type TestHub } from './support/test-hub.js';
 
@@ -144,5 +146,37 @@ describe('Settlement summary journals to NetSuite and Business Central (PostgreS
     expect(entries.map((e: Json) => [e.accountNumber, e.debitAmount, e.creditAmount])).toEqual([
       ['6100', 0, 6], ['1090', 48.29, 0], ['4500', 54.5, 0], ['1250', 0, 100], ['6190', 3.21, 0],
     ]);
+  });
+
+  it('refuses a journal whose parts do not add up to its payout, sends nothing, and holds the settlement with the reason', async () => {
+    // No parser lets this through (control totals hold), so the ledger is written as a report that lost a fee would leave it.
+    const [{ id: importId }] = await hub.sql<{ id: string }>(`
+      INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
+      VALUES ('AMAZON_V2', '11899999999', repeat('e', 64), 'AMAZON', 'EUR', 'IMPORTED', 975, 975, 2, 'e2e') RETURNING id::text AS id`);
+    await hub.sql(`
+      INSERT INTO settlement_components (import_id, side, component, fee_type, provider_key, lineage, channel, amount, currency, posted_at)
+      VALUES ($1, 'REPORTED', 'PAYOUT', NULL, 'settlement|total-amount', 'x:2', 'AMAZON', 975, 'EUR', '2026-04-01T00:00:00Z'),
+             ($1, 'REPORTED', 'PRINCIPAL', NULL, 'Order|ItemPrice|Principal', 'x:3', 'AMAZON', 1000, 'EUR', NULL),
+             ($1, 'REPORTED', 'FEE', 'Commission', 'Order|ItemFees|Commission', 'x:4', 'AMAZON', -30, 'EUR', NULL)`, [importId]);
+    const runner = hub.app.get(DataSource).createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await hub.app.get(SettlementJournalsService).imported(runner, {
+      importId, summary: { format: 'AMAZON_V2', reportId: '11899999999', channel: 'AMAZON', currency: 'EUR', controlExpected: 975n, controlActual: 975n, lineCount: 2 },
+    });
+    await runner.commitTransaction();
+    await runner.release();
+    const rows = await eventually(async () => {
+      const found = await postings('11899999999');
+      if (found.length !== 2 || found.some((r) => r.status !== 'DEAD' || r.state !== 'HELD')) throw new Error(`journals ${JSON.stringify(found)}`);
+      return found;
+    }, 20_000);
+    for (const row of rows) {
+      expect(row.last_error_code).toBe('DOCUMENT_TOTAL_MISMATCH');
+      expect(row.last_error).toContain('debits 1005 and credits 1000 minor units of EUR differ by 5');
+    }
+    const [journal] = await hub.sql<Json>(`SELECT hold_code, hold_reason FROM settlement_journals WHERE external_id = 'STL-AMAZON_V2-11899999999'`);
+    expect(journal.hold_code).toBe('DOCUMENT_TOTAL_MISMATCH');
+    expect((await nsJournals()).filter((j) => j.externalId === 'STL-AMAZON_V2-11899999999')).toEqual([]);
   });
 });
