@@ -50,11 +50,22 @@ export type RefundSucceeded = HubEventEnvelope<
   { readonly refundId: string; readonly caseId: string; readonly orderId: string; readonly channel: ChannelCode; readonly account: string }
 >;
 
-export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded;
+/**
+ * A settlement or payout was imported whole and its control totals hold: its summary journal
+ * (`settlementJournalId`, the subject SETTLEMENT) may go to the ERPs that take its channel.
+ */
+export type SettlementJournalDue = HubEventEnvelope<
+  'SettlementJournalDue',
+  { readonly settlementJournalId: string; readonly importId: string; readonly channel: string; readonly reportId: string }
+>;
+
+export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | SettlementJournalDue;
 
 export type DomainEventType = DomainEvent['type'];
 
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { readonly type: T }>;
 
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
-export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = ['OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded'];
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'SettlementJournalDue',
+];

@@ -15,6 +15,7 @@
  *   POST  .../salesOrders({id})/salesOrderLines                       a line added (order-lines.ts)
  *   POST  .../salesOrders({id})/Microsoft.NAV.shipAndInvoice            → 204 (shipping.ts)
  *   GET   .../companies({id})/salesShipments[({id})[/salesShipmentLines]] read-only, $filter
+ *   .../companies({id})/journals[({id})[/journalLines | /Microsoft.NAV.post]], generalLedgerEntries (journals.ts); GET /_sandbox/journals
  * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
  * Amounts and totals are computed as BC does (amounts.ts) from the tax-code table (knob taxRates);
  * an unknown tax code is refused. Knob lateCommitMs: a deep insert commits (and is answered) that
@@ -32,6 +33,7 @@ import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNo
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
 import { BcOrderLines } from './order-lines.js';
 import { BcCreditMemos } from './credit-memos.js';
+import { BcJournals } from './journals.js';
 import { BcShipping, presentShipment } from './shipping.js';
 import { BC_SCOPE, TokenIssuer, type ClientCredentials } from './token.js';
 import { checkSalesOrder } from './validate.js';
@@ -72,6 +74,7 @@ const API_PATH = /^(?:\/v2\.0)?\/([^/]+)\/([^/]+)\/api\/v2\.0(\/.*)?$/;
 const GUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
 const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines(?:\\(${GUID}\\))?|/Microsoft\\.NAV\\.shipAndInvoice)?)?$`);
 const CREDIT_MEMOS = new RegExp(`^/companies\\(${GUID}\\)/salesCreditMemos(?:\\(${GUID}\\)(/Microsoft\\.NAV\\.post)?)?$`);
+const JOURNALS = new RegExp(`^/companies\\(${GUID}\\)/(?:journals(?:\\(${GUID}\\)(/journalLines(?:\\([^)]+\\))?|/Microsoft\\.NAV\\.post)?)?|(generalLedgerEntries))$`);
 const SHIPMENTS = new RegExp(`^/companies\\(${GUID}\\)/salesShipments(?:\\(${GUID}\\)(/salesShipmentLines)?)?$`);
 
 const today = (): string => new Date().toISOString().slice(0, 10);
@@ -90,6 +93,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   private readonly orderLines: BcOrderLines;
   private readonly shipping: BcShipping;
   readonly creditMemos: BcCreditMemos;
+  readonly journals = new BcJournals();
   private nextNumber = 101001;
   /** Deep inserts received under lateCommitMs and not committed yet. */
   private lateCommitsPending = 0;
@@ -102,6 +106,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     context.onReset(() => {
       this.nextNumber = 101001;
       this.creditMemos.reset();
+      this.journals.reset();
     });
   }
 
@@ -139,6 +144,13 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
         return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${credits[1]})'.`);
       }
       return this.creditMemos.route(req, credits[2], credits[3], urls);
+    }
+    const journals = JOURNALS.exec(rest);
+    if (journals) {
+      if (journals[1].toLowerCase() !== this.settings.companyId.toLowerCase()) {
+        return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${journals[1]})'.`);
+      }
+      return journals[4] ? this.journals.ledgerEntries(req, urls) : this.journals.route(req, journals[2], journals[3], urls);
     }
     const shipments = SHIPMENTS.exec(rest);
     const m = ORDERS.exec(rest);
@@ -190,6 +202,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
 
   /** GET /_sandbox/credit-memos: every credit memo with its lines, status and BC's totals. */
   admin(req: SandboxRequest): Reply | undefined {
+    if (req.method === 'GET' && req.url.pathname.replace(/\/+$/, '') === '/_sandbox/journals') return { status: 200, body: this.journals.list() };
     if (req.method !== 'GET' || req.url.pathname.replace(/\/+$/, '') !== '/_sandbox/credit-memos') return undefined;
     const memos = [...this.creditMemos.memos.values()].map((m) => ({ ...m.memo, posts: m.posts, salesCreditMemoLines: m.lines }));
     return { status: 200, body: { count: memos.length, creditMemos: memos } };

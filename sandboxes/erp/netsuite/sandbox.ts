@@ -12,6 +12,7 @@
  *   POST  …/salesOrder/{id | eid:...}/!transform/returnAuthorization, …/returnAuthorization/{id | eid:...}/!transform/itemReceipt | creditMemo
  *   GET   …/returnAuthorization | itemReceipt | creditMemo/{id | eid:...} (returns.ts); GET /_sandbox/returns lists them
  *   POST  /services/rest/query/v1/suiteql                     the sales orders' totals query (suiteql.ts)
+ *   PUT   …/journalEntry/eid:{externalId}, GET …/journalEntry/{id | eid:...} (journals.ts); GET /_sandbox/journals lists them
  * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
  * line-changes.ts). subtotal, discountTotal, taxTotal and total are computed as NetSuite does
  * (totals.ts) from the tax-code table (knob taxRates); an unknown tax code is refused.
@@ -26,6 +27,7 @@ import { duplicateRecord, invalidContent, invalidLogin, notFound, nsError } from
 import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
 import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
+import { JOURNAL_PATH, NetSuiteJournals } from './journals.js';
 import { NetSuiteReturns, type ReturnRecordType } from './returns.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
 import { runSuiteQl, SUITEQL_PATH } from './suiteql.js';
@@ -78,6 +80,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
   private nextId = 1001;
   private readonly fulfillments: NetSuiteFulfillments;
   private readonly returns: NetSuiteReturns;
+  private readonly journals: NetSuiteJournals;
 
   constructor(
     private readonly context: SandboxContext<NsSalesOrder>,
@@ -86,9 +89,11 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     // Transactions share one internal id sequence, as in NetSuite.
     this.fulfillments = new NetSuiteFulfillments(context, () => String(this.nextId++));
     this.returns = new NetSuiteReturns(() => context.knobs, () => String(this.nextId++));
+    this.journals = new NetSuiteJournals(() => String(this.nextId++));
     context.onReset(() => {
       this.nextId = 1001;
       this.returns.reset();
+      this.journals.reset();
       verifier.reset();
     });
   }
@@ -113,6 +118,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
       return req.method === 'GET' ? this.fulfillments.read(req, target) : this.methodNotAllowed(req, 'GET');
     }
+    if (path.startsWith(`${JOURNAL_PATH}/`)) return this.journalRoute(req, path);
     const returned = this.returnRoute(req, path);
     if (returned) return returned;
     const transform = TRANSFORM.exec(path);
@@ -150,10 +156,26 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     return doc.body;
   }
 
-  /** GET /_sandbox/returns: the return authorizations, item receipts and credit memos created. */
+  /** GET /_sandbox/returns: the return authorizations, item receipts and credit memos created; GET /_sandbox/journals: the journal entries. */
   admin(req: SandboxRequest): Reply | undefined {
-    if (req.method !== 'GET' || req.url.pathname.replace(/\/+$/, '') !== '/_sandbox/returns') return undefined;
-    return { status: 200, body: this.returns.list() };
+    if (req.method !== 'GET') return undefined;
+    const path = req.url.pathname.replace(/\/+$/, '');
+    if (path === '/_sandbox/returns') return { status: 200, body: this.returns.list() };
+    if (path === '/_sandbox/journals') return { status: 200, body: { journalEntries: this.journals.list() } };
+    return undefined;
+  }
+
+  private journalRoute(req: SandboxRequest, path: string): Reply {
+    const target = parseTarget(path.slice(JOURNAL_PATH.length + 1));
+    if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
+    if (req.method === 'GET') return this.journals.read(req, target);
+    if (req.method !== 'PUT' || target.kind !== 'eid') return this.methodNotAllowed(req, 'GET, PUT');
+    const parsed = this.body(req);
+    if (!parsed.ok) return parsed.reply;
+    if (parsed.value.externalId !== undefined && parsed.value.externalId !== target.externalId) {
+      return invalidContent('Error while accessing a resource. The externalId in the body differs from the one in the URL.', 'externalId');
+    }
+    return this.journals.upsert(req, target.externalId, parsed.value);
   }
 
   /** The return records and their transforms; undefined for any other path. */

@@ -1,3 +1,4 @@
+import type { JournalDocument } from './journal-documents.js';
 import type { Money } from '../../canonical/money.js';
 import type { CreditMemoDocument } from './credit-documents.js';
 
@@ -285,7 +286,10 @@ export interface ErpAdapter {
   /** The ERP's own totals of many written documents in one request, keyed by internal id (totalReadLater). */
   readTotals?(documents: readonly TotalQuery[], ctx: ErpCallContext): Promise<Map<string, ReadTotal>>;
   postRefund?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
-  postJournal?(doc: unknown, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Writes and posts a settlement's summary journal once per externalId; its read-back total is what the ERP booked. */
+  postJournal?(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Looks a posted journal up by its key (ambiguous outcome); null while it is not posted. */
+  findJournal?(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
 }
 
 /** How an ERP call fails: the kinds every delivery pipeline acts on (see platform/delivery). */

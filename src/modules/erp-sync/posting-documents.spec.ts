@@ -39,13 +39,27 @@ class Refunds {
   }
 }
 
+@Injectable()
+@DeliversSubject('SETTLEMENT')
+class Settlements {
+  lock(): Promise<null> {
+    return Promise.resolve(null);
+  }
+  primaryDocumentsPosted(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 async function boot(providers: Type[]): Promise<PostingDocuments> {
   const module = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [PostingDocuments, ...providers] }).compile();
   await module.init();
   return module.get(PostingDocuments);
 }
 
-const ALL = [builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), Orders, Refunds];
+const ALL = [
+  builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'),
+  Orders, Refunds, Settlements,
+];
 
 const posting = (over: Partial<PostingSubject>): PostingSubject => ({
   id: 'p1', targetId: 'ns', subjectType: 'ORDER', subjectId: 'o1', documentType: 'SALES_ORDER', documentKey: '', dependsOn: null, dependency: null, ...over,
@@ -76,7 +90,9 @@ describe('PostingDocuments (the builder registry)', () => {
   it('stops the boot on a second builder, an unknown type, or a subject no one delivers', async () => {
     await expect(boot([...ALL, builder('SALES_ORDER')])).rejects.toThrow('SALES_ORDERBuilder builds SALES_ORDER, which already has a builder');
     await expect(boot([...ALL, builder('CREDIT_MEMOS')])).rejects.toThrow(/builds CREDIT_MEMOS, which is not a posting type/);
-    await expect(boot([builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), Refunds])).rejects.toThrow(
+    await expect(boot([
+      builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'), Refunds, Settlements,
+    ])).rejects.toThrow(
       'the builder of SALES_ORDER is about ORDER, which no @DeliversSubject provider delivers',
     );
   });

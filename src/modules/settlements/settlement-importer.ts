@@ -32,11 +32,13 @@ export interface ImportRequest {
    */
   readonly fileHash: string | (() => string);
   readonly importedBy: string;
+  /** Called in the import's transaction once a report landed whole with its control totals holding (its journal is scheduled here). */
+  readonly onImported?: (runner: QueryRunner, imported: { readonly importId: string; readonly summary: ReportSummary }) => Promise<void>;
 }
 
 const UNIQUE_VIOLATION = '23505';
 
-export async function importReport(db: DataSource, { parser, input, channel, fileHash, importedBy }: ImportRequest): Promise<ImportOutcome> {
+export async function importReport(db: DataSource, { parser, input, channel, fileHash, importedBy, onImported }: ImportRequest): Promise<ImportOutcome> {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
@@ -76,6 +78,7 @@ export async function importReport(db: DataSource, { parser, input, channel, fil
     await commitStaged(runner, id);
     for (const check of checks) await openControlBreak(runner, id, summary, check);
     await openUnknownTypeBreaks(runner, id, summary);
+    if (!checks.length && onImported) await onImported(runner, { importId: id, summary });
     await runner.commitTransaction();
     return {
       status: checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED', importId: id, reportId: summary.reportId, lines: summary.lineCount,

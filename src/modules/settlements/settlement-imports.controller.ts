@@ -11,6 +11,7 @@ import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { streamedBody } from '../../platform/http/body-parsers.js';
 import { UPLOAD_FORMATS } from './report-formats.js';
+import { SettlementJournalsService } from './journals/settlement-journals.service.js';
 import { importReport } from './settlement-importer.js';
 import { SettlementMatchingService, type MatchingRun } from './settlement-matching.service.js';
 
@@ -37,6 +38,7 @@ export class SettlementImportsController {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SettlementMatchingService) private readonly matching: SettlementMatchingService,
+    @Inject(SettlementJournalsService) private readonly journals: SettlementJournalsService,
   ) {}
 
   @Post('match')
@@ -68,6 +70,7 @@ export class SettlementImportsController {
     try {
       const outcome = await importReport(this.db, {
         parser: chosen.parser(source), input, channel: chosen.channel, fileHash, importedBy: request.apiKey?.name ?? 'unknown',
+        onImported: (runner, imported) => this.journals.imported(runner, imported),
       });
       const breaks: ImportAnswer['breaks'] = outcome.status === 'DUPLICATE' ? [] : await this.db.query(
         `SELECT category, amount::text AS amount, currency, explanation FROM settlement_breaks WHERE import_id = $1 ORDER BY id`, [outcome.importId]);

@@ -2,6 +2,7 @@
  * Microsoft Dynamics 365 Business Central through API v2.0, with an OAuth 2.0 client-credentials
  * bearer token.
  *
+ *   journal: general journal batch, lines, Microsoft.NAV.post, G/L entries read back (bc-journals.ts)
  *   find:   GET   {base}/v2.0/{tenant}/{env}/api/v2.0/companies({company})/salesOrders
  *                 ?$filter=externalDocumentNumber eq '{key}'&$expand=salesOrderLines
  *   create: POST  …/salesOrders  {header…, salesOrderLines: [...]}   (one deep insert) → 201
@@ -30,6 +31,8 @@
  * One call is one attempt: retries, backoff and concurrency caps belong to the posting pipeline.
  */
 import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
+import { BcJournals } from './bc-journals.js';
+import type { JournalDocument } from '../journal-documents.js';
 import type { Money } from '../../../canonical/money.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
@@ -69,11 +72,21 @@ export class BusinessCentralAdapter implements ErpAdapter {
   private readonly client: BcClient;
   private readonly fulfillments: BcFulfillments;
   private readonly creditMemos: BcCreditMemos;
+  private readonly journals: BcJournals;
 
   constructor(connection: ErpConnection, deps: BusinessCentralAdapterDeps = {}) {
     this.client = new BcClient(connection, deps);
     this.fulfillments = new BcFulfillments(this.client);
     this.creditMemos = new BcCreditMemos(this.client);
+    this.journals = new BcJournals(this.client);
+  }
+
+  postJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.journals.post(doc, ctx);
+  }
+
+  findJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.journals.find(doc, ctx);
   }
 
   postCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

@@ -11,6 +11,7 @@
  *   find:   GET  …/itemFulfillment/eid:{externalId}                                  → 200 record | 404
  *   change: GET  …/salesOrder/{id}?expandSubResources=true, then PATCH …/salesOrder/{id} (item lines)
  *   credit: return authorization, item receipt and credit memo transformed from the order (netsuite-credit-memos.ts)
+ *   journal: PUT …/journalEntry/eid:{externalId}, read back (netsuite-journals.ts)
  *
  * PUT by external id is NetSuite's upsert: it creates the order or updates the one with that
  * external id, so sending a document again never makes a second one. `replace=item` replaces the
@@ -31,15 +32,16 @@ import type { CreditMemoDocument } from '../credit-documents.js';
 import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
 import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
+import { NetSuiteJournals, type NetSuiteJournalOptions } from './netsuite-journals.js';
+import type { JournalDocument } from '../journal-documents.js';
 import { closeNetSuiteRemainder, readOrderLines, toNetSuiteItemFulfillment, toNetSuiteLineChanges } from './netsuite-fulfillment.mapper.js';
 import { parseNetSuiteError } from './netsuite.errors.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
-import type { NetSuiteMappingOptions } from './netsuite.mapper.js';
 
 export { internalIdFromLocation } from './netsuite-client.js';
 
-export interface NetSuiteAdapterOptions extends NetSuiteMappingOptions {
+export interface NetSuiteAdapterOptions extends NetSuiteJournalOptions {
   /**
    * Read the document number (tranId) with a GET after each fulfilment. Off by default: the write
    * does not return it, and a second request per document halves what the account's concurrency
@@ -66,6 +68,7 @@ export class NetSuiteAdapter implements ErpAdapter {
   readonly variant = 'netsuite' as const;
   private readonly client: NetSuiteClient;
   private readonly credits: NetSuiteCreditMemos;
+  private readonly journals: NetSuiteJournals;
 
   constructor(
     connection: ErpConnection,
@@ -73,6 +76,15 @@ export class NetSuiteAdapter implements ErpAdapter {
   ) {
     this.client = new NetSuiteClient(connection);
     this.credits = new NetSuiteCreditMemos(this.client, options);
+    this.journals = new NetSuiteJournals(this.client, options);
+  }
+
+  postJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.journals.post(doc, ctx);
+  }
+
+  findJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.journals.find(doc, ctx);
   }
 
   postCreditMemo(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

@@ -21,6 +21,8 @@ export const netSuiteVariant: ErpVariantDefinition = {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([code, id]) => [isoCurrencySetting(code, `${field}.${code}`), internalId(id, `${field}.${code}`)]));
     },
     discountItemId: internalId,
+    /** The subsidiary settlement journals are booked in. */
+    journalSubsidiaryId: internalId,
     shippingItemId: internalId,
     lineRefField: (value, field) => {
       if (typeof value !== 'string' || !/^custcol[a-z0-9_]+$/.test(value)) configError(field, `${field} must be a custom transaction column id (custcol…)`);
