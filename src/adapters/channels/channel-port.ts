@@ -92,6 +92,25 @@ export interface ChannelPull {
   fetchOne(account: PullAccount, context: PullContext, ref: string): Promise<PolledEvent[]>;
 }
 
+/** One item of a batch (a store system's transaction), stored as an inbox row of its own. */
+export interface ChannelBatchItem {
+  /** How the answer names it (the transaction id). */
+  readonly ref: string;
+  readonly topic: string;
+  readonly dedupeKey: string;
+  readonly eventId: string | null;
+  /** What the row keeps and the processor reads (JSON). */
+  readonly body: Buffer;
+  /** REJECTED (kept, with the reason) when the item cannot be used; the batch's other items still go through. */
+  readonly status: 'PENDING' | 'REJECTED';
+  readonly error: string | null;
+}
+
+/** A channel that sends batches (store systems): the authenticated batch, split into items. */
+export interface ChannelBatches {
+  split(parsed: unknown, account: string): { ok: true; batchId: string; items: ChannelBatchItem[] } | { ok: false; refusal: ChannelRefusal };
+}
+
 /** The signing secrets of an account, looked up by the ingestion (cached; no query per delivery). */
 export type SecretsLookup = (account: string | null) => Promise<readonly string[]>;
 
@@ -163,6 +182,8 @@ export interface ChannelAdapter {
   understand(delivery: StoredDelivery, body: unknown): ChannelMeaning;
   /** Tracking back to the channel, when the channel takes it. */
   readonly fulfilments?: ChannelFulfilments;
+  /** Channels that send batches of events at POST /webhooks/{slug}/{account}/batches. */
+  readonly batches?: ChannelBatches;
   /** Marketplaces the hub pulls from; absent for channels that only push. */
   readonly pull?: ChannelPull;
 }

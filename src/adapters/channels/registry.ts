@@ -1,16 +1,17 @@
 import { amazonChannel } from './amazon/amazon-channel.js';
+import { posChannel } from './pos/pos-channel.js';
 import { CHANNEL_CODE_FORMAT, type ChannelAdapter, type ChannelFulfilments } from './channel-port.js';
 import { shopifyChannel } from './shopify/shopify-channel.js';
 import { storefrontChannel } from './storefront/storefront-channel.js';
 
 /** Every sales channel the hub takes deliveries from: adding a channel is one line here. */
-export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [shopifyChannel, storefrontChannel, amazonChannel];
+export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [shopifyChannel, storefrontChannel, amazonChannel, posChannel];
 
 /**
  * Channels named ahead of their adapter: master data, ERP routing and channel accounts may
  * already be set up for them; deliveries are not taken until an adapter is registered.
  */
-const PLANNED_CHANNELS = ['ADOBE_COMMERCE', 'BIGCOMMERCE', 'SFCC', 'POS', 'WALMART', 'EBAY'] as const;
+const PLANNED_CHANNELS = ['ADOBE_COMMERCE', 'BIGCOMMERCE', 'SFCC', 'WALMART', 'EBAY'] as const;
 
 export const CHANNEL_CODES: readonly string[] = [...CHANNEL_ADAPTERS.map((adapter) => adapter.code), ...PLANNED_CHANNELS];
 

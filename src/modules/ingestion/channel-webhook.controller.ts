@@ -5,6 +5,7 @@ import type { ChannelAdapter } from '../../adapters/channels/channel-port.js';
 import { CHANNEL_ADAPTERS, DEDICATED_WEBHOOK_SLUGS, channelBySlug } from '../../adapters/channels/registry.js';
 import { currentCorrelationId } from '../../platform/correlation/correlation.js';
 import { ApiError } from '../../platform/http/api-error.js';
+import { ChannelBatchIngestionService } from './channel-batch-ingestion.service.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { answer, type WebhookHeaders } from './webhook-request.js';
 
@@ -17,7 +18,10 @@ const DESCRIPTION =
 @ApiTags('webhooks')
 @Controller('webhooks')
 export class ChannelWebhookController {
-  constructor(@Inject(ChannelIngestionService) private readonly ingestion: ChannelIngestionService) {}
+  constructor(
+    @Inject(ChannelIngestionService) private readonly ingestion: ChannelIngestionService,
+    @Inject(ChannelBatchIngestionService) private readonly batches: ChannelBatchIngestionService,
+  ) {}
 
   @Post(':channel')
   @HttpCode(202)
@@ -37,6 +41,25 @@ export class ChannelWebhookController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
     return this.take(known(slug), headers, request, reply);
+  }
+
+  /** A batch of a channel that sends them (store systems): each item kept and answered on its own. */
+  @Post(':channel/:account/batches')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Receive a batch (store POS transactions): each item deduplicated and answered on its own' })
+  @ApiResponse({ status: 202, description: 'at least one item accepted; items[] says what became of each' })
+  @ApiResponse({ status: 200, description: 'nothing new: every item a duplicate or rejected (kept with its reason)' })
+  @ApiResponse({ status: 401, description: 'missing or wrong signature; nothing kept' })
+  async receiveBatch(
+    @Param('channel') slug: string,
+    @Param('account') account: string,
+    @Headers() headers: WebhookHeaders,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const { httpStatus, ...receipt } = await this.batches.receive(known(slug), account, headers, request.body as Buffer | undefined, currentCorrelationId() ?? '');
+    void reply.status(httpStatus);
+    return receipt;
   }
 
   /** The routes channels had before the shared one; the same handling, kept for senders already set up. */

@@ -22,6 +22,7 @@ import { OrderActionsResolver } from './graphql/order-actions.resolver.js';
 import { InboxQueueProcessor } from './inbox.processor.js';
 import { InboxSweeper } from './inbox-sweeper.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { ChannelBatchIngestionService } from './channel-batch-ingestion.service.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
@@ -44,6 +45,7 @@ export class IngestionModule {
         IngestMetrics,
         InboxWriter,
         ChannelIngestionService,
+        ChannelBatchIngestionService,
         ChannelPollRunner,
         ChannelPullScheduler,
         FulfillmentIngestionService,

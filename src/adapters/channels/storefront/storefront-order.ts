@@ -3,7 +3,7 @@ import type {
   Address, CanonicalOrder, Customer, DiscountAllocation, FulfillmentMethod, OrderLine, PaymentStatus, RiskRecommendation,
   ShippingLine, TaxLine, TaxStatus, Tender, TenderKind,
 } from '../../../canonical/order.js';
-import { FieldReader, type FieldError } from './storefront-fields.js';
+import { FieldReader, type FieldError } from '../field-reader.js';
 
 /** The event types of the storefront contract (docs/contracts/custom-storefront.md). */
 export const STOREFRONT_EVENT_TYPES = ['order.upserted', 'order.cancelled'] as const;

@@ -1,4 +1,4 @@
-import { isCurrencyCode, MoneyError, parseDecimal, type Money } from '../../../canonical/money.js';
+import { isCurrencyCode, MoneyError, parseDecimal, type Money } from '../../canonical/money.js';
 
 /** A field path and what is wrong with it, as the delivery's rejection reason lists them. */
 export interface FieldError {
@@ -12,7 +12,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2
 const DECIMAL = /^-?\d{1,15}(\.\d{1,6})?$/;
 
 /**
- * Reads one object of a storefront body, collecting every error with its path rather than
+ * Reads one object of a channel's JSON body (storefront orders, POS transactions), collecting every error with its path rather than
  * stopping at the first, so a rejected delivery says all that is wrong with it.
  */
 export class FieldReader {
