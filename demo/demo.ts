@@ -10,6 +10,7 @@ import { checkStopped, DemoStopped, type Pace } from './progress.js';
 import { formatSummary } from './report.js';
 import { awaitGates, checkout, newRecord, resolveHolds } from './scenario.js';
 import { awaitErpAndRequests, awaitFulfilled, shipFirstParcels, shipTheRest } from './shipping.js';
+import { awaitCredits, planReturns, runReturns, type ReturnsSummary } from './returns.js';
 import { readOrders } from './state.js';
 import { summarize, type DemoSummary } from './summary.js';
 import { startWorld, type World } from './world.js';
@@ -77,6 +78,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     checkStopped(pace);
     const record = newRecord(planOrders(count, options.seed ?? 2026));
     let failure: string | null = null;
+    let returns: ReturnsSummary | null = null;
     try {
       phase('configuring the hub through its admin API');
       await configureHub(world, log);
@@ -94,13 +96,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       phase('complete fulfilment: remaining parcels, pickups collected');
       await shipTheRest(world, record, pace);
       await awaitFulfilled(world, record, pace);
+      const planned = planReturns(record);
+      phase(`returns: ${planned.map((r) => r.scenario.toLowerCase().replace(/_/g, ' ')).join(', ')} (warehouse events and Shopify refunds/create)`);
+      await runReturns(world, planned, await readOrders(world.hub), log);
+      returns = await awaitCredits(world, planned, pace);
     } catch (error) {
       if (error instanceof DemoStopped) throw error;
       failure = error instanceof Error ? error.message : String(error);
       log(`  ✗ ${failure}`);
     }
     phase('reading the results from GraphQL and the sandboxes');
-    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure);
+    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, returns);
     for (const line of formatSummary(summary)) log(line);
     if (!options.exit) {
       explore(world, log);

@@ -23,6 +23,10 @@ export function formatSummary(s: DemoSummary): string[] {
     `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
       `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
     `ERP totals equal channel totals: ${s.erpTotals.equal}/${s.erpTotals.posted}   (NetSuite's own total of each sales order, read back, against the order's grand total)`,
+    ...(s.returns ? [
+      `Returns             cases ${formatCounts(s.returns.cases)}; refunds ${s.returns.refunds}, NetSuite credit memos ${s.returns.creditMemos}, duplicates ${s.returns.duplicateCredits}`,
+      `ERP credits equal refunds: ${s.returns.creditsEqual}/${s.returns.scenarios.length}   (${s.returns.scenarios.map((x) => x.toLowerCase().replace(/_/g, ' ')).join(', ')})`,
+    ] : []),
     'Documents',
     `  NetSuite          sales orders ${vs(d.netsuite.salesOrders, e.salesOrders)}, item fulfilments ${vs(d.netsuite.itemFulfillments, e.itemFulfillments)}` +
       ` (${e.parcels} parcels + ${e.pickups} pickups)`,

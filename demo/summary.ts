@@ -4,6 +4,7 @@
  */
 import { requestJson, type Json } from './http.js';
 import { expectedShipments } from './plan.js';
+import type { ReturnsSummary } from './returns.js';
 import type { RunRecord } from './scenario.js';
 import { countByStatus, type OrderView } from './state.js';
 import type { World } from './world.js';
@@ -29,6 +30,8 @@ export interface DemoSummary {
   orders: { total: number; byStatus: Record<string, number>; scenarios: Record<string, number>; heldOnArrival: Record<string, number> };
   /** Sales orders whose total, as the ERP computed it, equals the order's grand total in the channel, of those posted. */
   erpTotals: { equal: number; posted: number; different: string[] };
+  /** Return cases by state and each refund's NetSuite credit; null when the run did not get that far. */
+  returns: ReturnsSummary | null;
   /** The hub's own record of its ERP postings (GraphQL), beside what NetSuite holds. */
   hubPostings: { salesOrdersPosted: number; itemFulfillmentsPosted: number; dead: number; retrying: number };
   documents: {
@@ -109,7 +112,9 @@ function erpTotals(record: RunRecord, orders: Map<string, OrderView>): DemoSumma
   return { equal, posted, different };
 }
 
-export async function summarize(world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null): Promise<DemoSummary> {
+export async function summarize(
+  world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null, returns: ReturnsSummary | null = null,
+): Promise<DemoSummary> {
   const [postings, netsuite, shopify, shopifyStats, wms, store] = await Promise.all([
     hubPostings(world, orders),
     requestJson('GET', `${world.netsuite.url}/_sandbox/documents`),
@@ -170,6 +175,12 @@ export async function summarize(world: World, record: RunRecord, orders: Map<str
   check('WMS requests', wms.requests, expected.wmsRequests);
   check('store requests', store.requests, expected.storeRequests);
   const totals = erpTotals(record, orders);
+  if (returns) {
+    const wanted = returns.scenarios.length;
+    if (returns.creditMemos !== wanted || returns.duplicateCredits > 0 || returns.creditsEqual !== wanted) {
+      problems.push(`ERP credits: ${returns.creditMemos} credit memos for ${wanted} refunds, ${returns.duplicateCredits} duplicates, ${returns.creditsEqual} equal to their refund`);
+    }
+  }
   if (totals.equal !== totals.posted) problems.push(`ERP totals differ from channel totals: ${totals.different.slice(0, 5).join('; ')}`);
 
   const scenarios: Record<string, number> = {};
@@ -182,6 +193,7 @@ export async function summarize(world: World, record: RunRecord, orders: Map<str
     runtimeMs: Date.now() - startedAt,
     orders: { total: plans.length, byStatus: countByStatus(orders.values()), scenarios, heldOnArrival: record.held },
     erpTotals: totals,
+    returns,
     hubPostings: postings,
     documents,
     expected,
