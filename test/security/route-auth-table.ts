@@ -32,6 +32,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   // Public to API keys; their own HMAC signature is checked by the handler.
   'POST /webhooks/shopify': { access: 'public' },
   'POST /webhooks/:channel': { access: 'public' },
+  'POST /webhooks/:channel/:account': { access: 'public' },
   'POST /webhooks/wms/shipments': { access: 'public' },
   'GET /admin/channel-accounts': { access: 'reader' },
   'PUT /admin/channel-accounts': { access: 'admin' },
