@@ -8,9 +8,10 @@ import { startBusinessCentralSandbox } from './erp/dynamics365-bc/sandbox.js';
 import { KnobError, parseLatency, type Knobs } from './erp/shared/knobs.js';
 import { startNetSuiteSandbox } from './erp/netsuite/sandbox.js';
 import { startStoreSandbox, startWmsSandbox } from './fulfillment/sandbox.js';
+import { startLoopSandbox } from './loop/sandbox.js';
 import { startShopifySandbox } from './shopify/sandbox.js';
 
-const VARIANTS = ['netsuite', 'dynamics365-bc', 'shopify', 'wms', 'store'] as const;
+const VARIANTS = ['netsuite', 'dynamics365-bc', 'shopify', 'wms', 'store', 'loop'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const USAGE = `usage: npm run sandbox -- <${VARIANTS.join('|')}> [options]
@@ -37,7 +38,11 @@ const USAGE = `usage: npm run sandbox -- <${VARIANTS.join('|')}> [options]
   --callback-secret S         HMAC-SHA256 key of X-Fulfillment-Hmac-Sha256
   --callback-retries N        background retries of a failed confirmation (default 2)
   --auto-ship-ms N            ship every new request N ms after it arrives (pickups: ready, then picked up)
-  --parcels 1|2               parcels per automatic shipment (default 1)`;
+  --parcels 1|2               parcels per automatic shipment (default 1)
+ loop:
+  --api-key K                 the X-Authorization key to accept
+  --webhook-url U             where Loop's webhooks go (the hub's /webhooks/loop/{shop domain})
+  --webhook-secret S          HMAC-SHA256 key of X-Loop-Signature`;
 
 function number(name: string, value: string | undefined, whole: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -59,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
       'commit-timeout-mode': text, 'commit-timeout-delay-ms': text, concurrency: text, 'retry-after-s': text,
       'token-lifetime-s': text, seed: text, 'access-token': text, 'shop-domain': text, 'default-location-id': text,
       'api-key': text, 'callback-url': text, 'callback-secret': text, 'callback-retries': text, 'auto-ship-ms': text, parcels: text,
+      'webhook-url': text, 'webhook-secret': text,
       help: { type: 'boolean' },
     },
   });
@@ -100,6 +106,14 @@ async function main(argv: string[]): Promise<void> {
     line = {
       adminApiUrl: sb.adminApiUrl, shopDomain: sb.shopDomain, auth: 'X-Shopify-Access-Token', accessToken: sb.accessToken,
       defaultLocationId: sb.defaultLocationId, knobs: sb.context.knobs, admin: '/_sandbox/{orders,fulfillments,fulfillment_orders/{id}/split,stats,knobs,reset}',
+    };
+  } else if (variant === 'loop') {
+    const sb = await startLoopSandbox(defined({ ...server, apiKey: values['api-key'], webhookUrl: values['webhook-url'], webhookSecret: values['webhook-secret'] }));
+    started = sb;
+    line = {
+      apiUrl: `${sb.url}/api/v1`, auth: 'X-Authorization: <apiKey>', apiKey: sb.apiKey, webhookUrl: values['webhook-url'] ?? null,
+      webhookSigned: 'X-Loop-Signature = base64(HMAC-SHA256(secret, raw body))', knobs: sb.context.knobs,
+      admin: '/_sandbox/{returns,returns/{id}/{state,close,label,restock,giftcard},events,events/{seq}/redeliver,stats,knobs,reset}',
     };
   } else {
     const autoShipMs = number('auto-ship-ms', values['auto-ship-ms'], true);

@@ -128,6 +128,11 @@ export interface CanonicalReturnEvent {
   readonly source: ReturnEventSource;
   readonly identity: ReturnIdentity | HubOrderReturnIdentity;
   readonly lines: readonly ReturnLineQuantity[];
+  /**
+   * The event moves every unit the case returns to its step, with `lines` empty: a returns
+   * platform's parcel names the return, not its lines (a Loop label in transit).
+   */
+  readonly allUnits?: boolean;
   readonly refund: CanonicalRefund | null;
   readonly exchangeLines: readonly ExchangeLine[];
   /** The source's own words for the event (topic, state), kept on the timeline. */

@@ -33,6 +33,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'POST /webhooks/shopify': { access: 'public' },
   'POST /webhooks/:channel': { access: 'public' },
   'POST /webhooks/:channel/:account/batches': { access: 'public' },
+  'POST /webhooks/:channel/:account': { access: 'public' },
   'POST /webhooks/wms/shipments': { access: 'public' },
   'GET /admin/channel-accounts': { access: 'reader' },
   'PUT /admin/channel-accounts': { access: 'admin' },

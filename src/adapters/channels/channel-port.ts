@@ -161,6 +161,11 @@ export interface ChannelAdapter {
   readonly slug: string;
   /** Also served at a static POST /webhooks/{slug} route (senders configured before the shared route). */
   readonly dedicatedRoute?: boolean;
+  /**
+   * The sender sets no account header (Loop): the account is the URL's last segment,
+   * POST /webhooks/{slug}/{account}, read from headers[PATH_ACCOUNT] (webhook-headers.ts).
+   */
+  readonly accountInPath?: boolean;
   /** One line for the API documentation: how the channel signs and names its deliveries. */
   readonly summary: string;
   /** The account as the hub keys it (Shopify shop domains are case-insensitive, so lower-cased). */

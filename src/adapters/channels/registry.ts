@@ -1,11 +1,12 @@
 import { amazonChannel } from './amazon/amazon-channel.js';
 import { posChannel } from './pos/pos-channel.js';
 import { CHANNEL_CODE_FORMAT, type ChannelAdapter, type ChannelFulfilments } from './channel-port.js';
+import { loopChannel } from './loop/loop-channel.js';
 import { shopifyChannel } from './shopify/shopify-channel.js';
 import { storefrontChannel } from './storefront/storefront-channel.js';
 
 /** Every sales channel the hub takes deliveries from: adding a channel is one line here. */
-export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [shopifyChannel, storefrontChannel, amazonChannel, posChannel];
+export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [shopifyChannel, storefrontChannel, amazonChannel, posChannel, loopChannel];
 
 /**
  * Channels named ahead of their adapter: master data, ERP routing and channel accounts may

@@ -33,3 +33,10 @@ export function plausibleTimestamp(value: string | undefined, now = Date.now()):
   if (Number.isNaN(at) || at < EARLIEST_TRIGGER || at > now + DAY_MS) return { at: null, note: 'ignored: not a timestamp between 2000 and now' };
   return { at: new Date(at), note: null };
 }
+
+/**
+ * The account named by the webhook URL (POST /webhooks/{slug}/{account}), handed to the adapter
+ * among the headers. No HTTP header can have this name (a colon cannot start a field name), so
+ * a sender cannot set it any other way than by the URL.
+ */
+export const PATH_ACCOUNT = ':account';

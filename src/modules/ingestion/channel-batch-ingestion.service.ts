@@ -7,10 +7,8 @@ import { ChannelSecretsService } from '../channel-accounts/channel-secrets.servi
 import { InboxWriter } from './inbox/inbox-writer.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { receiveBody } from './received-body.js';
+import { PATH_ACCOUNT } from '../../adapters/channels/webhook-headers.js';
 import { rawBytes, type WebhookHeaders } from './webhook-request.js';
-
-/** The account named by the URL, handed to the channel's adapter beside the sender's own headers. */
-export const URL_ACCOUNT_HEADER = 'x-hub-account';
 
 export interface BatchItemReceipt {
   readonly ref: string;
@@ -47,7 +45,8 @@ export class ChannelBatchIngestionService {
     const account = channel.normaliseAccount(urlAccount);
     const named = channel.accountOf(headers);
     if (named !== null && named !== account) throw new ApiError(400, 'ACCOUNT_MISMATCH', `the headers name ${named.slice(0, 64)}, the URL ${account}`, 'account');
-    const withAccount: WebhookHeaders = { ...headers, [URL_ACCOUNT_HEADER]: account };
+    // The URL's account, under the name no real header can have, beside the sender's own headers.
+    const withAccount: WebhookHeaders = { ...headers, [PATH_ACCOUNT]: account };
     const body = rawBytes(rawBody);
     const refusal = await channel.authenticate(withAccount, body, (who) => this.secrets.secretsFor(channel.code, who, channel.defaultSecret(this.config)));
     if (refusal) {

@@ -7,6 +7,7 @@ import { currentCorrelationId } from '../../platform/correlation/correlation.js'
 import { ApiError } from '../../platform/http/api-error.js';
 import { ChannelBatchIngestionService } from './channel-batch-ingestion.service.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
+import { PATH_ACCOUNT } from '../../adapters/channels/webhook-headers.js';
 import { answer, type WebhookHeaders } from './webhook-request.js';
 
 const DESCRIPTION =
@@ -57,9 +58,31 @@ export class ChannelWebhookController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<object> {
-    const { httpStatus, ...receipt } = await this.batches.receive(known(slug), account, headers, request.body as Buffer | undefined, currentCorrelationId() ?? '');
+    const { [PATH_ACCOUNT]: _sent, ...rest } = headers;
+    const { httpStatus, ...receipt } = await this.batches.receive(known(slug), account, rest, request.body as Buffer | undefined, currentCorrelationId() ?? '');
     void reply.status(httpStatus);
     return receipt;
+  }
+
+  /** Channels whose sender names no account in a header (Loop): the account is the URL's last segment. */
+  @Post(':channel/:account')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Receive a sales channel's webhook delivery for the account the URL names", description: DESCRIPTION })
+  @ApiParam({ name: 'channel', enum: CHANNEL_ADAPTERS.filter((adapter) => adapter.accountInPath).map((adapter) => adapter.slug) })
+  @ApiParam({ name: 'account', description: 'the channel account (for Loop: the Shopify shop domain)' })
+  @ApiResponse({ status: 202, description: 'accepted and queued' })
+  @ApiResponse({ status: 401, description: 'missing or wrong signature, or no secret for the account; nothing kept' })
+  @ApiResponse({ status: 404, description: 'no such channel, or the channel does not take the account in the URL (CHANNEL_UNKNOWN)' })
+  async receiveForAccount(
+    @Param('channel') slug: string,
+    @Param('account') account: string,
+    @Headers() headers: WebhookHeaders,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<object> {
+    const channel = known(slug);
+    if (!channel.accountInPath) throw new ApiError(404, 'CHANNEL_UNKNOWN', `${slug.slice(0, 64)} takes webhooks at POST /webhooks/${channel.slug}, not under an account`, 'channel');
+    return this.take(channel, headers, request, reply, account);
   }
 
   /** The routes channels had before the shared one; the same handling, kept for senders already set up. */
@@ -75,8 +98,11 @@ export class ChannelWebhookController {
     return this.take(known(slug), headers, request, reply);
   }
 
-  private async take(channel: ChannelAdapter, headers: WebhookHeaders, request: FastifyRequest, reply: FastifyReply): Promise<object> {
-    return answer(reply, await this.ingestion.receive(channel, headers, request.body as Buffer | undefined, currentCorrelationId() ?? ''));
+  private async take(channel: ChannelAdapter, headers: WebhookHeaders, request: FastifyRequest, reply: FastifyReply, account?: string): Promise<object> {
+    // Only the URL names an account this way, never a header that came with the request.
+    const { [PATH_ACCOUNT]: _sent, ...rest } = headers;
+    const named = account === undefined ? rest : { ...rest, [PATH_ACCOUNT]: account };
+    return answer(reply, await this.ingestion.receive(channel, named, request.body as Buffer | undefined, currentCorrelationId() ?? ''));
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelAdapter, ChannelBatchItem, ChannelRefusal, DeliveryDescription } from '../channel-port.js';
-import { header, keptHeaders } from '../webhook-headers.js';
+import { header, keptHeaders, PATH_ACCOUNT } from '../webhook-headers.js';
 import { POS_TRANSACTION_TYPES, understandPosTransaction, type PosEnvelope } from './pos-transaction.js';
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -40,8 +40,8 @@ export const posChannel: ChannelAdapter = {
   normaliseAccount: (raw) => raw.trim(),
   defaultSecret: () => null,
   accountOf(headers) {
-    // The store is named by the batch URL (the hub passes it on as x-hub-account) or by the sender's header.
-    const store = header(headers, 'x-pos-store-id') ?? header(headers, 'x-hub-account');
+    // The store is named by the sender's header or by the batch URL (which the hub passes on as PATH_ACCOUNT).
+    const store = header(headers, 'x-pos-store-id') ?? header(headers, PATH_ACCOUNT);
     return store === undefined || store.trim() === '' ? null : store.trim();
   },
   async authenticate(headers, rawBody, secrets) {

@@ -32,6 +32,8 @@ const STEP_COLUMN: Readonly<Partial<Record<CanonicalReturnEvent['kind'], { colum
   REFUNDED: { column: 'refunded', mode: 'ADD' },
 };
 
+const UNIT_COLUMNS = ['requested', 'approved', 'in_transit', 'received', 'inspected', 'dispositioned'];
+
 /** The returns module's case rows: found by the ids an event carries, opened when none matches. */
 export class CaseStore {
   /**
@@ -125,6 +127,11 @@ export class CaseStore {
   /** Moves the lines' unit counts for the event's step. */
   async applyUnits(runner: QueryRunner, caseId: string, eventId: string, event: CanonicalReturnEvent): Promise<void> {
     const step = STEP_COLUMN[event.kind];
+    if (step && event.allUnits && step.mode === 'SNAPSHOT') {
+      // Every unit the line returns reaches this step (a refund alone moves no goods).
+      await runner.query(`UPDATE return_lines SET ${step.column} = greatest(${UNIT_COLUMNS.join(', ')}) WHERE case_id = $1`, [caseId]);
+      return;
+    }
     if (!step || event.lines.length === 0) return;
     const merged = mergeLines(event.lines);
     const counted = step.mode === 'ADD' ? `return_lines.${step.column} + excluded.${step.column}` : `greatest(return_lines.${step.column}, excluded.${step.column})`;
