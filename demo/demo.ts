@@ -10,6 +10,7 @@ import { checkStopped, DemoStopped, type Pace } from './progress.js';
 import { formatSummary } from './report.js';
 import { awaitGates, checkout, newRecord, resolveHolds } from './scenario.js';
 import { awaitErpAndRequests, awaitFulfilled, shipFirstParcels, shipTheRest } from './shipping.js';
+import { settleDemoPayout, type SettlementOutcome } from './settlement.js';
 import { readOrders } from './state.js';
 import { summarize, type DemoSummary } from './summary.js';
 import { startWorld, type World } from './world.js';
@@ -77,6 +78,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     checkStopped(pace);
     const record = newRecord(planOrders(count, options.seed ?? 2026));
     let failure: string | null = null;
+    let settlement: SettlementOutcome | null = null;
     try {
       phase('configuring the hub through its admin API');
       await configureHub(world, log);
@@ -94,13 +96,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       phase('complete fulfilment: remaining parcels, pickups collected');
       await shipTheRest(world, record, pace);
       await awaitFulfilled(world, record, pace);
+      phase('settlement: a Shopify Payments payout for the USD orders and its bank line, imported and matched');
+      settlement = await settleDemoPayout(world.hub, (await readOrders(world.hub)).values(), log);
     } catch (error) {
       if (error instanceof DemoStopped) throw error;
       failure = error instanceof Error ? error.message : String(error);
       log(`  ✗ ${failure}`);
     }
     phase('reading the results from GraphQL and the sandboxes');
-    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure);
+    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, settlement);
     for (const line of formatSummary(summary)) log(line);
     if (!options.exit) {
       explore(world, log);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
@@ -34,6 +34,8 @@ describe('POST /admin/settlements/imports?format=BANK_CSV', () => {
     const response = await upload(german);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: 'IMPORTED', difference: '0', breaks: [] });
+    // A statement has no id of its own: its identity is the hash of the whole body, known once the last byte is read.
+    expect(response.body.reportId).toBe(createHash('sha256').update(fixture('bank-statement-de.csv')).digest('hex'));
     const lines = await hub.sql<Json>(`SELECT channel, component, amount, currency, transaction_ref, event_at::date::text AS day FROM settlement_components
       WHERE import_id = $1 ORDER BY id LIMIT 2`, [response.body.importId]);
     expect(lines).toEqual([

@@ -73,7 +73,17 @@ export class SettlementImportsController {
     if (!chosen) throw new ApiError(400, 'VALIDATION_FAILED', `format must be one of ${[...Object.keys(UPLOAD_FORMATS), BANK].join(', ')}`, 'format');
     if (fileName !== undefined && !FILE_NAME.test(fileName)) throw new ApiError(400, 'VALIDATION_FAILED', 'fileName must be 1 to 200 letters, digits, spaces, dots, dashes or underscores', 'fileName');
     const hash = createHash('sha256');
-    const hashing = new Transform({ transform(chunk: Buffer, _encoding, callback) { hash.update(chunk); callback(null, chunk); } });
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        // A failure here must end the import's stream, not escape it and leave the import waiting for bytes.
+        try {
+          hash.update(chunk);
+          callback(null, chunk);
+        } catch (error) {
+          callback(error as Error);
+        }
+      },
+    });
     const body = streamedBody(request);
     body.on('error', (error) => hashing.destroy(error));
     const input = body.pipe(hashing);
