@@ -25,6 +25,10 @@ const STL_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2
  * = ending (the report's main total), and RF against the whole report; a failure is a
  * CONTROL_TOTAL break. Record counts (SC, RC) and a missing FF mean the file is incomplete:
  * refused whole, since a truncated file is not a report.
+ *
+ * The SF/RF field order is that of published STL samples (currency, four totals, then CR/DR and
+ * amount pairs); the shared contract names the columns of SB only. Fields after the ending
+ * balance (available balances, counts) are not read.
  */
 export class PaypalStlParser implements ReportParser {
   readonly format = 'PAYPAL_STL' as const;
