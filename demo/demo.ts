@@ -11,6 +11,7 @@ import { formatSummary } from './report.js';
 import { awaitGates, checkout, newRecord, resolveHolds } from './scenario.js';
 import { awaitErpAndRequests, awaitFulfilled, shipFirstParcels, shipTheRest } from './shipping.js';
 import { awaitCredits, planReturns, runReturns, type ReturnsSummary } from './returns.js';
+import { settleDemoPayout, type SettlementOutcome } from './settlement.js';
 import { readOrders } from './state.js';
 import { summarize, type DemoSummary } from './summary.js';
 import { startWorld, type World } from './world.js';
@@ -79,6 +80,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     const record = newRecord(planOrders(count, options.seed ?? 2026));
     let failure: string | null = null;
     let returns: ReturnsSummary | null = null;
+    let settlement: SettlementOutcome | null = null;
     try {
       phase('configuring the hub through its admin API');
       await configureHub(world, log);
@@ -96,6 +98,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       phase('complete fulfilment: remaining parcels, pickups collected');
       await shipTheRest(world, record, pace);
       await awaitFulfilled(world, record, pace);
+      phase('settlement: a Shopify Payments payout for the USD orders and its bank line, imported and matched');
+      settlement = await settleDemoPayout(world.hub, (await readOrders(world.hub)).values(), log);
       const planned = planReturns(record);
       phase(`returns: ${planned.map((r) => r.scenario.toLowerCase().replace(/_/g, ' ')).join(', ')} (warehouse events and Shopify refunds/create)`);
       await runReturns(world, planned, await readOrders(world.hub), log);
@@ -106,7 +110,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       log(`  ✗ ${failure}`);
     }
     phase('reading the results from GraphQL and the sandboxes');
-    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, returns);
+    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, settlement, returns);
     for (const line of formatSummary(summary)) log(line);
     if (!options.exit) {
       explore(world, log);

@@ -50,6 +50,14 @@ export class HubClient {
     return JSON.parse(res.text) as Json;
   }
 
+  /** A report upload: the file as the body, its format and column map in the query. */
+  async uploadReport(query: Record<string, string>, body: string, contentType: string): Promise<Json> {
+    const url = `${this.url}/admin/settlements/imports?${new URLSearchParams(query).toString()}`;
+    const res = await call('POST', url, { authorization: `Bearer ${this.keys.admin}`, 'content-type': contentType }, body);
+    if (res.status !== 200) throw new HttpError(res.status, `settlement import ${query.format}: ${res.status} ${res.text.slice(0, 500)}`);
+    return JSON.parse(res.text) as Json;
+  }
+
   /** A read with the reader key; GraphQL errors are failures here. */
   async graphql(query: string, variables: Record<string, unknown> = {}): Promise<Json> {
     const answer = await requestJson('POST', `${this.url}/graphql`, { query, variables }, { authorization: `Bearer ${this.keys.reader}` });

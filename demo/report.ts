@@ -11,6 +11,13 @@ export function curlFor(url: string, key: string, query: string): string {
   return `curl -s ${url} -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' -d '${JSON.stringify({ query })}'`;
 }
 
+function settlementLine(s: DemoSummary): string {
+  const t = s.settlement;
+  if (!t) return 'Settlement: not run';
+  return `Settlement: ${t.chargesMatched} charges matched, payout ↔ bank ${t.payoutBankMatched ? 'matched' : 'NOT matched'}, ` +
+    `breaks: ${t.breaks} (${t.unexplained} unexplained)`;
+}
+
 export function formatSummary(s: DemoSummary): string[] {
   const d = s.documents;
   const e = s.expected;
@@ -23,6 +30,7 @@ export function formatSummary(s: DemoSummary): string[] {
     `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
       `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
     `ERP totals equal channel totals: ${s.erpTotals.equal}/${s.erpTotals.posted}   (NetSuite's own total of each sales order, read back, against the order's grand total)`,
+    settlementLine(s),
     ...(s.returns ? [
       `Returns             cases ${formatCounts(s.returns.cases)}; refunds ${s.returns.refunds}, NetSuite credit memos ${s.returns.creditMemos}, duplicates ${s.returns.duplicateCredits}`,
       `ERP credits equal refunds: ${s.returns.creditsEqual}/${s.returns.scenarios.length}   (${s.returns.scenarios.map((x) => x.toLowerCase().replace(/_/g, ' ')).join(', ')})`,

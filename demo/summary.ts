@@ -3,6 +3,7 @@
  * by state, documents per system against what the plan implies, duplicates, and latencies.
  */
 import { requestJson, type Json } from './http.js';
+import type { SettlementOutcome } from './settlement.js';
 import { expectedShipments } from './plan.js';
 import type { ReturnsSummary } from './returns.js';
 import type { RunRecord } from './scenario.js';
@@ -44,6 +45,8 @@ export interface DemoSummary {
   duplicates: { netsuiteSalesOrders: number; netsuiteItemFulfillments: number; shopifyFulfillments: number; total: number };
   latencyMs: { checkoutToErp: LatencyStats; checkoutToErpNotHeld: LatencyStats; checkoutToTracking: LatencyStats; shipmentToTracking: LatencyStats };
   graphql: { url: string; readerKey: string; examples: { title: string; query: string }[] };
+  /** The USD orders' Shopify Payments payout and its bank line, matched; null when the run stopped before it. */
+  settlement: SettlementOutcome | null;
 }
 
 /** Nearest-rank percentiles over whole milliseconds. */
@@ -91,6 +94,10 @@ function examples(record: RunRecord): DemoSummary['graphql']['examples'] {
     },
     { title: 'ERP postings, most recent first', query: '{ postings(first: 5) { documentType documentKey status erpInternalId } }' },
     { title: 'the unmapped worklist (empty once the new product was mapped)', query: '{ unmappedValues { kind sourceValue orderCount since } }' },
+    {
+      title: 'the payout with its bank line, and the settlement breaks not resolved',
+      query: '{ payouts(first: 5) { nodes { payoutRef amount { amount currencyCode } matchId bankLines { transactionRef } } } breaks { nodes { category status explanation } } }',
+    },
     { title: 'fulfilled orders', query: '{ orders(first: 5, filter: { status: FULFILLED }) { edges { node { orderNumber status totals { grandTotal { amount currencyCode } } } } } }' },
   ];
 }
@@ -113,7 +120,8 @@ function erpTotals(record: RunRecord, orders: Map<string, OrderView>): DemoSumma
 }
 
 export async function summarize(
-  world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null, returns: ReturnsSummary | null = null,
+  world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null,
+  settlement: SettlementOutcome | null = null, returns: ReturnsSummary | null = null,
 ): Promise<DemoSummary> {
   const [postings, netsuite, shopify, shopifyStats, wms, store] = await Promise.all([
     hubPostings(world, orders),
@@ -174,6 +182,14 @@ export async function summarize(
   check('Shopify fulfillments', documents.shopify.fulfillments, expected.shopifyFulfillments);
   check('WMS requests', wms.requests, expected.wmsRequests);
   check('store requests', store.requests, expected.storeRequests);
+  if (settlement) {
+    check('settled charges matched to their orders', settlement.chargesMatched, settlement.charges);
+    check('USD orders in the payout', settlement.charges, plans.filter((p) => p.money !== 'VAT_EUR').length);
+    if (!settlement.payoutBankMatched) problems.push('the payout did not match its bank line');
+    if (settlement.unexplained > 0) problems.push(`${settlement.unexplained} unexplained settlement breaks: ${settlement.openBreaks.slice(0, 5).join('; ')}`);
+  } else if (!failure) {
+    problems.push('the settlement step did not run');
+  }
   const totals = erpTotals(record, orders);
   if (returns) {
     const wanted = returns.scenarios.length;
@@ -205,5 +221,6 @@ export async function summarize(
       shipmentToTracking: latency(shipments.flatMap((s) => (s.channelNotifiedAt ? [Date.parse(s.channelNotifiedAt) - Date.parse(s.receivedAt)] : []))),
     },
     graphql: { url: `${world.hubUrl}/graphql`, readerKey: world.keys.reader, examples: examples(record) },
+    settlement,
   };
 }

@@ -63,6 +63,13 @@ describe('the one-command demo', () => {
     expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0 });
   });
 
+  it('settles the USD orders in a Shopify Payments payout that matches its bank line, with no unexplained break', () => {
+    const usd = planOrders(50, 2026).filter((p) => p.money !== 'VAT_EUR').length;
+    expect(usd).toBe(45);
+    expect(summary.settlement).toMatchObject({ charges: usd, chargesMatched: usd, payoutBankMatched: true, unexplained: 0, openBreaks: [] });
+    expect(lines).toContain(`Settlement: ${usd} charges matched, payout ↔ bank matched, breaks: ${summary.settlement!.breaks} (0 unexplained)`);
+  });
+
   it('measures latency for every order and shipment and says where to look', () => {
     const { checkoutToErp, checkoutToTracking, shipmentToTracking } = summary.latencyMs;
     expect(checkoutToErp.count).toBe(50);

@@ -58,7 +58,7 @@ describe('IMPORT_DIR: a watched folder of settlement reports', () => {
       status: 'CONTROL_TOTAL_FAILED', difference: '-1', breaks: [expect.objectContaining({ category: 'CONTROL_TOTAL', amount: '-1' })],
     });
     expect(readJson(join(root, 'done/AMAZON_V2/same-again.tsv.report.json'))).toMatchObject({ status: 'DUPLICATE', reportId: '11811111111' });
-    expect(readJson(join(root, 'failed/PAYPAL/unknown-folder.tsv.report.json')).error).toBe('PAYPAL is not a report format: AMAZON_V2, SHOPIFY_PAYMENTS, STRIPE, ADYEN or BANK_CSV/<account>');
+    expect(readJson(join(root, 'failed/PAYPAL/unknown-folder.tsv.report.json')).error).toBe('PAYPAL is not a report format: AMAZON_V2, SHOPIFY_PAYMENTS, STRIPE, ADYEN, PAYPAL_STL or BANK_CSV/<account>');
     expect(readJson(join(root, 'failed/STRIPE/not-stripe.tsv.report.json')).status).toBe('FAILED');
     expect(existsSync(join(root, 'failed/STRIPE/not-stripe.tsv'))).toBe(true);
     expect(existsSync(join(root, 'AMAZON_V2/amazon-v2-settlement-1.tsv'))).toBe(false);

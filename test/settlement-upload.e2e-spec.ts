@@ -83,7 +83,7 @@ describe('POST /admin/settlements/imports', () => {
   });
 
   it('refuses an unknown format and a reader key before reading anything', async () => {
-    const unknown = await upload('amazon-v2-settlement-1.tsv', 'PAYPAL_STL');
+    const unknown = await upload('amazon-v2-settlement-1.tsv', 'PAYPAL_DRR');
     expect({ status: unknown.status, code: unknown.body.code, field: unknown.body.field }).toEqual({ status: 400, code: 'VALIDATION_FAILED', field: 'format' });
     const reader = await upload('amazon-v2-settlement-1.tsv', 'AMAZON_V2', READER_KEY);
     expect(reader.status).toBe(403);

@@ -35,7 +35,8 @@ export function amazonOrder(file: number, n: number): BenchOrder {
 }
 
 export function shopifyOrder(file: number, n: number): BenchOrder {
-  return { channel: 'SHOPIFY', externalId: `gid://shopify/Order/${file * 10_000_000 + n}`, subtotal: 500n + BigInt((n * 53) % 50_000), tax: 0n, shipping: 0n, taxesIncluded: true };
+  // The hub keys Shopify orders by their numeric id; the report names them by gid.
+  return { channel: 'SHOPIFY', externalId: String(file * 10_000_000 + n), subtotal: 500n + BigInt((n * 53) % 50_000), tax: 0n, shipping: 0n, taxesIncluded: true };
 }
 
 class Writer {
@@ -99,8 +100,8 @@ export async function writeShopify(dir: string, file: number, lines: number, ord
     gross += order.subtotal;
     fees += fee;
     const money = (minor: bigint) => `{"amount": "${dot(minor)}", "currencyCode": "USD"}`;
-    rows.push(`{"id": "gid://shopify/ShopifyPaymentsBalanceTransaction/${file}${n}", "type": "CHARGE", "sourceType": "CHARGE", "sourceOrderTransactionId": "${n}", `
-      + `"transactionDate": "2026-03-06T10:00:00Z", "associatedOrder": {"id": "${order.externalId}"}, "amount": ${money(order.subtotal)}, "fee": ${money(fee)}, "net": ${money(order.subtotal - fee)}}`);
+    rows.push(`{"id": "gid://shopify/ShopifyPaymentsBalanceTransaction/${file * 10_000_000 + n}", "type": "CHARGE", "sourceType": "CHARGE", "sourceOrderTransactionId": "${n}", `
+      + `"transactionDate": "2026-03-06T10:00:00Z", "associatedOrder": {"id": "gid://shopify/Order/${order.externalId}"}, "amount": ${money(order.subtotal)}, "fee": ${money(fee)}, "net": ${money(order.subtotal - fee)}}`);
   }
   const zero = '{"amount": "0.00", "currencyCode": "USD"}';
   const money = (minor: bigint) => `{"amount": "${dot(minor)}", "currencyCode": "USD"}`;

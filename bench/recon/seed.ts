@@ -57,7 +57,7 @@ export const BASELINE_SQL = {
       SELECT 'AMAZON' AS channel, order_id AS order_ref, upper(amount_description) AS component, replace(amount, ',', '')::bigint AS amount
       FROM raw_amazon WHERE amount_type = 'ItemPrice'
       UNION ALL
-      SELECT 'SHOPIFY', l -> 'associatedOrder' ->> 'id', 'PRINCIPAL', replace(l -> 'amount' ->> 'amount', '.', '')::bigint
+      SELECT 'SHOPIFY', replace(l -> 'associatedOrder' ->> 'id', 'gid://shopify/Order/', ''), 'PRINCIPAL', replace(l -> 'amount' ->> 'amount', '.', '')::bigint
       FROM (SELECT line::jsonb AS l FROM raw_shopify) s WHERE l ->> 'type' = 'CHARGE'
     ), expected AS (
       SELECT o.channel, o.external_id, part.component, part.amount FROM orders o

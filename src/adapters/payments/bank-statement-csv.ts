@@ -45,7 +45,7 @@ export class BankStatementCsvParser implements ReportParser {
   }
 
   async *components(input: Readable): AsyncGenerator<SettlementComponent> {
-    const { fileName, channel, fileHash } = this.source;
+    const { fileName, channel } = this.source;
     const map = this.map;
     let currency: string | null = null;
     let sum = 0n;
@@ -71,7 +71,8 @@ export class BankStatementCsvParser implements ReportParser {
       };
     }
     if (currency === null) throw new ReportFormatError('the statement has no lines', `${fileName}:2`, map.amount ?? map.credit!);
-    this.result = { format: this.format, reportId: fileHash, channel, currency, controlExpected: sum, controlActual: sum, lineCount: count };
+    // An upload's hash is known only once its last byte has been read, so it is asked for here.
+    this.result = { format: this.format, reportId: this.source.fileHash, channel, currency, controlExpected: sum, controlActual: sum, lineCount: count };
   }
 
   summary(): ReportSummary {

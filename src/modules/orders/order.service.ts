@@ -139,8 +139,9 @@ export class OrderService {
 
   /**
    * What the hub expects the channel to settle for these orders, by (channel, external id), from
-   * its own totals: grand total = subtotal − discounts + shipping (+ tax when prices exclude it).
-   * Tax inside the prices is part of PRINCIPAL, so it is no separate expectation. Zero parts are left out.
+   * its own totals: grand total = subtotal − discounts + shipping (+ tax when prices exclude it) + charges.
+   * Tax inside the prices is part of PRINCIPAL, so it is no separate expectation; so are the order's
+   * charges (tips, duties), which a payment provider captures with the rest. Zero parts are left out.
    */
   async settlementExpectations(runner: QueryRunner, refs: readonly { channel: string; externalId: string }[]): Promise<SettlementExpectation[]> {
     if (!refs.length) return [];
@@ -148,7 +149,8 @@ export class OrderService {
       SELECT o.id, o.channel, o.external_id, part.component, part.amount::text AS amount, o.currency_code AS currency
       FROM orders o
       JOIN unnest($1::text[], $2::text[]) AS r (channel, external_id) ON o.channel = r.channel AND o.external_id = r.external_id
-      CROSS JOIN LATERAL (VALUES ('PRINCIPAL', o.subtotal), ('DISCOUNT', -o.discounts), ('SHIPPING', o.shipping),
+      CROSS JOIN LATERAL (VALUES ('PRINCIPAL', o.subtotal + (SELECT coalesce(sum((c->>'amount')::bigint), 0) FROM jsonb_array_elements(o.charges) c)),
+        ('DISCOUNT', -o.discounts), ('SHIPPING', o.shipping),
         ('TAX', CASE WHEN o.taxes_included THEN 0 ELSE o.tax END)) AS part (component, amount)
       WHERE part.amount <> 0`, [refs.map((ref) => ref.channel), refs.map((ref) => ref.externalId)]);
     return rows.map((row) => ({

@@ -4,6 +4,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { ControlCheck, ReportSummary } from '../../canonical/settlement.js';
 import type { ReportParser } from '../../adapters/payments/report-parser.js';
 import { formatDecimal } from '../../canonical/money.js';
+import { openDuplicateBreaks, openUnexpectedFeeBreaks } from './import-line-checks.js';
 import { commitStaged, stageComponents } from './ledger-writer.js';
 
 export interface ImportOutcome {
@@ -78,6 +79,8 @@ export async function importReport(db: DataSource, { parser, input, channel, fil
     await commitStaged(runner, id);
     for (const check of checks) await openControlBreak(runner, id, summary, check);
     await openUnknownTypeBreaks(runner, id, summary);
+    await openUnexpectedFeeBreaks(runner, id, summary);
+    await openDuplicateBreaks(runner, id, summary);
     if (!checks.length && onImported) await onImported(runner, { importId: id, summary });
     await runner.commitTransaction();
     return {

@@ -10,7 +10,9 @@ import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/role
 import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';
 import { ApiError } from '../../platform/http/api-error.js';
 import { streamedBody } from '../../platform/http/body-parsers.js';
-import { UPLOAD_FORMATS } from './report-formats.js';
+import { BankStatementCsvParser } from '../../adapters/payments/bank-statement-csv.js';
+import { bankUploadColumns, type BankUploadQuery } from './bank-upload-columns.js';
+import { UPLOAD_FORMATS, type UploadFormat } from './report-formats.js';
 import { SettlementJournalsService } from './journals/settlement-journals.service.js';
 import { importReport } from './settlement-importer.js';
 import { SettlementMatchingService, type MatchingRun } from './settlement-matching.service.js';
@@ -26,6 +28,13 @@ export interface ImportAnswer {
 }
 
 const FILE_NAME = /^[\w.\- ]{1,200}$/;
+const BANK = 'BANK_CSV';
+
+/** A bank statement is of one account (its channel `BANK:<account>`), read with that account's column map. */
+function bankFormat(query: BankUploadQuery): UploadFormat {
+  const { account, map } = bankUploadColumns(query);
+  return { channel: `BANK:${account}`, parser: (source) => new BankStatementCsvParser(source, map) };
+}
 
 /**
  * Operators upload a provider's settlement report; it is parsed and imported as it arrives,
@@ -53,13 +62,30 @@ export class SettlementImportsController {
   @HttpCode(200)
   @RequireRole('operator')
   @TakesTextBody()
-  @ApiOperation({ summary: `Import a settlement report (the body, streamed). format: ${Object.keys(UPLOAD_FORMATS).join(', ')}; fileName names the lines' lineage` })
-  async upload(@Req() request: AuthenticatedRequest, @Query('format') format?: string, @Query('fileName') fileName?: string): Promise<ImportAnswer> {
-    const chosen = format === undefined ? undefined : UPLOAD_FORMATS[format];
-    if (!chosen) throw new ApiError(400, 'VALIDATION_FAILED', `format must be one of ${Object.keys(UPLOAD_FORMATS).join(', ')}`, 'format');
+  @ApiOperation({
+    summary: `Import a settlement report (the body, streamed). format: ${[...Object.keys(UPLOAD_FORMATS), BANK].join(', ')}; fileName names the lines' lineage. `
+      + 'BANK_CSV takes bankAccount and its column map as query parameters: date, amount (or credit and debit), currency (or accountCurrency), '
+      + 'reference, description, dateFormat, delimiter, decimal',
+  })
+  async upload(
+    @Req() request: AuthenticatedRequest, @Query() query: BankUploadQuery & { format?: string; fileName?: string },
+  ): Promise<ImportAnswer> {
+    const { format, fileName } = query;
+    const chosen = format === BANK ? bankFormat(query) : format === undefined ? undefined : UPLOAD_FORMATS[format];
+    if (!chosen) throw new ApiError(400, 'VALIDATION_FAILED', `format must be one of ${[...Object.keys(UPLOAD_FORMATS), BANK].join(', ')}`, 'format');
     if (fileName !== undefined && !FILE_NAME.test(fileName)) throw new ApiError(400, 'VALIDATION_FAILED', 'fileName must be 1 to 200 letters, digits, spaces, dots, dashes or underscores', 'fileName');
     const hash = createHash('sha256');
-    const hashing = new Transform({ transform(chunk: Buffer, _encoding, callback) { hash.update(chunk); callback(null, chunk); } });
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        // A failure here must end the import's stream, not escape it and leave the import waiting for bytes.
+        try {
+          hash.update(chunk);
+          callback(null, chunk);
+        } catch (error) {
+          callback(error as Error);
+        }
+      },
+    });
     const body = streamedBody(request);
     body.on('error', (error) => hashing.destroy(error));
     const input = body.pipe(hashing);

@@ -8,6 +8,7 @@ import { RefundSettlementsService } from '../returns/refund-settlements.service.
 import { checkErpLeg, type ErpLegResult } from './erp-leg-check.js';
 import { checkFeeTypes, type FeeTypeCheckResult } from './fee-type-check.js';
 import { matchOrders, type OrderMatchResult } from './order-matcher.js';
+import { checkPayoutsReachedBank, type PayoutMismatchResult } from './payout-bank-mismatch.js';
 import { matchPayoutsToBank, type PayoutBankResult } from './payout-bank-matcher.js';
 import { matchRefunds, type RefundMatchResult } from './refund-matcher.js';
 import { CAPTURE_CHANNELS } from './report-formats.js';
@@ -19,6 +20,8 @@ export interface MatchingRun {
   readonly refunds: RefundMatchResult;
   readonly feeTypes: FeeTypeCheckResult;
   readonly payouts: PayoutBankResult;
+  /** Payouts past their bank window with no bank line of their amount (PAYOUT_MISMATCH). */
+  readonly payoutMismatches: PayoutMismatchResult;
   /** Failed payouts matched to the later payout that carried their money again. */
   readonly retried: number;
 }
@@ -49,7 +52,8 @@ export class SettlementMatchingService {
       const feeTypes = await inTransaction(runner, () => checkFeeTypes(runner, this.mappings));
       const retried = await inTransaction(runner, () => matchRetriedPayouts(runner));
       const payouts = await inTransaction(runner, () => matchPayoutsToBank(runner, this.config.settlementBankDays));
-      return { orders, erp, refunds, feeTypes, payouts, retried };
+      const payoutMismatches = await inTransaction(runner, () => checkPayoutsReachedBank(runner, this.config.settlementBankDays, now));
+      return { orders, erp, refunds, feeTypes, payouts, payoutMismatches, retried };
     } finally {
       await runner.release();
     }
