@@ -15,6 +15,8 @@ export async function configureHub(world: World, log: (line: string) => void): P
   await hub.admin('PUT', `/admin/erp-targets/${ERP_TARGET}`, {
     variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000,
     routing: { channels: ['SHOPIFY'] },
+    // Settlement journals are booked in the US subsidiary.
+    settings: { journalSubsidiaryId: '1' },
   });
   log(`  ERP target ${ERP_TARGET} → NetSuite sandbox ${netsuite.url}`);
   await hub.admin('PUT', '/admin/channel-accounts', {

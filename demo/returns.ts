@@ -41,9 +41,9 @@ function refundBody(r: PlannedReturn, restock: 'return' | 'no_restock'): string 
       "amount":"${decimal(r.cents)}","currency":"USD","processed_at":"${now}"}]}`;
 }
 
-/** Four shipped, never-held USD orders, one per scenario; their warehouse line, one unit. */
+/** Four shipped, never-held orders of the USD shop, one per scenario; their warehouse line, one unit. */
 export function planReturns(record: RunRecord): PlannedReturn[] {
-  const candidates = record.plans.filter((p) => p.shape === 'SPLIT' && p.gate === 'NONE' && p.money === 'STANDARD');
+  const candidates = record.plans.filter((p) => p.shape === 'SPLIT' && p.gate === 'NONE' && p.money !== 'VAT_EUR');
   return SCENARIOS.slice(0, candidates.length).map((scenario, i) => {
     const plan = candidates[i];
     const line = plan.lines.find((l) => l.from === 'WAREHOUSE') ?? plan.lines[0];

@@ -84,6 +84,12 @@ export async function settleDemoPayout(hub: HubClient, all: Iterable<OrderView>,
   await hub.admin('POST', '/admin/mappings', {
     kind: 'FEE_TYPE', channel: 'SHOPIFY', sourceValue: FEE_TYPE, target: { glAccount: '6120' }, note: 'demo: Shopify Payments processing fees',
   });
+  // The summary journal's other accounts: captured sales clear the card clearing account, the payout lands in the bank clearing account.
+  for (const [component, glAccount] of [['PRINCIPAL', '1210'], ['PAYOUT', '1010']]) {
+    await hub.admin('POST', '/admin/mappings', {
+      kind: 'FEE_TYPE', channel: 'SHOPIFY', sourceValue: `settlement:${component}`, target: { glAccount }, note: `demo: settlement journal, ${component.toLowerCase()}`,
+    });
+  }
   const issuedAt = new Date();
   const { jsonl, net } = payoutJsonl(orders, issuedAt);
   const payout = await hub.uploadReport({ format: 'SHOPIFY_PAYMENTS', fileName: `shopify-payments-payout-${DEMO_PAYOUT_ID}.jsonl` }, jsonl, 'text/plain');

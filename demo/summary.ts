@@ -34,7 +34,7 @@ export interface DemoSummary {
   /** Return cases by state and each refund's NetSuite credit; null when the run did not get that far. */
   returns: ReturnsSummary | null;
   /** The hub's own record of its ERP postings (GraphQL), beside what NetSuite holds. */
-  hubPostings: { salesOrdersPosted: number; itemFulfillmentsPosted: number; dead: number; retrying: number };
+  hubPostings: { salesOrdersPosted: number; itemFulfillmentsPosted: number; dead: number; retrying: number; stuck: string[] };
   documents: {
     netsuite: { salesOrders: number; itemFulfillments: number };
     shopify: { orders: number; fulfillments: number };
@@ -76,7 +76,8 @@ async function hubPostings(world: World, orders: Map<string, OrderView>): Promis
   const [dead, retrying] = await Promise.all(['DEAD', 'RETRYING'].map(async (status) => (await world.hub.graphql(POSTINGS, { status })).postings as Json[]));
   const posted = (type: string): number =>
     [...orders.values()].reduce((n, o) => n + o.erpReferences.filter((r) => r.documentType === type && r.postingStatus === 'POSTED').length, 0);
-  return { salesOrdersPosted: posted('SALES_ORDER'), itemFulfillmentsPosted: posted('ITEM_FULFILLMENT'), dead: dead.length, retrying: retrying.length };
+  const stuck = [...dead, ...retrying].slice(0, 3).map((p) => `${p.documentType} ${p.documentKey}: ${String(p.lastError ?? '').slice(0, 200)}`);
+  return { salesOrdersPosted: posted('SALES_ORDER'), itemFulfillmentsPosted: posted('ITEM_FULFILLMENT'), dead: dead.length, retrying: retrying.length, stuck };
 }
 
 async function systemCounts(url: string): Promise<SystemCounts> {
@@ -176,7 +177,7 @@ export async function summarize(
   const check = (what: string, actual: number, wanted: number): void => {
     if (actual !== wanted) problems.push(`${what}: ${actual}, expected ${wanted}`);
   };
-  if (postings.dead + postings.retrying > 0) problems.push(`postings not posted: ${postings.dead} DEAD, ${postings.retrying} RETRYING (GraphQL postings)`);
+  if (postings.dead + postings.retrying > 0) problems.push(`postings not posted: ${postings.dead} DEAD, ${postings.retrying} RETRYING (GraphQL postings): ${postings.stuck.join('; ')}`);
   check('NetSuite sales orders', documents.netsuite.salesOrders, expected.salesOrders);
   check('NetSuite item fulfilments', documents.netsuite.itemFulfillments, expected.itemFulfillments);
   check('Shopify fulfillments', documents.shopify.fulfillments, expected.shopifyFulfillments);

@@ -40,6 +40,13 @@ describe('the one-command demo', () => {
     expect(lines.some((l) => l.startsWith('ERP totals equal channel totals: 50/50'))).toBe(true);
   });
 
+  it('returns four orders (restock, scrap, refund before receipt, a refund delivered twice): one NetSuite credit per refund, each equal to it', () => {
+    expect(summary.returns).toMatchObject({
+      scenarios: ['RESTOCK', 'SCRAP', 'REFUND_BEFORE_RECEIPT', 'DUPLICATE_REFUND'], refunds: 4, creditMemos: 4, duplicateCredits: 0, creditsEqual: 4,
+    });
+    expect(lines.some((l) => l.startsWith('ERP credits equal refunds: 4/4'))).toBe(true);
+  });
+
   it('leaves each system exactly the documents the orders call for', () => {
     const plans = planOrders(50, 2026).map(expectedShipments);
     const parcels = plans.reduce((n, s) => n + s.parcels, 0);
@@ -56,11 +63,11 @@ describe('the one-command demo', () => {
     expect(shopify.orders).toBe(50);
     expect(wms.requests).toBe(splits);
     expect(store.requests).toBe(50);
-    // Each pickup is two store events (ready, then picked up), each parcel one event.
-    expect(wms.events + store.events).toBe(parcels + 2 * pickups);
+    // Each pickup is two store events, each parcel one; the returns add the warehouse's receipts and inspections (one each, the duplicate refund none).
+    expect(wms.events + store.events).toBe(parcels + 2 * pickups + 3);
     expect(wms.callbacksFailed + store.callbacksFailed).toBe(0);
     // The hub's own account (GraphQL) agrees with NetSuite's, and nothing is left dead or retrying.
-    expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0 });
+    expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0, stuck: [] });
   });
 
   it('settles the USD orders in a Shopify Payments payout that matches its bank line, with no unexplained break', () => {

@@ -159,8 +159,9 @@ export class OrderService {
   }
 
   /** What a fulfilment system or a channel call needs of the order. */
-  async forDelivery(orderId: string): Promise<OrderForDelivery | null> {
-    const [row]: Record<string, unknown>[] = await this.dataSource.query(
+  /** In the caller's transaction when it passes its runner (a query beside it would wait on the embedded database's one connection). */
+  async forDelivery(orderId: string, runner?: QueryRunner): Promise<OrderForDelivery | null> {
+    const [row]: Record<string, unknown>[] = await (runner ?? this.dataSource).query(
       'SELECT id, channel, account, external_id, order_number, shipping_address, customer FROM orders WHERE id = $1',
       [orderId],
     );

@@ -54,7 +54,7 @@ export class ReturnEventsService {
   }
 
   private async applyOnce(runner: QueryRunner, received: CanonicalReturnEvent, lineage: ReturnLineage): Promise<ReturnOutcome> {
-    const identity = await this.keyed(received.identity);
+    const identity = await this.keyed(runner, received.identity);
     if (!identity) return { outcome: 'REFUSED', note: `orderRef ${(received.identity as { hubOrderId: string }).hubOrderId} is not an order the hub holds` };
     const event: KeyedReturnEvent = { ...received, identity };
     const kase = await this.cases.resolve(runner, event);
@@ -85,9 +85,9 @@ export class ReturnEventsService {
   }
 
   /** The channel's key of the event's order; a hub order id that names no order is null. */
-  private async keyed(identity: CanonicalReturnEvent['identity']): Promise<ReturnIdentity | null> {
+  private async keyed(runner: QueryRunner, identity: CanonicalReturnEvent['identity']): Promise<ReturnIdentity | null> {
     if (!('hubOrderId' in identity)) return identity;
-    const order = await this.orders.forDelivery(identity.hubOrderId);
+    const order = await this.orders.forDelivery(identity.hubOrderId, runner);
     if (!order) return null;
     return { channel: order.channel, account: order.account, orderExternalId: order.externalId, returnRef: identity.returnRef, rmaRef: identity.rmaRef };
   }
