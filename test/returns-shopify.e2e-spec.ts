@@ -156,6 +156,20 @@ describe('Shopify refunds become return cases, to the cent (PostgreSQL + Redis)'
     expect(await refundRow(hub, spec.id)).toMatchObject({ state: 'WAITING', reason: 'ORDER_UNKNOWN' });
   });
 
+  it('judges a refund that came before its order as soon as the order is released, with no other event on its case', async () => {
+    const orderId = uniqueId('60123');
+    const spec: RefundSpec = { id: uniqueId('88'), orderId, lines: [{ lineItemId: '1612345678901234502', quantity: 1, subtotal: '24.50', tax: '2.02' }], transactions: [{ id: uniqueId('55'), amount: '26.52' }] };
+    await refund(hub, spec);
+    expect(await refundRow(hub, spec.id)).toMatchObject({ state: 'WAITING', reason: 'ORDER_UNKNOWN' });
+    const base = fixture('order-create.json');
+    const res = await deliver(hub.app, { body: base.replace(new RegExp(orderIdOf(base), 'g'), orderId) });
+    expect((await processed(hub, res.body.inboxId)).status).toBe('PROCESSED');
+    const row = await refundRow(hub, spec.id);
+    expect(row).toMatchObject({ state: 'READY', reason: null, total: '2652' });
+    const [kase] = await hub.sql<{ order_id: string | null }>('SELECT order_id FROM return_cases WHERE id = $1', [row.case_id]);
+    expect(kase.order_id).not.toBeNull();
+  });
+
   it('refuses a refund body it cannot use, naming the field', async () => {
     const body = refundBody({ id: uniqueId('88'), orderId: uniqueId('99'), lines: [{ lineItemId: '77', quantity: 1, subtotal: '10.001', tax: '0.00' }], transactions: [] });
     const res = await deliver(hub.app, { topic: 'refunds/create', body });

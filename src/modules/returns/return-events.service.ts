@@ -4,7 +4,7 @@ import type { CanonicalReturnEvent, KeyedReturnEvent, ReturnIdentity } from '../
 import { afterCommit } from '../../platform/database/sql.js';
 import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import { OrderService, type OrderRefundBasis } from '../orders/order.service.js';
-import type { CaseFlag, RefundState } from './domain/case-status.js';
+import type { CaseFlag } from './domain/case-status.js';
 import { refundReadiness, refundTotal } from './domain/refund-money.js';
 import { CaseStore, type CaseRow } from './persistence/case-store.js';
 import { RefundStore } from './persistence/refund-store.js';
@@ -103,29 +103,50 @@ export class ReturnEventsService {
     if (stored.state === 'CREDITED' || stored.state === 'SETTLED' || stored.state === 'READY') {
       return { created: stored.created, note: stored.created ? null : `refund ${refund.externalId} already ${stored.state.toLowerCase()}` };
     }
-    let state: RefundState;
-    let reason: string | null = null;
-    let detail: string | null = null;
     if (foreign) {
-      [state, reason, detail] = ['HELD', 'REFUND_CURRENCY_MISMATCH', `the refund names ${foreign}, the order is in ${currency}`];
-    } else if (!order) {
-      [state, reason, detail] = ['WAITING', 'ORDER_UNKNOWN', `order ${event.identity.orderExternalId} is not in the hub yet`];
-    } else {
-      const current = await this.refunds.load(runner, stored.id);
-      const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, stored.id);
-      const verdict = refundReadiness(current, currency, { amount: order.captured - before, currency }, order.taxesIncluded);
-      state = verdict.state;
-      if (verdict.state !== 'READY') [reason, detail] = [verdict.reason, verdict.detail];
+      await this.refunds.setState(runner, stored.id, 'HELD', 'REFUND_CURRENCY_MISMATCH', `the refund names ${foreign}, the order is in ${currency}`);
+      return { created: stored.created, note: `the refund names ${foreign}, the order is in ${currency}` };
     }
-    await this.refunds.setState(runner, stored.id, state, reason, detail);
-    if (state === 'READY' && order) {
+    if (!order) {
+      const detail = `order ${event.identity.orderExternalId} is not in the hub yet`;
+      await this.refunds.setState(runner, stored.id, 'WAITING', 'ORDER_UNKNOWN', detail);
+      return { created: stored.created, note: detail };
+    }
+    const detail = await this.judge(runner, kase, stored.id, order, lineage.correlationId);
+    return { created: stored.created, note: detail };
+  }
+
+  /** The finance rules on a stored refund of an order the hub holds: READY (announced for its credit) or why not. */
+  private async judge(runner: QueryRunner, kase: Pick<CaseRow, 'id' | 'channel' | 'account' | 'order_external_id'>, refundId: string, order: OrderRefundBasis, correlationId: string): Promise<string | null> {
+    const current = await this.refunds.load(runner, refundId);
+    const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, refundId);
+    const verdict = refundReadiness(current, order.currency, { amount: order.captured - before, currency: order.currency }, order.taxesIncluded);
+    const [reason, detail] = verdict.state === 'READY' ? [null, null] : [verdict.reason, verdict.detail];
+    await this.refunds.setState(runner, refundId, verdict.state, reason, detail);
+    if (verdict.state === 'READY') {
       await this.events.publish(runner, {
-        type: 'RefundSucceeded',
-        correlationId: lineage.correlationId,
-        payload: { refundId: stored.id, caseId: kase.id, orderId: order.id, channel: kase.channel, account: kase.account },
+        type: 'RefundSucceeded', correlationId,
+        payload: { refundId, caseId: kase.id, orderId: order.id, channel: kase.channel, account: kase.account },
       });
     }
-    return { created: stored.created, note: detail };
+    return detail;
+  }
+
+  /**
+   * The order a refund waited for (ORDER_UNKNOWN) has arrived and was released: each waiting
+   * refund joins it and is judged now, not only when its case hears of something else.
+   */
+  async orderArrived(runner: QueryRunner, channel: string, account: string, orderExternalId: string, correlationId: string): Promise<number> {
+    const waiting = await this.refunds.waitingForOrder(runner, channel, account, orderExternalId);
+    if (waiting.length === 0) return 0;
+    const order = await this.orders.refundBasis(runner, channel, account, orderExternalId);
+    if (!order) return 0;
+    for (const refund of waiting) {
+      await this.cases.linkOrder(runner, refund.caseId, order.id, order.currency);
+      await this.judge(runner, { id: refund.caseId, channel, account, order_external_id: orderExternalId }, refund.id, order, correlationId);
+      this.observeCompletion(runner, await restateCase(runner, refund.caseId));
+    }
+    return waiting.length;
   }
 
   private observeCompletion(runner: QueryRunner, restated: Restated): void {

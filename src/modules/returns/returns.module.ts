@@ -10,13 +10,14 @@ import { ReturnReader } from './graphql/return-reader.js';
 import { ReturnsResolver } from './graphql/returns.resolver.js';
 import { RefundSettlementsService } from './refund-settlements.service.js';
 import { ReturnEventsService } from './return-events.service.js';
+import { RefundsAwaitingOrder } from './refunds-awaiting-order.js';
 import { ReturnMetrics } from './return-metrics.js';
 
 /** Return cases and refunds: intake from every source, finance rules, the read side, and what other modules may ask. */
 @Module({
   imports: [OrderServiceModule, OrderDocumentsModule, MasterDataModule],
   providers: [
-    ReturnEventsService, RefundSettlementsService, ReturnMetrics, RefundDocumentReader, CreditMemoBuilder, RefundDeliverySubject,
+    ReturnEventsService, RefundSettlementsService, ReturnMetrics, RefundDocumentReader, CreditMemoBuilder, RefundDeliverySubject, RefundsAwaitingOrder,
     ReturnReader, ReturnsResolver, ReturnChildrenResolver, RefundChildrenResolver, OrderReturnsResolver,
   ],
   exports: [ReturnEventsService, RefundSettlementsService],

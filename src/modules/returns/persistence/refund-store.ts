@@ -108,6 +108,17 @@ export class RefundStore {
     await runner.query('UPDATE return_refunds SET state = $2, reason = $3, detail = $4, updated_at = now() WHERE id = $1', [refundId, state, reason, detail]);
   }
 
+  /** Refunds that came before their order (WAITING, ORDER_UNKNOWN), row-locked, with their cases. */
+  async waitingForOrder(runner: QueryRunner, channel: string, account: string, orderExternalId: string): Promise<{ id: string; caseId: string }[]> {
+    const rows: { id: string; case_id: string }[] = await runner.query(
+      `SELECT r.id, r.case_id FROM return_refunds r JOIN return_cases c ON c.id = r.case_id
+       WHERE c.channel = $1 AND c.account = $2 AND c.order_external_id = $3 AND r.state = 'WAITING' AND r.reason = 'ORDER_UNKNOWN'
+       ORDER BY r.processed_at, r.id FOR UPDATE OF r`,
+      [channel, account, orderExternalId],
+    );
+    return rows.map((r) => ({ id: r.id, caseId: r.case_id }));
+  }
+
   async statesOf(runner: QueryRunner, caseId: string): Promise<RefundState[]> {
     const rows: { state: RefundState }[] = await runner.query('SELECT state FROM return_refunds WHERE case_id = $1', [caseId]);
     return rows.map((r) => r.state);
