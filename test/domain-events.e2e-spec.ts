@@ -89,13 +89,14 @@ describe('the hub subscribers', () => {
   });
   afterAll(() => hub.close());
 
-  it('write postings first, then fulfilment requests, then held shipments, then what the channel fulfilled, for every release', () => {
+  it('write postings first, then fulfilment requests, then held shipments, then what the channel fulfilled, then refunds that waited for the order, for every release', () => {
     const bus = hub.app.get(DomainEventBus);
     expect(bus.handlersOf('OrderReleased')).toEqual([
       'PostingOutbox.onOrderReleased (transaction)',
       'FulfillmentOutbox.onOrderReleased (transaction)',
       'HeldShipments.onOrderReleased (transaction)',
       'FulfilledAtSource.onOrderReleased (transaction)',
+      'RefundsAwaitingOrder.onOrderReleased (transaction)',
     ]);
     expect(bus.handlersOf('OrderCancelled')).toEqual(['PostingOutbox.onOrderCancelled (transaction)', 'FulfillmentOutbox.onOrderCancelled (transaction)']);
     expect(bus.handlersOf('ShipmentConfirmed')).toEqual(['PostingOutbox.onShipmentConfirmed (transaction)']);
