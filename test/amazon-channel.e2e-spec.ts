@@ -5,6 +5,7 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { startAmazonSandbox, type AmazonSandbox } from '../sandboxes/amazon/sandbox.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
+import { startWmsSandbox, type FulfillmentSandbox } from '../sandboxes/fulfillment/sandbox.js';
 import { ChannelPullScheduler } from '../src/modules/ingestion/polling/channel-pull-scheduler.js';
 import { channelByCode } from '../src/adapters/channels/registry.js';
 import { freshDatabase } from './support/test-database.js';
@@ -18,6 +19,8 @@ const SELLER = 'A3SANDBOXSELLER';
 const REFRESH = 'Atzr|sandbox-refresh-token';
 const SECRET = 'amazon-eventbridge-secret-e2e';
 const MARKETPLACE = 'ATVPDKIKX0DER';
+const WAREHOUSE = '71001';
+const FULFILLMENT_SECRET = 'amazon-e2e-fulfillment-secret';
 const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/amazon/order-mfn.json', import.meta.url)), 'utf8')) as { order: Json; items: Json[] };
 
 const MAPPINGS = [
@@ -26,6 +29,7 @@ const MAPPINGS = [
   { kind: 'CUSTOMER', sourceValue: '*', target: { customerId: '310' } },
   { kind: 'TAX_CODE', sourceValue: 'Amazon tax', target: { taxCode: '-7' } },
   { kind: 'LOCATION', sourceValue: `FBA:${MARKETPLACE}`, target: { locationId: '40', subsidiaryId: '1' } },
+  { kind: 'LOCATION', sourceValue: WAREHOUSE, target: { locationId: '11', subsidiaryId: '1' } },
 ];
 
 /** An ORDER_CHANGE notification as an EventBridge API destination posts it (the notification as the event's detail). */
@@ -45,6 +49,7 @@ describe('Amazon: pulled orders, notifications, usage plans and tokens (PostgreS
   let hub: TestHub;
   let amazon: AmazonSandbox;
   let netsuite: NetSuiteSandbox;
+  let wms: FulfillmentSandbox;
   const prefix = `e2e-amazon-${randomUUID()}`;
   const admin = (method: 'put' | 'post', path: string, body: object) =>
     request(hub.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
@@ -65,10 +70,13 @@ describe('Amazon: pulled orders, notifications, usage plans and tokens (PostgreS
     hub = await startHub({
       databaseUrl: await freshDatabase('amazon'), queuePrefix: prefix,
       env: {
-        MAPPING_REQUIRED: 'ITEM,CUSTOMER', PULL_INTERVAL_MS: '3600000',
+        MAPPING_REQUIRED: 'ITEM,CUSTOMER', PULL_INTERVAL_MS: '3600000', FULFILLMENT_WEBHOOK_SECRET: FULFILLMENT_SECRET,
         AMAZON_LWA_CLIENT_ID: amazon.clientId, AMAZON_LWA_CLIENT_SECRET: amazon.clientSecret, AMAZON_LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
       },
     });
+    await hub.app.listen(0, '127.0.0.1');
+    wms = await startWmsSandbox({ port: 0, callbackUrl: `${await hub.app.getUrl()}/webhooks/wms/shipments`, callbackSecret: FULFILLMENT_SECRET });
+    expect((await admin('put', `/admin/fulfillment-locations/${WAREHOUSE}`, { name: 'Reno DC', kind: 'WAREHOUSE', system: 'wms', baseUrl: wms.url, apiKey: wms.apiKey, isDefault: true })).status).toBe(200);
     expect((await admin('put', '/admin/channel-accounts', {
       channel: 'AMAZON', account: SELLER, webhookSecret: SECRET, adminApiUrl: amazon.url, adminAccessToken: REFRESH, settings: { marketplaceIds: [MARKETPLACE] },
     })).status).toBe(200);
@@ -82,6 +90,7 @@ describe('Amazon: pulled orders, notifications, usage plans and tokens (PostgreS
     await hub?.close();
     await amazon?.close();
     await netsuite?.close();
+    await wms?.close();
     await dropQueueKeys(prefix);
   });
 
@@ -193,5 +202,50 @@ describe('Amazon: pulled orders, notifications, usage plans and tokens (PostgreS
       return row;
     });
     expect(fulfilment.status).toBe('POSTED');
+  });
+
+  it('a merchant-fulfilled (MFN) order ships from the warehouse and Amazon gets one confirmShipment with the carrier, tracking and order items', async () => {
+    const id = '113-0000000-0000007';
+    await seed(id, 'Unshipped');
+    await poll();
+    const request = await eventually(async () => {
+      const [row] = await hub.sql<Json>(`SELECT r.id, r.status FROM fulfillment_requests r JOIN orders o ON o.id = r.order_id WHERE o.external_id = $1`, [id]);
+      if (row?.status !== 'ACCEPTED') throw new Error(`request ${JSON.stringify(row)}: ${JSON.stringify(await hub.sql(`SELECT status, last_error FROM outbound_messages WHERE subject_id = $1`, [row?.id]))}`);
+      return row;
+    }, 20_000);
+    const shipped = await fetch(`${wms.url}/_sandbox/requests/${request.id as string}/ship`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ parcels: [{ carrier: 'UPS', trackingNumber: '1ZAMZMFN0000000001', lines: fixture.items.map((i) => ({ lineRef: i.OrderItemId, quantity: i.QuantityOrdered })) }] }),
+    });
+    expect(shipped.status).toBeLessThan(300);
+    const shipment = await eventually(async () => {
+      const [row] = await hub.sql<Json>(`SELECT s.id, s.channel_status, s.channel_reference, o.status AS order_status FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.external_id = $1`, [id]);
+      if (row?.channel_status !== 'NOTIFIED') throw new Error(`shipment ${JSON.stringify(row)}`);
+      return row;
+    }, 20_000);
+    expect(shipment.order_status).toBe('FULFILLED');
+    // The warehouse got the whole address: read with a Restricted Data Token, never shown by getOrder.
+    const [sent] = (await (await fetch(`${wms.url}/_sandbox/requests`)).json() as Json).requests.filter((r: Json) => r.requestId === request.id);
+    expect(sent.shipTo).toMatchObject({ name: 'Jordan Sample', line1: '2201 Westlake Ave', city: 'SEATTLE', countryCode: 'US' });
+    expect((await sandbox('GET', '/_sandbox/stats')).restrictedTokensIssued).toBeGreaterThan(0);
+    const confirmations = (await sandbox('GET', '/_sandbox/confirmations')).confirmations.filter((c: Json) => c.amazonOrderId === id);
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]).toMatchObject({
+      marketplaceId: MARKETPLACE,
+      packageDetail: {
+        carrierCode: 'UPS', trackingNumber: '1ZAMZMFN0000000001',
+        orderItems: fixture.items.map((i) => ({ orderItemId: i.OrderItemId, quantity: i.QuantityOrdered })),
+      },
+    });
+    expect(confirmations[0].packageDetail.packageReferenceId).toMatch(/^[1-9][0-9]*$/);
+    expect(shipment.channel_reference).toBe(`${id}/${confirmations[0].packageDetail.packageReferenceId as string}`);
+    // Amazon now shows the order Shipped: polling that version adds no shipment and confirms nothing again.
+    await poll();
+    await eventually(async () => {
+      const [row] = await hub.sql<Json>(`SELECT count(*)::int AS n FROM inbox WHERE source = 'AMAZON' AND topic = 'order.version' AND dedupe_key LIKE $1 AND status <> 'PENDING'`, [`${id}@%`]);
+      if (row.n < 2) throw new Error(`versions processed: ${row.n as number}`);
+    });
+    const shipments = await hub.sql<Json>(`SELECT s.id FROM shipments s JOIN orders o ON o.id = s.order_id WHERE o.external_id = $1`, [id]);
+    expect(shipments).toHaveLength(1);
+    expect((await sandbox('GET', '/_sandbox/confirmations')).confirmations.filter((c: Json) => c.amazonOrderId === id)).toHaveLength(1);
   });
 });

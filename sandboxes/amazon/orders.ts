@@ -64,10 +64,17 @@ export class OrderBook {
   }
 }
 
-/** What the API shows of an order: no OrderTotal while Pending. */
+/** The address fields only a Restricted Data Token shows. */
+const RESTRICTED_ADDRESS_FIELDS = ['Name', 'AddressLine1', 'AddressLine2', 'AddressLine3', 'Phone', 'CompanyName'];
+
+/** What the API shows of an order: no OrderTotal while Pending; the address without its restricted fields. */
 export function presentOrder(o: SandboxOrder): Json {
-  if (o.order.OrderStatus !== 'Pending') return o.order;
-  const { OrderTotal: _total, ...rest } = o.order;
+  const address = o.order.ShippingAddress as Json | undefined;
+  const shown: Json = address
+    ? { ...o.order, ShippingAddress: Object.fromEntries(Object.entries(address).filter(([key]) => !RESTRICTED_ADDRESS_FIELDS.includes(key))) }
+    : o.order;
+  if (o.order.OrderStatus !== 'Pending') return shown;
+  const { OrderTotal: _total, ...rest } = shown;
   return rest;
 }
 

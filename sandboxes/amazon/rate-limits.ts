@@ -15,6 +15,9 @@ export const ORDER_PLANS: Readonly<Record<string, UsagePlan>> = {
   getOrder: { rate: 0.5, burst: 30 },
   getOrderItems: { rate: 0.5, burst: 30 },
   confirmShipment: { rate: 2, burst: 10 },
+  getOrderAddress: { rate: 0.5, burst: 30 },
+  // Tokens API v2021-03-01.
+  createRestrictedDataToken: { rate: 1, burst: 10 },
 };
 
 interface Bucket {

@@ -9,6 +9,11 @@
  *   GET  /orders/v0/orders/{orderId}                  getOrder
  *   GET  /orders/v0/orders/{orderId}/orderItems       getOrderItems
  *   POST /orders/v0/orders/{orderId}/shipmentConfirmation              confirmShipment → 204
+ *   POST /tokens/2021-03-01/restrictedDataToken      createRestrictedDataToken (restrictedResources) → restrictedDataToken
+ *   GET  /orders/v0/orders/{orderId}/address          getOrderAddress: the whole address, only with a Restricted Data Token
+ *
+ * Orders and their items show the shipping address without its restricted fields (name, street,
+ * phone), as the API does for a caller without a Restricted Data Token.
  *
  * Admin: POST /_sandbox/sellers/{sellerId}/orders {order, items}, POST /_sandbox/orders/{id}/change
  * {order, items} (a new LastUpdateDate), GET /_sandbox/orders, GET /_sandbox/confirmations,
@@ -18,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OrderBook, presentItems, presentOrder, type Json } from './orders.js';
+import { OrderBook, presentItems, presentOrder, type Json, type SandboxOrder } from './orders.js';
 import { ORDER_PLANS, RateLimits } from './rate-limits.js';
 
 export interface AmazonSandboxOptions {
@@ -41,11 +46,16 @@ export interface AmazonSandbox {
 interface Token {
   sellerId: string;
   expiresAt: number;
+  /** A Restricted Data Token: the paths it opens (the operation's own path, as Amazon checks it). */
+  restricted?: string[];
 }
 
 const ORDER = /^\/orders\/v0\/orders\/([^/]+)$/;
 const ITEMS = /^\/orders\/v0\/orders\/([^/]+)\/orderItems$/;
 const CONFIRM = /^\/orders\/v0\/orders\/([^/]+)\/shipmentConfirmation$/;
+const ADDRESS = /^\/orders\/v0\/orders\/([^/]+)\/address$/;
+const RDT_PATH = '/tokens/2021-03-01/restrictedDataToken';
+const RDT_TTL_SECONDS = 3600;
 const SELLER_ORDERS = /^\/_sandbox\/sellers\/([^/]+)\/orders$/;
 const CHANGE = /^\/_sandbox\/orders\/([^/]+)\/change$/;
 const PAGE_SIZE = 100;
@@ -67,6 +77,8 @@ class AmazonApi {
   readonly throttled: Record<string, number> = {};
   tokensIssued = 0;
   expiredRefusals = 0;
+  repeatedConfirmations = 0;
+  restrictedTokensIssued = 0;
   tokenTtlSeconds = 3600;
   /** Answer the next n calls of throttleOperation (any, when null) 429 whatever the bucket holds. */
   throttleNext = 0;
@@ -82,6 +94,8 @@ class AmazonApi {
     for (const record of [this.requests, this.throttled]) for (const key of Object.keys(record)) delete record[key];
     this.tokensIssued = 0;
     this.expiredRefusals = 0;
+    this.repeatedConfirmations = 0;
+    this.restrictedTokensIssued = 0;
     this.tokenTtlSeconds = 3600;
     this.throttleNext = 0;
     this.throttleOperation = null;
@@ -106,6 +120,10 @@ class AmazonApi {
     if (!operation) return spError(404, 'NotFound', `Resource not found: ${method} ${url.pathname}`);
     const token = accessToken ? this.tokens.get(accessToken) : undefined;
     if (!token) return spError(403, 'Unauthorized', 'Access to requested resource is denied.', 'The access token you provided is revoked, malformed or invalid.');
+    if (operation === 'getOrderAddress' && !token.restricted?.includes(url.pathname)) {
+      return spError(403, 'Unauthorized', 'Access to requested resource is denied.', 'This operation returns restricted data: call it with a Restricted Data Token for this path.');
+    }
+    if (token.restricted && operation !== 'getOrderAddress') return spError(403, 'Unauthorized', 'Access to requested resource is denied.', 'A Restricted Data Token opens only its own resources.');
     if (token.expiresAt <= Date.now()) {
       this.expiredRefusals += 1;
       return spError(403, 'Unauthorized', 'Access to requested resource is denied.', 'The access token you provided has expired.');
@@ -124,15 +142,63 @@ class AmazonApi {
 
   private operate(operation: string, url: URL, sellerId: string, body: Json | undefined): Reply {
     if (operation === 'getOrders') return this.getOrders(url, sellerId);
-    const id = decodeURIComponent((ORDER.exec(url.pathname) ?? ITEMS.exec(url.pathname) ?? CONFIRM.exec(url.pathname))![1]);
+    if (operation === 'createRestrictedDataToken') return this.restrictedToken(sellerId, body);
+    const id = decodeURIComponent((ORDER.exec(url.pathname) ?? ITEMS.exec(url.pathname) ?? CONFIRM.exec(url.pathname) ?? ADDRESS.exec(url.pathname))![1]);
     const found = this.book.get(id);
     if (!found || found.sellerId !== sellerId) return spError(404, 'NotFound', `Order ${id} not found.`);
     if (operation === 'getOrder') return { status: 200, body: { payload: presentOrder(found) } };
+    if (operation === 'getOrderAddress') return { status: 200, body: { payload: { AmazonOrderId: id, ShippingAddress: found.order.ShippingAddress ?? null } } };
     if (operation === 'getOrderItems') return { status: 200, body: { payload: { AmazonOrderId: id, OrderItems: presentItems(found) } } };
     const problem = confirmationProblem(body);
     if (problem) return spError(400, 'InvalidInput', problem);
+    return this.confirm(found, body!);
+  }
+
+  /**
+   * A package as Amazon books it: MFN only, items of the order, never more than is left
+   * unshipped; the order moves to PartiallyShipped or Shipped (a new LastUpdateDate). A package
+   * reference already confirmed with the same items answers 204 again and books nothing
+   * (the sandbox's reading of packageReferenceId as the package's identity in the order).
+   */
+  private confirm(found: SandboxOrder, body: Json): Reply {
+    const id = String(found.order.AmazonOrderId);
+    const pkg = body.packageDetail as Json;
+    const items = pkg.orderItems as { orderItemId?: unknown; quantity?: unknown }[];
+    const same = this.confirmations.find((c) => c.amazonOrderId === id && (c.packageDetail as Json).packageReferenceId === pkg.packageReferenceId);
+    if (same) {
+      if (JSON.stringify((same.packageDetail as Json).orderItems) !== JSON.stringify(items)) return spError(400, 'InvalidInput', `Package ${String(pkg.packageReferenceId)} was confirmed with other items.`);
+      this.repeatedConfirmations += 1;
+      return { status: 204 };
+    }
+    if (found.order.FulfillmentChannel === 'AFN') return spError(400, 'InvalidInput', `Order ${id} is fulfilled by Amazon.`);
+    if (!['Unshipped', 'PartiallyShipped'].includes(String(found.order.OrderStatus))) return spError(400, 'InvalidInput', `Order ${id} is ${String(found.order.OrderStatus)}.`);
+    const byId = new Map(found.items.map((item) => [String(item.OrderItemId), item]));
+    for (const item of items) {
+      const known = byId.get(String(item.orderItemId));
+      const left = known ? Number(known.QuantityOrdered ?? 0) - Number(known.QuantityShipped ?? 0) : 0;
+      if (!known) return spError(400, 'InvalidInput', `Order item ${String(item.orderItemId)} is not in order ${id}.`);
+      if (!Number.isInteger(item.quantity) || Number(item.quantity) <= 0 || Number(item.quantity) > left) {
+        return spError(400, 'InvalidInput', `Order item ${String(item.orderItemId)}: quantity ${String(item.quantity)} is more than the ${left} left to ship.`);
+      }
+    }
+    const shipped = new Map(items.map((item) => [String(item.orderItemId), Number(item.quantity)]));
+    found.items = found.items.map((item) => ({ ...item, QuantityShipped: Number(item.QuantityShipped ?? 0) + (shipped.get(String(item.OrderItemId)) ?? 0) }));
+    const done = found.items.every((item) => Number(item.QuantityShipped ?? 0) >= Number(item.QuantityOrdered ?? 0));
+    this.book.change(id, { OrderStatus: done ? 'Shipped' : 'PartiallyShipped' });
     this.confirmations.push({ amazonOrderId: id, ...body });
     return { status: 204 };
+  }
+
+  /** A Restricted Data Token for GET paths of the seller's orders (the address here). */
+  private restrictedToken(sellerId: string, body: Json | undefined): Reply {
+    const resources = Array.isArray(body?.restrictedResources) ? (body.restrictedResources as Json[]) : [];
+    if (resources.length === 0 || !resources.every((r) => r.method === 'GET' && typeof r.path === 'string' && ADDRESS.test(r.path))) {
+      return spError(400, 'InvalidInput', 'restrictedResources must list GET paths of restricted operations (/orders/v0/orders/{orderId}/address).');
+    }
+    const token = `Atz.sprdt|${randomBytes(24).toString('base64url')}`;
+    this.tokens.set(token, { sellerId, expiresAt: Date.now() + RDT_TTL_SECONDS * 1000, restricted: resources.map((r) => String(r.path)) });
+    this.restrictedTokensIssued += 1;
+    return { status: 200, body: { restrictedDataToken: token, expiresIn: RDT_TTL_SECONDS } };
   }
 
   private getOrders(url: URL, sellerId: string): Reply {
@@ -166,6 +232,8 @@ function operationOf(method: string, path: string): string | undefined {
   if (method === 'GET' && ORDER.test(path)) return 'getOrder';
   if (method === 'GET' && ITEMS.test(path)) return 'getOrderItems';
   if (method === 'POST' && CONFIRM.test(path)) return 'confirmShipment';
+  if (method === 'GET' && ADDRESS.test(path)) return 'getOrderAddress';
+  if (method === 'POST' && path === RDT_PATH) return 'createRestrictedDataToken';
   return undefined;
 }
 
@@ -222,7 +290,7 @@ function admin(api: AmazonApi, method: string, url: URL, body: Json | undefined)
   if (path === '/_sandbox/orders' && method === 'GET') return { status: 200, body: { orders: api.book.all() } };
   if (path === '/_sandbox/confirmations' && method === 'GET') return { status: 200, body: { confirmations: api.confirmations } };
   if (path === '/_sandbox/stats' && method === 'GET') {
-    return { status: 200, body: { requests: api.requests, throttled: api.throttled, tokensIssued: api.tokensIssued, expiredRefusals: api.expiredRefusals } };
+    return { status: 200, body: { requests: api.requests, throttled: api.throttled, tokensIssued: api.tokensIssued, expiredRefusals: api.expiredRefusals, repeatedConfirmations: api.repeatedConfirmations, restrictedTokensIssued: api.restrictedTokensIssued } };
   }
   if (path === '/_sandbox/expire-tokens' && method === 'POST') {
     for (const token of api.tokens.values()) token.expiresAt = 0;

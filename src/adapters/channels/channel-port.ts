@@ -73,12 +73,14 @@ export interface PullAccount {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
-/** What the hub lends a pull channel's client: a shared rate budget and the application's own credentials. */
-export interface PullContext {
+/** What the hub lends a channel's API client: a shared rate budget and the application's own credentials. */
+export interface ChannelContext {
   readonly buckets: RedisTokenBuckets | null;
   readonly config: AppConfig;
   readonly signal?: AbortSignal;
 }
+
+export type PullContext = ChannelContext;
 
 /**
  * A channel the hub pulls from (a marketplace): a poller per account, run on an interval as the
@@ -120,6 +122,8 @@ export interface ChannelApiAccess {
   /** The API base the account configured; null for the channel's default. */
   readonly apiUrl: string | null;
   readonly accessToken: string;
+  /** The account's non-secret settings (Amazon's marketplace ids). */
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
 /** A shipment the hub passes on to the order's channel, so the channel can tell the customer. */
@@ -133,6 +137,17 @@ export interface TrackingBack {
   readonly trackingUrl: string | null;
   /** A parcel is announced to the customer; goods picked up at a counter are not. */
   readonly notifyCustomer: boolean;
+  /** When it left (ISO 8601): marketplaces date the shipment by it. */
+  readonly shippedAt: string;
+  /** The hub's shipment id: stable across attempts, so a channel can key the package by it. */
+  readonly shipmentId: string;
+}
+
+export interface TrackingOptions {
+  readonly lookupFirst: boolean;
+  readonly timeoutMs: number;
+  /** Rate budgets shared across processes and the hub's application credentials (Login with Amazon). */
+  readonly context: ChannelContext;
 }
 
 /**
@@ -147,7 +162,7 @@ export interface ChannelFulfilments {
    * lookupFirst (after an ambiguous outcome) it looks for one already recorded first, so
    * the customer hears of the parcel once.
    */
-  sendTracking(access: ChannelApiAccess, shipment: TrackingBack, options: { readonly lookupFirst: boolean; readonly timeoutMs: number }): Promise<string>;
+  sendTracking(access: ChannelApiAccess, shipment: TrackingBack, options: TrackingOptions): Promise<string>;
   /** Why a shipment waits when the account has no API access configured (MISSING_DEPENDENCY). */
   missingAccess(account: string): string;
 }

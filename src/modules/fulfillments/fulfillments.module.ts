@@ -7,6 +7,7 @@ import { OutboundMessagesController } from './outbound-messages.controller.js';
 import { OrderFulfillmentReader } from './graphql/order-fulfillment-reader.js';
 import { OrderFulfillmentsResolver } from './graphql/order-fulfillments.resolver.js';
 import { FulfillmentOutboxModule } from './outbox/fulfillment-outbox.module.js';
+import { ChannelRateBudgets } from '../../platform/queue/channel-rate-budgets.js';
 import { OutboundSenders } from './outbound/outbound-senders.js';
 import { OutboundStore } from './outbound/outbound-store.js';
 import { OutboundWorker } from './outbound/outbound-worker.js';
@@ -29,7 +30,7 @@ export class FulfillmentsModule {
       module: FulfillmentsModule,
       imports: [FulfillmentOutboxModule, ShipmentEventsModule, OrderServiceModule, ChannelAccountsModule],
       controllers: [FulfillmentLocationsController, OutboundMessagesController, ShipmentsController],
-      providers: [OutboundStore, OrderFulfillmentReader, OrderFulfillmentsResolver, ...(worker ? [OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
+      providers: [OutboundStore, OrderFulfillmentReader, OrderFulfillmentsResolver, ...(worker ? [ChannelRateBudgets, OutboundSenders, OutboundWorker, HeldShipmentSweeper] : [])],
       exports: [OutboundStore],
     };
   }

@@ -27,6 +27,7 @@ import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
+import { ChannelRateBudgets } from '../../platform/queue/channel-rate-budgets.js';
 
 /**
  * Webhook endpoints and the inbox on the API side; the queue consumer and the sweeper on
@@ -48,6 +49,7 @@ export class IngestionModule {
         ChannelBatchIngestionService,
         ChannelPollRunner,
         ChannelPullScheduler,
+        ChannelRateBudgets,
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,

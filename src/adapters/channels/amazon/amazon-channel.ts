@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChannelAdapter, ChannelRefusal, DeliveryDescription, WebhookHeaders } from '../channel-port.js';
 import { header, keptHeaders, plausibleTimestamp } from '../webhook-headers.js';
+import { amazonFulfilments } from './amazon-fulfilments.js';
 import { amazonPull, AMAZON_ORDER_TOPIC } from './amazon-pull.js';
 import { understandAmazonOrder } from './amazon-order.js';
 
@@ -82,4 +83,5 @@ export const amazonChannel: ChannelAdapter = {
     return { ok: true, type: 'fetch', ref: orderId, reason: `${type} of order ${orderId}: fetched from the Orders API` };
   },
   pull: amazonPull,
+  fulfilments: amazonFulfilments,
 };

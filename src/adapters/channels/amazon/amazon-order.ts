@@ -4,6 +4,8 @@
  * price × quantity), so a unit price is the total divided up, and what does not divide evenly is
  * a discount of its own: the line still adds up to ItemPrice exactly. Pending orders carry no
  * amounts: they are kept at zero and held for payment until Amazon shows them Unshipped.
+ * Names, streets and phones are restricted data: the poller reads them with a Restricted Data
+ * Token only for merchant-fulfilled orders still to ship ({"address": …} beside the order).
  */
 import { add, parseDecimal, subtract, sum, zero, type Money } from '../../../canonical/money.js';
 import type { Address, CanonicalOrder, DiscountAllocation, OrderLine, ShippingLine, SourceFulfillment, TaxLine } from '../../../canonical/order.js';
@@ -34,7 +36,8 @@ export function understandAmazonOrder(body: unknown, sellerId: string): AmazonOr
   const currency = text(total?.CurrencyCode) ?? marketplaceOf(marketplaceId)?.currency;
   if (!currency) return { ok: false, reason: `marketplace ${marketplaceId} is not known and the order carries no currency` };
   try {
-    return { ok: true, order: toCanonical(o, body.items.filter(isObject), { id, status, marketplaceId, purchased, updated, currency, sellerId, total }), cancelled: status === 'Canceled' };
+    const facts = { id, status, marketplaceId, purchased, updated, currency, sellerId, total, address: isObject(body.address) ? body.address : null };
+    return { ok: true, order: toCanonical(o, body.items.filter(isObject), facts), cancelled: status === 'Canceled' };
   } catch (error) {
     return { ok: false, reason: `order ${id}: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -49,6 +52,8 @@ interface Facts {
   readonly currency: string;
   readonly sellerId: string;
   readonly total: Json | null;
+  /** The whole address read with a Restricted Data Token (merchant-fulfilled orders to ship); else the order's partial one. */
+  readonly address: Json | null;
 }
 
 function toCanonical(o: Json, items: Json[], f: Facts): CanonicalOrder {
@@ -117,7 +122,7 @@ function toCanonical(o: Json, items: Json[], f: Facts): CanonicalOrder {
     // Buyer details are restricted data (a Restricted Data Token): the seller's default customer takes the order.
     customer: null,
     billingAddress: null,
-    shippingAddress: address(o.ShippingAddress),
+    shippingAddress: address(f.address ?? o.ShippingAddress),
     lines,
     shippingLines,
     tenders: pending ? [] : [{ kind: 'MARKETPLACE', gateway: 'amazon', authorized: grandTotal, captured: grandTotal }],

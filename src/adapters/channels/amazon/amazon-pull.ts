@@ -4,10 +4,10 @@
  * (AmazonOrderId@LastUpdateDate). A notification's fetch of one order gives the same key, so a
  * change both notified and polled is one event.
  */
-import type { ChannelPull, PullAccount, PullContext } from '../channel-port.js';
+import type { ChannelPull, PullAccount } from '../channel-port.js';
 import type { ChannelPoller, PolledEvent, PollPage } from '../../../modules/ingestion/polling/channel-poller.js';
-import { LwaTokens } from './lwa-token.js';
-import { SpApiClient } from './sp-api-client.js';
+import { spApiFor as client } from './sp-api-access.js';
+import type { SpApiClient } from './sp-api-client.js';
 
 type Json = Record<string, unknown>;
 
@@ -16,31 +16,23 @@ export const AMAZON_ORDER_TOPIC = 'order.version';
 const FIRST_LOOKBACK_MS = 7 * 86_400_000;
 /** Pages of getOrders per poll: at 100 orders a page, 2,000 order versions. */
 const MAX_PAGES = 20;
-/** One token cache per seller, shared by its poller and its fetches. */
-const tokenCaches = new Map<string, LwaTokens>();
-
-function client(account: PullAccount, context: PullContext): SpApiClient {
-  const lwa = context.config.amazonLwa;
-  if (!lwa) throw new Error('Amazon needs the hub\'s Login with Amazon application: set AMAZON_LWA_CLIENT_ID and AMAZON_LWA_CLIENT_SECRET');
-  if (!account.apiUrl) throw new Error(`Amazon seller ${account.account} has no Selling Partner API endpoint (adminApiUrl)`);
-  const cacheKey = `${account.account}\u0000${account.accessToken}\u0000${lwa.tokenUrl}`;
-  let tokens = tokenCaches.get(cacheKey);
-  if (!tokens) {
-    tokens = new LwaTokens({ tokenUrl: lwa.tokenUrl, clientId: lwa.clientId, clientSecret: lwa.clientSecret, refreshToken: account.accessToken });
-    tokenCaches.set(cacheKey, tokens);
-  }
-  return new SpApiClient({ endpoint: account.apiUrl, sellerId: account.account, tokens, buckets: context.buckets, signal: context.signal });
-}
-
-function marketplaces(settings: Readonly<Record<string, unknown>>): string[] {
+export function marketplaces(settings: Readonly<Record<string, unknown>>): string[] {
   const ids = settings.marketplaceIds;
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
-function event(order: Json, items: Json[]): PolledEvent {
+function event(order: Json, items: Json[], address: Json | null): PolledEvent {
   const id = String(order.AmazonOrderId);
   const updated = String(order.LastUpdateDate);
-  return { topic: AMAZON_ORDER_TOPIC, dedupeKey: `${id}@${updated}`, eventId: null, body: Buffer.from(JSON.stringify({ order, items })), cursor: updated };
+  return { topic: AMAZON_ORDER_TOPIC, dedupeKey: `${id}@${updated}`, eventId: null, body: Buffer.from(JSON.stringify({ order, items, ...(address && { address }) })), cursor: updated };
+}
+
+/** A merchant-fulfilled order still to ship: its warehouse needs the whole address, which only a Restricted Data Token shows. */
+const needsAddress = (order: Json): boolean => order.FulfillmentChannel !== 'AFN' && ['Unshipped', 'PartiallyShipped'].includes(String(order.OrderStatus));
+
+async function version(api: SpApiClient, order: Json): Promise<PolledEvent> {
+  const id = String(order.AmazonOrderId);
+  return event(order, await api.getOrderItems(id), needsAddress(order) ? await api.getOrderAddress(id) : null);
 }
 
 class AmazonOrdersPoller implements ChannelPoller {
@@ -58,7 +50,7 @@ class AmazonOrdersPoller implements ChannelPoller {
     let query: Record<string, string> = { MarketplaceIds: marketplaces(this.source.settings).join(','), LastUpdatedAfter: after };
     for (let page = 0; page < MAX_PAGES; page++) {
       const payload = await this.api.getOrders(query);
-      for (const order of (payload?.Orders as Json[] | undefined) ?? []) events.push(event(order, await this.api.getOrderItems(String(order.AmazonOrderId))));
+      for (const order of (payload?.Orders as Json[] | undefined) ?? []) events.push(await version(this.api, order));
       const next = typeof payload?.NextToken === 'string' ? payload.NextToken : undefined;
       if (!next) break;
       query = { NextToken: next };
@@ -80,6 +72,6 @@ export const amazonPull: ChannelPull = {
   async fetchOne(account, context, ref) {
     const api = client(account, context);
     const order = await api.getOrder(ref);
-    return order ? [event(order, await api.getOrderItems(ref))] : [];
+    return order ? [await version(api, order)] : [];
   },
 };

@@ -13,9 +13,12 @@ export const AMAZON_USAGE_PLANS: Readonly<Record<AmazonOperation, BucketPlan>> =
   getOrder: { rate: 0.5, burst: 30 },
   getOrderItems: { rate: 0.5, burst: 30 },
   confirmShipment: { rate: 2, burst: 10 },
+  getOrderAddress: { rate: 0.5, burst: 30 },
+  // Tokens API v2021-03-01 ("Usage plan": 1 request per second, burst 10).
+  createRestrictedDataToken: { rate: 1, burst: 10 },
 };
 
-export type AmazonOperation = 'getOrders' | 'getOrder' | 'getOrderItems' | 'confirmShipment';
+export type AmazonOperation = 'getOrders' | 'getOrder' | 'getOrderItems' | 'confirmShipment' | 'getOrderAddress' | 'createRestrictedDataToken';
 type Json = Record<string, unknown>;
 
 /** A refusal from the API with Amazon's own code; `retryable` when asking again later can succeed. */
@@ -47,14 +50,15 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 export class SpApiClient {
   constructor(private readonly options: SpApiOptions) {}
 
-  async call(operation: AmazonOperation, method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: Json): Promise<Json | null> {
+  /** `restrictedToken`: a Restricted Data Token to call with instead of the seller's access token. */
+  async call(operation: AmazonOperation, method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: Json, restrictedToken?: string): Promise<Json | null> {
     const plan = AMAZON_USAGE_PLANS[operation];
     const key = `${this.options.sellerId}:${operation}`;
     let throttled = 0;
     let refreshed = false;
     for (;;) {
       await this.options.buckets?.take(key, plan, this.options.signal);
-      const token = await this.options.tokens.accessToken();
+      const token = restrictedToken ?? (await this.options.tokens.accessToken());
       const url = new URL(path, this.options.endpoint);
       for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
       const response = await fetch(url, {
@@ -76,7 +80,7 @@ export class SpApiClient {
         await sleep(this.options.buckets ? Math.min(waitMs, 1000) : waitMs, this.options.signal);
         continue;
       }
-      if (response.status === 403 && /expired/i.test(error.details) && !refreshed) {
+      if (response.status === 403 && /expired/i.test(error.details) && !refreshed && !restrictedToken) {
         refreshed = true;
         this.options.tokens.forget(token);
         continue;
@@ -103,6 +107,19 @@ export class SpApiClient {
       next = typeof page?.NextToken === 'string' ? page.NextToken : undefined;
     } while (next);
     return items;
+  }
+
+  /**
+   * The order's whole shipping address (name, street, phone): restricted data, read with a
+   * Restricted Data Token made for this one path and used once.
+   */
+  async getOrderAddress(orderId: string): Promise<Json | null> {
+    const path = `/orders/v0/orders/${encodeURIComponent(orderId)}/address`;
+    const granted = await this.call('createRestrictedDataToken', 'POST', '/tokens/2021-03-01/restrictedDataToken', {}, { restrictedResources: [{ method: 'GET', path }] });
+    const token = granted?.restrictedDataToken;
+    if (typeof token !== 'string') throw new AmazonApiError('createRestrictedDataToken answered without a token', 200, 'NoToken', true);
+    const payload = (await this.call('getOrderAddress', 'GET', path, {}, undefined, token))?.payload as Json | undefined;
+    return (payload?.ShippingAddress as Json | undefined) ?? null;
   }
 
   async confirmShipment(orderId: string, body: Json): Promise<void> {

@@ -6,6 +6,8 @@ import { FulfillmentSystemClient } from '../../../adapters/fulfillment/fulfillme
 import type { ShipmentLine } from '../../../canonical/fulfillment.js';
 import { ChannelAdminApiService } from '../../channel-accounts/channel-admin-api.service.js';
 import { OrderService } from '../../orders/order.service.js';
+import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config.js';
+import { ChannelRateBudgets } from '../../../platform/queue/channel-rate-budgets.js';
 import type { ClaimedMessage } from './outbound-store.js';
 
 type Row = Record<string, unknown>;
@@ -25,6 +27,8 @@ export class OutboundSenders {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrderService) private readonly orders: OrderService,
     @Inject(ChannelAdminApiService) private readonly channels: ChannelAdminApiService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ChannelRateBudgets) private readonly budgets: ChannelRateBudgets,
   ) {}
 
   send(message: ClaimedMessage): Promise<string> {
@@ -90,7 +94,7 @@ export class OutboundSenders {
    */
   private async channelFulfillment(message: ClaimedMessage): Promise<string> {
     const [row]: Row[] = await this.dataSource.query(
-      `SELECT s.lines, s.carrier, s.tracking_numbers, s.tracking_url, s.kind, s.order_id FROM shipments s WHERE s.id = $1 AND s.order_id IS NOT NULL`,
+      `SELECT s.lines, s.carrier, s.tracking_numbers, s.tracking_url, s.kind, s.order_id, s.shipped_at FROM shipments s WHERE s.id = $1 AND s.order_id IS NOT NULL`,
       [message.subjectId],
     );
     const order = row ? await this.orders.forDelivery(row.order_id as string) : null;
@@ -100,7 +104,7 @@ export class OutboundSenders {
     const access = await this.channels.adminApiOf(order.channel, order.account);
     if (!access) throw new DeliveryError('MISSING_DEPENDENCY', fulfilments.missingAccess(order.account));
     return fulfilments.sendTracking(
-      { account: order.account, apiUrl: access.adminApiUrl, accessToken: access.adminAccessToken },
+      { account: order.account, apiUrl: access.adminApiUrl, accessToken: access.adminAccessToken, settings: access.settings },
       {
         orderExternalId: order.externalId,
         lines: row.lines as ShipmentLine[],
@@ -108,8 +112,10 @@ export class OutboundSenders {
         trackingNumbers: row.tracking_numbers as string[],
         trackingUrl: row.tracking_url as string | null,
         notifyCustomer: row.kind === 'SHIPMENT',
+        shippedAt: new Date(row.shipped_at as string | Date).toISOString(),
+        shipmentId: message.subjectId,
       },
-      { lookupFirst: message.lookupFirst, timeoutMs: TIMEOUT_MS },
+      { lookupFirst: message.lookupFirst, timeoutMs: TIMEOUT_MS, context: { buckets: this.budgets.get(), config: this.config } },
     );
   }
 }

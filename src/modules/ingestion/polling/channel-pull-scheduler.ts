@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { ChannelAdapter, PullContext } from '../../../adapters/channels/channel-port.js';
 import { CHANNEL_ADAPTERS, channelByCode } from '../../../adapters/channels/registry.js';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config.js';
-import { redisOptionsFromUrl } from '../../../platform/queue/redis-options.js';
-import { RedisTokenBuckets } from '../../../platform/queue/redis-token-bucket.js';
+import { ChannelRateBudgets } from '../../../platform/queue/channel-rate-budgets.js';
 import { ChannelPullAccounts } from '../../channel-accounts/channel-pull-accounts.service.js';
 import { ChannelPollRunner, type PollOutcome } from './channel-poll-runner.js';
 
@@ -21,8 +19,6 @@ const PULLED: readonly ChannelAdapter[] = CHANNEL_ADAPTERS.filter((adapter) => a
 export class ChannelPullScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChannelPullScheduler.name);
   private timer: NodeJS.Timeout | null = null;
-  private redis: Redis | null = null;
-  private buckets: RedisTokenBuckets | null = null;
   private readonly stop = new AbortController();
   private round: Promise<void> | null = null;
   private readonly fetches = new Set<Promise<void>>();
@@ -31,6 +27,7 @@ export class ChannelPullScheduler implements OnApplicationBootstrap, OnModuleDes
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ChannelPollRunner) private readonly runner: ChannelPollRunner,
     @Inject(ChannelPullAccounts) private readonly accounts: ChannelPullAccounts,
+    @Inject(ChannelRateBudgets) private readonly budgets: ChannelRateBudgets,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,16 +41,10 @@ export class ChannelPullScheduler implements OnApplicationBootstrap, OnModuleDes
     this.stop.abort();
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([this.round, ...this.fetches]);
-    this.redis?.disconnect();
   }
 
   private context(): PullContext {
-    if (!this.redis) {
-      this.redis = new Redis({ ...redisOptionsFromUrl(this.config.redisUrl), maxRetriesPerRequest: 3 });
-      this.redis.on('error', (error: Error) => this.logger.warn({ msg: 'pull channel Redis error', err: error.message }));
-      this.buckets = new RedisTokenBuckets(this.redis, `${this.config.queuePrefix}:pull`);
-    }
-    return { buckets: this.buckets, config: this.config, signal: this.stop.signal };
+    return { buckets: this.budgets.get(), config: this.config, signal: this.stop.signal };
   }
 
   /** One round over every account of every pulled channel; a round still running is joined, not doubled. */
