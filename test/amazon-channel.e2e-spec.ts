@@ -248,4 +248,29 @@ describe('Amazon: pulled orders, notifications, usage plans and tokens (PostgreS
     expect(shipments).toHaveLength(1);
     expect((await sandbox('GET', '/_sandbox/confirmations')).confirmations.filter((c: Json) => c.amazonOrderId === id)).toHaveLength(1);
   });
+
+  it('a line is known by its ASIN too: held while neither its SKU nor its ASIN is mapped, released by an ASIN mapping, and posted with that item', async () => {
+    const id = '113-0000000-0000008';
+    const items = [{ ...fixture.items[0], SellerSKU: 'SOCK-TRAIL-3PK-FBM', ASIN: 'B0HUBASIN9', OrderItemId: '22345678901231' }];
+    await sandbox('POST', `/_sandbox/sellers/${SELLER}/orders`, {
+      order: { ...fixture.order, AmazonOrderId: id, OrderStatus: 'Unshipped', FulfillmentChannel: 'AFN', OrderTotal: { CurrencyCode: 'USD', Amount: '56.46' } }, items,
+    });
+    await poll();
+    const held = await eventually(async () => {
+      const [row] = await order(id);
+      if (row?.status !== 'ON_HOLD') throw new Error(`order ${JSON.stringify(row)}`);
+      return row;
+    });
+    expect(held.hold_reasons).toEqual(['UNMAPPED']);
+    const unmapped = await hub.sql<Json>(`SELECT source_value FROM order_unmapped_keys WHERE order_id = $1 ORDER BY source_value`, [held.id]);
+    expect(unmapped.map((u) => u.source_value)).toEqual(['SOCK-TRAIL-3PK-FBM', 'asin:B0HUBASIN9']);
+
+    expect((await admin('post', '/admin/mappings', { kind: 'ITEM', channel: 'AMAZON', account: SELLER, sourceValue: 'asin:B0HUBASIN9', target: { itemId: '509' }, note: 'by ASIN' })).status).toBe(201);
+    await eventually(async () => {
+      const [row] = await order(id);
+      if (row?.status !== 'POSTED') throw new Error(`order ${JSON.stringify(row)}`);
+    }, 20_000);
+    const docs = (await (await fetch(`${netsuite.url}/_sandbox/documents?key=${encodeURIComponent(`AMAZON-${id}`)}`)).json()) as Json;
+    expect((docs.documents[0].document.item.items as Json[]).map((l) => l.item.id)).toEqual(['509']);
+  });
 });

@@ -42,6 +42,11 @@ export interface OrderLine {
   readonly fulfilledQuantity?: number;
   /** What the buyer typed on the line (an engraving, a gift message), as the channel lists it; absent: none. */
   readonly properties?: readonly LineProperty[];
+  /**
+   * Other ITEM source values the channel knows the line by (Amazon's ASIN as `asin:B0…`), tried
+   * in order when the first one (the SKU) has no mapping. Absent: none.
+   */
+  readonly itemKeys?: readonly string[];
 }
 
 export interface LineProperty {

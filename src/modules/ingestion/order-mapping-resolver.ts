@@ -3,7 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
 import type { MappingKind } from '../master-data/mapping-kinds.js';
-import { MappingService, resolutionKey } from '../master-data/mapping.service.js';
+import { MappingService, resolutionKey, type ResolveKey } from '../master-data/mapping.service.js';
 import { orderMappingKeys, type UnmappedKey } from '../master-data/order-mapping-keys.js';
 
 /**
@@ -23,10 +23,13 @@ export class OrderMappingResolver {
     const required = this.config.mappingRequired as readonly MappingKind[];
     if (required.length === 0 || orders.length === 0) return result;
     const keysByOrder = orders.map((order) => orderMappingKeys(order, required));
-    const answers = await this.mappings.resolve({ runner }, keysByOrder.flat());
+    const answers = await this.mappings.resolve({ runner }, keysByOrder.flat().flatMap((key) => [key, ...(key.alternatives ?? [])]));
+    const mapped = (key: ResolveKey) => answers.get(resolutionKey(key)) != null;
     orders.forEach((order, index) => {
+      // A line known by several values is unmapped only when none has a mapping; all are listed, so a mapping of any re-drives it.
       const missing = keysByOrder[index]
-        .filter((key) => answers.get(resolutionKey(key)) == null)
+        .filter((key) => !mapped(key) && !(key.alternatives ?? []).some(mapped))
+        .flatMap((key) => [key, ...(key.alternatives ?? [])])
         .map((key) => ({ kind: key.kind, channel: key.channel, account: key.account ?? order.source.account, sourceValue: key.sourceValue }));
       result.set(order, missing);
     });

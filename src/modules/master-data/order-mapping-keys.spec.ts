@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildLine, buildOrder } from '../../../test/support/order-builder.js';
-import { CUSTOM_LINE_ITEM, chargeSourceValue, itemSourceValue, orderMappingKeys } from './order-mapping-keys.js';
+import { CUSTOM_LINE_ITEM, chargeSourceValue, itemSourceValue, itemSourceValues, orderMappingKeys } from './order-mapping-keys.js';
 
 describe('the ITEM key of a line, one rule for the release gate and the sales-order builder', () => {
   it('is the SKU, else the variant, else the account\'s custom-line item', () => {
@@ -20,5 +20,13 @@ describe('the ITEM key of a line, one rule for the release gate and the sales-or
     const order = { ...buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), charges: (['TIP', 'DUTY', 'TIP'] as const).map((kind) => ({ kind, title: kind, amount: { amount: 100n, currency: 'USD' } })) };
     expect(orderMappingKeys(order, ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1', 'charge:tip', 'charge:duty']);
     expect(orderMappingKeys(buildOrder({ lines: [buildLine({ sku: 'SKU-1' })] }), ['ITEM']).map((k) => k.sourceValue)).toEqual(['SKU-1']);
+  });
+
+  it('lists a line\'s other keys (an ASIN) after its SKU, as alternatives of one gate key', () => {
+    expect(itemSourceValues({ sku: 'SKU-1', variantId: null, itemKeys: ['asin:B0X', 'SKU-1'] })).toEqual(['SKU-1', 'asin:B0X']);
+    const order = buildOrder({ lines: [{ ...buildLine({ sku: 'SKU-1' }), itemKeys: ['asin:B0X'] }] });
+    const [key] = orderMappingKeys(order, ['ITEM']);
+    expect(key.sourceValue).toBe('SKU-1');
+    expect(key.alternatives?.map((k) => k.sourceValue)).toEqual(['asin:B0X']);
   });
 });

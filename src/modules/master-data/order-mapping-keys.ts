@@ -25,6 +25,17 @@ export function itemSourceValue(line: { readonly sku: string | null; readonly va
   return line.sku ?? (line.variantId ? `variant:${line.variantId}` : CUSTOM_LINE_ITEM);
 }
 
+/** Every ITEM source value of a line, first the one the unmapped worklist names, then the channel's others (itemKeys). */
+export function itemSourceValues(line: { readonly sku: string | null; readonly variantId: string | null; readonly itemKeys?: readonly string[] | null }): string[] {
+  const first = itemSourceValue(line);
+  return [first, ...(line.itemKeys ?? []).filter((key) => key !== first)];
+}
+
+/** An identifier to resolve, and the others that answer for it when it has no mapping (a line's itemKeys). */
+export interface OrderMappingKey extends ResolveKey {
+  readonly alternatives?: readonly ResolveKey[];
+}
+
 /**
  * The ITEM source value an order charge (a tip, duties, a rounding adjustment) is mapped by:
  * `charge:<kind>` in lower case, one item (or account) per kind and account.
@@ -46,16 +57,18 @@ export const ORDER_MAPPING_KINDS: readonly MappingKind[] = ['ITEM', 'LOCATION', 
  * (itemSourceValue), each fulfilment location, each tax title, each order charge's item
  * (chargeSourceValue), each tender gateway, and the customer (an account's default customer `*` also answers for it).
  */
-export function orderMappingKeys(order: CanonicalOrder, required: readonly MappingKind[]): ResolveKey[] {
+export function orderMappingKeys(order: CanonicalOrder, required: readonly MappingKind[]): OrderMappingKey[] {
   const channel = order.source.system;
   const account = order.source.account;
-  const keys = new Map<string, ResolveKey>();
-  const add = (kind: MappingKind, value: string | null | undefined) => {
+  const keys = new Map<string, OrderMappingKey>();
+  const add = (kind: MappingKind, value: string | null | undefined, others: readonly string[] = []) => {
     if (!required.includes(kind) || !value) return;
-    keys.set(`${kind}\u0000${value}`, { kind, channel, account, sourceValue: value });
+    const alternatives = others.map((sourceValue) => ({ kind, channel, account, sourceValue }));
+    keys.set(`${kind}\u0000${[value, ...others].join('\u0000')}`, { kind, channel, account, sourceValue: value, ...(alternatives.length > 0 && { alternatives }) });
   };
   for (const line of order.lines) {
-    add('ITEM', itemSourceValue(line));
+    const [first, ...others] = itemSourceValues(line);
+    add('ITEM', first, others);
     add('LOCATION', line.locationRef);
     for (const tax of line.taxes) add('TAX_CODE', tax.title);
   }

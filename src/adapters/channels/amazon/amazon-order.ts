@@ -90,6 +90,8 @@ function toCanonical(o: Json, items: Json[], f: Facts): CanonicalOrder {
     lines.push({
       externalId: itemId, sku: text(item.SellerSKU), variantId: null, productId: text(item.ASIN), title: text(item.Title) ?? text(item.SellerSKU) ?? itemId,
       quantity, unitPrice, discounts, taxes, fulfillmentMethod: 'SHIP', locationRef: location, requiresShipping: true, giftCard: false,
+      // A seller may map the catalogue item (ASIN) instead of each SKU.
+      ...(text(item.ASIN) && { itemKeys: [`asin:${text(item.ASIN)}`] }),
       // Recorded once Amazon shows the whole order shipped: one shipment, whatever the partial steps before it.
       ...(afn && f.status === 'Shipped' && shipped > 0 && { fulfilledQuantity: Math.min(shipped, quantity) }),
     });

@@ -5,15 +5,15 @@ import { toBigInt } from '../../../platform/database/sql.js';
 import { DeliveryError } from '../../../platform/delivery/delivery-error.js';
 import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type PreparedDocument } from '../../../platform/delivery/document-builder.js';
 import { MappingService, resolutionKey, type ResolveKey } from '../../master-data/mapping.service.js';
-import { chargeSourceValue, customerSourceValue, itemSourceValue } from '../../master-data/order-mapping-keys.js';
+import { chargeSourceValue, customerSourceValue, itemSourceValues } from '../../master-data/order-mapping-keys.js';
 import { OrderService } from '../order.service.js';
 import type { OrderDocumentRow } from '../persistence/order-document-row.js';
 import type { StoredMoneyView } from '../persistence/order-money-view.js';
 import { presentmentDocument } from './presentment-document.js';
 
-/** The stored line's ITEM source value, by the same rule as the release gate. */
-const itemOf = (line: Record<string, unknown>): string =>
-  itemSourceValue({ sku: (line.sku as string | null) ?? null, variantId: (line.variant_id as string | null) ?? null });
+/** The stored line's ITEM source values, first to last, by the same rule as the release gate. */
+const itemsOf = (line: Record<string, unknown>): string[] =>
+  itemSourceValues({ sku: (line.sku as string | null) ?? null, variantId: (line.variant_id as string | null) ?? null, itemKeys: (line.item_keys as string[] | null) ?? [] });
 
 type Row = Record<string, unknown>;
 
@@ -87,7 +87,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
     const wanted: ResolveKey[] = [key('CUSTOMER', customerRef)];
     for (const line of lines) {
-      wanted.push(key('ITEM', itemOf(line)));
+      for (const value of itemsOf(line)) wanted.push(key('ITEM', value));
       if (line.location_ref) wanted.push(key('LOCATION', line.location_ref as string));
     }
     for (const row of [...lines, ...shippingLines]) for (const tax of taxRows(row)) wanted.push(key('TAX_CODE', tax.title as string));
@@ -116,7 +116,7 @@ export class SalesOrderBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       const taxes = taxesOf(line);
       return {
         lineRef: line.external_id as string,
-        itemId: target(key('ITEM', itemOf(line)), 'itemId'),
+        itemId: target(itemsOf(line).map((value) => key('ITEM', value)).find((k) => answers.get(resolutionKey(k))?.itemId) ?? key('ITEM', itemsOf(line)[0]), 'itemId'),
         description: line.title as string,
         quantity: line.quantity as number,
         unitPrice: money(line.unit_price),

@@ -18,7 +18,7 @@ export const ORDER_DOCUMENT_ROW_SQL = `(SELECT to_json(r) FROM (
            SELECT json_agg(json_build_object(
                     'id', l.id, 'external_id', l.external_id, 'sku', l.sku, 'variant_id', l.variant_id, 'title', l.title,
                     'quantity', l.quantity, 'unit_price', l.unit_price::text, 'discount_total', l.discount_total::text,
-                    'tax_total', l.tax_total::text, 'location_ref', l.location_ref, 'properties', l.properties,
+                    'tax_total', l.tax_total::text, 'location_ref', l.location_ref, 'properties', l.properties, 'item_keys', l.item_keys,
                     'taxes', ${TAXES_OF('line_id = l.id')})
                   ORDER BY l.position)
            FROM order_lines l WHERE l.order_id = o.id), '[]') AS lines,

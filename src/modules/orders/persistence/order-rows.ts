@@ -12,7 +12,7 @@ export interface OrderChildRows {
 
 export const LINE_COLUMNS = [
   'id', 'order_id', 'position', 'external_id', 'sku', 'variant_id', 'product_id', 'title', 'quantity', 'currency_code',
-  'unit_price', 'discount_total', 'tax_total', 'fulfillment_method', 'location_ref', 'requires_shipping', 'gift_card', 'properties',
+  'unit_price', 'discount_total', 'tax_total', 'fulfillment_method', 'location_ref', 'requires_shipping', 'gift_card', 'properties', 'item_keys',
 ] as const;
 export const SHIPPING_COLUMNS = [
   'id', 'order_id', 'position', 'external_id', 'title', 'code', 'currency_code', 'price', 'discount_total', 'tax_total',
@@ -24,7 +24,7 @@ export const TENDER_COLUMNS = ['id', 'order_id', 'position', 'kind', 'gateway', 
 
 /** PostgreSQL types of the columns above, in the same order, for unnest($n::type[]). */
 export const LINE_TYPES = [
-  'uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'boolean', 'boolean', 'jsonb',
+  'uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'boolean', 'boolean', 'jsonb', 'jsonb',
 ] as const;
 export const SHIPPING_TYPES = ['uuid', 'uuid', 'int', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint'] as const;
 export const ADJUSTMENT_TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint'] as const;
@@ -59,6 +59,7 @@ export function orderChildRows(orderId: string, order: CanonicalOrder): OrderChi
       sum(line.discounts.map((d) => d.amount), currency).amount.toString(),
       sum(line.taxes.map((t) => t.amount), currency).amount.toString(),
       line.fulfillmentMethod, line.locationRef, line.requiresShipping, line.giftCard, JSON.stringify(line.properties ?? []),
+      JSON.stringify(line.itemKeys ?? []),
     ];
   });
   const shippingLines = order.shippingLines.map((shipping, position) => {
