@@ -5,6 +5,8 @@
  */
 import { NEW_PRODUCT, NEW_PRODUCT_ITEM_ID, SHOP, SHOP_EU, STORE, WAREHOUSE } from './catalog.js';
 import type { HubClient, Json } from './http.js';
+import { MARKETPLACE, SELLER, SELLER_REFRESH_TOKEN } from './marketplace.js';
+import { POS_STORE } from './stores.js';
 import { readFixture } from './template.js';
 import type { World } from './world.js';
 
@@ -14,7 +16,7 @@ export async function configureHub(world: World, log: (line: string) => void): P
   const { hub, netsuite, shopify, wms, store } = world;
   await hub.admin('PUT', `/admin/erp-targets/${ERP_TARGET}`, {
     variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 4, timeoutMs: 5000,
-    routing: { channels: ['SHOPIFY'] },
+    routing: { channels: ['SHOPIFY', 'AMAZON', 'POS'] },
     // Settlement journals are booked in the US subsidiary.
     settings: { journalSubsidiaryId: '1' },
   });
@@ -37,6 +39,15 @@ export async function configureHub(world: World, log: (line: string) => void): P
   log(`  mappings imported from demo/fixtures/mappings.csv: ${imported.created} created (${NEW_PRODUCT.sku} deliberately left out)`);
   const eu = await hub.importCsv(readFixture('mappings-eu.csv'));
   log(`  mappings imported from demo/fixtures/mappings-eu.csv: ${eu.created} created for the EU shop`);
+  await hub.admin('PUT', '/admin/channel-accounts', {
+    channel: 'AMAZON', account: SELLER, webhookSecret: world.amazonWebhookSecret, adminApiUrl: world.amazon.url, adminAccessToken: SELLER_REFRESH_TOKEN,
+    settings: { marketplaceIds: [MARKETPLACE] },
+  });
+  log(`  channel account AMAZON ${SELLER} (EventBridge secret, Selling Partner API ${world.amazon.url}, marketplace ${MARKETPLACE})`);
+  await hub.admin('PUT', '/admin/channel-accounts', { channel: 'POS', account: POS_STORE, webhookSecret: world.posSecret, timezone: 'America/New_York' });
+  log(`  channel account POS ${POS_STORE} (the Brooklyn store's tills, batches signed with its secret)`);
+  const others = await hub.importCsv(readFixture('mappings-amazon-pos.csv'));
+  log(`  mappings imported from demo/fixtures/mappings-amazon-pos.csv: ${others.created} created (Amazon by SKU and one by ASIN, FBA location, the store)`);
 }
 
 /** What a merchandiser does once the UNMAPPED worklist shows the new product. */

@@ -11,7 +11,10 @@ import { formatSummary } from './report.js';
 import { awaitGates, checkout, newRecord, resolveHolds } from './scenario.js';
 import { awaitErpAndRequests, awaitFulfilled, shipFirstParcels, shipTheRest } from './shipping.js';
 import { awaitCredits, planReturns, runReturns, type ReturnsSummary } from './returns.js';
+import { readChannelOrders } from './channel-orders.js';
+import { runMarketplace, type MarketplaceOutcome } from './marketplace.js';
 import { settleDemoPayout, type SettlementOutcome } from './settlement.js';
+import { runStoreDay, type StoreOutcome } from './stores.js';
 import { readOrders } from './state.js';
 import { summarize, type DemoSummary } from './summary.js';
 import { startWorld, type World } from './world.js';
@@ -70,7 +73,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const phase = (what: string): void => log(`▸ [${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${what}`);
 
   checkStopped(pace);
-  phase('starting the hub (embedded database, in memory) and the Shopify, WMS, store and NetSuite sandboxes');
+  phase('starting the hub (embedded database, in memory) and the Shopify, Amazon, WMS, store and NetSuite sandboxes');
   const world = await startWorld({
     port: options.port ?? 3000, redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', logLevel: options.logLevel ?? 'error', log,
   });
@@ -81,6 +84,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     let failure: string | null = null;
     let returns: ReturnsSummary | null = null;
     let settlement: SettlementOutcome | null = null;
+    let marketplace: MarketplaceOutcome | null = null;
+    let stores: StoreOutcome | null = null;
     try {
       phase('configuring the hub through its admin API');
       await configureHub(world, log);
@@ -98,6 +103,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       phase('complete fulfilment: remaining parcels, pickups collected');
       await shipTheRest(world, record, pace);
       await awaitFulfilled(world, record, pace);
+      phase('Amazon: orders notified and fetched (one Pending first), MFN shipped by the warehouse and confirmed to Amazon, FBA shipped by Amazon');
+      marketplace = await runMarketplace(world, pace, log);
+      phase('store: a day of the Brooklyn tills in one signed batch, sent twice');
+      stores = await runStoreDay(world, pace, log);
       phase('settlement: a Shopify Payments payout for the USD orders and its bank line, imported and matched');
       settlement = await settleDemoPayout(world.hub, (await readOrders(world.hub)).values(), log);
       const planned = planReturns(record);
@@ -110,7 +119,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       log(`  ✗ ${failure}`);
     }
     phase('reading the results from GraphQL and the sandboxes');
-    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, settlement, returns);
+    const others = { AMAZON: await readChannelOrders(world.hub, 'AMAZON'), POS: await readChannelOrders(world.hub, 'POS') };
+    const summary = await summarize(world, record, await readOrders(world.hub), startedAt, failure, settlement, returns, { marketplace, stores, orders: others });
     for (const line of formatSummary(summary)) log(line);
     if (!options.exit) {
       explore(world, log);

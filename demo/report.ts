@@ -27,6 +27,10 @@ export function formatSummary(s: DemoSummary): string[] {
     `Orders by state     ${formatCounts(s.orders.byStatus)}   (expected: FULFILLED ${s.orders.total})`,
     `Scenarios           ${formatCounts(s.orders.scenarios)}`,
     `Held on arrival     ${formatCounts(s.orders.heldOnArrival)}`,
+    ...Object.entries(s.channels).map(([channel, c]) =>
+      `Channel ${channel.padEnd(11)} ${c.orders} orders: ${formatCounts(c.byStatus)}; ERP sales orders ${c.salesOrdersPosted}, item fulfilments ${c.itemFulfillmentsPosted}, totals equal ${c.totalsEqual}/${c.salesOrdersPosted}`),
+    ...(s.marketplace ? [`  Amazon            ${s.marketplace.mfn} MFN (shipped by the warehouse, ${s.marketplace.confirmations} confirmed to Amazon), ${s.marketplace.fba} FBA; ${s.marketplace.heldForPayment} held Pending until paid`] : []),
+    ...(s.stores ? [`  Store POS         ${s.stores.sales} sales; batch: ${s.stores.accepted} accepted, ${s.stores.rejected} rejected (kept with its reason); sent again: ${s.stores.duplicatesOnResend} duplicates`] : []),
     `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
       `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
     `ERP totals equal channel totals: ${s.erpTotals.equal}/${s.erpTotals.posted}   (NetSuite's own total of each sales order, read back, against the order's grand total)`,
@@ -37,7 +41,7 @@ export function formatSummary(s: DemoSummary): string[] {
     ] : []),
     'Documents',
     `  NetSuite          sales orders ${vs(d.netsuite.salesOrders, e.salesOrders)}, item fulfilments ${vs(d.netsuite.itemFulfillments, e.itemFulfillments)}` +
-      ` (${e.parcels} parcels + ${e.pickups} pickups)`,
+      ` (${e.parcels} parcels + ${e.pickups} pickups${e.itemFulfillments > e.parcels + e.pickups ? ` + ${e.itemFulfillments - e.parcels - e.pickups} Amazon and store` : ''})`,
     `  Shopify           orders seeded ${d.shopify.orders}, fulfillments ${vs(d.shopify.fulfillments, e.shopifyFulfillments)}`,
     `  WMS (warehouse)   requests ${vs(d.wms.requests, e.wmsRequests)}, shipment events ${d.wms.events}, failed callbacks ${d.wms.callbacksFailed}`,
     `  Store             requests ${vs(d.store.requests, e.storeRequests)}, shipment/pickup events ${d.store.events}, failed callbacks ${d.store.callbacksFailed}`,

@@ -2,7 +2,10 @@
  * What the run produced, from the hub's GraphQL and each sandbox's /_sandbox endpoints: orders
  * by state, documents per system against what the plan implies, duplicates, and latencies.
  */
+import { channelOutcome, type ChannelOrderView, type ChannelOutcome } from './channel-orders.js';
 import { requestJson, type Json } from './http.js';
+import type { MarketplaceOutcome } from './marketplace.js';
+import type { StoreOutcome } from './stores.js';
 import type { SettlementOutcome } from './settlement.js';
 import { expectedShipments } from './plan.js';
 import type { ReturnsSummary } from './returns.js';
@@ -47,6 +50,17 @@ export interface DemoSummary {
   graphql: { url: string; readerKey: string; examples: { title: string; query: string }[] };
   /** The USD orders' Shopify Payments payout and its bank line, matched; null when the run stopped before it. */
   settlement: SettlementOutcome | null;
+  /** Orders per channel: by state, ERP documents posted, ERP totals equal to the channel's. */
+  channels: Record<string, ChannelOutcome>;
+  marketplace: MarketplaceOutcome | null;
+  stores: StoreOutcome | null;
+}
+
+/** What the Amazon and store legs did, and the hub's orders of those channels. */
+export interface OtherChannels {
+  readonly marketplace: MarketplaceOutcome | null;
+  readonly stores: StoreOutcome | null;
+  readonly orders: { readonly AMAZON: Map<string, ChannelOrderView>; readonly POS: Map<string, ChannelOrderView> };
 }
 
 /** Nearest-rank percentiles over whole milliseconds. */
@@ -122,7 +136,7 @@ function erpTotals(record: RunRecord, orders: Map<string, OrderView>): DemoSumma
 
 export async function summarize(
   world: World, record: RunRecord, orders: Map<string, OrderView>, startedAt: number, failure: string | null,
-  settlement: SettlementOutcome | null = null, returns: ReturnsSummary | null = null,
+  settlement: SettlementOutcome | null = null, returns: ReturnsSummary | null = null, others: OtherChannels | null = null,
 ): Promise<DemoSummary> {
   const [postings, netsuite, shopify, shopifyStats, wms, store] = await Promise.all([
     hubPostings(world, orders),
@@ -136,9 +150,15 @@ export async function summarize(
   const planned = plans.map(expectedShipments);
   const parcels = planned.reduce((n, s) => n + s.parcels, 0);
   const pickups = planned.reduce((n, s) => n + s.pickups, 0);
+  const shopifyOutcome = channelOutcome([...orders.values()].map((o) => ({ ...o, grandTotal: o.totals.grandTotal })));
+  const amazon = channelOutcome(others?.orders.AMAZON.values() ?? []);
+  const pos = channelOutcome(others?.orders.POS.values() ?? []);
+  const channels = { SHOPIFY: shopifyOutcome, ...(others && { AMAZON: amazon, POS: pos }) };
+  // Every Amazon order is one sales order and one item fulfilment (one parcel, from the warehouse or FBA); every store sale too, from the store.
+  const mfn = others?.marketplace?.mfn ?? 0;
   const expected = {
-    salesOrders: plans.length, parcels, pickups, itemFulfillments: parcels + pickups, shopifyFulfillments: parcels + pickups,
-    wmsRequests: plans.filter((p) => p.shape === 'SPLIT').length, storeRequests: plans.length,
+    salesOrders: plans.length + amazon.orders + pos.orders, parcels, pickups, itemFulfillments: parcels + pickups + amazon.orders + pos.orders,
+    shopifyFulfillments: parcels + pickups, wmsRequests: plans.filter((p) => p.shape === 'SPLIT').length + mfn, storeRequests: plans.length,
   };
   const nsFulfillments = netsuite.fulfillments as Json;
   const duplicates = {
@@ -199,6 +219,15 @@ export async function summarize(
     }
   }
   if (totals.equal !== totals.posted) problems.push(`ERP totals differ from channel totals: ${totals.different.slice(0, 5).join('; ')}`);
+  if (others) {
+    const { marketplace, stores } = others;
+    for (const [channel, outcome, wanted] of [['AMAZON', amazon, marketplace ? marketplace.mfn + marketplace.fba : 0], ['POS', pos, stores?.sales ?? 0]] as const) {
+      if (outcome.orders !== wanted || (outcome.byStatus.FULFILLED ?? 0) !== wanted) problems.push(`${channel}: ${JSON.stringify(outcome.byStatus)}, expected FULFILLED ${wanted}`);
+      if (outcome.totalsEqual !== outcome.salesOrdersPosted) problems.push(`${channel}: ${outcome.salesOrdersPosted - outcome.totalsEqual} ERP totals differ from the channel's`);
+    }
+    if (marketplace && marketplace.confirmations !== marketplace.mfn) problems.push(`Amazon: ${marketplace.confirmations} shipments confirmed for ${marketplace.mfn} MFN orders`);
+    if (stores && stores.duplicatesOnResend !== stores.accepted + stores.rejected) problems.push(`store batch sent again: ${stores.duplicatesOnResend} duplicates of ${stores.accepted + stores.rejected}`);
+  }
 
   const scenarios: Record<string, number> = {};
   for (const p of plans) {
@@ -223,5 +252,8 @@ export async function summarize(
     },
     graphql: { url: `${world.hubUrl}/graphql`, readerKey: world.keys.reader, examples: examples(record) },
     settlement,
+    channels,
+    marketplace: others?.marketplace ?? null,
+    stores: others?.stores ?? null,
   };
 }

@@ -15,11 +15,13 @@ import { loadConfig } from '../src/platform/config/app-config.js';
 import { JsonLogger } from '../src/platform/logging/json-logger.js';
 import { checkRedis } from '../src/platform/queue/check-redis.js';
 import { redisOptionsFromUrl } from '../src/platform/queue/redis-options.js';
+import { startAmazonSandbox, type AmazonSandbox } from '../sandboxes/amazon/sandbox.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
 import { startStoreSandbox, startWmsSandbox, type FulfillmentSandbox } from '../sandboxes/fulfillment/sandbox.js';
 import { startShopifySandbox, type ShopifySandbox } from '../sandboxes/shopify/sandbox.js';
 import { SHOP } from './catalog.js';
 import { HubClient, type HubKeys } from './http.js';
+import { SELLER, SELLER_REFRESH_TOKEN } from './marketplace.js';
 
 const HOST = '127.0.0.1';
 
@@ -42,6 +44,10 @@ export interface World {
   readonly shopify: ShopifySandbox;
   readonly wms: FulfillmentSandbox;
   readonly store: FulfillmentSandbox;
+  readonly amazon: AmazonSandbox;
+  /** The Amazon seller's EventBridge secret, and the store tills' signing secret. */
+  readonly amazonWebhookSecret: string;
+  readonly posSecret: string;
   stop(): Promise<void>;
 }
 
@@ -110,6 +116,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       options.log(`  port ${port} is taken; the hub takes a free port instead`);
       port = 0;
     }
+    // Amazon's Login with Amazon endpoint must be known before the hub starts: its sandbox goes first.
+    const amazon = await startAmazonSandbox({ port: 0, host: HOST, clientId: `amzn1.application-oa2-client.${secret(8)}`, clientSecret: secret(), sellers: { [SELLER_REFRESH_TOKEN]: SELLER } });
+    steps.push({ label: 'stop the Amazon sandbox', undo: () => amazon.close() });
     const config = loadConfig({
       API_KEYS: `admin:${keys.admin},reader:${keys.reader}`,
       FULFILLMENT_WEBHOOK_SECRET: fulfillmentSecret,
@@ -124,6 +133,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       GRAPHQL_TIME_SHARE_PERCENT: '100',
       PORT: String(port),
       HOST,
+      AMAZON_LWA_CLIENT_ID: amazon.clientId,
+      AMAZON_LWA_CLIENT_SECRET: amazon.clientSecret,
+      AMAZON_LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`,
     });
     const app = await withoutNestSignalHandlers(() => createApp(config, new JsonLogger(config.logLevel)));
     steps.push({ label: 'stop the hub', undo: () => app.close() });
@@ -139,8 +151,8 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     const netsuite = started('NetSuite', await startNetSuiteSandbox({
       port: 0, host: HOST,
       credentials: { accountId: 'TSTDRV2026001', consumerKey: secret(), consumerSecret: secret(), tokenId: secret(), tokenSecret: secret() },
-      // The demo's TAX_CODE mappings (fixtures/mappings*.csv): New York State and City sales tax, French VAT.
-      knobs: { taxRates: { '101': '4', '102': '4.5', '103': '20' } },
+      // The demo's TAX_CODE mappings (fixtures/mappings*.csv): New York State and City sales tax, French VAT, Amazon's Washington tax.
+      knobs: { taxRates: { '101': '4', '102': '4.5', '103': '20', '104': '10.25' } },
     }));
     const shopify = started('Shopify', await startShopifySandbox({ port: 0, host: HOST, shopDomain: SHOP, accessToken: `shpat_${randomBytes(16).toString('hex')}` }));
     const wms = started('WMS', await startWmsSandbox({ port: 0, host: HOST, apiKey: `wms-${secret()}`, ...callback }));
@@ -148,7 +160,10 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     // The hub stops first, so no worker calls a sandbox that is already gone.
     const hubStep = steps.findIndex((s) => s.label === 'stop the hub');
     steps.push(...steps.splice(hubStep, 1));
-    return { app, hubUrl, hub: new HubClient(hubUrl, keys), keys, fulfillmentSecret, queuePrefix, netsuite, shopify, wms, store, stop };
+    return {
+      app, hubUrl, hub: new HubClient(hubUrl, keys), keys, fulfillmentSecret, queuePrefix, netsuite, shopify, wms, store, amazon,
+      amazonWebhookSecret: `amzeb_${secret(24)}`, posSecret: `pos_${secret(24)}`, stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -56,18 +56,31 @@ describe('the one-command demo', () => {
     // Every split order ships at least one parcel per location, some a second from the warehouse.
     expect(parcels).toBeGreaterThan(2 * splits);
     const { netsuite, shopify, wms, store } = summary.documents;
-    expect(netsuite.salesOrders).toBe(50);
-    // One item fulfilment per confirmed parcel or handover; Shopify hears of each one, pickups included.
-    expect(netsuite.itemFulfillments).toBe(parcels + pickups);
+    // The 50 Shopify orders, the 4 Amazon orders and the store's 5 sales: one sales order each.
+    expect(netsuite.salesOrders).toBe(50 + 4 + 5);
+    // One item fulfilment per confirmed parcel or handover (each Amazon order and store sale is one); Shopify hears of its own, pickups included.
+    expect(netsuite.itemFulfillments).toBe(parcels + pickups + 4 + 5);
     expect(shopify.fulfillments).toBe(parcels + pickups);
     expect(shopify.orders).toBe(50);
-    expect(wms.requests).toBe(splits);
+    // The warehouse also ships the 2 merchant-fulfilled Amazon orders.
+    expect(wms.requests).toBe(splits + 2);
     expect(store.requests).toBe(50);
     // Each pickup is two store events, each parcel one; the returns add the warehouse's receipts and inspections (one each, the duplicate refund none).
-    expect(wms.events + store.events).toBe(parcels + 2 * pickups + 3);
+    expect(wms.events + store.events).toBe(parcels + 2 * pickups + 3 + 2);
     expect(wms.callbacksFailed + store.callbacksFailed).toBe(0);
     // The hub's own account (GraphQL) agrees with NetSuite's, and nothing is left dead or retrying.
     expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0, stuck: [] });
+  });
+
+  it('takes Amazon orders (MFN and FBA) and a store\'s day of POS sales to the ERP, counted per channel', () => {
+    expect(summary.channels.AMAZON).toEqual({ orders: 4, byStatus: { FULFILLED: 4 }, salesOrdersPosted: 4, itemFulfillmentsPosted: 4, totalsEqual: 4 });
+    expect(summary.channels.POS).toEqual({ orders: 5, byStatus: { FULFILLED: 5 }, salesOrdersPosted: 5, itemFulfillmentsPosted: 5, totalsEqual: 5 });
+    expect(summary.channels.SHOPIFY).toMatchObject({ orders: 50, byStatus: { FULFILLED: 50 }, salesOrdersPosted: 50, totalsEqual: 50 });
+    // Both merchant-fulfilled orders were confirmed back to Amazon once; the Pending one waited for its payment.
+    expect(summary.marketplace).toEqual({ mfn: 2, fba: 2, confirmations: 2, heldForPayment: 1 });
+    // The till's batch: 5 sales, a no-sale, cash paid out and in accepted, the wrong one kept as rejected; sent again, all 9 duplicates.
+    expect(summary.stores).toEqual({ sales: 5, accepted: 8, rejected: 1, duplicatesOnResend: 9 });
+    expect(lines.some((l) => l.startsWith('Channel AMAZON      4 orders: FULFILLED 4'))).toBe(true);
   });
 
   it('settles the USD orders in a Shopify Payments payout that matches its bank line, with no unexplained break', () => {
