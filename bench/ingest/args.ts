@@ -25,6 +25,10 @@ export interface BenchArgs {
   readonly mappingRequired: string | null;
   /** Concurrent GraphQL clients during a second ROLE=all run; 0: no such run. */
   readonly graphqlLoad: number;
+  /** Channel shares of the deliveries (mixed mode); null: Shopify only. */
+  readonly mix: string | null;
+  /** Sales per POS batch in mixed mode. */
+  readonly posBatch: number;
 }
 
 const USAGE = `usage: node dist/bench/ingest/run.js [options]
@@ -52,7 +56,13 @@ const USAGE = `usage: node dist/bench/ingest/run.js [options]
   --mapping-required V    MAPPING_REQUIRED for the hub: none, or kinds such as ITEM,TAX_CODE
                           (default: not set, so the hub requires ITEM,LOCATION,TAX_CODE,TENDER,CUSTOMER)
   --graphql-load N        also run the ROLE=all hub while N GraphQL clients (reader key) send heavy
-                          allowed and over-limit queries during the timed load (default 0: not run)`;
+                          allowed and over-limit queries during the timed load (default 0: not run)
+  --mix SHARES            mixed channels, e.g. shopify=60,pos=30,amazon=10: Shopify webhooks, signed POS
+                          batches and Amazon ORDER_CHANGE notifications (the hub fetches each order from an
+                          Amazon sandbox, within Amazon's usage plans: at most 24 per run, the rest of that
+                          share goes to Shopify) interleaved in these shares (default: Shopify only)
+  --mixed                 the same as --mix shopify=60,pos=30,amazon=10
+  --pos-batch N           sales per POS batch in mixed mode (default 10)`;
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${name} needs a whole number\n${USAGE}`);
@@ -84,6 +94,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     lines: null as number | null,
     mappingRequired: null as string | null,
     graphqlLoad: 0,
+    mix: null as string | null,
+    posBatch: 10,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -119,6 +131,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--graphql-load': args.graphqlLoad = positiveInt(flag, value(), 200); break;
+      case '--mix': args.mix = value(); break;
+      case '--mixed': args.mix = 'shopify=60,pos=30,amazon=10'; break;
+      case '--pos-batch': args.posBatch = positiveInt(flag, value(), 500); break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }

@@ -82,7 +82,8 @@ async function main(): Promise<void> {
     return { status: 'ok' };
   });
 
-  app.post('/webhooks/shopify', async (request, reply) => {
+  // Any webhook path: in mixed mode POS batches and Amazon notifications come here too, each one request's work.
+  app.post('/webhooks/*', async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     if (!verify(body, request.headers['x-shopify-hmac-sha256'])) {
       return reply.code(401).send({ statusCode: 401, code: 'SIGNATURE_INVALID' });

@@ -9,6 +9,11 @@ import { readFileSync } from 'node:fs';
 export interface Delivery {
   readonly body: Buffer;
   readonly headers: Readonly<Record<string, string>>;
+  /** Where it goes when not the run's webhook path (mixed mode). */
+  readonly path?: string;
+  /** Inbox rows and orders it should leave at the hub (default 1 each): a POS batch is one row and order per sale. */
+  readonly rows?: number;
+  readonly orders?: number;
 }
 
 const FIXTURE_ORDER_ID = '6012345678901234567';

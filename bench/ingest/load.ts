@@ -77,7 +77,8 @@ export async function runLoad(options: LoadOptions, progress: LoadProgress = { s
       progress.sent++;
       const begin = performance.now();
       try {
-        const status = await send(agent, options.port, options.path, options.deliveries[index], options.requestTimeoutMs);
+        const delivery = options.deliveries[index];
+        const status = await send(agent, options.port, delivery.path ?? options.path, delivery, options.requestTimeoutMs);
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status >= 200 && status < 300) progress.ok++;
       } catch (error) {

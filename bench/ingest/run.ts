@@ -14,6 +14,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { parseArgs, type BenchArgs } from './args.js';
 import { buildDeliveries, loadTemplate, withLineItems, type Delivery } from './bodies.js';
+import { AMAZON_CAP, mixDeliveries, mixedAccounts, ordersOf, parseMix, rowsOf, startBenchAmazon } from './mixed.js';
 import { calibrate, type RoundTripCost } from './calibrate.js';
 import {
   createDatabase, deleteRedisPrefix, dropDatabase, fetchText, freePort, logTail, startChild, stopChild,
@@ -48,6 +49,20 @@ async function seedMappings(port: number, skus: readonly string[]): Promise<void
   if (!res.ok) throw new Error(`seeding mappings failed: ${res.status} ${await res.text()}`);
 }
 const WEBHOOK_PATH = '/webhooks/shopify';
+
+/** Mixed mode: the hub's extra environment (Login with Amazon at the bench's sandbox) and the two channels' accounts and mappings. */
+let channels: { env: Record<string, string>; accounts: object[]; mappingsCsv: string } | null = null;
+
+async function seedChannels(port: number): Promise<void> {
+  const headers = { authorization: 'Bearer admin-key-123' };
+  for (const account of channels?.accounts ?? []) {
+    const res = await fetch(`http://127.0.0.1:${port}/admin/channel-accounts`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(account) });
+    if (!res.ok) throw new Error(`channel account: ${res.status} ${await res.text()}`);
+  }
+  const csv = `kind,channel,account,erp_target,source_value,target,note\n${channels?.mappingsCsv ?? ''}\n`;
+  const res = await fetch(`http://127.0.0.1:${port}/admin/mappings/import`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: csv });
+  if (!res.ok) throw new Error(`channel mappings: ${res.status} ${await res.text()}`);
+}
 
 const TARGETS = {
   acceptedPerSecond: 1500,
@@ -420,6 +435,7 @@ async function launchHub(run: HubRun, role: 'all' | 'api' | 'worker'): Promise<{
     ...(args.ingestConcurrency ? { INGEST_CONCURRENCY: String(args.ingestConcurrency) } : {}),
     ...(args.mappingRequired !== null ? { MAPPING_REQUIRED: args.mappingRequired } : {}),
     ...(args.profile ? { BENCH_PROFILE_OUT: profileOut } : {}),
+    ...channels?.env,
   }, logFile);
   run.children.push(child);
   run.logs.push(logFile);
@@ -442,11 +458,11 @@ async function measureApiOnly(run: HubRun, api: { child: Child; port: number }, 
   const inboxRows = await countRows(pool, 'SELECT count(*) AS n FROM inbox');
   const redis = new Redis(args.redisUrl);
   const queued = await redis.llen(`${run.prefix}:ingest:wait`).finally(() => redis.disconnect());
-  const loss = lossCheck(warm.length + timed.length, inboxRows, result);
+  const loss = lossCheck(rowsOf(warm) + rowsOf(timed), inboxRows, result);
   log(`  ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms; ${loss.detail}; ${queued} Bull jobs waiting`);
   return {
     name, description, load: report,
-    loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === warm.length + timed.length },
+    loss: { ...loss, detail: `${loss.detail}; ${queued} jobs in the Bull wait list`, ok: loss.ok && queued === rowsOf(warm) + rowsOf(timed) },
     endToEnd: null, profiles, logs,
   };
 }
@@ -485,7 +501,7 @@ async function summariseEndToEnd(
   drainCpu: Record<string, number> | null, profiles: ProfileSummary[],
 ): Promise<EndToEnd> {
   const { pool, children, logs } = run;
-  const target = warm.length + timed.length;
+  const target = ordersOf(warm) + ordersOf(timed);
   const loadSamples = samples.slice(0, samples.indexOf(atLoadEnd) + 1);
   const byStatus = await pool.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM inbox GROUP BY status');
   const inboxByStatus = Object.fromEntries(byStatus.rows.map((r) => [r.status, Number(r.n)]));
@@ -497,19 +513,19 @@ async function summariseEndToEnd(
   const holdReasons = Object.fromEntries(holds.rows.map((r) => [r.reason, Number(r.n)]));
   const lagSeconds = split ? null : lagFromMetrics(await fetchText(apiPort, '/metrics').catch(() => ''));
   const complete = last.orders >= target;
-  const timedOrders = last.orders - warm.length;
+  const timedOrders = last.orders - ordersOf(warm);
   return {
-    expectedOrders: timed.length,
+    expectedOrders: ordersOf(timed),
     ordersPersisted: timedOrders,
     complete,
     secondsToAllOrders: complete ? last.t : null,
     ordersPerSecond: timedOrders / last.t,
-    ordersPerSecondDuringLoad: (atLoadEnd.orders - warm.length) / atLoadEnd.t,
+    ordersPerSecondDuringLoad: (atLoadEnd.orders - ordersOf(warm)) / atLoadEnd.t,
     ordersPerSecondAfterLoad: last.t > atLoadEnd.t ? (last.orders - atLoadEnd.orders) / (last.t - atLoadEnd.t) : null,
     pendingAtLoadEnd: atLoadEnd.pending,
     maxPending: Math.max(...samples.map((s) => s.pending)),
     backlogGrowthPerSecond: slope(loadSamples),
-    backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * timed.length) && slope(loadSamples) > 0,
+    backlogGrew: atLoadEnd.pending > Math.max(200, 0.05 * ordersOf(timed)) && slope(loadSamples) > 0,
     inboxByStatus,
     ordersByStatus,
     holdReasons,
@@ -550,13 +566,14 @@ async function hubScenario(
     const api = await launchHub(run, mode === 'all' || mode === 'graphql' ? 'all' : 'api');
     if (split) await launchHub(run, 'worker');
     await seedMappings(api.port, skus);
+    if (channels) await seedChannels(api.port);
     log(`  db ${db}, prefix ${prefix}, logs in ${tmp}`);
 
     await warmUp(api.port, warm, args, name);
     if (mode === 'api') return await measureApiOnly(run, api, warm, timed, description);
     const warmDeadline = Date.now() + 60_000;
-    while ((await counts(pool)).orders < warm.length && Date.now() < warmDeadline) await sleep(250);
-    log(`  warm-up drained: ${(await counts(pool)).orders}/${warm.length} orders`);
+    while ((await counts(pool)).orders < ordersOf(warm) && Date.now() < warmDeadline) await sleep(250);
+    log(`  warm-up drained: ${(await counts(pool)).orders}/${ordersOf(warm)} orders`);
 
     const cpuPids: Record<string, number[]> = { generator: [process.pid] };
     for (const child of run.children) cpuPids[child.name.replace(' ', '-')] = [child.pid];
@@ -568,10 +585,10 @@ async function hubScenario(
     const graphql = await graphqlLoad?.stop();
     if (graphql) log(`  ${formatGraphQLLoad(graphql)}`);
     const atLoadEnd = await sampler.stop();
-    log(`  load: ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms in ${report.seconds.toFixed(1)} s; ${atLoadEnd.orders - warm.length} orders persisted, ${atLoadEnd.pending} pending at load end`);
+    log(`  load: ${report.acceptedPerSecond.toFixed(0)} accepted/s, p50 ${report.latencyMs.p50.toFixed(1)} ms, p99 ${report.latencyMs.p99.toFixed(1)} ms in ${report.seconds.toFixed(1)} s; ${atLoadEnd.orders - ordersOf(warm)} orders persisted, ${atLoadEnd.pending} pending at load end`);
 
     // Drain: poll until every order exists or the bounded wait runs out.
-    const target = warm.length + timed.length;
+    const target = ordersOf(warm) + ordersOf(timed);
     const drainStart = cpuSnapshot(cpuPids);
     const drainDeadline = performance.now() + args.drainTimeoutS * 1000;
     let last = atLoadEnd;
@@ -585,8 +602,8 @@ async function hubScenario(
 
     const timedOrders = endToEnd.ordersPersisted;
     for (const c of endToEnd.perOrder) log(`  ${c.process}: ${c.pgQueries.toFixed(1)} PostgreSQL queries and ${c.redisCommands.toFixed(1)} Redis commands per timed order (request path included where the process serves it)`);
-    const loss = lossCheck(target, last.inbox, result);
-    log(`  end to end: ${timedOrders}/${timed.length} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${endToEnd.complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
+    const loss = lossCheck(rowsOf(warm) + rowsOf(timed), last.inbox, result);
+    log(`  end to end: ${timedOrders}/${ordersOf(timed)} orders in ${last.t.toFixed(1)} s = ${endToEnd.ordersPerSecond.toFixed(0)} orders/s (during load ${endToEnd.ordersPerSecondDuringLoad.toFixed(0)}/s, after ${endToEnd.ordersPerSecondAfterLoad?.toFixed(0) ?? '-'}/s); ${endToEnd.complete ? 'complete' : 'INCOMPLETE (drain timeout)'}`);
     log(`  loss check: ${loss.ok ? 'ok' : 'FAILED'}: ${loss.detail}; inbox by status ${JSON.stringify(endToEnd.inboxByStatus)}`);
     log(`  orders by status ${JSON.stringify(endToEnd.ordersByStatus)}${Object.keys(endToEnd.holdReasons).length > 0 ? `; hold reasons ${JSON.stringify(endToEnd.holdReasons)}` : ''}`);
     log(`  sweeper: ${endToEnd.sweeper.runs} sweeps re-offered ${endToEnd.sweeper.rowsReoffered} PENDING rows to the queue (warm-up included)`);
@@ -706,8 +723,25 @@ async function main(): Promise<void> {
   const fixture = loadTemplate(args.fixture);
   const { template, skus } = args.lines === null ? { template: fixture, skus: [] as string[] } : withLineItems(fixture, args.lines);
   log(`orders: ${args.lines === null ? 'the fixture\'s own line items' : `${args.lines} line items (${skus[0]}…${skus[skus.length - 1]}, one ITEM mapping each)`}; MAPPING_REQUIRED ${args.mappingRequired ?? 'not set (hub default: every kind)'}`);
-  const warm = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_100_000_000_000_000_000n, count: args.warmup, label: 'W' });
-  const timed = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_200_000_000_000_000_000n, count: args.deliveries, label: 'B' });
+  let warm = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_100_000_000_000_000_000n, count: args.warmup, label: 'W' });
+  let timed = buildDeliveries({ template, secret: SECRET, shopDomain: SHOP, firstOrderId: 6_200_000_000_000_000_000n, count: args.deliveries, label: 'B' });
+  if (args.mix) {
+    const mix = parseMix(args.mix);
+    const w = mixDeliveries(warm, mix, args.posBatch, 'W', SECRET, AMAZON_CAP.warm);
+    const t = mixDeliveries(timed, mix, args.posBatch, 'B', SECRET, AMAZON_CAP.timed);
+    warm = w.deliveries;
+    timed = t.deliveries;
+    const amazon = await startBenchAmazon([...w.amazonOrders, ...t.amazonOrders]);
+    onCleanup('stop the Amazon sandbox', () => amazon.close());
+    channels = {
+      ...mixedAccounts(amazon),
+      env: { AMAZON_LWA_CLIENT_ID: amazon.clientId, AMAZON_LWA_CLIENT_SECRET: amazon.clientSecret, AMAZON_LWA_TOKEN_URL: `${amazon.url}/auth/o2/token`, PULL_INTERVAL_MS: '3600000' },
+    };
+    const count = (list: Delivery[], path: string | undefined) => list.filter((d) => d.path === path).length;
+    log(`mixed channels ${args.mix}: timed ${count(timed, undefined)} Shopify webhooks, ${count(timed, '/webhooks/pos/bench-store-01/batches')} POS batches of ${args.posBatch} sales, ` +
+      `${count(timed, '/webhooks/amazon')} Amazon notifications (at most ${AMAZON_CAP.timed}: Amazon's usage plan, not the hub, bounds a seller's fetches); ` +
+      `${ordersOf(timed)} timed orders, ${rowsOf(timed)} inbox rows`);
+  }
   log(`pre-signed ${warm.length + timed.length} bodies of ${timed[0].body.length} bytes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const quietBefore = cpuSnapshot({});
