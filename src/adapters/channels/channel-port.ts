@@ -1,6 +1,7 @@
 import type { ShipmentCancellation, ShipmentConfirmation, ShipmentLine } from '../../canonical/fulfillment.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import type { CanonicalReturnEvent } from '../../canonical/return.js';
+import type { StoreDayClose, TillTransaction } from '../../canonical/store-day.js';
 import type { AppConfig } from '../../platform/config/app-config.js';
 import type { RedisTokenBuckets } from '../../platform/queue/redis-token-bucket.js';
 import type { ChannelPoller, PolledEvent } from '../../modules/ingestion/polling/channel-poller.js';
@@ -56,7 +57,12 @@ export interface ChannelOrderEvent {
 
 /** What a delivery means in canonical terms, or why it cannot be used. */
 export type ChannelMeaning =
-  | { ok: true; type: 'order'; value: ChannelOrderEvent }
+  /** `till`: a store sale's effect on its store day's cash drawer, beside the order. */
+  | { ok: true; type: 'order'; value: ChannelOrderEvent; till?: TillTransaction }
+  /** A till transaction that is no order (a return, void, no-sale, paid in or out): kept for its store day. */
+  | { ok: true; type: 'till'; transaction: TillTransaction; reason: string }
+  /** The cash count that closes a store day. */
+  | { ok: true; type: 'dayClose'; close: StoreDayClose }
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
   | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
   | { ok: true; type: 'return'; event: CanonicalReturnEvent }

@@ -12,6 +12,7 @@ import { InboxReader } from './graphql/inbox-reader.js';
 import { SourceEventFieldsResolver } from './graphql/source-event-fields.resolver.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
 import { ReturnsModule } from '../returns/returns.module.js';
+import { StoreDaysModule } from '../store-days/store-days.module.js';
 import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
@@ -39,7 +40,7 @@ export class IngestionModule {
     const worker = config.role !== 'api' && config.workerDuties.has('ingest');
     return {
       module: IngestionModule,
-      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule],
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule, StoreDaysModule],
       controllers: api ? [ChannelWebhookController, FulfillmentWebhookController, OrderActionsController] : [],
       providers: [
         IngestMetrics,
