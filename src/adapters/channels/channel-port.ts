@@ -107,6 +107,11 @@ export interface ChannelBatchItem {
   readonly eventId: string | null;
   /** What the row keeps and the processor reads (JSON). */
   readonly body: Buffer;
+  /**
+   * The bytes a repeat is compared by (hashed into body_hash), when not the body: the item without
+   * the batch it came in, so the same transaction in another batch or a file is a duplicate.
+   */
+  readonly identity?: Buffer;
   /** REJECTED (kept, with the reason) when the item cannot be used; the batch's other items still go through. */
   readonly status: 'PENDING' | 'REJECTED';
   readonly error: string | null;
@@ -115,6 +120,11 @@ export interface ChannelBatchItem {
 /** A channel that sends batches (store systems): the authenticated batch, split into items. */
 export interface ChannelBatches {
   split(parsed: unknown, account: string): { ok: true; batchId: string; items: ChannelBatchItem[] } | { ok: false; refusal: ChannelRefusal };
+  /**
+   * A file dropped in the channel's watched folder (CSV, NDJSON, ...) as the batches `split` takes;
+   * each then goes through the same intake. Refused whole (with why) when it cannot be read at all.
+   */
+  fromFile?(file: { readonly name: string; readonly content: Buffer }, account: string): { ok: true; batches: unknown[] } | { ok: false; reason: string };
 }
 
 /** The signing secrets of an account, looked up by the ingestion (cached; no query per delivery). */

@@ -26,6 +26,7 @@ import { IngestMetrics } from './ingest-metrics.js';
 import { ChannelBatchIngestionService } from './channel-batch-ingestion.service.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
+import { ChannelDropWatcher } from './drops/channel-drop.watcher.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
 
@@ -56,7 +57,7 @@ export class IngestionModule {
         SourceEventFieldsResolver,
         OrderActions,
         OrderActionsResolver,
-        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
+        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver, ChannelDropWatcher] : []),
       ],
       exports: [InboxProcessorService, InboxReader, ChannelPollRunner, ChannelPullScheduler],
     };

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelAdapter, ChannelBatchItem, ChannelRefusal, DeliveryDescription } from '../channel-port.js';
 import { header, keptHeaders, PATH_ACCOUNT } from '../webhook-headers.js';
 import { DAY_CLOSE, isDayClose, understandDayClose } from './pos-day-close.js';
+import { posFileBatches } from './pos-drop-file.js';
 import { tillOf } from './pos-till.js';
 import { POS_TRANSACTION_TYPES, understandPosTransaction, type PosEnvelope } from './pos-transaction.js';
 
@@ -12,6 +13,9 @@ const MAX_LISTED_ERRORS = 10;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** JSON with keys in order, so one transaction reads the same from a batch and from a file. */
+const sortedJson = (v: unknown): string => Array.isArray(v) ? `[${v.map(sortedJson).join(',')}]`
+  : isObject(v) ? `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(',')}}` : JSON.stringify(v) ?? 'null';
 const refusal = (status: 400 | 401, code: string, message: string, field: string): ChannelRefusal => ({ status, code, message, field });
 
 export function signPosBody(rawBody: Buffer | string, secret: string): string {
@@ -90,11 +94,15 @@ export const posChannel: ChannelAdapter = {
           // A transaction without an id is kept under its batch position, so it too is never taken twice.
           ref: id ?? `${batchId}#${index}`, topic: topicOf(isObject(transaction) ? transaction.type : undefined),
           dedupeKey: id ? `txn:${id}` : `batch:${batchId}#${index}`, eventId: id,
-          body: Buffer.from(JSON.stringify(envelope)), status: error === null ? 'PENDING' : 'REJECTED', error,
+          body: Buffer.from(JSON.stringify(envelope)),
+          // The transaction is the same whichever batch or file brought it.
+          identity: Buffer.from(sortedJson({ storeId: envelope.storeId, register: envelope.register, currency: envelope.currency, transaction: envelope.transaction })),
+          status: error === null ? 'PENDING' : 'REJECTED', error,
         };
       });
       return { ok: true, batchId, items };
     },
+    fromFile: (file, store) => posFileBatches(file, store),
   },
   understand(delivery, body) {
     const invalid = (errors: { field: string; reason: string }[]) => ({ ok: false as const, reason: `invalid transaction: ${errors.slice(0, MAX_LISTED_ERRORS).map((e) => `${e.field}: ${e.reason}`).join('; ')}` });
