@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { posFileBatches } from './pos-drop-file.js';
 import { posChannel } from './pos-channel.js';
@@ -39,5 +40,16 @@ describe('POS file drops', () => {
     expect(read.batches.map((b) => b.transactions)).toEqual([[{ id: 'T-1', type: 'NO_SALE', at: '2026-12-04T10:00:00Z' }], ['line 2: not JSON']]);
     expect(posFileBatches({ name: 'x.ndjson', content: Buffer.from('{"id":"T","storeId":"other"}') }, 'store-1')).toEqual({ ok: false, reason: 'line 1 names store other, the folder store-1' });
     expect(posFileBatches({ name: 'x.txt', content: Buffer.from('a') }, 'store-1')).toEqual({ ok: false, reason: 'a POS drop is a .csv or an .ndjson file' });
+  });
+
+  it('reads the CSV example of the contract as it documents it', () => {
+    const doc = readFileSync('docs/contracts/store-pos.md', 'utf8');
+    const example = /```\n(transaction_id,[^`]+)```/.exec(doc)![1];
+    const read = posFileBatches({ name: 'doc.csv', content: Buffer.from(example) }, 'brooklyn-01');
+    if (!read.ok) throw new Error(read.reason);
+    const [batch] = read.batches;
+    const split = posChannel.batches!.split(batch, 'brooklyn-01');
+    if (!split.ok) throw new Error(split.refusal.message);
+    expect(split.items.map((i) => [i.ref, i.status, i.error])).toEqual([['T-1', 'PENDING', null], ['T-2', 'PENDING', null], ['C-1', 'PENDING', null]]);
   });
 });
