@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import request from 'supertest';
+import { startBusinessCentralSandbox, type BusinessCentralSandbox } from '../sandboxes/erp/dynamics365-bc/sandbox.js';
 import { startNetSuiteSandbox, type NetSuiteSandbox } from '../sandboxes/erp/netsuite/sandbox.js';
 import { signPosBody } from '../src/adapters/channels/pos/pos-channel.js';
 import { freshDatabase } from './support/test-database.js';
@@ -36,9 +37,10 @@ const DAY_QUERY = `query($filter: StoreDayFilter) { storeDays(filter: $filter) {
  * minor unit; a close sent again changes nothing; a late sale restates the day with a journal of
  * the change.
  */
-describe('store days: cash count, variance and its journal (PostgreSQL, Redis, NetSuite sandbox)', () => {
+describe('store days: cash count, variance and its journal (PostgreSQL, Redis, NetSuite and Business Central sandboxes)', () => {
   let hub: TestHub;
   let netsuite: NetSuiteSandbox;
+  let bc: BusinessCentralSandbox;
   const prefix = `e2e-store-days-${randomUUID()}`;
   const admin = (method: 'put' | 'post', path: string, body: object) =>
     request(hub.app.getHttpServer())[method](path).set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/json').send(body);
@@ -64,15 +66,23 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
   }, 30_000);
   const nsJournal = async (externalId: string): Promise<Json[]> =>
     ((await (await fetch(`${netsuite.url}/_sandbox/journals`)).json()) as Json).journalEntries.filter((j: Json) => j.externalId === externalId);
+  const bcEntries = async (key: string): Promise<Json[]> =>
+    ((await (await fetch(`${bc.url}/_sandbox/journals`)).json()) as Json).generalLedgerEntries.filter((e: Json) => e.externalDocumentNumber === key);
+  const bcLines = (entries: Json[]) => entries.map((e: Json) => [e.accountNumber, e.debitAmount, e.creditAmount]);
   const lines = (entry: Json) => entry.line.items.map((l: Json) => [l.account.id, l.debit ?? null, l.credit ?? null]);
 
   beforeAll(async () => {
     netsuite = await startNetSuiteSandbox({ port: 0 });
+    bc = await startBusinessCentralSandbox({ port: 0 });
     hub = await startHub({ databaseUrl: await freshDatabase('store_days'), queuePrefix: prefix });
     expect((await admin('put', '/admin/channel-accounts', { channel: 'POS', account: STORE, webhookSecret: SECRET, timezone: 'America/New_York' })).status).toBe(200);
     expect((await admin('put', '/admin/erp-targets/ns', {
       variant: 'netsuite', baseUrl: netsuite.url, credentials: netsuite.credentials, concurrencyCap: 2, timeoutMs: 5000, routing: { channels: ['POS'] },
       settings: { journalSubsidiaryId: '1', currencyIds: { USD: '1' } },
+    })).status).toBe(200);
+    expect((await admin('put', '/admin/erp-targets/bc', {
+      variant: 'dynamics365-bc', baseUrl: bc.url, concurrencyCap: 2, timeoutMs: 5000, routing: { channels: ['POS'] },
+      credentials: { ...bc.credentials, environment: bc.environment, companyId: bc.companyId }, settings: { localCurrency: 'USD' },
     })).status).toBe(200);
     for (const mapping of [
       { kind: 'ITEM', account: STORE, sourceValue: 'MUG-ENAMEL-WHT', target: { itemId: '506' } },
@@ -87,6 +97,7 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
   afterAll(async () => {
     await hub?.close();
     await netsuite?.close();
+    await bc?.close();
     await dropQueueKeys(prefix);
   });
 
@@ -113,18 +124,21 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
     expect(d).toMatchObject({
       status: 'POSTED', restatements: 0, registers: ['R1'], expected: [{ amount: '281.34', currencyCode: 'USD' }], counted: [{ amount: '282.00' }], variance: [{ amount: '0.66' }],
       cash: [{ currency: 'USD', openingFloat: { amount: '200.00' }, expected: { amount: '281.34' }, counted: { amount: '282.00' }, variance: { amount: '0.66' } }],
-      journals: [{ externalId: 'DAY-POS-brooklyn-02-2026-12-04-USD', seq: 1, amount: { amount: '0.66' }, state: 'POSTED', erp: [{ target: 'ns', postingStatus: 'POSTED' }] }],
+      journals: [{ externalId: 'POS-brooklyn-02-20261204-USD', seq: 1, amount: { amount: '0.66' }, state: 'POSTED', erp: [{ target: 'bc', postingStatus: 'POSTED' }, { target: 'ns', postingStatus: 'POSTED' }] }],
     });
     expect(d.transactionCounts).toEqual([
       { type: 'NO_SALE', count: 1 }, { type: 'PAID_IN', count: 2 }, { type: 'PAID_OUT', count: 1 }, { type: 'RETURN', count: 1 }, { type: 'SALE', count: 3 }, { type: 'VOID', count: 1 },
     ]);
     expect(await hub.sql(`SELECT c.expected::text, c.counted::text, c.variance::text FROM store_day_cash c JOIN store_days d ON d.id = c.store_day_id
       WHERE d.store = $1 AND d.business_date = '2026-12-04'`, [STORE])).toEqual([{ expected: '28134', counted: '28200', variance: '66' }]);
-    const [entry, ...more] = await nsJournal('DAY-POS-brooklyn-02-2026-12-04-USD');
+    const [entry, ...more] = await nsJournal('POS-brooklyn-02-20261204-USD');
     expect(more).toEqual([]);
     expect(entry).toMatchObject({ tranDate: '2026-12-04', total: 0.66 });
     expect(lines(entry)).toEqual([['1010', 0.66, null], ['6950', null, 0.66]]);
-    expect(d.journals[0].erp[0].internalId).toBe(String(entry.id));
+    expect(d.journals[0].erp[1].internalId).toBe(String(entry.id));
+    const ledger = await bcEntries('POS-brooklyn-02-20261204-USD');
+    expect(bcLines(ledger)).toEqual([['1010', 0.66, 0], ['6950', 0, 0.66]]);
+    expect(ledger.every((e: Json) => e.postingDate === '2026-12-04')).toBe(true);
   });
 
   it('a day that is short: one journal crediting cash; closed again with the same count, nothing changes', async () => {
@@ -133,8 +147,9 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
     const d = await posted('2026-12-05', 1);
     // 100.00 + 60.84 = 160.84; counted 155.00: short 5.84.
     expect(d.cash).toEqual([{ currency: 'USD', openingFloat: { amount: '100.00' }, expected: { amount: '160.84' }, counted: { amount: '155.00' }, variance: { amount: '-5.84' } }]);
-    const [entry] = await nsJournal('DAY-POS-brooklyn-02-2026-12-05-USD');
+    const [entry] = await nsJournal('POS-brooklyn-02-20261205-USD');
     expect(lines(entry)).toEqual([['1010', null, 5.84], ['6950', 5.84, null]]);
+    expect(bcLines(await bcEntries('POS-brooklyn-02-20261205-USD'))).toEqual([['1010', 0, 5.84], ['6950', 5.84, 0]]);
 
     // The same close again (a duplicate), and the same count under another close id: no second journal.
     expect((await send('B-D2-close', [close('C-2026-12-05', '2026-12-05', '100.00', '155.00')])).body.counts.duplicate).toBe(1);
@@ -142,8 +157,8 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
     const again = await day('2026-12-05');
     expect(again.journals).toHaveLength(1);
     expect(again.events.map((e: Json) => e.kind)).toEqual(['CLOSED', 'CLOSED_AGAIN_SAME']);
-    expect(await nsJournal('DAY-POS-brooklyn-02-2026-12-05-USD-2')).toEqual([]);
-    expect(await hub.sql(`SELECT count(*)::int AS n FROM postings WHERE subject_type = 'STORE_DAY'`)).toEqual([{ n: 2 }]);
+    expect(await nsJournal('POS-brooklyn-02-20261205-USD-2')).toEqual([]);
+    expect(await hub.sql(`SELECT count(*)::int AS n FROM postings WHERE subject_type = 'STORE_DAY'`)).toEqual([{ n: 4 }]);
   });
 
   it('a late sale after the close restates the day: a second journal books the change of the variance', async () => {
@@ -152,10 +167,11 @@ describe('store days: cash count, variance and its journal (PostgreSQL, Redis, N
     // Expected 291.34 now; counted 282.00: short 9.34, of which 0.66 over was booked: the change is −10.00.
     expect(d).toMatchObject({ restatements: 1, variance: [{ amount: '-9.34' }] });
     expect(d.journals.map((j: Json) => [j.externalId, j.amount.amount, j.state])).toEqual([
-      ['DAY-POS-brooklyn-02-2026-12-04-USD', '0.66', 'POSTED'], ['DAY-POS-brooklyn-02-2026-12-04-USD-2', '-10.00', 'POSTED'],
+      ['POS-brooklyn-02-20261204-USD', '0.66', 'POSTED'], ['POS-brooklyn-02-20261204-USD-2', '-10.00', 'POSTED'],
     ]);
     expect(d.events.map((e: Json) => e.kind)).toEqual(['CLOSED', 'RESTATED']);
-    const [entry] = await nsJournal('DAY-POS-brooklyn-02-2026-12-04-USD-2');
+    const [entry] = await nsJournal('POS-brooklyn-02-20261204-USD-2');
     expect(lines(entry)).toEqual([['1010', null, 10], ['6950', 10, null]]);
+    expect(bcLines(await bcEntries('POS-brooklyn-02-20261204-USD-2'))).toEqual([['1010', 0, 10], ['6950', 10, 0]]);
   });
 });

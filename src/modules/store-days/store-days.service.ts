@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { accountingDateOf, dateInZone } from '../../canonical/accounting-date.js';
@@ -15,9 +15,21 @@ export interface Lineage {
   readonly correlationId: string;
 }
 
-/** The ERP key of a store day's variance journal: the first per currency, then one per restatement. */
-export const storeDayJournalKey = (day: Pick<StoreDayHead, 'channel' | 'store' | 'businessDate'>, currency: string, seq: number): string =>
-  `DAY-${day.channel}-${day.store}-${day.businessDate}-${currency}${seq > 1 ? `-${seq}` : ''}`.slice(0, 255);
+/** The longest key every ERP keeps whole (Business Central's External Document No. holds 35 characters). */
+const KEY_LENGTH = 35;
+
+/**
+ * The ERP key of a store day's variance journal: the first per currency, then one per restatement
+ * (`POS-brooklyn-01-20261204-USD`, `…-USD-2`). A store id too long for that is replaced by a hash
+ * of it, so keys stay whole and distinct in every ERP.
+ */
+export function storeDayJournalKey(day: Pick<StoreDayHead, 'channel' | 'store' | 'businessDate'>, currency: string, seq: number): string {
+  const tail = `${day.businessDate.replace(/-/g, '')}-${currency}${seq > 1 ? `-${seq}` : ''}`;
+  const readable = `${day.channel}-${day.store}-${tail}`;
+  if (readable.length <= KEY_LENGTH) return readable;
+  const store = createHash('sha256').update(`${day.channel}\u0000${day.store}`).digest('hex').slice(0, 8).toUpperCase();
+  return `${day.channel.slice(0, 8)}-${store}-${tail}`;
+}
 
 const signed = (amount: bigint, currency: string): string => `${amount > 0n ? '+' : ''}${formatDecimal({ amount, currency })} ${currency}`;
 
