@@ -47,12 +47,6 @@ export class ChannelDropWatcher implements OnApplicationBootstrap, OnModuleDestr
     await this.running;
   }
 
-  /** One pass over every folder now (the watcher's own tick, or a caller that cannot wait). */
-  scanNow(): Promise<void> {
-    this.tick();
-    return this.running;
-  }
-
   private tick(): void {
     if (this.busy) return;
     this.busy = true;
