@@ -1,5 +1,5 @@
 /**
- * Starts one sandbox: `npm run sandbox -- <netsuite|dynamics365-bc|shopify|wms|store> [options]`.
+ * Starts one sandbox: `npm run sandbox -- <netsuite|dynamics365-bc|shopify|wms|store|loop|pos> [options]`.
  * Prints one JSON line with the URLs and the credentials to configure the hub with, so a person
  * can read it and a script can parse it.
  */
@@ -9,9 +9,10 @@ import { KnobError, parseLatency, type Knobs } from './erp/shared/knobs.js';
 import { startNetSuiteSandbox } from './erp/netsuite/sandbox.js';
 import { startStoreSandbox, startWmsSandbox } from './fulfillment/sandbox.js';
 import { startLoopSandbox } from './loop/sandbox.js';
+import { startPosSimulator } from './pos/sandbox.js';
 import { startShopifySandbox } from './shopify/sandbox.js';
 
-const VARIANTS = ['netsuite', 'dynamics365-bc', 'shopify', 'wms', 'store', 'loop'] as const;
+const VARIANTS = ['netsuite', 'dynamics365-bc', 'shopify', 'wms', 'store', 'loop', 'pos'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 const USAGE = `usage: npm run sandbox -- <${VARIANTS.join('|')}> [options]
@@ -42,7 +43,12 @@ const USAGE = `usage: npm run sandbox -- <${VARIANTS.join('|')}> [options]
  loop:
   --api-key K                 the X-Authorization key to accept
   --webhook-url U             where Loop's webhooks go (the hub's /webhooks/loop/{shop domain})
-  --webhook-secret S          HMAC-SHA256 key of X-Loop-Signature`;
+  --webhook-secret S          HMAC-SHA256 key of X-Loop-Signature
+ pos (a store's tills: it sends, the hub answers):
+  --hub-url U                 the hub's base URL (batches go to U/webhooks/pos/{store}/batches)
+  --store-id S                the store (the POS channel account), default brooklyn-01
+  --secret S                  the store's webhook secret (X-Pos-Signature)
+  --drop-dir D                the hub's POS_DROP_DIR (files go to D/{store}/)`;
 
 function number(name: string, value: string | undefined, whole: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -64,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
       'commit-timeout-mode': text, 'commit-timeout-delay-ms': text, concurrency: text, 'retry-after-s': text,
       'token-lifetime-s': text, seed: text, 'access-token': text, 'shop-domain': text, 'default-location-id': text,
       'api-key': text, 'callback-url': text, 'callback-secret': text, 'callback-retries': text, 'auto-ship-ms': text, parcels: text,
-      'webhook-url': text, 'webhook-secret': text,
+      'webhook-url': text, 'webhook-secret': text, 'hub-url': text, 'store-id': text, secret: text, 'drop-dir': text,
       help: { type: 'boolean' },
     },
   });
@@ -114,6 +120,13 @@ async function main(argv: string[]): Promise<void> {
       apiUrl: `${sb.url}/api/v1`, auth: 'X-Authorization: <apiKey>', apiKey: sb.apiKey, webhookUrl: values['webhook-url'] ?? null,
       webhookSigned: 'X-Loop-Signature = base64(HMAC-SHA256(secret, raw body))', knobs: sb.context.knobs,
       admin: '/_sandbox/{returns,returns/{id}/{state,close,label,restock,giftcard},events,events/{seq}/redeliver,stats,knobs,reset}',
+    };
+  } else if (variant === 'pos') {
+    const sb = await startPosSimulator(defined({ ...server, hubUrl: values['hub-url'], storeId: values['store-id'], secret: values.secret, dropDir: values['drop-dir'] }));
+    started = sb;
+    line = {
+      storeId: sb.settings.storeId, hubUrl: sb.settings.hubUrl, dropDir: sb.settings.dropDir, signs: 'X-Pos-Signature = sha256=<hex HMAC-SHA256(secret, raw body)>',
+      knobs: sb.context.knobs, admin: '/_sandbox/{batches,drops,day,sent,stats,knobs,reset}',
     };
   } else {
     const autoShipMs = number('auto-ship-ms', values['auto-ship-ms'], true);

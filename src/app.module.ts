@@ -14,6 +14,7 @@ import { OpsModule } from './modules/ops/ops.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { ReturnsModule } from './modules/returns/returns.module.js';
 import { SettlementsModule } from './modules/settlements/settlements.module.js';
+import { StoreDaysModule } from './modules/store-days/store-days.module.js';
 import { ApiKeyRegistry } from './platform/auth/api-keys.js';
 import { RolesGuard } from './platform/auth/roles.guard.js';
 import { APP_CONFIG, type AppConfig } from './platform/config/app-config.js';
@@ -71,6 +72,7 @@ export class AppModule {
         ChannelAccountsModule,
         MasterDataModule,
         SettlementsModule,
+        StoreDaysModule,
         ErpSyncModule.forRole(config),
         FulfillmentsModule.forRole(config),
         ...(api

@@ -59,7 +59,13 @@ export type SettlementJournalDue = HubEventEnvelope<
   { readonly settlementJournalId: string; readonly importId: string; readonly channel: string; readonly reportId: string }
 >;
 
-export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | SettlementJournalDue;
+/** A store day's cash variance changed (closed over or short, recounted, restated by a late transaction): one journal of the change is due. */
+export type StoreDayJournalDue = HubEventEnvelope<
+  'StoreDayJournalDue',
+  { readonly storeDayJournalId: string; readonly storeDayId: string; readonly channel: string; readonly store: string; readonly businessDate: string }
+>;
+
+export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | SettlementJournalDue | StoreDayJournalDue;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -67,5 +73,5 @@ export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { re
 
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
-  'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'SettlementJournalDue',
+  'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'SettlementJournalDue', 'StoreDayJournalDue',
 ];

@@ -87,6 +87,7 @@ export const GRAPHQL_FIELDS: Readonly<Record<string, GraphQLEntry>> = {
   'Query.payouts': { access: 'reader', operation: '{ payouts { nodes { id } } }' },
   'Query.breaks': { access: 'reader', operation: '{ breaks { nodes { id } } }' },
   'Query.reconciliation': { access: 'reader', operation: '{ reconciliation(period: { from: "2026-01-01T00:00:00.000Z", to: "2026-02-01T00:00:00.000Z" }) { openBreaks } }' },
+  'Query.storeDays': { access: 'reader', operation: '{ storeDays(filter: { storeId: "matrix" }) { id status cash { currency } journals { erp { target } } } }' },
   'Query.resolveMapping': { access: 'reader', operation: '{ resolveMapping(kind: ITEM, channel: SHOPIFY, sourceValue: "SKU-1") { itemId } }' },
   'Mutation.createMapping': {
     access: 'admin',

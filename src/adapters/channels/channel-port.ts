@@ -1,6 +1,7 @@
 import type { ShipmentCancellation, ShipmentConfirmation, ShipmentLine } from '../../canonical/fulfillment.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
 import type { CanonicalReturnEvent } from '../../canonical/return.js';
+import type { StoreDayClose, TillTransaction } from '../../canonical/store-day.js';
 import type { AppConfig } from '../../platform/config/app-config.js';
 import type { RedisTokenBuckets } from '../../platform/queue/redis-token-bucket.js';
 import type { ChannelPoller, PolledEvent } from '../../modules/ingestion/polling/channel-poller.js';
@@ -56,7 +57,12 @@ export interface ChannelOrderEvent {
 
 /** What a delivery means in canonical terms, or why it cannot be used. */
 export type ChannelMeaning =
-  | { ok: true; type: 'order'; value: ChannelOrderEvent }
+  /** `till`: a store sale's effect on its store day's cash drawer, beside the order. */
+  | { ok: true; type: 'order'; value: ChannelOrderEvent; till?: TillTransaction }
+  /** A till transaction that is no order (a return, void, no-sale, paid in or out): kept for its store day. */
+  | { ok: true; type: 'till'; transaction: TillTransaction; reason: string }
+  /** The cash count that closes a store day. */
+  | { ok: true; type: 'dayClose'; close: StoreDayClose }
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
   | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
   | { ok: true; type: 'return'; event: CanonicalReturnEvent }
@@ -103,6 +109,11 @@ export interface ChannelBatchItem {
   readonly eventId: string | null;
   /** What the row keeps and the processor reads (JSON). */
   readonly body: Buffer;
+  /**
+   * The bytes a repeat is compared by (hashed into body_hash), when not the body: the item without
+   * the batch it came in, so the same transaction in another batch or a file is a duplicate.
+   */
+  readonly identity?: Buffer;
   /** REJECTED (kept, with the reason) when the item cannot be used; the batch's other items still go through. */
   readonly status: 'PENDING' | 'REJECTED';
   readonly error: string | null;
@@ -111,6 +122,11 @@ export interface ChannelBatchItem {
 /** A channel that sends batches (store systems): the authenticated batch, split into items. */
 export interface ChannelBatches {
   split(parsed: unknown, account: string): { ok: true; batchId: string; items: ChannelBatchItem[] } | { ok: false; refusal: ChannelRefusal };
+  /**
+   * A file dropped in the channel's watched folder (CSV, NDJSON, ...) as the batches `split` takes;
+   * each then goes through the same intake. Refused whole (with why) when it cannot be read at all.
+   */
+  fromFile?(file: { readonly name: string; readonly content: Buffer }, account: string): { ok: true; batches: unknown[] } | { ok: false; reason: string };
 }
 
 /** The signing secrets of an account, looked up by the ingestion (cached; no query per delivery). */

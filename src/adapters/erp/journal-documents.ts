@@ -10,7 +10,9 @@ import type { Money } from '../../canonical/money.js';
 /** What a line books: a settlement component, a fee's GL account, or the payout to the bank clearing account. */
 export type JournalLineKind =
   | 'PRINCIPAL' | 'TAX' | 'SHIPPING' | 'DISCOUNT' | 'FEE' | 'REFUND' | 'GIFT_CARD' | 'RESERVE_HOLD' | 'RESERVE_RELEASE'
-  | 'CHARGEBACK' | 'CHARGEBACK_FEE' | 'ADJUSTMENT' | 'UNKNOWN' | 'PAYOUT';
+  | 'CHARGEBACK' | 'CHARGEBACK_FEE' | 'ADJUSTMENT' | 'UNKNOWN' | 'PAYOUT'
+  /** A store day's cash variance: the store's cash account against the cash over/short account. */
+  | 'CASH' | 'CASH_OVER_SHORT';
 
 export interface JournalLine {
   readonly kind: JournalLineKind;

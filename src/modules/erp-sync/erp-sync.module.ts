@@ -7,6 +7,7 @@ import { ErpTargetsController } from './erp-targets.controller.js';
 import { ErpSyncResolver } from './graphql/erp-sync.resolver.js';
 import { OrderErpResolver, OrderSettlementErpResolver, ShipmentErpResolver } from './graphql/order-erp.resolver.js';
 import { OrderPostingsReader } from './graphql/order-postings-reader.js';
+import { StoreDayErpResolver, StoreDayPostingsReader } from './graphql/store-day-erp.resolver.js';
 import { ErpTargetsService } from './erp-targets.service.js';
 import { PostingStore } from './posting-store.js';
 import { PostingWorker } from './posting-worker.js';
@@ -31,6 +32,7 @@ export class ErpSyncModule {
       controllers: [ErpTargetsController, PostingsController],
       providers: [
         ErpTargetsService, PostingStore, PostingDocuments, KeyWatchStore, TotalReadBackStore, ErpSyncResolver, OrderPostingsReader, OrderErpResolver, OrderSettlementErpResolver, ShipmentErpResolver,
+        StoreDayPostingsReader, StoreDayErpResolver,
         ...(worker ? [PostingWorker] : []),
       ],
       exports: [ErpTargetsService, PostingStore],

@@ -83,12 +83,35 @@ describe('PostingDocuments (the builder registry)', () => {
     expect(error).toMatchObject({ kind: 'MISSING_DEPENDENCY', message: 'the sales order is not in ns yet', details: { code: 'SALES_ORDER_PENDING', retryAfterMs: 5000 } });
   });
 
+  it('builds one document type about two subjects apart (a settlement journal, a store day journal)', async () => {
+    @Injectable()
+    @BuildsDocument('JOURNAL', 'STORE_DAY')
+    class StoreDayJournals {
+      prepare(request: DocumentRequest): Promise<unknown> {
+        return Promise.resolve({ externalId: `DAY:${request.subjectId}` });
+      }
+    }
+    @Injectable()
+    @DeliversSubject('STORE_DAY')
+    class StoreDays {
+      lock(): Promise<null> {
+        return Promise.resolve(null);
+      }
+      primaryDocumentsPosted(): Promise<void> {
+        return Promise.resolve();
+      }
+    }
+    const documents = await boot([...ALL, StoreDayJournals, StoreDays]);
+    expect((await documents.prepare(posting({ subjectType: 'STORE_DAY', subjectId: 'd1', documentType: 'JOURNAL' }))).externalId).toBe('DAY:d1');
+    expect((await documents.prepare(posting({ subjectType: 'SETTLEMENT', subjectId: 's1', documentType: 'JOURNAL' }))).externalId).toBe('JOURNAL:s1:-');
+  });
+
   it('stops the boot naming a posting type without a builder', async () => {
     await expect(boot([builder('SALES_ORDER'), builder('SALES_ORDER_CHANGE'), Orders])).rejects.toThrow('posting type ITEM_FULFILLMENT has no document builder');
   });
 
   it('stops the boot on a second builder, an unknown type, or a subject no one delivers', async () => {
-    await expect(boot([...ALL, builder('SALES_ORDER')])).rejects.toThrow('SALES_ORDERBuilder builds SALES_ORDER, which already has a builder');
+    await expect(boot([...ALL, builder('SALES_ORDER')])).rejects.toThrow('SALES_ORDERBuilder builds SALES_ORDER of ORDER, which already has a builder');
     await expect(boot([...ALL, builder('CREDIT_MEMOS')])).rejects.toThrow(/builds CREDIT_MEMOS, which is not a posting type/);
     await expect(boot([
       builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'), Refunds, Settlements,

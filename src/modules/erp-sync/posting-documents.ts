@@ -42,6 +42,8 @@ export function dependencyPendingCode(dependencyType: string): string {
   return `${dependencyType}_PENDING`;
 }
 
+const builderKey = (documentType: string, subjectType: string): string => `${documentType}|${subjectType}`;
+
 /**
  * The registry of document builders and delivery subjects, found at boot among the providers.
  * A document that acts on another (fulfilments and line changes act on the sales order) is a
@@ -49,7 +51,8 @@ export function dependencyPendingCode(dependencyType: string): string {
  */
 @Injectable()
 export class PostingDocuments implements OnModuleInit {
-  private readonly builders = new Map<string, { readonly subjectType: string; readonly builder: DocumentBuilder<ErpAdapter, ErpCallContext> }>();
+  /** Keyed by document type and subject type: a JOURNAL of a settlement and one of a store day are built apart. */
+  private readonly builders = new Map<string, { readonly documentType: string; readonly subjectType: string; readonly builder: DocumentBuilder<ErpAdapter, ErpCallContext> }>();
   private readonly subjects = new Map<string, DeliverySubject>();
 
   constructor(
@@ -69,10 +72,11 @@ export class PostingDocuments implements OnModuleInit {
       const delivered = this.reflector.get<{ subjectType: string } | undefined>(DELIVERY_SUBJECT, type);
       if (delivered) this.addSubject(type.name, delivered.subjectType, instance as DeliverySubject);
     }
+    const built = new Set([...this.builders.values()].map((b) => b.documentType));
     for (const documentType of POSTING_DOCUMENT_TYPES) {
-      if (!this.builders.has(documentType)) throw new Error(`posting type ${documentType} has no document builder (@BuildsDocument)`);
+      if (!built.has(documentType)) throw new Error(`posting type ${documentType} has no document builder (@BuildsDocument)`);
     }
-    for (const [documentType, { subjectType }] of this.builders) {
+    for (const { documentType, subjectType } of this.builders.values()) {
       if (!this.subjects.has(subjectType)) throw new Error(`the builder of ${documentType} is about ${subjectType}, which no @DeliversSubject provider delivers`);
     }
   }
@@ -85,8 +89,8 @@ export class PostingDocuments implements OnModuleInit {
   }
 
   async prepare(posting: PostingSubject): Promise<PreparedDocument<ErpAdapter, ErpCallContext>> {
-    const entry = this.builders.get(posting.documentType);
-    if (!entry) throw new DeliveryError('PERMANENT', `no document builder for posting type ${posting.documentType}`);
+    const entry = this.builders.get(builderKey(posting.documentType, posting.subjectType));
+    if (!entry) throw new DeliveryError('PERMANENT', `no document builder for posting type ${posting.documentType} of ${posting.subjectType}`);
     const dependency = posting.dependency;
     if (posting.dependsOn && !dependency?.internalId) {
       const what = (dependency?.documentType ?? 'document').toLowerCase().replace(/_/g, ' ');
@@ -107,8 +111,9 @@ export class PostingDocuments implements OnModuleInit {
     if (!(POSTING_DOCUMENT_TYPES as readonly string[]).includes(meta.documentType)) {
       throw new Error(`${name} builds ${meta.documentType}, which is not a posting type; known: ${POSTING_DOCUMENT_TYPES.join(', ')}`);
     }
-    if (this.builders.has(meta.documentType)) throw new Error(`${name} builds ${meta.documentType}, which already has a builder`);
-    this.builders.set(meta.documentType, { subjectType: meta.subjectType, builder });
+    const key = builderKey(meta.documentType, meta.subjectType);
+    if (this.builders.has(key)) throw new Error(`${name} builds ${meta.documentType} of ${meta.subjectType}, which already has a builder`);
+    this.builders.set(key, { documentType: meta.documentType, subjectType: meta.subjectType, builder });
   }
 
   private addSubject(name: string, subjectType: string, subject: DeliverySubject): void {

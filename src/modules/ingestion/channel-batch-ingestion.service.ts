@@ -55,7 +55,15 @@ export class ChannelBatchIngestionService {
     }
     const received = receiveBody(body);
     if (received.jsonError !== null) throw new ApiError(400, 'VALIDATION_FAILED', received.jsonError, 'body');
-    const split = batches.split(received.parsed, account);
+    return this.keep(channel, account, received.parsed, correlationId);
+  }
+
+  /**
+   * An authenticated batch (a request's, or one read from a file the channel dropped) kept item by
+   * item; a batch the channel refuses whole throws its refusal (an ApiError).
+   */
+  async keep(channel: ChannelAdapter, account: string, parsed: unknown, correlationId: string): Promise<BatchReceipt> {
+    const split = channel.batches!.split(parsed, account);
     if (!split.ok) throw new ApiError(split.refusal.status, split.refusal.code, split.refusal.message, split.refusal.field);
 
     const items = await Promise.all(split.items.map(async (item): Promise<BatchItemReceipt> => {
@@ -63,7 +71,7 @@ export class ChannelBatchIngestionService {
       const kept = receiveBody(item.body);
       const outcome = await this.inbox.write({
         id: randomUUID(), source: channel.code, account, topic: item.topic, dedupeKey: item.dedupeKey, eventId: item.eventId,
-        bodyHash: createHash('sha256').update(item.body).digest('hex'), rawBody: kept.stored, redactedFields: kept.redacted,
+        bodyHash: createHash('sha256').update(item.identity ?? item.body).digest('hex'), rawBody: kept.stored, redactedFields: kept.redacted,
         headers: { 'x-batch-id': split.batchId }, correlationId, status: item.status, error: item.error, triggeredAt: null,
       });
       if (outcome.kind === 'conflict') return { ref: item.ref, status: 'conflict', inboxId: outcome.id, reason: channel.reusedKey.message };

@@ -15,6 +15,7 @@ import { inTransaction } from '../../platform/database/sql.js';
 import type { LatestOrder } from '../orders/manual-order-actions.js';
 import { OrderEventsService } from '../orders/order-events.service.js';
 import { ReturnEventsService } from '../returns/return-events.service.js';
+import { StoreDaysService } from '../store-days/store-days.service.js';
 import { failedOnData, refusedData } from './data-errors.js';
 import type { InboxStatus } from './inbox/inbox-status.js';
 import { IngestMetrics } from './ingest-metrics.js';
@@ -62,6 +63,7 @@ export class InboxProcessorService {
     @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
     @Inject(ChannelAccountOrderRules) private readonly rules: ChannelAccountOrderRules,
     @Inject(ChannelPullScheduler) private readonly pulls: ChannelPullScheduler,
+    @Inject(StoreDaysService) private readonly storeDays: StoreDaysService,
   ) {}
 
   /**
@@ -122,7 +124,10 @@ export class InboxProcessorService {
         else if (event.type === 'order') {
           const applied = await this.orders.apply(runner, { ...event.value, unmapped: unmapped.get(event.value.order) ?? [] });
           if (applied.outcome === 'STALE') note = `stale: the order already holds a newer version than updated_at ${event.value.order.sourceUpdatedAt}`;
+          if (event.till) note = (await this.storeDays.record(runner, event.till, lineage)) ?? note;
         }
+        else if (event.type === 'till') note = (await this.storeDays.record(runner, event.transaction, lineage)) ?? event.reason;
+        else if (event.type === 'dayClose') note = await this.storeDays.close(runner, event.close, lineage);
         else if (event.type === 'shipment') {
           const outcome = await this.shipments.apply(runner, event.confirmation, lineage);
           if (outcome.kind === 'HELD') note = heldNote(outcome.reason);

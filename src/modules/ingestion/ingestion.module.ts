@@ -12,6 +12,7 @@ import { InboxReader } from './graphql/inbox-reader.js';
 import { SourceEventFieldsResolver } from './graphql/source-event-fields.resolver.js';
 import { MasterDataModule } from '../master-data/master-data.module.js';
 import { ReturnsModule } from '../returns/returns.module.js';
+import { StoreDaysModule } from '../store-days/store-days.module.js';
 import { HeldOrderRedriver } from './held-order-redriver.js';
 import { InboxBatcher } from './inbox-batcher.js';
 import { OrderMappingResolver } from './order-mapping-resolver.js';
@@ -25,6 +26,7 @@ import { IngestMetrics } from './ingest-metrics.js';
 import { ChannelBatchIngestionService } from './channel-batch-ingestion.service.js';
 import { ChannelIngestionService } from './channel-ingestion.service.js';
 import { ChannelWebhookController } from './channel-webhook.controller.js';
+import { ChannelDropWatcher } from './drops/channel-drop.watcher.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
 import { ChannelRateBudgets } from '../../platform/queue/channel-rate-budgets.js';
@@ -40,7 +42,7 @@ export class IngestionModule {
     const worker = config.role !== 'api' && config.workerDuties.has('ingest');
     return {
       module: IngestionModule,
-      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule],
+      imports: [BullModule.registerQueue({ name: INGEST_QUEUE }), OrdersModule, ShipmentEventsModule, ChannelAccountsModule, MasterDataModule, ReturnsModule, StoreDaysModule],
       controllers: api ? [ChannelWebhookController, FulfillmentWebhookController, OrderActionsController] : [],
       providers: [
         IngestMetrics,
@@ -57,7 +59,7 @@ export class IngestionModule {
         SourceEventFieldsResolver,
         OrderActions,
         OrderActionsResolver,
-        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver] : []),
+        ...(worker ? [InboxBatcher, InboxQueueProcessor, InboxSweeper, HeldOrderRedriver, ChannelDropWatcher] : []),
       ],
       exports: [InboxProcessorService, InboxReader, ChannelPollRunner, ChannelPullScheduler],
     };

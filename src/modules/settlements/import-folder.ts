@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource } from 'typeorm';
 import { BankStatementCsvParser, type BankColumnMap } from '../../adapters/payments/bank-statement-csv.js';
 import type { ReportParser, ReportSource } from '../../adapters/payments/report-parser.js';
+import { claimFile, DONE, FAILED, IN_PROGRESS, KEPT_FOLDERS, settleFile, stillGrowing } from '../../platform/files/drop-folder.js';
 import { UPLOAD_FORMATS } from './report-formats.js';
 import { importReport, type ImportOutcome } from './settlement-importer.js';
 
-export const DONE = 'done';
-export const FAILED = 'failed';
-const PROCESSING = 'processing';
+export { DONE, FAILED };
 const BANK = 'BANK_CSV';
 const COLUMN_MAP = 'columns.json';
-/** A file still being written is dropped under a name like these, then renamed. */
-const IN_PROGRESS = /^\.|\.(part|tmp|crdownload)$/i;
-/** A file changed this recently may still be growing. */
-const SETTLE_MS = 1000;
 
 export interface FolderFileResult {
   readonly file: string;
@@ -45,13 +40,8 @@ interface Drop {
 export async function scanImportFolder(db: DataSource, root: string, importedBy: string): Promise<FolderFileResult[]> {
   const results: FolderFileResult[] = [];
   for (const drop of await drops(root)) {
-    const claimed = join(root, PROCESSING, drop.relative);
-    await mkdir(join(root, PROCESSING, drop.folder), { recursive: true });
-    try {
-      await rename(join(root, drop.relative), claimed);
-    } catch {
-      continue; // another worker took it, or it went away
-    }
+    const claimed = await claimFile(root, drop.folder, drop.relative);
+    if (claimed === null) continue; // another worker took it, or it went away
     results.push({ file: drop.relative, outcome: await importDrop(db, root, drop, claimed, importedBy) });
   }
   return results;
@@ -78,22 +68,16 @@ async function importDrop(db: DataSource, root: string, drop: Drop, claimed: str
   }
 }
 
-/** Moves the file to done/ or failed/ with its report; a name already there gets a timestamp, never overwritten. */
-async function settle(root: string, where: string, drop: Drop, claimed: string, report: Record<string, unknown>): Promise<void> {
-  const folder = join(root, where, drop.folder);
-  await mkdir(folder, { recursive: true });
-  let name = drop.name;
-  if (await exists(join(folder, name))) name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`;
-  await writeFile(join(folder, `${name}.report.json`), `${JSON.stringify(report, null, 2)}\n`);
-  await rename(claimed, join(folder, name));
+async function settle(root: string, where: typeof DONE | typeof FAILED, drop: Drop, claimed: string, report: Record<string, unknown>): Promise<void> {
+  await settleFile(root, where, drop.folder, drop.name, claimed, report);
 }
 
 async function drops(root: string): Promise<Drop[]> {
   const found: Drop[] = [];
   const now = Date.now();
-  const fresh = async (path: string) => now - (await stat(path)).mtimeMs < SETTLE_MS;
+  const fresh = (path: string) => stillGrowing(path, now);
   for (const entry of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-    if (IN_PROGRESS.test(entry.name) || [DONE, FAILED, PROCESSING].includes(entry.name)) continue;
+    if (IN_PROGRESS.test(entry.name) || KEPT_FOLDERS.includes(entry.name)) continue;
     if (entry.isFile()) {
       if (!(await fresh(join(root, entry.name)))) {
         found.push({ folder: '', relative: entry.name, name: entry.name, channel: '', parser: null, problem: `put a report in a folder named for its format: ${[...Object.keys(UPLOAD_FORMATS), `${BANK}/<account>`].join(', ')}` });
@@ -143,8 +127,4 @@ async function hashOf(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }

@@ -65,6 +65,10 @@ export interface AppConfig {
   readonly importDir: string | null;
   /** How often the import folder is looked at. */
   readonly importScanIntervalMs: number;
+  /** Watched folders of channels that take file drops, by channel code (POS_DROP_DIR: `<store>/<file>`); worker role. */
+  readonly channelDropDirs: Readonly<Record<string, string>>;
+  /** How often the channels' drop folders are looked at. */
+  readonly dropScanIntervalMs: number;
   /** Mapping kinds an order must resolve before release; empty turns the check off. */
   readonly mappingRequired: readonly string[];
   /** /docs (and /docs-json, /docs-yaml): open to anyone, or only to callers with an API key of any role. */
@@ -265,6 +269,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     settlementBankDays: integer(env, 'SETTLEMENT_BANK_DAYS', 3, 0, 30),
     importDir: text(env, 'IMPORT_DIR') ?? null,
     importScanIntervalMs: integer(env, 'IMPORT_SCAN_INTERVAL_MS', 5000, 100, 3_600_000),
+    channelDropDirs: Object.fromEntries(text(env, 'POS_DROP_DIR') ? [['POS', text(env, 'POS_DROP_DIR')!]] : []),
+    dropScanIntervalMs: integer(env, 'DROP_SCAN_INTERVAL_MS', 5000, 100, 3_600_000),
     mappingRequired: mappingKinds(env),
     docsAccess: oneOf<OpsAccess>(env, 'DOCS_ACCESS', ['public', 'key'], 'public'),
     metricsAccess: oneOf<OpsAccess>(env, 'METRICS_ACCESS', ['public', 'key'], 'public'),

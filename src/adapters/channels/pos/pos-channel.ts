@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ChannelAdapter, ChannelBatchItem, ChannelRefusal, DeliveryDescription } from '../channel-port.js';
 import { header, keptHeaders, PATH_ACCOUNT } from '../webhook-headers.js';
+import { DAY_CLOSE, isDayClose, understandDayClose } from './pos-day-close.js';
+import { posFileBatches } from './pos-drop-file.js';
+import { tillOf } from './pos-till.js';
 import { POS_TRANSACTION_TYPES, understandPosTransaction, type PosEnvelope } from './pos-transaction.js';
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
@@ -10,6 +13,9 @@ const MAX_LISTED_ERRORS = 10;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** JSON with keys in order, so one transaction reads the same from a batch and from a file. */
+const sortedJson = (v: unknown): string => Array.isArray(v) ? `[${v.map(sortedJson).join(',')}]`
+  : isObject(v) ? `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(',')}}` : JSON.stringify(v) ?? 'null';
 const refusal = (status: 400 | 401, code: string, message: string, field: string): ChannelRefusal => ({ status, code, message, field });
 
 export function signPosBody(rawBody: Buffer | string, secret: string): string {
@@ -22,7 +28,14 @@ function verify(rawBody: Buffer, value: string, secret: string): boolean {
   return timingSafeEqual(Buffer.from(match[1], 'hex'), createHmac('sha256', secret).update(rawBody).digest());
 }
 
-const topicOf = (type: unknown): string => `pos.${typeof type === 'string' && (POS_TRANSACTION_TYPES as readonly string[]).includes(type) ? type.toLowerCase() : 'unknown'}`;
+const TOPIC_TYPES: readonly string[] = [...POS_TRANSACTION_TYPES, DAY_CLOSE];
+const topicOf = (type: unknown): string => `pos.${typeof type === 'string' && TOPIC_TYPES.includes(type) ? type.toLowerCase() : 'unknown'}`;
+const CODE = 'POS';
+
+/** A transaction of the batch as the hub reads it: a day close, or a till transaction. */
+function meaningOf(envelope: PosEnvelope): { ok: true } | { ok: false; errors: { field: string; reason: string }[] } {
+  return isDayClose(envelope.transaction) ? understandDayClose(CODE, envelope) : understandPosTransaction(envelope);
+}
 
 /**
  * Store systems (POS): batches of transactions, signed per store system with the store's
@@ -32,7 +45,7 @@ const topicOf = (type: unknown): string => `pos.${typeof type === 'string' && (P
  * while the rest of the batch goes through.
  */
 export const posChannel: ChannelAdapter = {
-  code: 'POS',
+  code: CODE,
   label: 'Store POS',
   slug: 'pos',
   summary: 'Store POS: batches at POST /webhooks/pos/{storeId}/batches, X-Pos-Signature (sha256=<hex>) over the raw body with the store\'s secret; ' +
@@ -75,22 +88,36 @@ export const posChannel: ChannelAdapter = {
           batchId, storeId: store, register: typeof parsed.register === 'string' ? parsed.register : null,
           currency: typeof parsed.currency === 'string' ? parsed.currency : '', transaction: isObject(transaction) ? transaction : { value: transaction },
         };
-        const meaning = understandPosTransaction(envelope);
+        const meaning = meaningOf(envelope);
         const error = meaning.ok ? null : meaning.errors.slice(0, MAX_LISTED_ERRORS).map((e) => `${e.field}: ${e.reason}`).join('; ');
         return {
           // A transaction without an id is kept under its batch position, so it too is never taken twice.
           ref: id ?? `${batchId}#${index}`, topic: topicOf(isObject(transaction) ? transaction.type : undefined),
           dedupeKey: id ? `txn:${id}` : `batch:${batchId}#${index}`, eventId: id,
-          body: Buffer.from(JSON.stringify(envelope)), status: error === null ? 'PENDING' : 'REJECTED', error,
+          body: Buffer.from(JSON.stringify(envelope)),
+          // The transaction is the same whichever batch or file brought it.
+          identity: Buffer.from(sortedJson({ storeId: envelope.storeId, register: envelope.register, currency: envelope.currency, transaction: envelope.transaction })),
+          status: error === null ? 'PENDING' : 'REJECTED', error,
         };
       });
       return { ok: true, batchId, items };
     },
+    fromFile: (file, store) => posFileBatches(file, store),
   },
   understand(delivery, body) {
+    const invalid = (errors: { field: string; reason: string }[]) => ({ ok: false as const, reason: `invalid transaction: ${errors.slice(0, MAX_LISTED_ERRORS).map((e) => `${e.field}: ${e.reason}`).join('; ')}` });
+    const envelope = body as PosEnvelope;
+    if (isObject(body) && isDayClose(body.transaction)) {
+      const close = understandDayClose(CODE, envelope);
+      return close.ok ? { ok: true, type: 'dayClose', close: close.close } : invalid(close.errors);
+    }
     const meaning = understandPosTransaction(body);
-    if (!meaning.ok) return { ok: false, reason: `invalid transaction: ${meaning.errors.slice(0, MAX_LISTED_ERRORS).map((e) => `${e.field}: ${e.reason}`).join('; ')}` };
-    if (meaning.type === 'kept') return { ok: true, type: 'nothing', reason: meaning.note };
-    return { ok: true, type: 'order', value: { order: meaning.order, kind: 'PLACED', lineage: { inboxId: delivery.id, topic: delivery.topic, correlationId: delivery.correlationId } } };
+    if (!meaning.ok) return invalid(meaning.errors);
+    const till = tillOf(CODE, envelope);
+    if (meaning.type === 'kept') return till ? { ok: true, type: 'till', transaction: till, reason: meaning.note } : { ok: true, type: 'nothing', reason: meaning.note };
+    return {
+      ok: true, type: 'order', till: till ?? undefined,
+      value: { order: meaning.order, kind: 'PLACED', lineage: { inboxId: delivery.id, topic: delivery.topic, correlationId: delivery.correlationId } },
+    };
   },
 };

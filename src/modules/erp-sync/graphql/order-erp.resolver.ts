@@ -22,7 +22,7 @@ function postingsOf(context: object, reader: OrderPostingsReader, orderId: strin
   return loadBatched(context, reader, reader.byOrder, orderId, none);
 }
 
-const referenceOf = (r: Row): ErpReferenceModel => ({
+export const referenceOf = (r: Row): ErpReferenceModel => ({
   target: r.target_id as string, documentType: r.document_type as string, documentKey: r.document_key as string, postingStatus: r.status as string,
   internalId: r.erp_internal_id as string | null, documentNumber: r.erp_document_number as string | null,
   attempts: r.attempts as number, lastError: r.last_error as string | null, postedAt: at(r.posted_at),
