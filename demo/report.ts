@@ -4,6 +4,7 @@ import type { DemoSummary, LatencyStats } from './summary.js';
 
 const ms = (n: number): string => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
 const stats = (s: LatencyStats): string => (s.count === 0 ? 'no samples' : `p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  max ${ms(s.max)}  (${s.count})`);
+const money = (cents: bigint): string => `${cents < 0n ? '-' : ''}${(cents < 0n ? -cents : cents) / 100n}.${((cents < 0n ? -cents : cents) % 100n).toString().padStart(2, '0')}`;
 const vs = (actual: number, expected: number): string => (actual === expected ? `${actual}` : `${actual} (expected ${expected})`);
 
 /** A curl line a reader can paste; the query has no single quotes, so the shell quoting holds. */
@@ -31,6 +32,8 @@ export function formatSummary(s: DemoSummary): string[] {
       `Channel ${channel.padEnd(11)} ${c.orders} orders: ${formatCounts(c.byStatus)}; ERP sales orders ${c.salesOrdersPosted}, item fulfilments ${c.itemFulfillmentsPosted}, totals equal ${c.totalsEqual}/${c.salesOrdersPosted}`),
     ...(s.marketplace ? [`  Amazon            ${s.marketplace.mfn} MFN (shipped by the warehouse, ${s.marketplace.confirmations} confirmed to Amazon), ${s.marketplace.fba} FBA; ${s.marketplace.heldForPayment} held Pending until paid`] : []),
     ...(s.stores ? [`  Store POS         ${s.stores.sales} sales; batch: ${s.stores.accepted} accepted, ${s.stores.rejected} rejected (kept with its reason); sent again: ${s.stores.duplicatesOnResend} duplicates`] : []),
+    ...(s.stores?.day ? [`  Store day         ${s.stores.day.status}: cash expected ${money(s.stores.day.expected)}, counted ${money(s.stores.day.counted)}, ` +
+      `variance ${money(s.stores.day.variance)} USD; ${s.stores.day.journalsPosted} variance journal posted`] : []),
     `Hub postings        POSTED ${s.hubPostings.salesOrdersPosted} sales orders, ${s.hubPostings.itemFulfillmentsPosted} item fulfilments; ` +
       `DEAD ${s.hubPostings.dead}, RETRYING ${s.hubPostings.retrying}`,
     `ERP totals equal channel totals: ${s.erpTotals.equal}/${s.erpTotals.posted}   (NetSuite's own total of each sales order, read back, against the order's grand total)`,

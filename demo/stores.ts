@@ -5,7 +5,9 @@
  * location, never as a request to the store system. The day also has a no-sale, cash paid out
  * and in, and one transaction the till got wrong (its tenders do not cover its total): it is
  * kept with its reason and the rest of the batch goes through. The batch is sent twice, as a
- * till does after a lost answer: the second adds nothing.
+ * till does after a lost answer: the second adds nothing. At closing the manager counts the
+ * drawer (a DAY_CLOSE in a batch of its own): it is 1.25 short, and NetSuite gets the variance
+ * as a journal between the store's cash account and cash over/short.
  */
 import { createHmac } from 'node:crypto';
 import { readChannelOrders, type ChannelOrderView } from './channel-orders.js';
@@ -16,6 +18,11 @@ import type { World } from './world.js';
 
 export const POS_STORE = 'brooklyn-01';
 const DAY = '2026-12-04';
+const OPENING_FLOAT = 20_000n;
+const PAID_IN = 10_000n;
+const PAID_OUT = 1_250n;
+/** The drawer comes up short by this much at closing. */
+const SHORT = 125n;
 
 interface TillLine {
   readonly sku: string;
@@ -31,6 +38,14 @@ const SALES: readonly { id: string; lines: TillLine[]; cash: boolean }[] = [
   { id: 'T-0004', cash: false, lines: [{ sku: 'MER-CREW-NVY-M', title: 'Merino Crew Sweater', cents: 8900n, quantity: 1 }] },
   { id: 'T-0005', cash: true, lines: [{ sku: 'DESCALE-TABS-12', title: 'Descaling Tablets (12)', cents: 1200n, quantity: 3 }] },
 ];
+
+/** What a sale comes to with the NY taxes of each line, in cents. */
+function saleTotal(lines: readonly TillLine[]): bigint {
+  return lines.reduce((n, line) => {
+    const net = line.cents * BigInt(line.quantity);
+    return n + net + taxLines(net, NY_TAXES).reduce((t, x) => t + x.cents, 0n);
+  }, 0n);
+}
 
 /** A sale as the till records it: per line the NY taxes, cash rounded up to the next note with its change. */
 function sale(id: string, lines: readonly TillLine[], cash: boolean, hour: number): Json {
@@ -60,9 +75,25 @@ export function storeDayBatch(): string {
     transactions: [
       ...sales, wrong,
       { id: 'T-0007', type: 'NO_SALE', at: `${DAY}T12:40:00-05:00` },
-      { id: 'T-0008', type: 'PAID_OUT', at: `${DAY}T13:05:00-05:00`, amount: '12.50', reason: 'window cleaner' },
-      { id: 'T-0009', type: 'PAID_IN', at: `${DAY}T09:00:00-05:00`, amount: '100.00', reason: 'float top-up' },
+      { id: 'T-0008', type: 'PAID_OUT', at: `${DAY}T13:05:00-05:00`, amount: decimal(PAID_OUT), reason: 'window cleaner' },
+      { id: 'T-0009', type: 'PAID_IN', at: `${DAY}T09:00:00-05:00`, amount: decimal(PAID_IN), reason: 'float top-up' },
     ],
+  });
+}
+
+/** What the drawer should hold at closing: the float, cash sales kept after change, paid in less paid out. */
+export function expectedCash(): bigint {
+  return OPENING_FLOAT + PAID_IN - PAID_OUT + SALES.filter((s) => s.cash).reduce((n, s) => n + saleTotal(s.lines), 0n);
+}
+
+/** The manager's count, in a batch of its own after the day's transactions. */
+function closingBatch(): string {
+  return JSON.stringify({
+    schemaVersion: 1, batchId: `B-${DAY}-CLOSE`, storeId: POS_STORE, register: 'R1', currency: 'USD',
+    transactions: [{
+      id: `C-${POS_STORE}-${DAY}`, type: 'DAY_CLOSE', at: `${DAY}T21:05:00-05:00`, businessDate: DAY, registers: ['R1'],
+      cash: [{ currency: 'USD', openingFloat: decimal(OPENING_FLOAT), counted: decimal(expectedCash() - SHORT) }],
+    }],
   });
 }
 
@@ -72,7 +103,18 @@ export interface StoreOutcome {
   readonly rejected: number;
   /** The second sending of the same batch: every transaction a duplicate. */
   readonly duplicatesOnResend: number;
+  /** The closed day as GraphQL shows it: status, expected, counted and variance in cents, its journals posted. */
+  readonly day: { status: string; expected: bigint; counted: bigint; variance: bigint; journalsPosted: number } | null;
 }
+
+const STORE_DAY = `query($filter: StoreDayFilter) { storeDays(filter: $filter) {
+  status expected { amount } counted { amount } variance { amount } journals { state erp { postingStatus } } } }`;
+const cents = (amount: string): bigint => {
+  const negative = amount.startsWith('-');
+  const [whole, fraction = ''] = amount.replace('-', '').split('.');
+  const value = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
+  return negative ? -value : value;
+};
 
 const done = (o: ChannelOrderView | undefined): boolean =>
   o?.status === 'FULFILLED' && o.erpReferences.some((r) => r.documentType === 'SALES_ORDER' && r.postingStatus === 'POSTED')
@@ -96,7 +138,28 @@ export async function runStoreDay(world: World, pace: Pace, log: (line: string) 
     },
     progress: (orders) => `${SALES.filter((s) => done(orders.get(s.id))).length}/${SALES.length} sales posted`,
   });
-  return { sales: SALES.length, accepted: first.counts.accepted as number, rejected: first.counts.rejected as number, duplicatesOnResend: again.counts.duplicate as number };
+  const close = closingBatch();
+  await requestJson('POST', `${world.hubUrl}/webhooks/pos/${POS_STORE}/batches`, close, {
+    'x-pos-signature': `sha256=${createHmac('sha256', world.posSecret).update(close).digest('hex')}`,
+  });
+  const days = await waitFor(pace, {
+    what: `the ${DAY} store day closed, its variance journal posted in NetSuite`,
+    read: async () => (await world.hub.graphql(STORE_DAY, { filter: { storeId: POS_STORE, from: DAY, to: DAY } })).storeDays as Json[],
+    missing: (list) => (list[0]?.status === 'POSTED' ? null : `the day is ${String(list[0]?.status ?? 'not known')}`),
+    progress: (list) => `status ${String(list[0]?.status ?? '-')}`,
+  });
+  const day = days[0];
+  const outcome = {
+    status: day.status as string, expected: cents(day.expected[0].amount as string), counted: cents(day.counted[0].amount as string),
+    variance: cents(day.variance[0].amount as string), journalsPosted: (day.journals as Json[]).filter((j) => j.state === 'POSTED').length,
+  };
+  log(`  day ${DAY} closed: expected ${decimal(outcome.expected)}, counted ${decimal(outcome.counted)}, variance ${outcome.variance < 0n ? '-' : ''}${decimal(outcome.variance < 0n ? -outcome.variance : outcome.variance)} USD, ${outcome.journalsPosted} journal posted`);
+  return {
+    sales: SALES.length, accepted: first.counts.accepted as number, rejected: first.counts.rejected as number, duplicatesOnResend: again.counts.duplicate as number,
+    day: outcome,
+  };
 }
+
+export const STORE_SHORT_CENTS = SHORT;
 
 export const STORE_SALES = SALES.length;

@@ -227,6 +227,9 @@ export async function summarize(
     }
     if (marketplace && marketplace.confirmations !== marketplace.mfn) problems.push(`Amazon: ${marketplace.confirmations} shipments confirmed for ${marketplace.mfn} MFN orders`);
     if (stores && stores.duplicatesOnResend !== stores.accepted + stores.rejected) problems.push(`store batch sent again: ${stores.duplicatesOnResend} duplicates of ${stores.accepted + stores.rejected}`);
+    if (stores && (stores.day?.status !== 'POSTED' || stores.day.journalsPosted !== 1 || stores.day.variance !== stores.day.counted - stores.day.expected)) {
+      problems.push(`store day: ${JSON.stringify(stores.day, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    }
   }
 
   const scenarios: Record<string, number> = {};
