@@ -27,6 +27,7 @@ import { ChannelAccountSettings1764497000000 } from './1764497000000-channel-acc
 import { PostingTotalReadBack1764493000000 } from './1764493000000-posting-total-read-back.js';
 import { SettlementJournals1764495000000 } from './1764495000000-settlement-journals.js';
 import { OrderLineItemKeys1764503000000 } from './1764503000000-order-line-item-keys.js';
+import { OrderCounterSale1764504000000 } from './1764504000000-order-counter-sale.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
 export const MIGRATIONS = [
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   OrderBuyerTextAndMoneySets1764491000000, ChannelAccountOrderRules1764491100000, SettlementRefundMatches1764492000000,
   PostingTotalReadBack1764493000000, SettlementJournals1764495000000, ChannelAccountSettings1764497000000, SettlementDuplicateLookup1764498000000,
   OrderLineItemKeys1764503000000,
+  OrderCounterSale1764504000000,
 ];
