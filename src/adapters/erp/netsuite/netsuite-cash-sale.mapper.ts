@@ -6,8 +6,9 @@
  * Funds without a method, its tenders in the memo, for the deposit to split. The body must add
  * up to the sale's grand total, and so must the tenders, or nothing is sent (DOCUMENT_TOTAL_MISMATCH).
  */
-import { formatDecimal, sum } from '../../../canonical/money.js';
-import { DeliveryError, type CashSaleDocument, type CashSaleTender } from '../erp-adapter.port.js';
+import { formatDecimal } from '../../../canonical/money.js';
+import { DeliveryError, type CashSaleDocument } from '../erp-adapter.port.js';
+import { checkedTenders } from '../shared/cash-sale-tenders.js';
 import { checkedNetSuiteSalesOrder } from './netsuite-document-total.js';
 import type { NetSuiteMappingOptions, NsRef, NsSalesOrderBody } from './netsuite.mapper.js';
 
@@ -18,21 +19,6 @@ export interface NsCashSaleBody extends NsSalesOrderBody {
 }
 
 const MEMO_MAX = 999;
-
-/** The tenders must pay the sale to the minor unit: a cash sale is paid in full when it is made. */
-export function checkedTenders(doc: CashSaleDocument): readonly CashSaleTender[] {
-  const { sale } = doc;
-  for (const [i, t] of doc.tenders.entries()) {
-    if (t.amount.currency !== sale.currency) throw new DeliveryError('PERMANENT', `tenders[${i}] is in ${t.amount.currency}, the sale in ${sale.currency}`, { code: 'CURRENCY_MISMATCH', field: `tenders[${i}].amount` });
-  }
-  const paid = sum(doc.tenders.map((t) => t.amount), sale.currency);
-  if (paid.amount !== sale.grandTotal.amount) {
-    throw new DeliveryError('PERMANENT', `cash sale ${sale.externalId}: the tenders come to ${formatDecimal(paid)}, the sale to ${formatDecimal(sale.grandTotal)}`, {
-      code: 'DOCUMENT_TOTAL_MISMATCH', field: 'tenders',
-    });
-  }
-  return doc.tenders;
-}
 
 export function toNetSuiteCashSale(doc: CashSaleDocument, options: NetSuiteMappingOptions = {}): NsCashSaleBody {
   if (!doc.sale.locationId || doc.sale.lines.some((l) => !l.locationId)) {
