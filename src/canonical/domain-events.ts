@@ -19,7 +19,11 @@ interface HubEventEnvelope<T extends string, P> {
 /** The order whose release gates all passed, in the transaction that released it. */
 export type OrderReleased = HubEventEnvelope<
   'OrderReleased',
-  { readonly orderId: string; readonly channel: ChannelCode; readonly account: string; readonly order: CanonicalOrder }
+  {
+    readonly orderId: string; readonly channel: ChannelCode; readonly account: string; readonly order: CanonicalOrder;
+    /** The order is a counter sale (CanonicalOrder.counterSale): a target may take it as a cash sale. */
+    readonly counterSale: boolean;
+  }
 >;
 
 /** The channel cancelled an order the hub had (released or not). */

@@ -177,6 +177,12 @@ export interface CanonicalOrder {
   readonly timeZone?: string | null;
   /** Fulfilments done at the channel before the hub saw the order (fulfilledQuantity of the lines). */
   readonly fulfilledAtSource?: readonly SourceFulfillment[];
+  /**
+   * A counter sale: paid and handed over in one step at a till, so the sale is complete when the
+   * hub sees it. A target may book it as a cash sale rather than a sales order and its fulfilment
+   * (ERP target setting counterSales). Absent: false.
+   */
+  readonly counterSale?: boolean;
   /** The channel account lets test orders through (a staging target): a test order is then released like any other. */
   readonly testAllowed?: boolean;
   /** The buyer's note on the order. */

@@ -16,6 +16,8 @@
  *   POST  .../salesOrders({id})/Microsoft.NAV.shipAndInvoice            → 204 (shipping.ts)
  *   GET   .../companies({id})/salesShipments[({id})[/salesShipmentLines]] read-only, $filter
  *   .../companies({id})/journals[({id})[/journalLines | /Microsoft.NAV.post]], generalLedgerEntries (journals.ts); GET /_sandbox/journals
+ *   .../companies({id})/salesInvoices[({id})[/Microsoft.NAV.post]], customerPaymentJournals[({id})/customerPayments] (sales-invoices.ts);
+ *         GET /_sandbox/sales-invoices
  * The API paths may also carry BC's /v2.0 prefix (/v2.0/{tenant}/{env}/api/v2.0/...).
  * Amounts and totals are computed as BC does (amounts.ts) from the tax-code table (knob taxRates);
  * an unknown tax code is refused. Knob lateCommitMs: a deep insert commits (and is answered) that
@@ -33,6 +35,7 @@ import { ODATA_HEADERS, badRequest, dialog, entityNotFound, odataError, recordNo
 import { etagOf, matches, parseFilter, presentLine, presentOrder, type BcSalesOrder, type EntityUrls } from './odata.js';
 import { BcOrderLines } from './order-lines.js';
 import { BcCreditMemos } from './credit-memos.js';
+import { BcSalesInvoices } from './sales-invoices.js';
 import { BcJournals } from './journals.js';
 import { BcShipping, presentShipment } from './shipping.js';
 import { BC_SCOPE, TokenIssuer, type ClientCredentials } from './token.js';
@@ -74,6 +77,8 @@ const API_PATH = /^(?:\/v2\.0)?\/([^/]+)\/([^/]+)\/api\/v2\.0(\/.*)?$/;
 const GUID = '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})';
 const ORDERS = new RegExp(`^/companies\\(${GUID}\\)/salesOrders(?:\\(${GUID}\\)(/salesOrderLines(?:\\(${GUID}\\))?|/Microsoft\\.NAV\\.shipAndInvoice)?)?$`);
 const CREDIT_MEMOS = new RegExp(`^/companies\\(${GUID}\\)/salesCreditMemos(?:\\(${GUID}\\)(/Microsoft\\.NAV\\.post)?)?$`);
+const INVOICES = new RegExp(`^/companies\\(${GUID}\\)/salesInvoices(?:\\(${GUID}\\)(/Microsoft\\.NAV\\.post)?)?$`);
+const PAYMENT_JOURNALS = new RegExp(`^/companies\\(${GUID}\\)/customerPaymentJournals(?:\\(${GUID}\\)(/customerPayments)?)?$`);
 const JOURNALS = new RegExp(`^/companies\\(${GUID}\\)/(?:journals(?:\\(${GUID}\\)(/journalLines(?:\\([^)]+\\))?|/Microsoft\\.NAV\\.post)?)?|(generalLedgerEntries))$`);
 const SHIPMENTS = new RegExp(`^/companies\\(${GUID}\\)/salesShipments(?:\\(${GUID}\\)(/salesShipmentLines)?)?$`);
 
@@ -93,6 +98,7 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
   private readonly orderLines: BcOrderLines;
   private readonly shipping: BcShipping;
   readonly creditMemos: BcCreditMemos;
+  readonly invoices: BcSalesInvoices;
   readonly journals = new BcJournals();
   private nextNumber = 101001;
   /** Deep inserts received under lateCommitMs and not committed yet. */
@@ -103,9 +109,11 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     this.orderLines = new BcOrderLines(context, (order) => this.pricing(order));
     this.shipping = new BcShipping(context);
     this.creditMemos = new BcCreditMemos(() => context.knobs, settings.lcyCode);
+    this.invoices = new BcSalesInvoices(() => context.knobs, settings.lcyCode);
     context.onReset(() => {
       this.nextNumber = 101001;
       this.creditMemos.reset();
+      this.invoices.reset();
       this.journals.reset();
     });
   }
@@ -144,6 +152,15 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
         return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${credits[1]})'.`);
       }
       return this.creditMemos.route(req, credits[2], credits[3], urls);
+    }
+    const invoices = INVOICES.exec(rest) ?? PAYMENT_JOURNALS.exec(rest);
+    if (invoices) {
+      if (invoices[1].toLowerCase() !== this.settings.companyId.toLowerCase()) {
+        return odataError(404, 'BadRequest_ResourceNotFound', `Resource not found for the segment 'companies(${invoices[1]})'.`);
+      }
+      return rest.includes('/salesInvoices')
+        ? this.invoices.route(req, invoices[2], invoices[3], urls)
+        : this.invoices.paymentRoute(req, invoices[2], invoices[3] !== undefined, urls);
     }
     const journals = JOURNALS.exec(rest);
     if (journals) {
@@ -200,9 +217,10 @@ class BusinessCentralVariant implements SandboxVariant<BcSalesOrder> {
     return { documents: store.size, fulfillments: fulfillments.size, lineChanges: lineChanges.length, lateCommitsPending: this.lateCommitsPending };
   }
 
-  /** GET /_sandbox/credit-memos: every credit memo with its lines, status and BC's totals. */
+  /** GET /_sandbox/credit-memos: every credit memo with its lines, status and BC's totals; /_sandbox/sales-invoices the invoices and their payments. */
   admin(req: SandboxRequest): Reply | undefined {
     if (req.method === 'GET' && req.url.pathname.replace(/\/+$/, '') === '/_sandbox/journals') return { status: 200, body: this.journals.list() };
+    if (req.method === 'GET' && req.url.pathname.replace(/\/+$/, '') === '/_sandbox/sales-invoices') return { status: 200, body: this.invoices.listAll() };
     if (req.method !== 'GET' || req.url.pathname.replace(/\/+$/, '') !== '/_sandbox/credit-memos') return undefined;
     const memos = [...this.creditMemos.memos.values()].map((m) => ({ ...m.memo, posts: m.posts, salesCreditMemoLines: m.lines }));
     return { status: 200, body: { count: memos.length, creditMemos: memos } };

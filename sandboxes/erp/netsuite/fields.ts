@@ -247,3 +247,14 @@ export const CUSTOMER_REFUND_FIELDS: FieldTable = {
   status: t('string', { readOnly: true }), id: t('string', { readOnly: true }), links: t('string', { readOnly: true }),
   refName: t('string', { readOnly: true }), createdDate: t('string', { readOnly: true }), lastModifiedDate: t('string', { readOnly: true }),
 };
+
+/**
+ * cashSale (CashSale.fields.json): the sales order's fields a counter sale uses, and the payment —
+ * paymentMethod, undepFunds (to Undeposited Funds) or account (the deposit account).
+ */
+export const CASH_SALE_FIELDS: FieldTable = {
+  ...SALES_ORDER_FIELDS,
+  paymentMethod: t('ref'),
+  undepFunds: t('bool'),
+  account: t('ref'),
+};

@@ -13,6 +13,7 @@
  *   GET   …/returnAuthorization | itemReceipt | creditMemo/{id | eid:...} (returns.ts); GET /_sandbox/returns lists them
  *   POST  /services/rest/query/v1/suiteql                     the sales orders' totals query (suiteql.ts)
  *   PUT   …/journalEntry/eid:{externalId}, GET …/journalEntry/{id | eid:...} (journals.ts); GET /_sandbox/journals lists them
+ *   PUT   …/cashSale/eid:{externalId}, GET …/cashSale/{id | eid:...} (cash-sales.ts); GET /_sandbox/cash-sales lists them
  * A PATCH of existing lines may not take a quantity below what has been fulfilled (fulfillment.ts,
  * line-changes.ts). subtotal, discountTotal, taxTotal and total are computed as NetSuite does
  * (totals.ts) from the tax-code table (knob taxRates); an unknown tax code is refused.
@@ -28,6 +29,7 @@ import { FULFILLMENT_PATH, NetSuiteFulfillments } from './fulfillment.js';
 import { checkLineChanges, lineChangeOf } from './line-changes.js';
 import type { TbaCredentials } from '../../../src/adapters/erp/netsuite/tba-signer.js';
 import { JOURNAL_PATH, NetSuiteJournals } from './journals.js';
+import { CASH_SALE_PATH, NetSuiteCashSales } from './cash-sales.js';
 import { NetSuiteReturns, type ReturnRecordType } from './returns.js';
 import { newRecord, presentRecord, updatedRecord, type NsSalesOrder } from './records.js';
 import { runSuiteQl, SUITEQL_PATH } from './suiteql.js';
@@ -81,6 +83,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
   private readonly fulfillments: NetSuiteFulfillments;
   private readonly returns: NetSuiteReturns;
   private readonly journals: NetSuiteJournals;
+  private readonly cashSales: NetSuiteCashSales;
 
   constructor(
     private readonly context: SandboxContext<NsSalesOrder>,
@@ -90,10 +93,12 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     this.fulfillments = new NetSuiteFulfillments(context, () => String(this.nextId++));
     this.returns = new NetSuiteReturns(() => context.knobs, () => String(this.nextId++));
     this.journals = new NetSuiteJournals(() => String(this.nextId++));
+    this.cashSales = new NetSuiteCashSales(() => context.knobs, () => String(this.nextId++));
     context.onReset(() => {
       this.nextId = 1001;
       this.returns.reset();
       this.journals.reset();
+      this.cashSales.reset();
       verifier.reset();
     });
   }
@@ -119,6 +124,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       return req.method === 'GET' ? this.fulfillments.read(req, target) : this.methodNotAllowed(req, 'GET');
     }
     if (path.startsWith(`${JOURNAL_PATH}/`)) return this.journalRoute(req, path);
+    if (path.startsWith(`${CASH_SALE_PATH}/`)) return this.cashSaleRoute(req, path);
     const returned = this.returnRoute(req, path);
     if (returned) return returned;
     const transform = TRANSFORM.exec(path);
@@ -156,12 +162,13 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     return doc.body;
   }
 
-  /** GET /_sandbox/returns: the return authorizations, item receipts and credit memos created; GET /_sandbox/journals: the journal entries. */
+  /** GET /_sandbox/returns: the return authorizations, item receipts and credit memos created; GET /_sandbox/journals: the journal entries; GET /_sandbox/cash-sales: the cash sales. */
   admin(req: SandboxRequest): Reply | undefined {
     if (req.method !== 'GET') return undefined;
     const path = req.url.pathname.replace(/\/+$/, '');
     if (path === '/_sandbox/returns') return { status: 200, body: this.returns.list() };
     if (path === '/_sandbox/journals') return { status: 200, body: { journalEntries: this.journals.list() } };
+    if (path === '/_sandbox/cash-sales') return { status: 200, body: { cashSales: this.cashSales.list() } };
     return undefined;
   }
 
@@ -176,6 +183,15 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       return invalidContent('Error while accessing a resource. The externalId in the body differs from the one in the URL.', 'externalId');
     }
     return this.journals.upsert(req, target.externalId, parsed.value);
+  }
+
+  private cashSaleRoute(req: SandboxRequest, path: string): Reply {
+    const target = parseTarget(path.slice(CASH_SALE_PATH.length + 1));
+    if (!target) return nsError(400, [{ detail: 'Invalid record instance identifier.', code: 'INVALID_ID', urlPath: path }]);
+    if (req.method === 'GET') return this.cashSales.read(req, target);
+    if (req.method !== 'PUT' || target.kind !== 'eid') return this.methodNotAllowed(req, 'GET, PUT');
+    const parsed = this.body(req);
+    return parsed.ok ? this.cashSales.upsert(req, target.externalId, parsed.value) : parsed.reply;
   }
 
   /** The return records and their transforms; undefined for any other path. */

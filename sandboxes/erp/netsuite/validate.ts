@@ -92,8 +92,8 @@ function checkRecord(value: unknown, table: FieldTable, custom: RegExp | undefin
   return undefined;
 }
 
-export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs: Knobs): Reply | undefined {
-  const problem = checkRecord(body, SALES_ORDER_FIELDS, CUSTOM_BODY_FIELD, '', 'salesOrder');
+export function validateSalesOrder(body: Json, mode: 'create' | 'update', knobs: Knobs, table: FieldTable = SALES_ORDER_FIELDS, record = 'salesOrder'): Reply | undefined {
+  const problem = checkRecord(body, table, CUSTOM_BODY_FIELD, '', record);
   if (problem) return problem;
   const lines = isObject(body.item) && Array.isArray(body.item.items) ? (body.item.items as Json[]) : undefined;
   if (mode === 'create') {

@@ -128,6 +128,30 @@ export interface SalesOrderDocument {
   readonly presentment?: SalesOrderDocument;
 }
 
+/** One tender of a cash sale: what the till took, booked through the tender's TENDER mapping. */
+export interface CashSaleTender {
+  /** CASH, CARD, GIFT_CARD, STORE_CREDIT. */
+  readonly kind: string;
+  readonly gateway: string;
+  /** What stayed with the store (cash: tendered less change). */
+  readonly amount: Money;
+  /** The ERP payment method (TENDER mapping paymentMethod). */
+  readonly paymentMethodId: string;
+  /** The account the money is deposited to (TENDER mapping clearingAccount). */
+  readonly accountId: string;
+}
+
+/**
+ * A counter sale booked as one document that is sale, payment and inventory relief at once
+ * (NetSuite cashSale; Business Central a posted sales invoice and its customer payment): the
+ * sale's lines, money and tax as its sales order would carry them, leaving the store's location,
+ * and the tenders that paid it, adding up to the grand total.
+ */
+export interface CashSaleDocument {
+  readonly sale: SalesOrderDocument;
+  readonly tenders: readonly CashSaleTender[];
+}
+
 /** Shipped quantities of one sales-order line. */
 export interface FulfillmentLine {
   /** The sales order line's lineRef (channel line id). */
@@ -279,6 +303,10 @@ export interface ErpAdapter {
   findDuplicateSalesOrders?(ctx: ErpCallContext): Promise<{ readonly key: string; readonly copies: ErpDocumentCopy[] }[]>;
   /** Deletes an unposted extra copy found by listSalesOrders, guarded by its version tag. */
   deleteSalesOrder?(copy: ErpDocumentCopy, ctx: ErpCallContext): Promise<void>;
+  /** Creates the cash sale keyed by sale.externalId once (sale, payment and inventory relief in one); see CashSaleDocument. */
+  upsertCashSale?(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
+  /** Looks the cash sale up by its key (ambiguous outcome); null while it is not complete. */
+  findCashSale?(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null>;
   /** Credits one refund (a sales credit memo, or the variant's chain of return records), once per externalId. */
   postCreditMemo?(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef>;
   /** Looks a credit up by its externalId (ambiguous outcome). */

@@ -48,3 +48,13 @@ export const currencyBasisSetting: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !(CURRENCY_BASES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${CURRENCY_BASES.join(', ')}`);
   return value;
 };
+
+/** The target setting that says how a counter sale (paid and handed over at a till) is booked. */
+export const COUNTER_SALES_SETTING = 'counterSales';
+/** SALES_ORDER (the default): a sales order and its item fulfilment, as any order; CASH_SALE: one cash sale. */
+export const COUNTER_SALES = ['SALES_ORDER', 'CASH_SALE'] as const;
+
+export const counterSalesSetting: SettingCheck = (value, field) => {
+  if (typeof value !== 'string' || !(COUNTER_SALES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${COUNTER_SALES.join(', ')}`);
+  return value;
+};

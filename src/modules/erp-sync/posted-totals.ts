@@ -11,14 +11,14 @@ export interface PostedTotal {
   readonly currency: string | null;
 }
 
-/** Sales-order postings of orders, for reconciliation (settlements compares them with what was settled). */
+/** Sales-order (or cash-sale) postings of orders, for reconciliation (settlements compares them with what was settled). */
 @Injectable()
 export class PostedTotalsReader {
   async ofOrders(runner: QueryRunner, orderIds: readonly string[]): Promise<PostedTotal[]> {
     if (!orderIds.length) return [];
     const rows: { order_id: string; target_id: string; status: string; erp_total: string | null; erp_total_currency: string | null }[] = await runner.query(`
       SELECT p.order_id, p.target_id, p.status, p.erp_total::text AS erp_total, p.erp_total_currency FROM postings p
-      WHERE p.order_id = ANY($1::uuid[]) AND p.document_type = 'SALES_ORDER' ORDER BY p.order_id, p.target_id`, [orderIds]);
+      WHERE p.order_id = ANY($1::uuid[]) AND p.document_type IN ('SALES_ORDER', 'CASH_SALE') ORDER BY p.order_id, p.target_id`, [orderIds]);
     return rows.map((r) => ({
       orderId: r.order_id, target: r.target_id, status: r.status, erpTotal: r.erp_total === null ? null : BigInt(r.erp_total), currency: r.erp_total_currency,
     }));

@@ -57,7 +57,7 @@ async function boot(providers: Type[]): Promise<PostingDocuments> {
 }
 
 const ALL = [
-  builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'),
+  builder('SALES_ORDER'), builder('CASH_SALE'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'),
   Orders, Refunds, Settlements,
 ];
 
@@ -107,14 +107,14 @@ describe('PostingDocuments (the builder registry)', () => {
   });
 
   it('stops the boot naming a posting type without a builder', async () => {
-    await expect(boot([builder('SALES_ORDER'), builder('SALES_ORDER_CHANGE'), Orders])).rejects.toThrow('posting type ITEM_FULFILLMENT has no document builder');
+    await expect(boot([builder('SALES_ORDER'), builder('CASH_SALE'), builder('SALES_ORDER_CHANGE'), Orders])).rejects.toThrow('posting type ITEM_FULFILLMENT has no document builder');
   });
 
   it('stops the boot on a second builder, an unknown type, or a subject no one delivers', async () => {
     await expect(boot([...ALL, builder('SALES_ORDER')])).rejects.toThrow('SALES_ORDERBuilder builds SALES_ORDER of ORDER, which already has a builder');
     await expect(boot([...ALL, builder('CREDIT_MEMOS')])).rejects.toThrow(/builds CREDIT_MEMOS, which is not a posting type/);
     await expect(boot([
-      builder('SALES_ORDER'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'), Refunds, Settlements,
+      builder('SALES_ORDER'), builder('CASH_SALE'), builder('ITEM_FULFILLMENT'), builder('SALES_ORDER_CHANGE'), builder('CREDIT_MEMO', 'REFUND'), builder('JOURNAL', 'SETTLEMENT'), Refunds, Settlements,
     ])).rejects.toThrow(
       'the builder of SALES_ORDER is about ORDER, which no @DeliversSubject provider delivers',
     );

@@ -19,7 +19,7 @@ export { fulfillmentKey } from '../orders/documents/item-fulfillment.builder.js'
  * builder (@BuildsDocument) in the module of its subject, or the boot stops: a new document
  * type is one entry here and one builder there.
  */
-export const POSTING_DOCUMENT_TYPES = ['SALES_ORDER', 'ITEM_FULFILLMENT', 'SALES_ORDER_CHANGE', 'CREDIT_MEMO', 'JOURNAL'] as const;
+export const POSTING_DOCUMENT_TYPES = ['SALES_ORDER', 'CASH_SALE', 'ITEM_FULFILLMENT', 'SALES_ORDER_CHANGE', 'CREDIT_MEMO', 'JOURNAL'] as const;
 
 export type DocumentType = (typeof POSTING_DOCUMENT_TYPES)[number];
 
@@ -103,7 +103,7 @@ export class PostingDocuments implements OnModuleInit {
     return entry.builder.prepare({
       postingId: posting.id, targetId: posting.targetId, subjectType: posting.subjectType, subjectId: posting.subjectId,
       documentType: posting.documentType, documentKey: posting.documentKey,
-      dependency: dependency?.internalId ? { internalId: dependency.internalId, documentNumber: dependency.documentNumber } : null,
+      dependency: dependency?.internalId ? { internalId: dependency.internalId, documentNumber: dependency.documentNumber, documentType: dependency.documentType } : null,
     });
   }
 

@@ -123,7 +123,7 @@ export class OrderEventsService {
     await this.events.publish(writer.runner, {
       type: 'OrderReleased',
       correlationId: input.lineage.correlationId,
-      payload: { orderId, channel: source.system, account: source.account, order: input.order },
+      payload: { orderId, channel: source.system, account: source.account, order: input.order, counterSale: input.order.counterSale === true },
     });
   }
 
@@ -166,7 +166,7 @@ export class OrderEventsService {
    */
   async publishReleased(runner: QueryRunner, orderId: string, order: CanonicalOrder, correlationId: string): Promise<void> {
     await this.events.publish(runner, {
-      type: 'OrderReleased', correlationId, payload: { orderId, channel: order.source.system, account: order.source.account, order },
+      type: 'OrderReleased', correlationId, payload: { orderId, channel: order.source.system, account: order.source.account, order, counterSale: order.counterSale === true },
     });
   }
 

@@ -38,7 +38,7 @@ export interface DocumentRequest {
   /** Tells documents of one type and subject apart: '' for the one sales order; the shipment id for a fulfilment. */
   readonly documentKey: string;
   /** The receiver's reference of the document this one acts on (a fulfilment's sales order); the engine sends nothing before it landed. */
-  readonly dependency: DeliveredRef | null;
+  readonly dependency: (DeliveredRef & { readonly documentType?: string }) | null;
 }
 
 /** A document ready to go: how to send it, and how to look for it after an ambiguous outcome. */

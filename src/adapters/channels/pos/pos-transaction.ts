@@ -73,6 +73,7 @@ export function understandPosTransaction(envelope: unknown): PosMeaning {
     sourceTotals: { subtotal, discounts, tax, shipping: zero, grandTotal: total },
     tags: ['pos', ...(root.optionalText('register', 64) ? [`register:${root.optionalText('register', 64)}`] : [])],
     processedAt: at,
+    counterSale: true,
     fulfilledAtSource: [{ externalId: `${id}:till`, fulfilledAt: at, locationRef: storeId, lines: lines.map((l) => ({ lineRef: l.externalId, quantity: l.quantity })) }],
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, type: 'sale', order };

@@ -3,6 +3,7 @@
  * bearer token.
  *
  *   journal: general journal batch, lines, Microsoft.NAV.post, G/L entries read back (bc-journals.ts)
+ *   cash sale: a sales invoice posted, the payment applied in a customer payment journal (bc-cash-sales.ts)
  *   find:   GET   {base}/v2.0/{tenant}/{env}/api/v2.0/companies({company})/salesOrders
  *                 ?$filter=externalDocumentNumber eq '{key}'&$expand=salesOrderLines
  *   create: POST  …/salesOrders  {header…, salesOrderLines: [...]}   (one deep insert) → 201
@@ -32,9 +33,10 @@
  */
 import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
 import { BcJournals } from './bc-journals.js';
+import { BcCashSales } from './bc-cash-sales.js';
 import type { JournalDocument } from '../journal-documents.js';
 import type { Money } from '../../../canonical/money.js';
-import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
+import { DeliveryError, type CashSaleDocument, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentCopy, type ErpDocumentRef, type FulfillmentDocument, type SalesOrderChangeDocument, type SalesOrderDocument } from '../erp-adapter.port.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
 import { erpTotalOf } from '../shared/erp-total.js';
 import { BcClient, isObject, parseJson, type BusinessCentralAdapterDeps, type Json } from './bc-client.js';
@@ -73,12 +75,22 @@ export class BusinessCentralAdapter implements ErpAdapter {
   private readonly fulfillments: BcFulfillments;
   private readonly creditMemos: BcCreditMemos;
   private readonly journals: BcJournals;
+  private readonly cashSales: BcCashSales;
 
   constructor(connection: ErpConnection, deps: BusinessCentralAdapterDeps = {}) {
     this.client = new BcClient(connection, deps);
     this.fulfillments = new BcFulfillments(this.client);
     this.creditMemos = new BcCreditMemos(this.client);
     this.journals = new BcJournals(this.client);
+    this.cashSales = new BcCashSales(this.client);
+  }
+
+  upsertCashSale(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.cashSales.post(doc, ctx);
+  }
+
+  findCashSale(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.cashSales.find(doc, ctx);
   }
 
   postJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

@@ -1,4 +1,4 @@
-import { configError, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, counterSalesSetting, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { BusinessCentralAdapter } from './bc.adapter.js';
 import { BC_LINE_TYPES, EXTERNAL_DOCUMENT_NUMBER_MAX } from './bc.mapper.js';
 
@@ -23,6 +23,8 @@ export const businessCentralVariant: ErpVariantDefinition = {
       return value;
     },
     taxMode: taxModeSetting,
+    /** How a counter sale is booked: SALES_ORDER (default, with its item fulfilment) or CASH_SALE. */
+    counterSales: counterSalesSetting,
     currencyBasis: currencyBasisSetting,
     /**
      * Send the buyer's PO number as yourReference. Off by default: the salesOrders resource of API

@@ -12,6 +12,7 @@
  *   change: GET  …/salesOrder/{id}?expandSubResources=true, then PATCH …/salesOrder/{id} (item lines)
  *   credit: return authorization, item receipt and credit memo transformed from the order (netsuite-credit-memos.ts)
  *   journal: PUT …/journalEntry/eid:{externalId}, read back (netsuite-journals.ts)
+ *   cash sale: PUT …/cashSale/eid:{externalId}, read back (netsuite-cash-sales.ts)
  *
  * PUT by external id is NetSuite's upsert: it creates the order or updates the one with that
  * external id, so sending a document again never makes a second one. `replace=item` replaces the
@@ -29,8 +30,9 @@
  */
 import { changeInBasis, documentInBasis } from '../shared/currency-basis.js';
 import type { CreditMemoDocument } from '../credit-documents.js';
-import { DeliveryError, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
+import { DeliveryError, type CashSaleDocument, type ErpAdapter, type ErpCallContext, type ErpConnection, type ErpDocumentRef, type FulfillmentDocument, type ReadTotal, type SalesOrderChangeDocument, type SalesOrderDocument, type TotalQuery } from '../erp-adapter.port.js';
 import { NetSuiteClient, internalIdFromLocation, recordOf, type NetSuiteAnswer } from './netsuite-client.js';
+import { NetSuiteCashSales } from './netsuite-cash-sales.js';
 import { NetSuiteCreditMemos } from './netsuite-credit-memos.js';
 import { NetSuiteJournals, type NetSuiteJournalOptions } from './netsuite-journals.js';
 import type { JournalDocument } from '../journal-documents.js';
@@ -69,6 +71,7 @@ export class NetSuiteAdapter implements ErpAdapter {
   private readonly client: NetSuiteClient;
   private readonly credits: NetSuiteCreditMemos;
   private readonly journals: NetSuiteJournals;
+  private readonly cashSales: NetSuiteCashSales;
 
   constructor(
     connection: ErpConnection,
@@ -77,6 +80,15 @@ export class NetSuiteAdapter implements ErpAdapter {
     this.client = new NetSuiteClient(connection);
     this.credits = new NetSuiteCreditMemos(this.client, options);
     this.journals = new NetSuiteJournals(this.client, options);
+    this.cashSales = new NetSuiteCashSales(this.client, options);
+  }
+
+  upsertCashSale(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    return this.cashSales.upsert(doc, ctx);
+  }
+
+  findCashSale(doc: CashSaleDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    return this.cashSales.find(doc, ctx);
   }
 
   postJournal(doc: JournalDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {

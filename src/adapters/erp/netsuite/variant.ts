@@ -1,4 +1,4 @@
-import { configError, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
+import { configError, counterSalesSetting, currencyBasisSetting, isoCurrencySetting, taxModeSetting, type ErpVariantDefinition, type SettingCheck } from '../erp-variant.js';
 import { NetSuiteAdapter, type NetSuiteAdapterOptions } from './netsuite.adapter.js';
 
 const internalId: SettingCheck = (value, field) => {
@@ -29,6 +29,8 @@ export const netSuiteVariant: ErpVariantDefinition = {
       return value;
     },
     taxMode: taxModeSetting,
+    /** How a counter sale is booked: SALES_ORDER (default, with its item fulfilment) or CASH_SALE. */
+    counterSales: counterSalesSetting,
     currencyBasis: currencyBasisSetting,
     poNumberField: customField(/^custbody[a-z0-9_]+$/, 'a custom body field id (custbody…)'),
     noteField: customField(/^custbody[a-z0-9_]+$/, 'a custom body field id (custbody…)'),

@@ -20,7 +20,7 @@ type Row = Record<string, unknown>;
 /** The code a sales order waiting for its order's release carries; the release looks for it. */
 export const ORDER_HELD = 'ORDER_HELD';
 /** A held order's sales order is looked at again this late: its release re-drives it sooner. */
-const ORDER_HELD_WAIT_MS = 10 * 60_000;
+export const ORDER_HELD_WAIT_MS = 10 * 60_000;
 
 /** The natural key the ERP stores for the order (NetSuite externalId, BC externalDocumentNumber). */
 export function orderKey(order: OrderDocumentRow): string {

@@ -13,7 +13,10 @@ const TAXES_OF = (parent: string) => `coalesce((
 export const ORDER_DOCUMENT_ROW_SQL = `(SELECT to_json(r) FROM (
   SELECT o.status, o.currency_code, o.channel, o.account, o.external_id, o.customer, o.order_number, o.placed_at, o.shipping::text AS shipping,
          o.accounting_date::text AS accounting_date, o.time_zone, o.charges, o.note, o.po_number, o.presentment_currency, o.presentment,
-         o.grand_total::text AS grand_total, o.taxes_included, o.billing_address, o.shipping_address,
+         o.grand_total::text AS grand_total, o.taxes_included, o.billing_address, o.shipping_address, o.counter_sale,
+         coalesce((
+           SELECT json_agg(json_build_object('kind', t.kind, 'gateway', t.gateway, 'captured', t.captured::text) ORDER BY t.position)
+           FROM order_tenders t WHERE t.order_id = o.id), '[]') AS tenders,
          coalesce((
            SELECT json_agg(json_build_object(
                     'id', l.id, 'external_id', l.external_id, 'sku', l.sku, 'variant_id', l.variant_id, 'title', l.title,

@@ -92,7 +92,7 @@ export class OrderWriter {
          payment_status = $7, risk_recommendation = $8, tax_status = $9, taxes_included = $10, subtotal = $11,
          discounts = $12, tax = $13, shipping = $14, grand_total = $15, customer = $16, billing_address = $17,
          shipping_address = $18, tags = $19, accounting_date = $20, time_zone = $21, charges = $22::jsonb,
-         note = $23, po_number = $24, test = $25, presentment_currency = $26, presentment = $27::jsonb, version = version + 1, updated_at = now()
+         note = $23, po_number = $24, test = $25, presentment_currency = $26, presentment = $27::jsonb, counter_sale = $28, version = version + 1, updated_at = now()
        WHERE id = $1`,
       [
         id, order.orderNumber, order.currency, order.placedAt, order.sourceUpdatedAt, order.cancelledAt, order.paymentStatus,
@@ -101,6 +101,7 @@ export class OrderWriter {
         jsonOrNull(order.customer), jsonOrNull(order.billingAddress), jsonOrNull(order.shippingAddress), [...order.tags],
         dates.accountingDate, dates.timeZone, storedCharges(order),
         order.note ?? null, order.poNumber ?? null, order.test === true, order.presentmentCurrency ?? null, storedPresentment(order),
+        order.counterSale === true,
       ],
     );
     // Adjustments cascade from lines and shipping lines.

@@ -47,6 +47,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     p(json(order.billingAddress), '::jsonb'), p(json(order.shippingAddress), '::jsonb'), p([...order.tags], '::text[]'),
     p(dates.accountingDate, '::date'), p(dates.timeZone), p(storedCharges(order), '::jsonb'),
     p(order.note ?? null), p(order.poNumber ?? null), p(order.test === true), p(order.presentmentCurrency ?? null), p(storedPresentment(order), '::jsonb'),
+    p(order.counterSale === true),
   ];
   const rows = orderChildRows(id, order);
   const children = (table: string, columns: readonly string[], types: readonly string[], data: unknown[][]) => {
@@ -61,7 +62,7 @@ export function wholeOrderInsert(id: string, order: CanonicalOrder, state: NewOr
     `o AS (INSERT INTO orders (id, channel, account, external_id, order_number, status, hold_reasons, hold_details, currency_code,
         placed_at, source_updated_at, cancelled_at, payment_status, risk_recommendation, tax_status, taxes_included, subtotal,
         discounts, tax, shipping, grand_total, customer, billing_address, shipping_address, tags, accounting_date, time_zone, charges,
-        note, po_number, test, presentment_currency, presentment)
+        note, po_number, test, presentment_currency, presentment, counter_sale)
       VALUES (${head.join(', ')}) ON CONFLICT (channel, account, external_id) DO NOTHING RETURNING id)`,
     children('order_lines', LINE_COLUMNS, LINE_TYPES, rows.lines),
     children('order_shipping_lines', SHIPPING_COLUMNS, SHIPPING_TYPES, rows.shippingLines),
