@@ -28,6 +28,7 @@ import { PostingTotalReadBack1764493000000 } from './1764493000000-posting-total
 import { SettlementJournals1764495000000 } from './1764495000000-settlement-journals.js';
 import { StoreDays1764502000000 } from './1764502000000-store-days.js';
 import { OrderLineItemKeys1764503000000 } from './1764503000000-order-line-item-keys.js';
+import { ReturnExchangeLineMoney1764503100000 } from './1764503100000-return-exchange-line-money.js';
 import { OrderCounterSale1764504000000 } from './1764504000000-order-counter-sale.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
@@ -39,5 +40,5 @@ export const MIGRATIONS = [
   Settlements1764470000000, Returns1764480000000, DispositionMappings1764481000000, OrderCharges1764482000000,
   OrderBuyerTextAndMoneySets1764491000000, ChannelAccountOrderRules1764491100000, SettlementRefundMatches1764492000000,
   PostingTotalReadBack1764493000000, SettlementJournals1764495000000, ChannelAccountSettings1764497000000, SettlementDuplicateLookup1764498000000,
-  StoreDays1764502000000, OrderLineItemKeys1764503000000, OrderCounterSale1764504000000,
+  StoreDays1764502000000, OrderLineItemKeys1764503000000, ReturnExchangeLineMoney1764503100000, OrderCounterSale1764504000000,
 ];

@@ -69,7 +69,19 @@ export type StoreDayJournalDue = HubEventEnvelope<
   { readonly storeDayJournalId: string; readonly storeDayId: string; readonly channel: string; readonly store: string; readonly businessDate: string }
 >;
 
-export type DomainEvent = OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | SettlementJournalDue | StoreDayJournalDue;
+/**
+ * A return's exchange is settled (its refund, net of the exchange, moved): the new items become
+ * an order of their own, linked to the original and the case, taken like any order of its
+ * channel (gates, mappings, ERP). `inboxId` is the delivery that settled it (the order's lineage).
+ */
+export type ExchangeOrderRequested = HubEventEnvelope<
+  'ExchangeOrderRequested',
+  { readonly caseId: string; readonly order: CanonicalOrder; readonly inboxId: string | null }
+>;
+
+export type DomainEvent =
+  | OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | ExchangeOrderRequested
+  | SettlementJournalDue | StoreDayJournalDue;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -77,5 +89,6 @@ export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { re
 
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
-  'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'SettlementJournalDue', 'StoreDayJournalDue',
+  'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'ExchangeOrderRequested',
+  'SettlementJournalDue', 'StoreDayJournalDue',
 ];

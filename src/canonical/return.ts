@@ -59,8 +59,13 @@ export interface ReturnLineQuantity {
   readonly locationRef?: string | null;
 }
 
-/** What a refund is made of, each part from the channel's own figures (never price × quantity). */
-export type RefundComponentKind = 'LINE_SUBTOTAL' | 'LINE_TAX' | 'SHIPPING' | 'SHIPPING_TAX' | 'DUTIES' | 'RESTOCKING_FEE' | 'ADJUSTMENT';
+/**
+ * What a refund is made of, each part from the channel's own figures (never price × quantity).
+ * EXCHANGE_CREDIT (negative) is the returned value kept to pay for the case's exchange items:
+ * the hub adds it when the returned parts exceed the money paid back and the case's exchange
+ * lines account for the difference (the channel's refund is already net of the exchange).
+ */
+export type RefundComponentKind = 'LINE_SUBTOTAL' | 'LINE_TAX' | 'SHIPPING' | 'SHIPPING_TAX' | 'DUTIES' | 'RESTOCKING_FEE' | 'ADJUSTMENT' | 'EXCHANGE_CREDIT';
 
 export interface RefundComponent {
   readonly kind: RefundComponentKind;
@@ -97,11 +102,18 @@ export interface CanonicalRefund {
   readonly transactions: readonly RefundTransaction[];
 }
 
+/** A new item the customer takes in exchange: it becomes a line of the case's linked exchange order. */
 export interface ExchangeLine {
+  /** The channel's id of the exchange line (Shopify ExchangeLineItem). */
   readonly externalId: string;
   readonly sku: string | null;
   readonly variantId: string | null;
+  readonly title: string;
   readonly quantity: number;
+  readonly unitPrice: Money;
+  /** Discounts on the whole line. */
+  readonly discount: Money;
+  readonly taxes: readonly { readonly title: string; readonly rate: string; readonly amount: Money }[];
   /** What the new item costs after discounts, tax included as the channel charges it. */
   readonly total: Money;
 }

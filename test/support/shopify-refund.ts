@@ -42,12 +42,24 @@ export function refundBody(spec: RefundSpec): string {
     "transactions":[${transactions.join(',')}]}`;
 }
 
-/** A returns/* webhook body: thin, as Shopify sends it (lines with quantities and reasons, no prices). */
-export function returnBody(spec: { id: string; orderId: string; status: string; lines: { id: string; lineItemId: string; quantity: number; reason?: string }[] }): string {
+/** An exchange item: the order line Shopify made for it, with its price, discount and tax (shop money). */
+export interface ExchangeSpec { id: string; lineItemId: string; sku: string; variantId: string; title: string; quantity: number; price: string; discount?: string; tax?: { title: string; rate: string; amount: string } }
+
+function exchangeItem(e: ExchangeSpec, currency: string): string {
+  const discount = e.discount ? `[{"amount":"${e.discount}","amount_set":${set(e.discount, currency)},"discount_application_index":0}]` : '[]';
+  const tax = e.tax ? `[{"title":"${e.tax.title}","rate":${e.tax.rate},"price":"${e.tax.amount}","price_set":${set(e.tax.amount, currency)}}]` : '[]';
+  return `{"id":${e.id},"admin_graphql_api_id":"gid://shopify/ExchangeLineItem/${e.id}","quantity":${e.quantity},
+    "line_item":{"id":${e.lineItemId},"variant_id":${e.variantId},"sku":"${e.sku}","title":"${e.title}","quantity":${e.quantity},"price":"${e.price}",
+      "price_set":${set(e.price, currency)},"discount_allocations":${discount},"tax_lines":${tax}}}`;
+}
+
+/** A returns/* webhook body: thin, as Shopify sends it (lines with quantities and reasons, no prices; exchange items with their order line). */
+export function returnBody(spec: { id: string; orderId: string; status: string; lines: { id: string; lineItemId: string; quantity: number; reason?: string }[]; exchange?: ExchangeSpec[] }): string {
   const lines = spec.lines.map((l) => `{"id":${l.id},"admin_graphql_api_id":"gid://shopify/ReturnLineItem/${l.id}","quantity":${l.quantity},
     "return_reason":"${l.reason ?? 'unknown'}","return_reason_note":"","customer_note":null,
     "fulfillment_line_item":{"id":${l.id}1,"line_item":{"id":${l.lineItemId},"admin_graphql_api_id":"gid://shopify/LineItem/${l.lineItemId}"}}}`);
   return `{"id":${spec.id},"admin_graphql_api_id":"gid://shopify/Return/${spec.id}","status":"${spec.status}","name":"#10421-R1",
     "order":{"id":${spec.orderId},"admin_graphql_api_id":"gid://shopify/Order/${spec.orderId}"},
-    "total_return_line_items":${spec.lines.length},"return_line_items":[${lines.join(',')}],"exchange_line_items":[],"return_shipping_fees":[]}`;
+    "total_return_line_items":${spec.lines.length},"return_line_items":[${lines.join(',')}],
+    "exchange_line_items":[${(spec.exchange ?? []).map((e) => exchangeItem(e, 'USD')).join(',')}],"total_exchange_line_items":${(spec.exchange ?? []).length},"return_shipping_fees":[]}`;
 }

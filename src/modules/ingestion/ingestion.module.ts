@@ -29,6 +29,7 @@ import { ChannelWebhookController } from './channel-webhook.controller.js';
 import { ChannelDropWatcher } from './drops/channel-drop.watcher.js';
 import { ChannelPollRunner } from './polling/channel-poll-runner.js';
 import { ChannelPullScheduler } from './polling/channel-pull-scheduler.js';
+import { ExchangeOrders } from './exchange-orders.js';
 import { ChannelRateBudgets } from '../../platform/queue/channel-rate-budgets.js';
 
 /**
@@ -55,6 +56,7 @@ export class IngestionModule {
         FulfillmentIngestionService,
         InboxProcessorService,
         OrderMappingResolver,
+        ExchangeOrders,
         InboxReader,
         SourceEventFieldsResolver,
         OrderActions,

@@ -7,6 +7,8 @@ import { OrderService, type OrderRefundBasis } from '../orders/order.service.js'
 import type { CaseFlag } from './domain/case-status.js';
 import { refundReadiness, refundTotal } from './domain/refund-money.js';
 import { CaseStore, type CaseRow } from './persistence/case-store.js';
+import { exchangeLineTotal, exchangeOrder } from './domain/exchange-order.js';
+import { ExchangeStore } from './persistence/exchange-store.js';
 import { RefundStore } from './persistence/refund-store.js';
 import { restateCase, type Restated } from './persistence/restate-case.js';
 import { ReturnMetrics } from './return-metrics.js';
@@ -39,6 +41,7 @@ const CASE_FLAGS: Partial<Record<CanonicalReturnEvent['kind'], { set: CaseFlag |
 export class ReturnEventsService {
   private readonly cases = new CaseStore();
   private readonly refunds = new RefundStore();
+  private readonly exchanges = new ExchangeStore();
 
   constructor(
     @Inject(OrderService) private readonly orders: OrderService,
@@ -66,6 +69,11 @@ export class ReturnEventsService {
     const { channel, account, orderExternalId } = event.identity;
     const order = await this.orders.refundBasis(runner, channel, account, orderExternalId);
     if (order) await this.cases.linkOrder(runner, kase.id, order.id, order.currency);
+    if (event.exchangeLines.length > 0) {
+      await this.exchanges.save(runner, kase.id, event.exchangeLines);
+      // A refund that came first, its parts above the money paid back, may be the exchange's: judged again now.
+      if (order) for (const held of await this.refunds.heldOnMismatch(runner, kase.id)) await this.judge(runner, kase, held, order, lineage);
+    }
 
     const flags = CASE_FLAGS[event.kind];
     if (flags?.set) await this.cases.addFlag(runner, kase.id, flags.set);
@@ -112,24 +120,55 @@ export class ReturnEventsService {
       await this.refunds.setState(runner, stored.id, 'WAITING', 'ORDER_UNKNOWN', detail);
       return { created: stored.created, note: detail };
     }
-    const detail = await this.judge(runner, kase, stored.id, order, lineage.correlationId);
+    const detail = await this.judge(runner, kase, stored.id, order, lineage);
     return { created: stored.created, note: detail };
   }
 
-  /** The finance rules on a stored refund of an order the hub holds: READY (announced for its credit) or why not. */
-  private async judge(runner: QueryRunner, kase: Pick<CaseRow, 'id' | 'channel' | 'account' | 'order_external_id'>, refundId: string, order: OrderRefundBasis, correlationId: string): Promise<string | null> {
-    const current = await this.refunds.load(runner, refundId);
-    const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, refundId);
-    const verdict = refundReadiness(current, order.currency, { amount: order.captured - before, currency: order.currency }, order.taxesIncluded);
+  /**
+   * The finance rules on a stored refund of an order the hub holds: READY (announced for its
+   * credit) or why not. A refund of a case with exchange items pays back less than its returned
+   * parts (the channel's refund is net of the exchange): the difference, up to what the exchange
+   * items cost, is the exchange credit, and once the money moved the items become a linked order.
+   */
+  private async judge(runner: QueryRunner, kase: Pick<CaseRow, 'id' | 'channel' | 'account' | 'order_external_id'>, refundId: string, order: OrderRefundBasis, lineage: ReturnLineage): Promise<string | null> {
+    const readiness = async () => {
+      const current = await this.refunds.load(runner, refundId);
+      const before = await this.refunds.refundedBefore(runner, kase.channel, kase.account, kase.order_external_id, refundId);
+      return { current, verdict: refundReadiness(current, order.currency, { amount: order.captured - before, currency: order.currency }, order.taxesIncluded) };
+    };
+    let { current, verdict } = await readiness();
+    const exchange = await this.exchanges.load(runner, kase.id);
+    if (verdict.state === 'HELD' && verdict.reason === 'REFUND_COMPONENTS_MISMATCH' && exchange.length > 0) {
+      const parts = refundTotal(current, order.currency, order.taxesIncluded).amount;
+      const paid = current.transactions.reduce((n, t) => n + t.amount.amount, 0n);
+      const items = exchange.reduce((n, l) => n + exchangeLineTotal(l, order.taxesIncluded), 0n);
+      if (parts > paid && parts - paid <= items && (await this.refunds.addExchangeCredit(runner, refundId, parts - paid, order.currency))) {
+        ({ current, verdict } = await readiness());
+      }
+    }
     const [reason, detail] = verdict.state === 'READY' ? [null, null] : [verdict.reason, verdict.detail];
     await this.refunds.setState(runner, refundId, verdict.state, reason, detail);
     if (verdict.state === 'READY') {
       await this.events.publish(runner, {
-        type: 'RefundSucceeded', correlationId,
+        type: 'RefundSucceeded', correlationId: lineage.correlationId,
         payload: { refundId, caseId: kase.id, orderId: order.id, channel: kase.channel, account: kase.account },
       });
+      const credit = current.components.filter((c) => c.kind === 'EXCHANGE_CREDIT').reduce((n, c) => n - c.amount.amount, 0n);
+      if (exchange.length > 0) await this.requestExchangeOrder(runner, kase.id, order, exchange, credit, current.processedAt, lineage);
     }
     return detail;
+  }
+
+  /** The exchange items as an order of the original's channel and customer, paid by the exchange credit (the rest is owed). */
+  private async requestExchangeOrder(
+    runner: QueryRunner, caseId: string, basis: OrderRefundBasis, lines: Awaited<ReturnType<ExchangeStore['load']>>, credit: bigint, at: string, lineage: ReturnLineage,
+  ): Promise<void> {
+    const original = await this.orders.forDelivery(basis.id, runner);
+    if (!original) return;
+    const order = exchangeOrder({ original, caseId, lines, credit, currency: basis.currency, taxesIncluded: basis.taxesIncluded, at });
+    // A refund judged when its order arrived has no delivery of its own: the case's last one is the lineage.
+    const inboxId = lineage.inboxId ?? (await this.cases.lastInboxId(runner, caseId));
+    await this.events.publish(runner, { type: 'ExchangeOrderRequested', correlationId: lineage.correlationId, payload: { caseId, order, inboxId } });
   }
 
   /**
@@ -143,7 +182,7 @@ export class ReturnEventsService {
     if (!order) return 0;
     for (const refund of waiting) {
       await this.cases.linkOrder(runner, refund.caseId, order.id, order.currency);
-      await this.judge(runner, { id: refund.caseId, channel, account, order_external_id: orderExternalId }, refund.id, order, correlationId);
+      await this.judge(runner, { id: refund.caseId, channel, account, order_external_id: orderExternalId }, refund.id, order, { inboxId: null, correlationId });
       this.observeCompletion(runner, await restateCase(runner, refund.caseId));
     }
     return waiting.length;

@@ -7,6 +7,7 @@
  */
 import { isObject, requiredId, text, type Json } from './shopify-fields.js';
 import type { CanonicalReturnEvent, ReturnEventKind, ReturnLineQuantity } from '../../../canonical/return.js';
+import { exchangeLines } from './shopify-exchange-lines.js';
 
 
 export class ShopifyReturnError extends Error {
@@ -88,7 +89,7 @@ export function mapShopifyReturn(body: unknown, context: ShopifyReturnContext): 
     identity: { channel: 'SHOPIFY', account: context.account, orderExternalId: orderRef, returnRef, rmaRef: null },
     lines: carriesUnits ? lines(body) : [],
     refund: null,
-    exchangeLines: [],
+    exchangeLines: carriesUnits ? exchangeLines(body, (field, reason) => new ShopifyReturnError(field, reason)) : [],
     description: `${context.topic}${status ? ` (${status})` : ''}${text(body.name) ? ` ${text(body.name)}` : ''}`,
   };
 }

@@ -105,6 +105,8 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       return { tender: paid[0].tender, gateway, amount: sum(paid.map((t) => t.amount), currency), accountId: field(key('TENDER', gateway), 'clearingAccount') };
     });
     const reason = reasons[0] ? field(key('RETURN_REASON', reasons[0]), 'reason') : null;
+    // The credit covers the returned items; what an exchange took of it stays open on the credit for the exchange order.
+    const exchangeCredit = refund.components.filter((c) => c.kind === 'EXCHANGE_CREDIT').reduce((n, c) => n - c.amount.amount, 0n);
     return {
       externalId: creditKey(channel, refund.externalId),
       salesOrderExternalId: salesOrder.externalId,
@@ -116,8 +118,8 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       reasonCode: reason,
       lines,
       tenders,
-      total: { amount: refund.total, currency },
-      memo: `${channel} refund ${refund.externalId}`,
+      total: { amount: refund.total + exchangeCredit, currency },
+      memo: exchangeCredit > 0n ? `${channel} refund ${refund.externalId}, exchange credit ${exchangeCredit} minor units` : `${channel} refund ${refund.externalId}`,
     };
   }
 

@@ -3,9 +3,9 @@ import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { loadBatched } from '../../../platform/graphql/batch-loader.js';
 import { OrderModel } from '../../orders/graphql/order.model.js';
 import { ReturnReader } from './return-reader.js';
-import { caseModel, componentModel, eventModel, lineModel, refundModel, transactionModel } from './return-rows.js';
+import { caseModel, componentModel, eventModel, exchangeLineModel, lineModel, refundModel, transactionModel } from './return-rows.js';
 import {
-  RefundComponentModel, RefundModel, RefundTransactionModel, ReturnCaseModel, ReturnEventModel, ReturnLineModel,
+  ExchangeLineModel, RefundComponentModel, RefundModel, RefundTransactionModel, ReturnCaseModel, ReturnEventModel, ReturnLineModel,
 } from './return.model.js';
 
 const none = (): Record<string, unknown>[] => [];
@@ -18,6 +18,11 @@ export class ReturnChildrenResolver {
   @ResolveField('lines', () => [ReturnLineModel])
   async lines(@Parent() c: ReturnCaseModel, @Context() context: object): Promise<ReturnLineModel[]> {
     return (await loadBatched(context, this.reader, this.reader.lines, c.id, none)).map(lineModel);
+  }
+
+  @ResolveField('exchangeLines', () => [ExchangeLineModel], { description: 'New items taken in exchange; once the exchange is settled they are the order <orderExternalId>-EX-….' })
+  async exchangeLines(@Parent() c: ReturnCaseModel, @Context() context: object): Promise<ExchangeLineModel[]> {
+    return (await loadBatched(context, this.reader, this.reader.exchangeLines, c.id, none)).map(exchangeLineModel);
   }
 
   @ResolveField('refunds', () => [RefundModel])

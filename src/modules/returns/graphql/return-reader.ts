@@ -69,6 +69,14 @@ export class ReturnReader {
     return groupRows(rows, 'case_id');
   }
 
+  async exchangeLines(caseIds: readonly string[]): Promise<Map<string, Row[]>> {
+    const rows = await this.reads.query<Row>(
+      'SELECT case_id, external_id, sku, variant_id, title, quantity, currency_code, total::text AS total FROM return_exchange_lines WHERE case_id = ANY($1::uuid[]) ORDER BY external_id',
+      [caseIds],
+    );
+    return groupRows(rows, 'case_id');
+  }
+
   async refunds(caseIds: readonly string[]): Promise<Map<string, Row[]>> {
     const rows = await this.reads.query<Row>(
       `SELECT r.*, r.total::text AS total, ${unsettled(2)} AS exception FROM return_refunds r WHERE r.case_id = ANY($1::uuid[]) ORDER BY r.processed_at, r.external_id`,

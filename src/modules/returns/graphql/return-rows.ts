@@ -1,5 +1,6 @@
 import { money } from '../../orders/persistence/order-reader.js';
 import type {
+  ExchangeLineModel,
   RefundComponentModel, RefundModel, RefundTransactionModel, ReturnCaseModel, ReturnEventModel, ReturnLineModel,
 } from './return.model.js';
 
@@ -12,6 +13,11 @@ export const caseModel = (r: Row): ReturnCaseModel => ({
   orderId: text(r.order_id), returnRef: text(r.return_ref), rmaRef: text(r.rma_ref), status: r.status as string,
   holdReason: text(r.hold_reason), flags: (r.flags as string[]) ?? [], openedAt: new Date(r.opened_at as string),
   updatedAt: new Date(r.updated_at as string), completedAt: r.completed_at ? new Date(r.completed_at as string) : null,
+});
+
+export const exchangeLineModel = (r: Row): ExchangeLineModel => ({
+  externalId: r.external_id as string, sku: text(r.sku), variantId: text(r.variant_id), title: r.title as string, quantity: r.quantity as number,
+  total: money(r.total, currencyOf(r)),
 });
 
 export const lineModel = (r: Row): ReturnLineModel => ({

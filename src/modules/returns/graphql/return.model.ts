@@ -15,9 +15,19 @@ export class ReturnLineModel {
   @Field(() => String, { nullable: true }) condition: string | null;
 }
 
+@ObjectType('ExchangeLine', { description: 'A new item the customer takes in exchange; the items become the linked exchange order.' })
+export class ExchangeLineModel {
+  @Field({ description: "The channel's exchange line id." }) externalId: string;
+  @Field(() => String, { nullable: true }) sku: string | null;
+  @Field(() => String, { nullable: true }) variantId: string | null;
+  @Field() title: string;
+  @Field(() => Int) quantity: number;
+  @Field(() => MoneyModel, { description: 'What the new item costs, after discounts, with its taxes' }) total: MoneyModel;
+}
+
 @ObjectType('RefundComponent')
 export class RefundComponentModel {
-  @Field({ description: 'LINE_SUBTOTAL, LINE_TAX, SHIPPING, SHIPPING_TAX, DUTIES, RESTOCKING_FEE or ADJUSTMENT.' }) kind: string;
+  @Field({ description: 'LINE_SUBTOTAL, LINE_TAX, SHIPPING, SHIPPING_TAX, DUTIES, RESTOCKING_FEE, ADJUSTMENT or EXCHANGE_CREDIT (negative: the returned value an exchange took).' }) kind: string;
   @Field(() => MoneyModel) amount: MoneyModel;
   @Field(() => String, { nullable: true }) lineRef: string | null;
   @Field(() => Int) quantity: number;

@@ -163,6 +163,15 @@ export class CaseStore {
     await runner.query(`UPDATE return_cases SET flags = array(SELECT f FROM unnest(flags) f WHERE f <> ALL($2::text[])), updated_at = now() WHERE id = $1`, [caseId, [...flags]]);
   }
 
+  /** The delivery of the case's latest event that came through the inbox. */
+  async lastInboxId(runner: QueryRunner, caseId: string): Promise<string | null> {
+    const [row]: { inbox_id: string }[] = await runner.query(
+      'SELECT inbox_id FROM return_events WHERE case_id = $1 AND inbox_id IS NOT NULL ORDER BY recorded_at DESC LIMIT 1',
+      [caseId],
+    );
+    return row?.inbox_id ?? null;
+  }
+
   async linkOrder(runner: QueryRunner, caseId: string, orderId: string, currency: string): Promise<void> {
     await runner.query('UPDATE return_cases SET order_id = $2, currency_code = $3 WHERE id = $1 AND order_id IS NULL', [caseId, orderId, currency]);
   }

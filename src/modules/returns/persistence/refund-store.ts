@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { CanonicalRefund, RefundTransaction } from '../../../canonical/return.js';
+import { returnedRows } from '../../../platform/database/sql.js';
 import type { RefundState } from '../domain/case-status.js';
 
 export interface StoredRefund {
@@ -102,6 +103,32 @@ export class RefundStore {
       [channel, account, orderExternalId, exceptRefundId],
     );
     return BigInt(row.total);
+  }
+
+  /**
+   * The returned value the case's exchange items took instead of money back: one EXCHANGE_CREDIT
+   * part (negative), the refund's total (the money back) brought down to match. Once per refund.
+   */
+  async addExchangeCredit(runner: QueryRunner, refundId: string, amount: bigint, currency: string): Promise<boolean> {
+    const [done] = returnedRows<{ refund_id: string }>(await runner.query(
+      `INSERT INTO return_refund_components (refund_id, position, kind, currency_code, amount)
+       SELECT $1, coalesce(max(position), -1) + 1, 'EXCHANGE_CREDIT', $3, $2 FROM return_refund_components WHERE refund_id = $1
+         AND NOT EXISTS (SELECT 1 FROM return_refund_components WHERE refund_id = $1 AND kind = 'EXCHANGE_CREDIT')
+       RETURNING refund_id`,
+      [refundId, (-amount).toString(), currency],
+    ));
+    if (!done) return false;
+    await runner.query('UPDATE return_refunds SET total = total - $2, updated_at = now() WHERE id = $1', [refundId, amount.toString()]);
+    return true;
+  }
+
+  /** The case's refunds held because their parts exceed the money paid back: an exchange may account for it. */
+  async heldOnMismatch(runner: QueryRunner, caseId: string): Promise<string[]> {
+    const rows: { id: string }[] = await runner.query(
+      `SELECT id FROM return_refunds WHERE case_id = $1 AND state = 'HELD' AND reason = 'REFUND_COMPONENTS_MISMATCH' ORDER BY processed_at, id FOR UPDATE`,
+      [caseId],
+    );
+    return rows.map((r) => r.id);
   }
 
   async setState(runner: QueryRunner, refundId: string, state: RefundState, reason: string | null, detail: string | null): Promise<void> {
