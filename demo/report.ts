@@ -41,6 +41,7 @@ export function formatSummary(s: DemoSummary): string[] {
     ...(s.returns ? [
       `Returns             cases ${formatCounts(s.returns.cases)}; refunds ${s.returns.refunds}, NetSuite credit memos ${s.returns.creditMemos}, duplicates ${s.returns.duplicateCredits}`,
       `ERP credits equal refunds: ${s.returns.creditsEqual}/${s.returns.scenarios.length}   (${s.returns.scenarios.map((x) => x.toLowerCase().replace(/_/g, ' ')).join(', ')})`,
+      ...(s.returns.exchangeOrders.posted > 0 ? [`Exchange orders     ${s.returns.exchangeOrders.posted} linked to their return, paid by the exchange credit; NetSuite sales orders equal to them: ${s.returns.exchangeOrders.equal}/${s.returns.exchangeOrders.posted}`] : []),
     ] : []),
     'Documents',
     `  NetSuite          sales orders ${vs(d.netsuite.salesOrders, e.salesOrders)}, item fulfilments ${vs(d.netsuite.itemFulfillments, e.itemFulfillments)}` +

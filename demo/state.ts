@@ -43,7 +43,8 @@ export async function readOrders(hub: HubClient): Promise<Map<string, OrderView>
   let after: string | null = null;
   do {
     const page: Json = (await hub.graphql(ORDERS, { after })).orders;
-    for (const edge of page.edges as { node: OrderView }[]) orders.set(edge.node.externalId, edge.node);
+    // A return's exchange order (<order>-EX-<case>) is the returns leg's: counted there, not among the orders placed.
+    for (const edge of page.edges as { node: OrderView }[]) if (!edge.node.externalId.includes('-EX-')) orders.set(edge.node.externalId, edge.node);
     after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor as string) : null;
   } while (after !== null);
   return orders;

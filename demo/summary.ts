@@ -156,9 +156,11 @@ export async function summarize(
   const channels = { SHOPIFY: shopifyOutcome, ...(others && { AMAZON: amazon, POS: pos }) };
   // Every Amazon order is one sales order and one item fulfilment (one parcel, from the warehouse or FBA); every store sale too, from the store.
   const mfn = others?.marketplace?.mfn ?? 0;
+  // A return's exchange order is one more sales order, and its new item one more request to the warehouse (not shipped in the demo).
+  const exchanges = returns?.exchangeOrders.posted ?? 0;
   const expected = {
-    salesOrders: plans.length + amazon.orders + pos.orders, parcels, pickups, itemFulfillments: parcels + pickups + amazon.orders + pos.orders,
-    shopifyFulfillments: parcels + pickups, wmsRequests: plans.filter((p) => p.shape === 'SPLIT').length + mfn, storeRequests: plans.length,
+    salesOrders: plans.length + amazon.orders + pos.orders + exchanges, parcels, pickups, itemFulfillments: parcels + pickups + amazon.orders + pos.orders,
+    shopifyFulfillments: parcels + pickups, wmsRequests: plans.filter((p) => p.shape === 'SPLIT').length + mfn + exchanges, storeRequests: plans.length,
   };
   const nsFulfillments = netsuite.fulfillments as Json;
   const duplicates = {
@@ -217,6 +219,8 @@ export async function summarize(
     if (returns.creditMemos !== wanted || returns.duplicateCredits > 0 || returns.creditsEqual !== wanted) {
       problems.push(`ERP credits: ${returns.creditMemos} credit memos for ${wanted} refunds, ${returns.duplicateCredits} duplicates, ${returns.creditsEqual} equal to their refund`);
     }
+    const swaps = returns.scenarios.filter((x) => x === 'EXCHANGE').length;
+    if (returns.exchangeOrders.posted !== swaps || returns.exchangeOrders.equal !== swaps) problems.push(`exchange orders: ${JSON.stringify(returns.exchangeOrders)} for ${swaps} exchanges`);
   }
   if (totals.equal !== totals.posted) problems.push(`ERP totals differ from channel totals: ${totals.different.slice(0, 5).join('; ')}`);
   if (others) {

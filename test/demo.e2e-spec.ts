@@ -41,11 +41,13 @@ describe('the one-command demo', () => {
     expect(lines.some((l) => l.startsWith('ERP totals equal channel totals: 50/50'))).toBe(true);
   });
 
-  it('returns four orders (restock, scrap, refund before receipt, a refund delivered twice): one NetSuite credit per refund, each equal to it', () => {
+  it('returns five orders (restock, scrap, refund before receipt, a refund delivered twice, an exchange): one NetSuite credit per refund, each equal to it', () => {
     expect(summary.returns).toMatchObject({
-      scenarios: ['RESTOCK', 'SCRAP', 'REFUND_BEFORE_RECEIPT', 'DUPLICATE_REFUND'], refunds: 4, creditMemos: 4, duplicateCredits: 0, creditsEqual: 4,
+      scenarios: ['RESTOCK', 'SCRAP', 'REFUND_BEFORE_RECEIPT', 'DUPLICATE_REFUND', 'EXCHANGE'], refunds: 5, creditMemos: 5, duplicateCredits: 0, creditsEqual: 5,
+      // The exchange's new item: an order of its own, linked to the return, paid by the credit, its NetSuite sales order equal to it.
+      exchangeOrders: { posted: 1, equal: 1 },
     });
-    expect(lines.some((l) => l.startsWith('ERP credits equal refunds: 4/4'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('ERP credits equal refunds: 5/5'))).toBe(true);
   });
 
   it('leaves each system exactly the documents the orders call for', () => {
@@ -57,17 +59,18 @@ describe('the one-command demo', () => {
     // Every split order ships at least one parcel per location, some a second from the warehouse.
     expect(parcels).toBeGreaterThan(2 * splits);
     const { netsuite, shopify, wms, store } = summary.documents;
-    // The 50 Shopify orders, the 4 Amazon orders and the store's 5 sales: one sales order each.
-    expect(netsuite.salesOrders).toBe(50 + 4 + 5);
+    // The 50 Shopify orders, the exchange order, the 4 Amazon orders and the store's 5 sales: one sales order each.
+    expect(netsuite.salesOrders).toBe(50 + 1 + 4 + 5);
     // One item fulfilment per confirmed parcel or handover (each Amazon order and store sale is one); Shopify hears of its own, pickups included.
     expect(netsuite.itemFulfillments).toBe(parcels + pickups + 4 + 5);
     expect(shopify.fulfillments).toBe(parcels + pickups);
     expect(shopify.orders).toBe(50);
-    // The warehouse also ships the 2 merchant-fulfilled Amazon orders.
-    expect(wms.requests).toBe(splits + 2);
+    // The warehouse also ships the 2 merchant-fulfilled Amazon orders and gets the exchange's new item.
+    expect(wms.requests).toBe(splits + 2 + 1);
     expect(store.requests).toBe(50);
     // Each pickup is two store events, each parcel one; the returns add the warehouse's receipts and inspections (one each, the duplicate refund none).
-    expect(wms.events + store.events).toBe(parcels + 2 * pickups + 3 + 2);
+    // (+1 for the exchange's inspected unit, +2 Amazon parcels.)
+    expect(wms.events + store.events).toBe(parcels + 2 * pickups + 3 + 1 + 2);
     expect(wms.callbacksFailed + store.callbacksFailed).toBe(0);
     // The hub's own account (GraphQL) agrees with NetSuite's, and nothing is left dead or retrying.
     expect(summary.hubPostings).toEqual({ salesOrdersPosted: 50, itemFulfillmentsPosted: parcels + pickups, dead: 0, retrying: 0, stuck: [] });
