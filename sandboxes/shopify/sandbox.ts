@@ -9,13 +9,16 @@
  *   GET  /admin/api/2026-04/orders/{order_id}/fulfillments.json   (?limit, Link rel="next" paging)
  *   GET  /admin/api/2026-04/orders/{order_id}/fulfillments/{id}.json
  *   GET  /admin/api/2026-04/fulfillment_orders/{id}/fulfillments.json
+ *   POST /admin/api/2026-04/graphql.json   return(id:), reverseFulfillmentOrder(id:), reverseDelivery(id:) (returns-graphql.ts)
  *
  * Admin: POST /_sandbox/orders (an orders/create body → its fulfillment orders, one per
  * location), GET /_sandbox/orders[/{id}], POST /_sandbox/fulfillment_orders/{id}/split,
- * GET /_sandbox/fulfillments, plus the common stats, knobs and reset.
+ * GET /_sandbox/fulfillments, POST /_sandbox/returns-graph (objects the GraphQL reads answer), plus the
+ * common stats, knobs and reset.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { parseJsonPreservingBigIds } from '../../src/adapters/channels/shopify/shopify-webhook.js';
+import { ReturnsGraph } from './returns-graphql.js';
 import { SandboxContext } from '../erp/shared/context.js';
 import { header, type Reply, type SandboxRequest } from '../erp/shared/http.js';
 import type { Knobs } from '../erp/shared/knobs.js';
@@ -82,6 +85,7 @@ class ShopifyVariant implements SandboxVariant<unknown> {
     fulfillment: new IdSequence(9_300_000_000_000_000_001n),
   };
   private refused = 0;
+  private readonly graph = new ReturnsGraph();
 
   constructor(
     private readonly context: SandboxContext<unknown>,
@@ -94,6 +98,7 @@ class ShopifyVariant implements SandboxVariant<unknown> {
       this.fulfillmentOrders.clear();
       for (const seq of Object.values(this.ids)) seq.reset();
       this.refused = 0;
+      this.graph.reset();
     });
   }
 
@@ -112,6 +117,7 @@ class ShopifyVariant implements SandboxVariant<unknown> {
     const path = api[2];
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && path === 'fulfillments.json') return this.fulfill(req);
+    if (req.method === 'POST' && path === 'graphql.json') return ok(200, this.graph.answer(parseBody(req)));
     if (req.method !== 'GET') return notFound();
     if ((m = ORDER_FOS.exec(path))) {
       const order = this.orders.get(m[1]);
@@ -156,6 +162,7 @@ class ShopifyVariant implements SandboxVariant<unknown> {
       return { status: 200, body: { count: this.orders.size, orders: [...this.orders.values()].map((o) => this.adminOrder(o)) } };
     }
     if (route === 'GET /_sandbox/fulfillments') return this.adminFulfillments(req.url.searchParams.get('order_id'));
+    if (route === 'POST /_sandbox/returns-graph') return this.graph.seed(parseBody(req));
     const order = ADMIN_ORDER.exec(path);
     if (order && req.method === 'GET') {
       const found = this.orders.get(order[1]);
@@ -173,6 +180,7 @@ class ShopifyVariant implements SandboxVariant<unknown> {
       fulfillmentOrders: fos.length,
       fulfillments: [...this.orders.values()].reduce((n, o) => n + o.fulfillments.length, 0),
       refusedFulfillments: this.refused,
+      graphqlReads: this.graph.reads,
     };
   }
 

@@ -96,7 +96,8 @@ export type PullContext = ChannelContext;
 export interface ChannelPull {
   /** Checks an account's settings when it is saved; throws an Error naming the field. */
   checkSettings(settings: Readonly<Record<string, unknown>>): void;
-  poller(account: PullAccount, context: PullContext): ChannelPoller;
+  /** Absent for a channel whose webhooks are the feed and which is read only for what a webhook names (Shopify's reverse logistics). */
+  poller?(account: PullAccount, context: PullContext): ChannelPoller;
   fetchOne(account: PullAccount, context: PullContext, ref: string): Promise<PolledEvent[]>;
 }
 

@@ -1,6 +1,7 @@
 import type { ChannelAdapter, ChannelRefusal, DeliveryDescription, WebhookHeaders } from '../channel-port.js';
 import { header, keptHeaders, plausibleTimestamp } from '../webhook-headers.js';
 import { understandShopifyDelivery } from './shopify-delivery.js';
+import { shopifyReturnsPull } from './shopify-reverse-logistics.js';
 import { shopifyFulfilments } from './shopify-fulfilments.js';
 import { SHOPIFY_HANDLED_TOPICS, verifyShopifyHmac } from './shopify-webhook.js';
 
@@ -52,6 +53,8 @@ export const shopifyChannel: ChannelAdapter = {
   describe: describeShopifyDelivery,
   reusedKey: { status: 409, code: 'WEBHOOK_ID_REUSED', message: 'this webhook id was delivered before with a different body', field: 'X-Shopify-Webhook-Id' },
   understand: (delivery, body) => understandShopifyDelivery(delivery, body),
+  // Read on demand: what a reverse-logistics webhook names (no poller: webhooks are the feed).
+  pull: shopifyReturnsPull,
   fulfilments: shopifyFulfilments,
 };
 

@@ -4,7 +4,8 @@ import { mapShopifyOrder } from './shopify-order.mapper.js';
 import { validateShopifyOrder } from './shopify-order.dto.js';
 import { mapShopifyRefund, ShopifyRefundError } from './shopify-refund.mapper.js';
 import { mapShopifyReturn, SHOPIFY_RETURN_TOPICS, ShopifyReturnError } from './shopify-return.mapper.js';
-import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS, SHOPIFY_REFUND_TOPICS } from './shopify-webhook.js';
+import { reverseLogisticsFetch, SHOPIFY_FETCHED_TOPICS, understandFetchedReturn } from './shopify-reverse-logistics.js';
+import { SHOPIFY_FULFILLMENT_TOPICS, SHOPIFY_ORDER_TOPICS, SHOPIFY_REFUND_TOPICS, SHOPIFY_REVERSE_TOPICS } from './shopify-webhook.js';
 
 export type ShopifyDeliveryMeaning = ChannelMeaning;
 
@@ -57,6 +58,8 @@ export function understandShopifyDelivery(delivery: ShopifyDelivery, json: unkno
   }
   if ((SHOPIFY_REFUND_TOPICS as readonly string[]).includes(topic)) return understandRefund(delivery, json, shape, account);
   if ((SHOPIFY_RETURN_TOPICS as readonly string[]).includes(topic)) return understandReturn(delivery, json, shape, account);
+  if ((SHOPIFY_REVERSE_TOPICS as readonly string[]).includes(topic)) return reverseLogisticsFetch(topic, json, delivery.eventId ?? `inbox:${delivery.id}`);
+  if (SHOPIFY_FETCHED_TOPICS.includes(topic)) return understandFetchedReturn(topic, json, account);
   if (!(SHOPIFY_ORDER_TOPICS as readonly string[]).includes(topic)) return { ok: false, reason: `topic ${topic} is not handled` };
   if (shape === 'fulfillment') return { ok: false, reason: `the body is a fulfillment, not an order, but the topic is ${topic}` };
   const validated = validateShopifyOrder(json);

@@ -17,7 +17,12 @@ export const SHOPIFY_FULFILLMENT_TOPICS = ['fulfillments/create', 'fulfillments/
 export const SHOPIFY_REFUND_TOPICS = ['refunds/create'] as const;
 
 /** Every topic the hub processes; others are kept and marked ignored. */
-export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS, ...SHOPIFY_REFUND_TOPICS, ...SHOPIFY_RETURN_TOPICS];
+/** Reverse-logistics topics: kept, and what they name is read from the Admin GraphQL API (shopify-reverse-logistics.ts). */
+export const SHOPIFY_REVERSE_TOPICS = ['returns/process', 'reverse_deliveries/attach_deliverable', 'reverse_fulfillment_orders/dispose'] as const;
+
+export const SHOPIFY_HANDLED_TOPICS: readonly string[] = [
+  ...SHOPIFY_ORDER_TOPICS, ...SHOPIFY_FULFILLMENT_TOPICS, ...SHOPIFY_REFUND_TOPICS, ...SHOPIFY_RETURN_TOPICS, ...SHOPIFY_REVERSE_TOPICS,
+];
 
 export function isShopifyOrderTopic(value: unknown): value is ShopifyOrderTopic {
   return typeof value === 'string' && (SHOPIFY_ORDER_TOPICS as readonly string[]).includes(value);

@@ -7,7 +7,11 @@ import { ChannelRateBudgets } from '../../../platform/queue/channel-rate-budgets
 import { ChannelPullAccounts } from '../../channel-accounts/channel-pull-accounts.service.js';
 import { ChannelPollRunner, type PollOutcome } from './channel-poll-runner.js';
 
-const PULLED: readonly ChannelAdapter[] = CHANNEL_ADAPTERS.filter((adapter) => adapter.pull);
+/** Channels polled on the interval; others with a pull operation are only read for what a delivery names. */
+/** Waits before each new try of a fetch that has no poll behind it. */
+const FETCH_RETRIES_MS = [500, 2000, 5000];
+
+const PULLED: readonly ChannelAdapter[] = CHANNEL_ADAPTERS.filter((adapter) => adapter.pull?.poller);
 
 /**
  * Pulls from the channels that are pulled (Amazon): every account on an interval, from its
@@ -70,7 +74,7 @@ export class ChannelPullScheduler implements OnApplicationBootstrap, OnModuleDes
 
   async pollAccount(channel: ChannelAdapter, account: string): Promise<PollOutcome | null> {
     const found = await this.accounts.get(channel.code, account);
-    if (!found || !channel.pull) return null;
+    if (!found || !channel.pull?.poller) return null;
     return this.runner.pollOnce(channel.pull.poller(found, this.context()));
   }
 
@@ -83,10 +87,21 @@ export class ChannelPullScheduler implements OnApplicationBootstrap, OnModuleDes
         this.logger.warn({ msg: 'a notification asked for a fetch the hub cannot make (no pull account)', channel: channelCode, account });
         return;
       }
-      const events = await channel.pull.fetchOne(found, this.context(), ref);
-      await this.runner.store(channelCode, account, 'notified', events, correlationId);
+      // A channel with no poller has no safety net behind the fetch: it is tried again a few times before it is given up.
+      const attempts = channel.pull.poller ? 1 : FETCH_RETRIES_MS.length + 1;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const events = await channel.pull.fetchOne(found, this.context(), ref);
+          await this.runner.store(channelCode, account, 'notified', events, correlationId);
+          return;
+        } catch (error) {
+          if (attempt >= attempts || this.stop.signal.aborted) throw error;
+          await new Promise((resolve) => setTimeout(resolve, FETCH_RETRIES_MS[attempt - 1]).unref());
+        }
+      }
     })().catch((error: unknown) => {
-      this.logger.warn({ msg: 'fetch after a notification failed; the poll will find the change', channel: channelCode, account, ref, err: error instanceof Error ? error.message : String(error) });
+      const next = channel?.pull?.poller ? 'the poll will find the change' : 'replay the delivery to read it again';
+      this.logger.warn({ msg: `fetch after a delivery failed; ${next}`, channel: channelCode, account, err: error instanceof Error ? error.message : String(error) });
     });
     this.fetches.add(work);
     void work.finally(() => this.fetches.delete(work));
