@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { BankStatementCsvParser, type BankColumnMap } from '../../adapters/payments/bank-statement-csv.js';
 import type { ReportParser, ReportSource } from '../../adapters/payments/report-parser.js';
 import { UPLOAD_FORMATS } from './report-formats.js';
-import { importReport, type ImportOutcome } from './settlement-importer.js';
+import { importReport, type ImportOutcome, type ImportRequest } from './settlement-importer.js';
 
 export const DONE = 'done';
 export const FAILED = 'failed';
@@ -22,6 +22,11 @@ const SETTLE_MS = 1000;
 export interface FolderFileResult {
   readonly file: string;
   readonly outcome: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE' | 'FAILED';
+}
+
+/** What the caller does in each import's transaction once a report landed whole: the same hook the upload passes (its journal). */
+export interface FolderOptions {
+  readonly onImported?: ImportRequest['onImported'];
 }
 
 /** How one file is read: a report format's folder, or a bank account's folder with its column map. */
@@ -42,7 +47,7 @@ interface Drop {
  * and moved to `done/` or `failed/` under the same relative path, with `<name>.report.json`
  * saying what happened. A file in no known folder goes to `failed/` saying so.
  */
-export async function scanImportFolder(db: DataSource, root: string, importedBy: string): Promise<FolderFileResult[]> {
+export async function scanImportFolder(db: DataSource, root: string, importedBy: string, options: FolderOptions = {}): Promise<FolderFileResult[]> {
   const results: FolderFileResult[] = [];
   for (const drop of await drops(root)) {
     const claimed = join(root, PROCESSING, drop.relative);
@@ -52,18 +57,20 @@ export async function scanImportFolder(db: DataSource, root: string, importedBy:
     } catch {
       continue; // another worker took it, or it went away
     }
-    results.push({ file: drop.relative, outcome: await importDrop(db, root, drop, claimed, importedBy) });
+    results.push({ file: drop.relative, outcome: await importDrop(db, root, drop, claimed, importedBy, options) });
   }
   return results;
 }
 
-async function importDrop(db: DataSource, root: string, drop: Drop, claimed: string, importedBy: string): Promise<FolderFileResult['outcome']> {
+async function importDrop(
+  db: DataSource, root: string, drop: Drop, claimed: string, importedBy: string, { onImported }: FolderOptions,
+): Promise<FolderFileResult['outcome']> {
   const startedAt = new Date().toISOString();
   try {
     if (!drop.parser) throw new Error(drop.problem ?? 'not a report folder');
     const fileHash = await hashOf(claimed);
     const parser = drop.parser({ fileName: drop.name, channel: drop.channel, fileHash });
-    const outcome: ImportOutcome = await importReport(db, { parser, input: createReadStream(claimed), channel: drop.channel, fileHash, importedBy });
+    const outcome: ImportOutcome = await importReport(db, { parser, input: createReadStream(claimed), channel: drop.channel, fileHash, importedBy, onImported });
     const breaks: unknown[] = outcome.status === 'DUPLICATE' ? [] : await db.query(
       'SELECT category, amount::text AS amount, currency, explanation FROM settlement_breaks WHERE import_id = $1 ORDER BY id', [outcome.importId]);
     await settle(root, DONE, drop, claimed, {
