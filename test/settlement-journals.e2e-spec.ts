@@ -162,10 +162,16 @@ describe('Settlement summary journals to NetSuite and Business Central (PostgreS
     const answer = await request(hub.app.getHttpServer()).post('/admin/settlements/imports?format=STRIPE&fileName=po_1Stripe0001.jsonl')
       .set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/x-ndjson').send(fixture('stripe-balance-transactions-po_1Stripe0001.jsonl'));
     expect(answer.body).toMatchObject({ status: 'IMPORTED' });
-    const rows = await posted(answer.body.reportId);
-    // 99.53 paid out; debits = credits = 220.00 captured (credit) against refund 25.00, dispute 50.00, fees 3.20 + 3.49 + 0.30 + 23.48, dispute fee 15.00 and the payout.
-    for (const row of rows) expect(row).toMatchObject({ erp_total: '22000', expected_total: '22000', variance: '0', state: 'POSTED' });
-    const [entry] = (await nsJournals()).filter((j) => j.externalId === rows[0].external_id);
+    // Business Central's journal API posts in the company's currency (EUR) only: the USD payout is refused there with the reason, and posted to NetSuite.
+    const [bcRow, nsRow] = await eventually(async () => {
+      const found = await postings(answer.body.reportId);
+      if (found.length !== 2 || found[0].status !== 'DEAD' || found[1].status !== 'POSTED') throw new Error(`journals ${JSON.stringify(found)}`);
+      return found;
+    }, 30_000);
+    expect(bcRow).toMatchObject({ target_id: 'bc-main', last_error_code: 'UNSUPPORTED_CURRENCY' });
+    // 99.53 paid out; debits = credits = 220.00 captured against refund 25.00, dispute 50.00, fees 3.20 + 3.49 + 0.30 + 23.48, dispute fee 15.00 and the payout.
+    expect(nsRow).toMatchObject({ target_id: 'ns-main', erp_total: '22000', expected_total: '22000', variance: '0', external_id: 'STL-STRIPE-po_1Stripe0001' });
+    const [entry] = (await nsJournals()).filter((j) => j.externalId === nsRow.external_id);
     expect(new Set(entry.line.items.map((l: Json) => l.account.id))).toEqual(new Set(Object.values(stripe)));
   });
 

@@ -1,12 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType, PartialType, registerEnumType } from '@nestjs/graphql';
-import { MAPPING_CHANNELS, MAPPING_KINDS } from '../mapping-kinds.js';
+import { ChannelEnum } from '../../orders/graphql/order.model.js';
+import { MAPPING_KINDS } from '../mapping-kinds.js';
 
 export const MappingKindEnum = Object.fromEntries(MAPPING_KINDS.map((k) => [k, k]));
 registerEnumType(MappingKindEnum, { name: 'MappingKind' });
-
-/** The order channels and, for FEE_TYPE, the payment providers whose settlements carry fees. */
-export const MappingChannelEnum = Object.fromEntries(MAPPING_CHANNELS.map((c) => [c, c]));
-registerEnumType(MappingChannelEnum, { name: 'MappingChannel' });
 
 /**
  * A mapping's ERP side. Each kind fills its own fields (ITEM itemId; LOCATION locationId
@@ -41,7 +38,7 @@ export class MappingModel {
   @Field(() => ID) id: string;
   @Field(() => ID) mappingKey: string;
   @Field(() => MappingKindEnum) kind: string;
-  @Field(() => MappingChannelEnum) channel: string;
+  @Field(() => ChannelEnum) channel: string;
   @Field(() => String, { nullable: true, description: 'null: every account of the channel.' }) account: string | null;
   @Field(() => String, { nullable: true, description: 'null: every ERP target.' }) erpTarget: string | null;
   @Field({ description: "The channel-side key; for CUSTOMER, '*' is the account's default customer." }) sourceValue: string;
@@ -58,7 +55,7 @@ export class MappingModel {
 @InputType('CreateMappingInput')
 export class CreateMappingInput {
   @Field(() => MappingKindEnum) kind: string;
-  @Field(() => MappingChannelEnum) channel: string;
+  @Field(() => ChannelEnum) channel: string;
   @Field(() => String, { nullable: true, description: 'Omit for every account of the channel.' }) account?: string | null;
   @Field(() => String, { nullable: true, description: 'Omit for every ERP target.' }) erpTarget?: string | null;
   @Field() sourceValue: string;
@@ -69,7 +66,7 @@ export class CreateMappingInput {
 @InputType('MappingFilter')
 export class MappingFilterInput {
   @Field(() => MappingKindEnum, { nullable: true }) kind?: string;
-  @Field(() => MappingChannelEnum, { nullable: true }) channel?: string;
+  @Field(() => ChannelEnum, { nullable: true }) channel?: string;
   @Field(() => String, { nullable: true, description: 'An exact account; "" for the rows that apply to every account.' }) account?: string;
   @Field(() => String, { nullable: true, description: 'An exact ERP target; "" for the rows that apply to every target.' }) erpTarget?: string;
   @Field(() => String, { nullable: true }) sourceValuePrefix?: string;

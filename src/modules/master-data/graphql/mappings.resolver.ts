@@ -4,12 +4,13 @@ import { roleAllows } from '../../../platform/auth/api-keys.js';
 import type { AuthenticatedRequest } from '../../../platform/auth/roles.guard.js';
 import { checkDate, userError } from '../../../platform/graphql/graphql-errors.js';
 import { ApiError } from '../../../platform/http/api-error.js';
+import { ChannelEnum } from '../../orders/graphql/order.model.js';
 import { checkDraft, type MappingKind } from '../mapping-kinds.js';
 import type { MappingFilter, MappingVersion } from '../mapping-store.js';
 import { MappingService, resolutionKey, type WriteContext } from '../mapping.service.js';
 import { validationError } from '../master-data.errors.js';
 import {
-  CreateMappingInput, MappingChannelEnum, MappingFilterInput, MappingKindEnum, MappingModel, MappingTargetInput, MappingTargetModel,
+  CreateMappingInput, MappingFilterInput, MappingKindEnum, MappingModel, MappingTargetInput, MappingTargetModel,
 } from './mapping.model.js';
 
 const MAX_LIMIT = 1000;
@@ -68,7 +69,7 @@ export class MappingsResolver {
   })
   async resolveMapping(
     @Args('kind', { type: () => MappingKindEnum }) kind: string,
-    @Args('channel', { type: () => MappingChannelEnum }) channel: string,
+    @Args('channel', { type: () => ChannelEnum }) channel: string,
     @Args('sourceValue') sourceValue: string,
     @Args('account', { nullable: true, type: () => String }) account?: string | null,
     @Args('erpTarget', { nullable: true, type: () => String }) erpTarget?: string | null,
