@@ -80,17 +80,17 @@ export async function matchOrders(
         FROM (SELECT * FROM settlement_order_groups WHERE verdict IN ('MATCH', 'ROUNDING') ORDER BY first_id) g
       ), matches AS (
         INSERT INTO settlement_matches (id, rule, kind, tolerance_used)
-        SELECT match_id, 'order-component:' || component, 'ORDER_LINE', abs(difference) FROM sure RETURNING id
+        SELECT match_id, 'order-component:' || component, 'ORDER_LINE', abs(difference) FROM sure
       ), items AS (
         INSERT INTO settlement_match_items (match_id, component_id)
-        SELECT match_id, component_id FROM sure CROSS JOIN LATERAL unnest(ids) AS component_id ORDER BY component_id RETURNING match_id
+        SELECT match_id, component_id FROM sure CROSS JOIN LATERAL unnest(ids) AS component_id ORDER BY component_id
       ), rounding AS (
         INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, match_id, status, status_by, note)
         SELECT 'ROUNDING:' || group_key || ':' || match_id, 'ROUNDING', difference, currency, channel,
           'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || reported || ', expected ' || coalesce(expected, 0)
             || ' minor units of ' || currency || '; the difference ' || difference || ' is within the rule''s tolerance of ' || tolerance,
           match_id, 'ACKNOWLEDGED', 'matcher', 'matched within tolerance'
-        FROM sure WHERE verdict = 'ROUNDING' RETURNING id
+        FROM sure WHERE verdict = 'ROUNDING'
       )
       SELECT count(*) FILTER (WHERE verdict = 'MATCH')::int AS matched, count(*) FILTER (WHERE verdict = 'ROUNDING')::int AS rounding FROM sure`);
     await runner.query(`
