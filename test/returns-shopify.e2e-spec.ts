@@ -170,6 +170,21 @@ describe('Shopify refunds become return cases, to the cent (PostgreSQL + Redis)'
     expect(kase.order_id).not.toBeNull();
   });
 
+  it('a refund that came before a tax-inclusive order is totalled by that order\'s rule once it arrives: the tax is not counted twice', async () => {
+    const orderId = uniqueId('60123');
+    // The socks line at 24.50 with 2.02 of tax inside it (prices include tax): 24.50 goes back, not 26.52.
+    const spec: RefundSpec = { id: uniqueId('88'), orderId, lines: [{ lineItemId: '1612345678901234502', quantity: 1, subtotal: '24.50', tax: '2.02' }], transactions: [{ id: uniqueId('55'), amount: '24.50' }] };
+    await refund(hub, spec);
+    expect(await refundRow(hub, spec.id)).toMatchObject({ state: 'WAITING', reason: 'ORDER_UNKNOWN', total: '2652' });
+    // The same order with its prices including the tax: its grand total is the lines and shipping, 197.45.
+    const base = fixture('order-create.json').replace('"taxes_included": false', '"taxes_included": true').replaceAll('214.98', '197.45');
+    const res = await deliver(hub.app, { body: base.replace(new RegExp(orderIdOf(base), 'g'), orderId) });
+    await processed(hub, res.body.inboxId);
+    const [order] = await hub.sql<{ taxes_included: boolean; status: string }>('SELECT taxes_included, status FROM orders WHERE external_id = $1', [orderId]);
+    expect(order).toEqual({ taxes_included: true, status: expect.stringMatching(/RELEASED|POSTED/) });
+    expect(await refundRow(hub, spec.id)).toMatchObject({ total: '2450' });
+  });
+
   it('refuses a refund body it cannot use, naming the field', async () => {
     const body = refundBody({ id: uniqueId('88'), orderId: uniqueId('99'), lines: [{ lineItemId: '77', quantity: 1, subtotal: '10.001', tax: '0.00' }], transactions: [] });
     const res = await deliver(hub.app, { topic: 'refunds/create', body });

@@ -233,6 +233,9 @@ export const CREDIT_MEMO_FIELDS: FieldTable = {
   total: t('float', { readOnly: true }), amountRemaining: t('float', { readOnly: true }),
 };
 
+/** A cash refund: a credit memo's lines and tax, paid out of an account (or by a payment method) at once. */
+export const CASH_REFUND_FIELDS: FieldTable = { ...CREDIT_MEMO_FIELDS, paymentMethod: t('ref'), undepFunds: t('bool') };
+
 export const REFUND_APPLY_FIELDS: FieldTable = {
   doc: t('ref'), apply: t('bool'), amount: t('float'), line: t('int', { readOnly: true }),
 };

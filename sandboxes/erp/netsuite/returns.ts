@@ -4,6 +4,8 @@
  *   POST …/salesOrder/{id | eid:…}/!transform/returnAuthorization[?replace=item]       → 204 + Location
  *   POST …/returnAuthorization/{id | eid:…}/!transform/itemReceipt                     → 204 + Location
  *   POST …/returnAuthorization/{id | eid:…}/!transform/creditMemo[?replace=item]        → 204 + Location
+ *   POST …/cashSale/{id | eid:…}/!transform/returnAuthorization, …/returnAuthorization/{id}/!transform/cashRefund
+ *        (a cash sale is returned through an authorization and paid back at once by a cash refund, never a credit memo)
  *   GET  …/{returnAuthorization | itemReceipt | creditMemo}/{id | eid:…}[?expandSubResources=true]
  *
  * A transform starts from the source's lines and merges the body's lines into them by `orderLine`;
@@ -23,20 +25,20 @@ import type { Knobs } from '../shared/knobs.js';
 import type { Reply, SandboxRequest } from '../shared/http.js';
 import type { StoredDocument } from '../shared/store.js';
 import { duplicateRecord, invalidFieldValue, missingValue, notFound, userError } from './errors.js';
-import { CREDIT_MEMO_FIELDS, CUSTOMER_REFUND_FIELDS, ITEM_RECEIPT_FIELDS, RETURN_AUTHORIZATION_FIELDS, type FieldTable } from './fields.js';
+import { CASH_REFUND_FIELDS, CREDIT_MEMO_FIELDS, CUSTOMER_REFUND_FIELDS, ITEM_RECEIPT_FIELDS, RETURN_AUTHORIZATION_FIELDS, type FieldTable } from './fields.js';
 import type { NsSalesOrder } from './records.js';
 import { decimalOf, minorToNumber, productMinor, toMinor } from '../shared/decimal.js';
 import { currencyExponentOf, unknownTaxCodeOf, withTotals } from './totals.js';
 import { refValue, validateTransformBody } from './validate.js';
 
 type Json = Record<string, unknown>;
-export type ReturnRecordType = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund';
+export type ReturnRecordType = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund' | 'cashRefund';
 export type Target = { kind: 'id'; id: string } | { kind: 'eid'; externalId: string };
 
-export const RETURN_RECORD_TYPES: readonly ReturnRecordType[] = ['returnAuthorization', 'itemReceipt', 'creditMemo', 'customerRefund'];
+export const RETURN_RECORD_TYPES: readonly ReturnRecordType[] = ['returnAuthorization', 'itemReceipt', 'creditMemo', 'customerRefund', 'cashRefund'];
 const RECORD_BASE = '/services/rest/record/v1';
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
-const PREFIX: Record<ReturnRecordType, string> = { returnAuthorization: 'RA', itemReceipt: 'IR', creditMemo: 'CM', customerRefund: 'CR' };
+const PREFIX: Record<ReturnRecordType, string> = { returnAuthorization: 'RA', itemReceipt: 'IR', creditMemo: 'CM', customerRefund: 'CR', cashRefund: 'CRF' };
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -55,7 +57,9 @@ interface Source {
 }
 
 export class NetSuiteReturns {
-  readonly records: Record<ReturnRecordType, Map<string, ReturnRecord>> = { returnAuthorization: new Map(), itemReceipt: new Map(), creditMemo: new Map(), customerRefund: new Map() };
+  readonly records: Record<ReturnRecordType, Map<string, ReturnRecord>> = {
+    returnAuthorization: new Map(), itemReceipt: new Map(), creditMemo: new Map(), customerRefund: new Map(), cashRefund: new Map(),
+  };
 
   constructor(
     private readonly knobs: () => Knobs,
@@ -88,9 +92,9 @@ export class NetSuiteReturns {
     return Object.fromEntries(RETURN_RECORD_TYPES.map((type) => [`${type}s`, [...this.records[type].values()]]));
   }
 
-  fromSalesOrder(req: SandboxRequest, order: StoredDocument<NsSalesOrder>, body: Json): Reply {
+  fromSalesOrder(req: SandboxRequest, order: StoredDocument<NsSalesOrder>, body: Json, kind: 'salesOrder' | 'cashSale' = 'salesOrder'): Reply {
     const status = refValue(order.body.orderStatus) ?? order.body.orderStatus;
-    if (status === 'A' || status === 'C' || status === 'H') {
+    if (kind === 'salesOrder' && (status === 'A' || status === 'C' || status === 'H')) {
       return userError(`You cannot create a return authorization from sales order ${order.body.tranId} in status ${String(status)}.`);
     }
     const authorized = new Map<number, number>();
@@ -106,11 +110,16 @@ export class NetSuiteReturns {
     if (!made.ok) return made.reply;
     return this.save(req, 'returnAuthorization', body, made.lines, {
       orderStatus: { id: 'B' }, ...body, entity: order.body.entity, currency: order.body.currency,
-      createdFrom: { id: order.id, refName: `Sales Order #${order.body.tranId}` },
+      createdFrom: { id: order.id, refName: `${kind === 'cashSale' ? 'Cash Sale' : 'Sales Order'} #${order.body.tranId}` },
     });
   }
 
-  fromReturnAuthorization(req: SandboxRequest, ra: ReturnRecord, to: 'itemReceipt' | 'creditMemo', body: Json): Reply {
+  fromReturnAuthorization(req: SandboxRequest, ra: ReturnRecord, to: 'itemReceipt' | 'creditMemo' | 'cashRefund', body: Json): Reply {
+    const fromCashSale = String((ra.createdFrom as Json | undefined)?.refName ?? '').startsWith('Cash Sale');
+    if ((to === 'creditMemo' && fromCashSale) || (to === 'cashRefund' && !fromCashSale)) {
+      return userError(`The transformation from returnAuthorization to ${to} is not supported for an authorization from ${fromCashSale ? 'a cash sale' : 'a sales order'}.`);
+    }
+    if (to === 'cashRefund' && body.account === undefined && body.paymentMethod === undefined && body.undepFunds !== true) return missingValue('Account', 'account');
     const status = refValue(ra.orderStatus) ?? String(ra.orderStatus);
     if (status === 'A' || status === 'C' || status === 'H') {
       return userError(`The return authorization ${String(ra.tranId)} is ${status === 'A' ? 'pending approval' : 'closed'}; it cannot be ${to === 'itemReceipt' ? 'received' : 'credited'}.`);
@@ -118,7 +127,7 @@ export class NetSuiteReturns {
     const done = to === 'itemReceipt' ? 'quantityReceived' : 'quantityBilled';
     const sources = new Map<number, Source>();
     for (const l of ra.item.items) sources.set(l.line as number, { line: { ...l, orderLine: l.line }, left: num(l.quantity) - num(l[done]) });
-    const table = to === 'itemReceipt' ? ITEM_RECEIPT_FIELDS : CREDIT_MEMO_FIELDS;
+    const table = to === 'itemReceipt' ? ITEM_RECEIPT_FIELDS : to === 'cashRefund' ? CASH_REFUND_FIELDS : CREDIT_MEMO_FIELDS;
     const made = this.transform(req, to, table, body, sources, to === 'itemReceipt' ? 'authorized and not yet received' : 'authorized and not yet credited', currencyExponentOf(ra));
     if (!made.ok) return made.reply;
     if (to === 'itemReceipt') {
@@ -237,7 +246,7 @@ export class NetSuiteReturns {
       tranDate: now.slice(0, 10), ...fields, id, tranId: `${PREFIX[type]}${id}`, createdDate: now, lastModifiedDate: now,
       item: { items: lines.map((l, i) => ({ line: i + 1, ...l })) },
     };
-    if (type === 'creditMemo') record = withTotals(record as unknown as NsSalesOrder, this.knobs()) as unknown as ReturnRecord;
+    if (type === 'creditMemo' || type === 'cashRefund') record = withTotals(record as unknown as NsSalesOrder, this.knobs()) as unknown as ReturnRecord;
     if (type === 'creditMemo') Object.assign(record, { status: { id: 'A' }, amountRemaining: record.total });
     this.records[type].set(id, record);
     return { status: 204, headers: { location: `${req.url.origin}${RECORD_BASE}/${type}/${id}` }, committed: true };

@@ -40,8 +40,8 @@ export const RECORD_BASE = '/services/rest/record/v1';
 const COLLECTION = `${RECORD_BASE}/salesOrder`;
 const SINGULAR_TYPE = 'application/vnd.oracle.resource+json; type=singular; charset=UTF-8';
 const TRANSFORM = /^(.+)\/!transform\/itemFulfillment$/;
-const RETURN_TRANSFORM = /^\/services\/rest\/record\/v1\/(salesOrder|returnAuthorization)\/([^/]+)\/!transform\/(returnAuthorization|itemReceipt|creditMemo)$/;
-const RETURN_RECORD = /^\/services\/rest\/record\/v1\/(returnAuthorization|itemReceipt|creditMemo|customerRefund)\/([^/]+)$/;
+const RETURN_TRANSFORM = /^\/services\/rest\/record\/v1\/(salesOrder|cashSale|returnAuthorization)\/([^/]+)\/!transform\/(returnAuthorization|itemReceipt|creditMemo|cashRefund)$/;
+const RETURN_RECORD = /^\/services\/rest\/record\/v1\/(returnAuthorization|itemReceipt|creditMemo|customerRefund|cashRefund)\/([^/]+)$/;
 
 /** Fixed defaults so the demo and benchmarks need no setup; tests may pass their own. */
 export const DEFAULT_NETSUITE_CREDENTIALS: TbaCredentials = {
@@ -124,9 +124,9 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       return req.method === 'GET' ? this.fulfillments.read(req, target) : this.methodNotAllowed(req, 'GET');
     }
     if (path.startsWith(`${JOURNAL_PATH}/`)) return this.journalRoute(req, path);
-    if (path.startsWith(`${CASH_SALE_PATH}/`)) return this.cashSaleRoute(req, path);
     const returned = this.returnRoute(req, path);
     if (returned) return returned;
+    if (path.startsWith(`${CASH_SALE_PATH}/`)) return this.cashSaleRoute(req, path);
     const transform = TRANSFORM.exec(path);
     if (transform && transform[1].startsWith(`${COLLECTION}/`)) {
       if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
@@ -209,7 +209,7 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
     }
     const [, from, , to] = transform!;
     if (req.method !== 'POST') return this.methodNotAllowed(req, 'POST');
-    const allowed = from === 'salesOrder' ? to === 'returnAuthorization' : to !== 'returnAuthorization';
+    const allowed = from === 'returnAuthorization' ? to !== 'returnAuthorization' : to === 'returnAuthorization';
     if (!allowed) return nsError(400, [{ detail: `The transformation from ${from} to ${to} is not supported.`, code: 'INVALID_TRANSFORM', urlPath: path }]);
     const parsed = this.body(req);
     if (!parsed.ok) return parsed.reply;
@@ -217,8 +217,12 @@ class NetSuiteVariant implements SandboxVariant<NsSalesOrder> {
       const order = this.find(target);
       return order ? this.returns.fromSalesOrder(req, order, parsed.value) : notFound(path);
     }
+    if (from === 'cashSale') {
+      const sale = this.cashSales.find(target);
+      return sale ? this.returns.fromSalesOrder(req, { id: sale.id, body: sale } as unknown as Parameters<NetSuiteReturns['fromSalesOrder']>[1], parsed.value, 'cashSale') : notFound(path);
+    }
     const ra = this.returns.find('returnAuthorization', target);
-    return ra ? this.returns.fromReturnAuthorization(req, ra, to as 'itemReceipt' | 'creditMemo', parsed.value) : notFound(path);
+    return ra ? this.returns.fromReturnAuthorization(req, ra, to as 'itemReceipt' | 'creditMemo' | 'cashRefund', parsed.value) : notFound(path);
   }
 
   private transform(req: SandboxRequest, segment: string): Reply {

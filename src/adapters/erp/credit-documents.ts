@@ -74,6 +74,12 @@ export interface CreditMemoDocument {
   readonly reasonCode: string | null;
   readonly lines: readonly CreditLine[];
   readonly tenders: readonly CreditTender[];
+  /**
+   * What the order is in this ERP: a sales order (credited by a credit memo) or a cash sale (the
+   * target posts counter sales so: paid back at once, NetSuite's cash refund, BC's credit memo
+   * applied to the posted invoice). Absent: a sales order.
+   */
+  readonly against?: 'SALES_ORDER' | 'CASH_SALE';
   readonly total: Money;
   readonly memo: string | null;
 }

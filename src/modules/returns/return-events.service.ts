@@ -137,6 +137,8 @@ export class ReturnEventsService {
       return { current, verdict: refundReadiness(current, order.currency, { amount: order.captured - before, currency: order.currency }, order.taxesIncluded) };
     };
     let { current, verdict } = await readiness();
+    // Totalled again with the order's own rule: where prices include tax, the tax parts are inside the subtotals.
+    await this.refunds.setTotal(runner, refundId, refundTotal(current, order.currency, order.taxesIncluded).amount);
     const exchange = await this.exchanges.load(runner, kase.id);
     if (verdict.state === 'HELD' && verdict.reason === 'REFUND_COMPONENTS_MISMATCH' && exchange.length > 0) {
       const parts = refundTotal(current, order.currency, order.taxesIncluded).amount;

@@ -34,6 +34,7 @@ export const RETURN_KEYS = {
   returnAuthorization: (key: string): string => `${key}-RA`,
   itemReceipt: (key: string): string => `${key}-IR`,
   creditMemo: (key: string): string => `${key}-CM`,
+  cashRefund: (key: string): string => `${key}-CRF`,
   /** External ids take letters, digits, _ and -: the gateway's other characters become _. */
   customerRefund: (key: string, gateway: string): string => `${key}-CR-${gateway.replace(/[^A-Za-z0-9_-]/g, '_')}`,
 } as const;

@@ -8,6 +8,11 @@
  *        then GET creditMemo/{id} for NetSuite's total and tranId
  *   CR:  GET customerRefund/eid:{key}-CR-{gateway} | 404, else PUT customerRefund/eid:… (upsert), applied to the credit memo
  *
+ * An order the target holds as a cash sale (counterSales CASH_SALE) is returned from the cash sale
+ * and paid back at once: RA from cashSale/{id}, the receipt as above, then
+ *   CRF: GET cashRefund/eid:{key}-CRF | 404, else POST returnAuthorization/{id}/!transform/cashRefund?replace=item,
+ *        out of the refund's one card or cash tender's clearing account; no credit memo, no customer refund.
+ *
  * A transform cannot be addressed by external id, so each record is looked up by its key first and
  * again when NetSuite refuses the transform (a second record with the key is refused as a duplicate):
  * a retry after an ambiguous outcome finishes the chain where it stopped and never makes a second
@@ -27,7 +32,7 @@ import { parseNetSuiteError } from './netsuite.errors.js';
 import type { NetSuiteMappingOptions } from './netsuite.mapper.js';
 
 type Json = Record<string, unknown>;
-type ReturnRecord = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund';
+type ReturnRecord = 'returnAuthorization' | 'itemReceipt' | 'creditMemo' | 'customerRefund' | 'cashRefund';
 
 const ok = (answer: NetSuiteAnswer): boolean => answer.status >= 200 && answer.status <= 299;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -39,6 +44,7 @@ export class NetSuiteCreditMemos {
   ) {}
 
   async post(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    if (doc.against === 'CASH_SALE') return this.cashRefund(doc, ctx);
     // Refused before anything is sent when it would not add up or a tender has no account; the RA's own line numbers come later.
     checkedNetSuiteCreditMemo(doc, doc.lines.map((_, i) => i + 1), this.options);
     toNetSuiteCustomerRefunds(doc, '0');
@@ -61,8 +67,40 @@ export class NetSuiteCreditMemos {
     return this.refOf(memo, doc);
   }
 
+  /** A cash sale's return: the authorization from the cash sale, the receipt, and the cash refund paid out of the tender's account. */
+  private async cashRefund(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef> {
+    const account = this.refundAccount(doc);
+    checkedNetSuiteCreditMemo(doc, doc.lines.map((_, i) => i + 1), this.options);
+    let refund = await this.read('cashRefund', { externalId: RETURN_KEYS.cashRefund(doc.externalId) }, ctx);
+    if (!refund) {
+      const ra = await this.returnAuthorization(doc, ctx);
+      const raId = String(ra.id);
+      const raLines = this.raLines(ra, doc);
+      const receipt = toNetSuiteItemReceipt(doc, raLines);
+      if (receipt) await this.transform('returnAuthorization', raId, 'itemReceipt', receipt, receipt.externalId, ctx);
+      const memo = checkedNetSuiteCreditMemo(doc, raLines, this.options);
+      const body = { ...memo, externalId: RETURN_KEYS.cashRefund(doc.externalId), account: { id: account } };
+      refund = await this.transform('returnAuthorization', raId, 'cashRefund', body, body.externalId, ctx, { replace: 'item' });
+    }
+    return this.refOf(refund, doc);
+  }
+
+  /** A cash refund pays out of one account: the clearing account of the refund's one card or cash tender, all of it. */
+  private refundAccount(doc: CreditMemoDocument): string {
+    const paid = doc.tenders.filter((t) => t.amount.amount !== 0n);
+    if (paid.length !== 1 || paid[0].tender !== 'ORIGINAL_PAYMENT' || paid[0].amount.amount !== doc.total.amount) {
+      throw new DeliveryError('PERMANENT', `a cash refund pays the whole ${doc.total.amount} minor units out of one account; the refund went back as ${paid.map((t) => `${t.amount.amount} ${t.tender}`).join(', ') || 'nothing'}`, { code: 'CASH_REFUND_TENDERS', field: 'tenders' });
+    }
+    if (!paid[0].accountId) throw new DeliveryError('MISSING_DEPENDENCY', `no TENDER clearing account for ${paid[0].gateway}`, { code: 'UNMAPPED', field: 'tenders[0].accountId' });
+    return paid[0].accountId;
+  }
+
   /** The credit memo, once it and every customer refund of the credit exist; null before. */
   async find(doc: CreditMemoDocument, ctx: ErpCallContext): Promise<ErpDocumentRef | null> {
+    if (doc.against === 'CASH_SALE') {
+      const refund = await this.read('cashRefund', { externalId: RETURN_KEYS.cashRefund(doc.externalId) }, ctx);
+      return refund ? this.refOf(refund, doc) : null;
+    }
     const memo = await this.read('creditMemo', { externalId: RETURN_KEYS.creditMemo(doc.externalId) }, ctx);
     if (!memo) return null;
     for (const refund of toNetSuiteCustomerRefunds(doc, String(memo.id))) {
@@ -75,10 +113,11 @@ export class NetSuiteCreditMemos {
     const key = RETURN_KEYS.returnAuthorization(doc.externalId);
     const found = await this.read('returnAuthorization', { externalId: key }, ctx, true);
     if (found) return found;
-    const order = await this.read('salesOrder', { internalId: doc.salesOrderInternalId }, ctx, true);
-    if (!order) throw new DeliveryError('MISSING_DEPENDENCY', `NetSuite has no sales order ${doc.salesOrderInternalId} to return against`, { code: 'SALES_ORDER_MISSING', field: 'salesOrderInternalId' });
+    const source = doc.against === 'CASH_SALE' ? 'cashSale' : 'salesOrder';
+    const order = await this.read(source, { internalId: doc.salesOrderInternalId }, ctx, true);
+    if (!order) throw new DeliveryError('MISSING_DEPENDENCY', `NetSuite has no ${source} ${doc.salesOrderInternalId} to return against`, { code: 'SALES_ORDER_MISSING', field: 'salesOrderInternalId' });
     const body = toNetSuiteReturnAuthorization(doc, readOrderLines(order, this.options));
-    return this.transform('salesOrder', doc.salesOrderInternalId, 'returnAuthorization', body, key, ctx, { replace: 'item' }, true);
+    return this.transform(source, doc.salesOrderInternalId, 'returnAuthorization', body, key, ctx, { replace: 'item' }, true);
   }
 
   /** The RA's line numbers in the credit's line order: it was written with ?replace=item from those lines. */
@@ -97,7 +136,7 @@ export class NetSuiteCreditMemos {
    * there is one. The written record is read back (NetSuite's answer is 204 without it).
    */
   private async transform(
-    from: 'salesOrder' | 'returnAuthorization', fromId: string, to: ReturnRecord, body: unknown, key: string, ctx: ErpCallContext,
+    from: 'salesOrder' | 'cashSale' | 'returnAuthorization', fromId: string, to: ReturnRecord, body: unknown, key: string, ctx: ErpCallContext,
     query: Record<string, string> = {}, expand = false,
   ): Promise<Json> {
     const answer = await this.client.send('POST', this.client.url(from, { internalId: fromId }, `/!transform/${to}`, query), body, ctx);
@@ -114,7 +153,7 @@ export class NetSuiteCreditMemos {
     return record;
   }
 
-  private async read(type: ReturnRecord | 'salesOrder', id: { internalId: string } | { externalId: string }, ctx: ErpCallContext, expand = false): Promise<Json | undefined> {
+  private async read(type: ReturnRecord | 'salesOrder' | 'cashSale', id: { internalId: string } | { externalId: string }, ctx: ErpCallContext, expand = false): Promise<Json | undefined> {
     const answer = await this.client.send('GET', this.client.url(type, id, '', expand ? { expandSubResources: 'true' } : {}), undefined, ctx);
     if (answer.status === 404) return undefined;
     if (!ok(answer)) throw parseNetSuiteError(answer.status, answer.text, answer.headers);

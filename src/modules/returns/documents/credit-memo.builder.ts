@@ -42,10 +42,6 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     if (refund.state !== 'READY' && refund.state !== 'CREDITED' && refund.state !== 'SETTLED') {
       throw new DeliveryError('PERMANENT', `refund ${refund.externalId} is ${refund.state}: no credit before its money moved`, { code: 'REFUND_NOT_READY' });
     }
-    if (request.dependency?.documentType === 'CASH_SALE') {
-      // A credit memo acts on a sales order; a cash sale is taken back by a cash refund (NetSuite cashRefund, BC a credit memo applied to the posted invoice).
-      throw new DeliveryError('PERMANENT', `refund ${refund.externalId} is of an order ${request.targetId} holds as a cash sale: its cash refund is not built yet; credit it in the ERP by hand`, { code: 'CASH_REFUND_NOT_BUILT' });
-    }
     if (!refund.orderId) throw new DeliveryError('MISSING_DEPENDENCY', `refund ${refund.externalId} has no order in the hub yet`, { code: 'ORDER_UNKNOWN' });
     const row = await this.orders.forDocument(refund.orderId);
     if (!row) throw new DeliveryError('PERMANENT', `order ${refund.orderId} does not exist`);
@@ -111,7 +107,9 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
       externalId: creditKey(channel, refund.externalId),
       salesOrderExternalId: salesOrder.externalId,
       salesOrderInternalId: request.dependency?.internalId ?? '',
-      invoiceInternalId: null,
+      // A cash sale is its own invoice: the credit applies to it (BC), the cash refund is made from it (NetSuite).
+      invoiceInternalId: request.dependency?.documentType === 'CASH_SALE' ? request.dependency.internalId ?? null : null,
+      against: request.dependency?.documentType === 'CASH_SALE' ? 'CASH_SALE' : 'SALES_ORDER',
       customerId: salesOrder.customerId,
       currency,
       creditDate: refund.processedAt.toISOString().slice(0, 10),

@@ -122,6 +122,11 @@ export class RefundStore {
     return true;
   }
 
+  /** The refund's total as its order's tax rule makes it (a refund stored before its order was known was totalled without it). */
+  async setTotal(runner: QueryRunner, refundId: string, total: bigint): Promise<void> {
+    await runner.query('UPDATE return_refunds SET total = $2, updated_at = now() WHERE id = $1 AND total <> $2', [refundId, total.toString()]);
+  }
+
   /** The case's refunds held because their parts exceed the money paid back: an exchange may account for it. */
   async heldOnMismatch(runner: QueryRunner, caseId: string): Promise<string[]> {
     const rows: { id: string }[] = await runner.query(
