@@ -18,6 +18,7 @@ import { OrderEditsAndDates1764460000000 } from './1764460000000-order-edits-and
 import { Settlements1764470000000 } from './1764470000000-settlements.js';
 import { SettlementRefundMatches1764492000000 } from './1764492000000-settlement-refund-matches.js';
 import { SettlementDuplicateLookup1764498000000 } from './1764498000000-settlement-duplicate-lookup.js';
+import { SettlementSetBasedReferences1764500000000 } from './1764500000000-settlement-set-based-references.js';
 import { Returns1764480000000 } from './1764480000000-returns.js';
 import { DispositionMappings1764481000000 } from './1764481000000-disposition-mappings.js';
 import { OrderCharges1764482000000 } from './1764482000000-order-charges.js';
@@ -41,6 +42,6 @@ export const MIGRATIONS = [
   Settlements1764470000000, Returns1764480000000, DispositionMappings1764481000000, OrderCharges1764482000000,
   OrderBuyerTextAndMoneySets1764491000000, ChannelAccountOrderRules1764491100000, SettlementRefundMatches1764492000000,
   PostingTotalReadBack1764493000000, SettlementJournals1764495000000, ChannelAccountSettings1764497000000, SettlementDuplicateLookup1764498000000,
-  StoreDays1764502000000, OrderLineItemKeys1764503000000, ReturnExchangeLineMoney1764503100000, OrderCounterSale1764504000000,
-  ReturnDispositionLocationScope1764505000000,
+  SettlementSetBasedReferences1764500000000, StoreDays1764502000000, OrderLineItemKeys1764503000000, ReturnExchangeLineMoney1764503100000,
+  OrderCounterSale1764504000000, ReturnDispositionLocationScope1764505000000,
 ];

@@ -92,10 +92,13 @@ describe('IMPORT_DIR in a worker process', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('imports a dropped report and matches the ledger', async () => {
+  it('imports a dropped report, schedules its summary journal as an upload does, and matches the ledger', async () => {
     drop(root, 'AMAZON_V2', 'amazon-v2-settlement-2.tsv');
     const report = await eventually(async () => readJson(join(root, 'done/AMAZON_V2/amazon-v2-settlement-2.tsv.report.json')), 15_000);
     expect(report).toMatchObject({ status: 'IMPORTED', reportId: '11822222222' });
+    expect(await hub.sql(`SELECT j.external_id, i.report_id FROM settlement_journals j JOIN settlement_imports i ON i.id = j.import_id`)).toEqual([
+      { external_id: 'STL-AMAZON_V2-11822222222', report_id: '11822222222' },
+    ]);
     // Matching ran: the fee types of the report have no mapping yet.
     await eventually(async () => {
       const [{ n }] = await hub.sql<{ n: number }>(`SELECT count(*)::int AS n FROM settlement_breaks WHERE break_key LIKE 'UNKNOWN_FEE_TYPE:FEE:%'`);

@@ -59,7 +59,7 @@ describe('Settlement summary journals to NetSuite and Business Central (PostgreS
     })).status).toBe(200);
     expect((await admin('put', '/admin/erp-targets/ns-main', {
       variant: 'netsuite', baseUrl: ns.url, credentials: ns.credentials, concurrencyCap: 4, timeoutMs: 5000,
-      settings: { journalSubsidiaryId: '1', currencyIds: { EUR: '4' } },
+      settings: { journalSubsidiaryId: '1', currencyIds: { EUR: '4', USD: '1' } },
     })).status).toBe(200);
     for (const [source, account] of Object.entries(ACCOUNTS)) await map(source, account);
   });
@@ -146,6 +146,33 @@ describe('Settlement summary journals to NetSuite and Business Central (PostgreS
     expect(entries.map((e: Json) => [e.accountNumber, e.debitAmount, e.creditAmount])).toEqual([
       ['6100', 0, 6], ['1090', 48.29, 0], ['4500', 54.5, 0], ['1250', 0, 100], ['6190', 3.21, 0],
     ]);
+  });
+
+  it('maps a payment provider\'s fees under its own channel and posts its payout journal (Stripe)', async () => {
+    const stripe: Record<string, string> = {
+      'settlement:PRINCIPAL': '1130', 'settlement:REFUND': '4500', 'settlement:CHARGEBACK': '4600', 'settlement:CHARGEBACK_FEE': '6150',
+      'settlement:PAYOUT': '1090', stripe_fee: '6120', tax: '2210',
+    };
+    for (const [sourceValue, glAccount] of Object.entries(stripe)) {
+      expect((await admin('post', '/admin/mappings', { kind: 'FEE_TYPE', channel: 'STRIPE', sourceValue, target: { glAccount }, note: 'e2e' })).status).toBe(201);
+    }
+    // A provider has fees, not items or customers: only FEE_TYPE takes its code.
+    const item = await admin('post', '/admin/mappings', { kind: 'ITEM', channel: 'STRIPE', sourceValue: 'SKU-1', target: { itemId: '1' }, note: 'e2e' });
+    expect(item.status).toBe(400);
+    const answer = await request(hub.app.getHttpServer()).post('/admin/settlements/imports?format=STRIPE&fileName=po_1Stripe0001.jsonl')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'application/x-ndjson').send(fixture('stripe-balance-transactions-po_1Stripe0001.jsonl'));
+    expect(answer.body).toMatchObject({ status: 'IMPORTED' });
+    // Business Central's journal API posts in the company's currency (EUR) only: the USD payout is refused there with the reason, and posted to NetSuite.
+    const [bcRow, nsRow] = await eventually(async () => {
+      const found = await postings(answer.body.reportId);
+      if (found.length !== 2 || found[0].status !== 'DEAD' || found[1].status !== 'POSTED') throw new Error(`journals ${JSON.stringify(found)}`);
+      return found;
+    }, 30_000);
+    expect(bcRow).toMatchObject({ target_id: 'bc-main', last_error_code: 'UNSUPPORTED_CURRENCY' });
+    // 99.53 paid out; debits = credits = 220.00 captured against refund 25.00, dispute 50.00, fees 3.20 + 3.49 + 0.30 + 23.48, dispute fee 15.00 and the payout.
+    expect(nsRow).toMatchObject({ target_id: 'ns-main', erp_total: '22000', expected_total: '22000', variance: '0', external_id: 'STL-STRIPE-po_1Stripe0001' });
+    const [entry] = (await nsJournals()).filter((j) => j.externalId === nsRow.external_id);
+    expect(new Set(entry.line.items.map((l: Json) => l.account.id))).toEqual(new Set(Object.values(stripe)));
   });
 
   it('refuses a journal whose parts do not add up to its payout, sends nothing, and holds the settlement with the reason', async () => {

@@ -37,6 +37,22 @@ describe('the settlement ledger schema', () => {
     await expect(db.query('INSERT INTO settlement_match_items (match_id, component_id) VALUES ($1, $2)', [second, id])).rejects.toThrow(/settlement_match_items_once/);
   });
 
+  it('checks the ledger references per statement: no item without its match and component, no line without its import, none removed under them', async () => {
+    const [{ id }] = await component(700);
+    const [{ id: match }] = await db.query(`INSERT INTO settlement_matches (rule, kind) VALUES ('order-key', 'ORDER_LINE') RETURNING id`);
+    const item = (matchId: string, componentId: string) => db.query('INSERT INTO settlement_match_items (match_id, component_id) VALUES ($1, $2)', [matchId, componentId]);
+    await expect(item(match, '999999999')).rejects.toMatchObject({ code: '23503', message: expect.stringContaining('component that does not exist') });
+    await expect(item('999999999', id)).rejects.toMatchObject({ code: '23503', message: expect.stringContaining('match that does not exist') });
+    await item(match, id);
+    await expect(db.query('DELETE FROM settlement_matches WHERE id = $1', [match])).rejects.toMatchObject({ code: '23503' });
+    await expect(db.query('UPDATE settlement_matches SET id = id + 1000000 WHERE id = $1', [match])).rejects.toMatchObject({ code: '23503' });
+    await expect(db.query(`
+      INSERT INTO settlement_components (import_id, side, component, provider_key, lineage, channel, amount, currency)
+      VALUES (999999999, 'REPORTED', 'PRINCIPAL', 'k', 'f:9', 'AMAZON', 1, 'EUR')`)).rejects.toMatchObject({ code: '23503', message: expect.stringContaining('import that does not exist') });
+    await expect(db.query('DELETE FROM settlement_imports WHERE id = $1', [importId])).rejects.toMatchObject({ code: '23503' });
+    expect(await db.query('SELECT count(*)::int AS n FROM settlement_match_items WHERE match_id = $1', [match])).toEqual([{ n: 1 }]);
+  });
+
   it('refuses a report identity twice and an IMPORTED status whose control totals differ', async () => {
     const insert = (reportId: string, hash: string, status: string, actual: number) => db.query(`
       INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)

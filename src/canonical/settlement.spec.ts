@@ -35,6 +35,19 @@ describe('parseLocaleAmount', () => {
 
   it('keeps integers beyond a double exactly', () => {
     expect(parseLocaleAmount('92.233.720.368.547.758,07', 'EUR')).toBe(9223372036854775807n);
+    expect(parseLocaleAmount('92233720368547758,07', 'EUR')).toBe(9223372036854775807n);
+  });
+
+  it('gives the plain shapes of the hot path the general answer', () => {
+    const cases: [string, string, ',' | '.' | undefined, bigint | 'throws'][] = [
+      ['-95,00', 'EUR', undefined, -9500n], ['1234.5', 'USD', undefined, 123450n], ['7', 'USD', undefined, 700n], ['-0,01', 'EUR', ',', -1n],
+      ['12', 'JPY', undefined, 12n], ['12,5', 'JPY', undefined, 'throws'], ['1,234', 'JPY', undefined, 1234n], ['1.234', 'EUR', undefined, 'throws'],
+      ['1.234', 'EUR', ',', 123400n], ['1,234', 'KWD', ',', 1234n], ['5.1', 'KWD', '.', 5100n], ['1.005', 'USD', '.', 'throws'], ['1.50', 'USD', ',', 'throws'],
+    ];
+    for (const [raw, currency, decimal, expected] of cases) {
+      if (expected === 'throws') expect(() => parseLocaleAmount(raw, currency, decimal)).toThrow(MoneyError);
+      else expect([raw, parseLocaleAmount(raw, currency, decimal)]).toEqual([raw, expected]);
+    }
   });
 });
 

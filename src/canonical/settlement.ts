@@ -84,6 +84,8 @@ const GROUPED = /^(\d{1,3})((?:[.,' \u00a0\u202f]\d{3})+)$/;
  */
 export function parseLocaleAmount(raw: string, currency: string, decimal?: DecimalSeparator): bigint {
   const exponent = currencyExponent(currency);
+  const plain = plainAmount(raw, exponent, decimal);
+  if (plain !== null) return plain;
   let text = raw.trim();
   let negative = false;
   if (/^\(.*\)$/.test(text)) [negative, text] = [true, text.slice(1, -1).trim()];
@@ -109,6 +111,28 @@ export function parseLocaleAmount(raw: string, currency: string, decimal?: Decim
   if (/[^0]/.test(fraction.slice(exponent))) throw new MoneyError(`${raw} has more precision than ${currency} allows (${exponent} decimals)`);
   const minor = BigInt(whole + kept);
   return negative ? -minor : minor;
+}
+
+const PLAIN = /^(-?)(\d+)(?:([.,])(\d+))?$/;
+const SCALE = [1n, 10n, 100n, 1000n, 10000n];
+
+/**
+ * The shape nearly every report line has ("-95,00", "1234.56", "7"): digits, at most one
+ * separator, no grouping. Read here without the general path's regular expressions, with the
+ * same answer it would give; anything else (grouping, brackets, more digits than the
+ * currency has, an ambiguous three-digit fraction) is left to it (null).
+ */
+function plainAmount(raw: string, exponent: number, decimal?: DecimalSeparator): bigint | null {
+  const match = PLAIN.exec(raw);
+  if (!match || exponent >= SCALE.length) return null;
+  const [, sign, whole, mark, fraction] = match;
+  let minor: bigint;
+  if (mark === undefined) minor = BigInt(whole) * SCALE[exponent];
+  else {
+    if (fraction.length > exponent || (decimal ? mark !== decimal : fraction.length === 3)) return null;
+    minor = BigInt(whole + fraction.padEnd(exponent, '0'));
+  }
+  return sign ? -minor : minor;
 }
 
 function decimalOf(text: string, exponent: number, raw: string): DecimalSeparator | null {

@@ -76,7 +76,7 @@ export class ShopifyPaymentsPayoutParser implements ReportParser {
       sum += amount - fee;
       count += 1;
       const type = bt.type.toUpperCase();
-      const when = bt.transactionDate ? new Date(bt.transactionDate) : null;
+      const when = bt.transactionDate ? this.date(bt.transactionDate) : null;
       const base = {
         // The hub keys Shopify orders by their numeric id; a transfer's source is the payout it retries.
         side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: orderId(bt.associatedOrder?.id),
@@ -100,6 +100,18 @@ export class ShopifyPaymentsPayoutParser implements ReportParser {
   summary(): ReportSummary {
     if (!this.result) throw new Error('summary() before the report was read to its end');
     return this.result;
+  }
+
+  // A payout's transactions share few timestamps; parsing each once keeps the hot loop cheap.
+  private readonly dates = new Map<string, Date>();
+  private date(text: string): Date {
+    let date = this.dates.get(text);
+    if (!date) {
+      if (this.dates.size >= 4096) this.dates.clear();
+      date = new Date(text);
+      this.dates.set(text, date);
+    }
+    return date;
   }
 
   private money(value: MoneyV2 | undefined, currency: string, lineage: string, field: string, absentIsZero = false): bigint {

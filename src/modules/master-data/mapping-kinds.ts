@@ -1,4 +1,5 @@
 import { CHANNEL_CODES, normaliseAccount } from '../../adapters/channels/registry.js';
+import { isPaymentProvider, PAYMENT_PROVIDER_CODES } from '../../adapters/payments/providers.js';
 
 /**
  * What can be mapped, what each kind maps to, and the one validator every entry point
@@ -8,6 +9,16 @@ import { CHANNEL_CODES, normaliseAccount } from '../../adapters/channels/registr
  */
 export const MAPPING_KINDS = ['ITEM', 'LOCATION', 'TAX_CODE', 'TENDER', 'CUSTOMER', 'RETURN_REASON', 'FEE_TYPE', 'DISPOSITION'] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
+
+/**
+ * The channels a mapping may be keyed by: the order channels, and the payment providers whose
+ * settlement fees map to GL accounts (FEE_TYPE only: a provider has no items, taxes or customers).
+ */
+export const MAPPING_CHANNELS: readonly string[] = [...CHANNEL_CODES, ...PAYMENT_PROVIDER_CODES];
+
+export function channelAllowed(kind: unknown, channel: string): boolean {
+  return (CHANNEL_CODES as readonly string[]).includes(channel) || (kind === 'FEE_TYPE' && isPaymentProvider(channel));
+}
 
 /** The ERP-side fields each kind's target must carry; no others are accepted. */
 export const TARGET_FIELDS: Readonly<Record<MappingKind, readonly string[]>> = {
@@ -142,8 +153,8 @@ export function checkDraft(input: unknown, names: DraftFieldNames = JSON_FIELDS)
   const kind = raw.kind;
   if (!isMappingKind(kind)) errors.push({ field: names.kind, reason: `must be one of ${MAPPING_KINDS.join(', ')}` });
   const channel = raw.channel;
-  if (typeof channel !== 'string' || !(CHANNEL_CODES as readonly string[]).includes(channel)) {
-    errors.push({ field: names.channel, reason: `must be one of ${CHANNEL_CODES.join(', ')}` });
+  if (typeof channel !== 'string' || !channelAllowed(kind, channel)) {
+    errors.push({ field: names.channel, reason: `must be one of ${(kind === 'FEE_TYPE' ? MAPPING_CHANNELS : CHANNEL_CODES).join(', ')}` });
   }
   const account = scope(raw.account, names.account, errors);
   const erpTarget = scope(raw.erpTarget, names.erpTarget, errors);

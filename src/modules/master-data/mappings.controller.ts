@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CHANNEL_CODES } from '../../adapters/channels/registry.js';
 import { RequireRole, type AuthenticatedRequest } from '../../platform/auth/roles.guard.js';
 import { currentCorrelationId } from '../../platform/correlation/correlation.js';
 import { TakesTextBody } from '../../platform/http/admin-input.interceptor.js';
 import { ApiError } from '../../platform/http/api-error.js';
-import { checkDraft, isMappingKind, MAPPING_KINDS } from './mapping-kinds.js';
+import { checkDraft, isMappingKind, MAPPING_CHANNELS, MAPPING_KINDS } from './mapping-kinds.js';
 import { MappingImportService, type ImportSummary } from './mapping-import.service.js';
 import type { MappingFilter, MappingVersion } from './mapping-store.js';
 import { MappingService, type WriteContext } from './mapping.service.js';
@@ -34,8 +33,8 @@ function filterOf(query: Record<string, string | undefined>): MappingFilter {
     if (typeof value === 'string' && value.includes('\u0000')) throw mappingError('VALIDATION_FAILED', `${field} must not contain NUL characters`, field);
   }
   if (kind !== undefined && !isMappingKind(kind)) throw mappingError('VALIDATION_FAILED', `kind must be one of ${MAPPING_KINDS.join(', ')}`, 'kind');
-  if (channel !== undefined && !(CHANNEL_CODES as readonly string[]).includes(channel)) {
-    throw mappingError('VALIDATION_FAILED', `channel must be one of ${CHANNEL_CODES.join(', ')}`, 'channel');
+  if (channel !== undefined && !MAPPING_CHANNELS.includes(channel)) {
+    throw mappingError('VALIDATION_FAILED', `channel must be one of ${MAPPING_CHANNELS.join(', ')}`, 'channel');
   }
   if (includeRetired !== undefined && !['true', 'false'].includes(includeRetired)) throw mappingError('VALIDATION_FAILED', 'includeRetired must be true or false', 'includeRetired');
   const count = (value: string | undefined, field: string, min: number, max: number, fallback: number) => {

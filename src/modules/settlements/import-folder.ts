@@ -8,7 +8,7 @@ import { BankStatementCsvParser, type BankColumnMap } from '../../adapters/payme
 import type { ReportParser, ReportSource } from '../../adapters/payments/report-parser.js';
 import { claimFile, DONE, FAILED, IN_PROGRESS, KEPT_FOLDERS, settleFile, stillGrowing } from '../../platform/files/drop-folder.js';
 import { UPLOAD_FORMATS } from './report-formats.js';
-import { importReport, type ImportOutcome } from './settlement-importer.js';
+import { importReport, type ImportOutcome, type ImportRequest } from './settlement-importer.js';
 
 export { DONE, FAILED };
 const BANK = 'BANK_CSV';
@@ -17,6 +17,11 @@ const COLUMN_MAP = 'columns.json';
 export interface FolderFileResult {
   readonly file: string;
   readonly outcome: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE' | 'FAILED';
+}
+
+/** What the caller does in each import's transaction once a report landed whole: the same hook the upload passes (its journal). */
+export interface FolderOptions {
+  readonly onImported?: ImportRequest['onImported'];
 }
 
 /** How one file is read: a report format's folder, or a bank account's folder with its column map. */
@@ -37,23 +42,25 @@ interface Drop {
  * and moved to `done/` or `failed/` under the same relative path, with `<name>.report.json`
  * saying what happened. A file in no known folder goes to `failed/` saying so.
  */
-export async function scanImportFolder(db: DataSource, root: string, importedBy: string): Promise<FolderFileResult[]> {
+export async function scanImportFolder(db: DataSource, root: string, importedBy: string, options: FolderOptions = {}): Promise<FolderFileResult[]> {
   const results: FolderFileResult[] = [];
   for (const drop of await drops(root)) {
     const claimed = await claimFile(root, drop.folder, drop.relative);
     if (claimed === null) continue; // another worker took it, or it went away
-    results.push({ file: drop.relative, outcome: await importDrop(db, root, drop, claimed, importedBy) });
+    results.push({ file: drop.relative, outcome: await importDrop(db, root, drop, claimed, importedBy, options) });
   }
   return results;
 }
 
-async function importDrop(db: DataSource, root: string, drop: Drop, claimed: string, importedBy: string): Promise<FolderFileResult['outcome']> {
+async function importDrop(
+  db: DataSource, root: string, drop: Drop, claimed: string, importedBy: string, { onImported }: FolderOptions,
+): Promise<FolderFileResult['outcome']> {
   const startedAt = new Date().toISOString();
   try {
     if (!drop.parser) throw new Error(drop.problem ?? 'not a report folder');
     const fileHash = await hashOf(claimed);
     const parser = drop.parser({ fileName: drop.name, channel: drop.channel, fileHash });
-    const outcome: ImportOutcome = await importReport(db, { parser, input: createReadStream(claimed), channel: drop.channel, fileHash, importedBy });
+    const outcome: ImportOutcome = await importReport(db, { parser, input: createReadStream(claimed), channel: drop.channel, fileHash, importedBy, onImported });
     const breaks: unknown[] = outcome.status === 'DUPLICATE' ? [] : await db.query(
       'SELECT category, amount::text AS amount, currency, explanation FROM settlement_breaks WHERE import_id = $1 ORDER BY id', [outcome.importId]);
     await settle(root, DONE, drop, claimed, {

@@ -54,8 +54,22 @@ async function insertBatch(runner: QueryRunner, channel: string, batch: Settleme
 function values(channel: string, c: SettlementComponent): (string | null)[] {
   return [
     c.side, c.component, c.feeType, c.providerKey, c.lineage, channel, c.orderRef, c.transactionRef, c.pspReference, c.payoutRef,
-    c.amount.toString(), c.currency, c.eventAt?.toISOString() ?? null, c.postedAt?.toISOString() ?? null, c.payoutStatus,
+    c.amount.toString(), c.currency, iso(c.eventAt), iso(c.postedAt), c.payoutStatus,
   ];
+}
+
+// A report's lines mostly share a few dates (the payout's, the settlement's, a day's): format each once.
+const ISO = new Map<number, string>();
+function iso(date: Date | null): string | null {
+  if (!date) return null;
+  const time = date.getTime();
+  let text = ISO.get(time);
+  if (text === undefined) {
+    if (ISO.size >= 4096) ISO.clear();
+    text = date.toISOString();
+    ISO.set(time, text);
+  }
+  return text;
 }
 
 async function* copyLines(channel: string, components: AsyncIterable<SettlementComponent>): AsyncGenerator<string> {
@@ -71,7 +85,9 @@ async function* copyLines(channel: string, components: AsyncIterable<SettlementC
 }
 
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
+const COPY_SPECIAL = /[\\\t\n\r]/;
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!COPY_SPECIAL.test(value)) return value;
   return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
 }

@@ -21,9 +21,10 @@ export interface OrderMatchResult {
   readonly closed: number;
 }
 
-type Expectations = Pick<OrderService, 'settlementExpectations'>;
+type Expectations = Pick<OrderService, 'settlementExpectationsQuery'>;
 
-const REF_CHUNK = 20_000;
+/** Enough for the matching's hashes and sorts to stay in memory at a million lines. */
+const MATCHING_WORK_MEM = '256MB';
 const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
 
 /**
@@ -40,6 +41,8 @@ export async function matchOrders(
   const own = !runner.isTransactionActive;
   if (own) await runner.startTransaction();
   try {
+    // The grouping and its joins hash hundreds of thousands of rows; the default 4 MB would spill them to disk.
+    await runner.query(`SET LOCAL work_mem = '${MATCHING_WORK_MEM}'`);
     const expectedAdded = await addExpectations(runner, orders);
     await runner.query(`
       CREATE TEMP TABLE settlement_order_groups ON COMMIT DROP AS
@@ -58,7 +61,7 @@ export async function matchOrders(
         FROM (
           SELECT c.channel, c.order_ref, CASE WHEN c.channel = ANY($3::text[]) THEN 'PRINCIPAL' ELSE c.component END AS component, c.currency,
             sum(c.amount) FILTER (WHERE c.side = 'EXPECTED') AS expected, sum(c.amount) FILTER (WHERE c.side = 'REPORTED') AS reported,
-            count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id) AS ids
+            count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id ORDER BY c.id) AS ids, min(c.id) AS first_id
           FROM settlement_components c
           WHERE c.order_ref IS NOT NULL AND c.component IN ${PARTS}
             AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
@@ -71,20 +74,23 @@ export async function matchOrders(
     await runner.query('CREATE INDEX ON settlement_order_groups (break_key)');
     await runner.query('ANALYZE settlement_order_groups');
     const [counts]: { matched: number; rounding: number }[] = await runner.query(`
-      WITH sure AS (
-        SELECT g.*, nextval(pg_get_serial_sequence('settlement_matches', 'id')) AS match_id FROM settlement_order_groups g WHERE verdict IN ('MATCH', 'ROUNDING')
+      WITH sure AS MATERIALIZED (
+        -- Ids in ledger order, so the items land in both their indexes mostly at the right edge.
+        SELECT g.*, nextval(pg_get_serial_sequence('settlement_matches', 'id')) AS match_id
+        FROM (SELECT * FROM settlement_order_groups WHERE verdict IN ('MATCH', 'ROUNDING') ORDER BY first_id) g
       ), matches AS (
         INSERT INTO settlement_matches (id, rule, kind, tolerance_used)
-        SELECT match_id, 'order-component:' || component, 'ORDER_LINE', abs(difference) FROM sure RETURNING id
+        SELECT match_id, 'order-component:' || component, 'ORDER_LINE', abs(difference) FROM sure
       ), items AS (
-        INSERT INTO settlement_match_items (match_id, component_id) SELECT match_id, unnest(ids) FROM sure RETURNING match_id
+        INSERT INTO settlement_match_items (match_id, component_id)
+        SELECT match_id, component_id FROM sure CROSS JOIN LATERAL unnest(ids) AS component_id ORDER BY component_id
       ), rounding AS (
         INSERT INTO settlement_breaks (break_key, category, amount, currency, channel, explanation, match_id, status, status_by, note)
         SELECT 'ROUNDING:' || group_key || ':' || match_id, 'ROUNDING', difference, currency, channel,
           'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || reported || ', expected ' || coalesce(expected, 0)
             || ' minor units of ' || currency || '; the difference ' || difference || ' is within the rule''s tolerance of ' || tolerance,
           match_id, 'ACKNOWLEDGED', 'matcher', 'matched within tolerance'
-        FROM sure WHERE verdict = 'ROUNDING' RETURNING id
+        FROM sure WHERE verdict = 'ROUNDING'
       )
       SELECT count(*) FILTER (WHERE verdict = 'MATCH')::int AS matched, count(*) FILTER (WHERE verdict = 'ROUNDING')::int AS rounding FROM sure`);
     await runner.query(`
@@ -124,25 +130,23 @@ export async function matchOrders(
   }
 }
 
-/** EXPECTED components, once per order, for the orders the reports name that have none yet. */
+/**
+ * EXPECTED components, once per order, for the orders the reports name that have none yet: one
+ * INSERT … SELECT over the orders module's expectations query, no order passes through the client.
+ */
 async function addExpectations(runner: QueryRunner, orders: Expectations): Promise<number> {
-  const refs: { channel: string; externalId: string }[] = await runner.query(`
-    SELECT DISTINCT c.channel, c.order_ref AS "externalId" FROM settlement_components c
+  const refs = `(
+    SELECT DISTINCT c.channel, c.order_ref AS external_id FROM settlement_components c
     WHERE c.side = 'REPORTED' AND c.order_ref IS NOT NULL AND c.component IN ${PARTS}
       AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
-      AND NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.order_ref = c.order_ref AND e.side = 'EXPECTED' AND e.channel = c.channel)`);
-  let added = 0;
-  for (let start = 0; start < refs.length; start += REF_CHUNK) {
-    const parts = await orders.settlementExpectations(runner, refs.slice(start, start + REF_CHUNK));
-    if (!parts.length) continue;
-    await runner.query(`
+      AND NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.order_ref = c.order_ref AND e.side = 'EXPECTED' AND e.channel = c.channel)) r`;
+  const [{ added }]: { added: number }[] = await runner.query(`
+    WITH added AS (
       INSERT INTO settlement_components (side, component, provider_key, lineage, channel, order_ref, amount, currency)
-      SELECT 'EXPECTED', component, 'hub:order', 'order:' || order_id, channel, order_ref, amount, currency
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS p (component, order_id, channel, order_ref, amount, currency)`, [
-      parts.map((p) => p.component), parts.map((p) => p.orderId), parts.map((p) => p.channel), parts.map((p) => p.externalId),
-      parts.map((p) => p.amount.toString()), parts.map((p) => p.currency),
-    ]);
-    added += parts.length;
-  }
+      SELECT 'EXPECTED', x.component, 'hub:order', 'order:' || x.order_id, x.channel, x.external_id, x.amount, x.currency
+      FROM (${orders.settlementExpectationsQuery(refs)}) x
+      ORDER BY x.channel, x.external_id
+      RETURNING 1)
+    SELECT count(*)::int AS added FROM added`);
   return added;
 }

@@ -2,6 +2,7 @@ import { AdyenSettlementDetailsParser } from '../../adapters/payments/adyen-sett
 import { AmazonSettlementV2Parser } from '../../adapters/payments/amazon-settlement-v2.js';
 import type { ReportParser, ReportSource } from '../../adapters/payments/report-parser.js';
 import { PaypalStlParser } from '../../adapters/payments/paypal-stl.js';
+import { PAYMENT_PROVIDER_CODES, type PaymentProviderCode } from '../../adapters/payments/providers.js';
 import { ShopifyPaymentsPayoutParser } from '../../adapters/payments/shopify-payments-payout.js';
 import { StripeBalanceTransactionsParser } from '../../adapters/payments/stripe-balance-transactions.js';
 
@@ -18,10 +19,10 @@ export interface UploadFormat {
 export const UPLOAD_FORMATS: Readonly<Record<string, UploadFormat>> = {
   AMAZON_V2: { channel: 'AMAZON', parser: (source) => new AmazonSettlementV2Parser(source) },
   SHOPIFY_PAYMENTS: { channel: 'SHOPIFY', parser: (source) => new ShopifyPaymentsPayoutParser(source) },
-  STRIPE: { channel: 'STRIPE', parser: (source) => new StripeBalanceTransactionsParser(source) },
-  ADYEN: { channel: 'ADYEN', parser: (source) => new AdyenSettlementDetailsParser(source) },
-  PAYPAL_STL: { channel: 'PAYPAL', parser: (source) => new PaypalStlParser(source) },
+  STRIPE: { channel: 'STRIPE' satisfies PaymentProviderCode, parser: (source) => new StripeBalanceTransactionsParser(source) },
+  ADYEN: { channel: 'ADYEN' satisfies PaymentProviderCode, parser: (source) => new AdyenSettlementDetailsParser(source) },
+  PAYPAL_STL: { channel: 'PAYPAL' satisfies PaymentProviderCode, parser: (source) => new PaypalStlParser(source) },
 };
 
 /** Channels whose reports carry a payment capture (the amount paid), not the order's components. */
-export const CAPTURE_CHANNELS: readonly string[] = ['SHOPIFY', 'STRIPE', 'ADYEN', 'PAYPAL'];
+export const CAPTURE_CHANNELS: readonly string[] = ['SHOPIFY', ...PAYMENT_PROVIDER_CODES];

@@ -30,8 +30,14 @@ function list(value: unknown, field: string, refuse: Refuse): Json[] {
   return value;
 }
 
+/**
+ * The webhook's exchange items with their prices; none when the webhook is thin (an item without
+ * its line item's price): then they are read with the return at returns/process.
+ */
 export function exchangeLines(body: Json, refuse: Refuse): ExchangeLine[] {
-  return list(body.exchange_line_items, 'exchange_line_items', refuse).map((item, i) => {
+  const items = list(body.exchange_line_items, 'exchange_line_items', refuse);
+  if (items.some((item) => !isObject(item.line_item) || item.line_item.price_set === undefined)) return [];
+  return items.map((item, i) => {
     const at = `exchange_line_items[${i}]`;
     const lineItem = isObject(item.line_item) ? item.line_item : null;
     if (!lineItem) throw refuse(`${at}.line_item`, 'is required: the exchange item\'s price comes from it');

@@ -1,10 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CHANNEL_CODES } from '../../../adapters/channels/registry.js';
+import { PAYMENT_PROVIDER_CODES } from '../../../adapters/payments/providers.js';
 import { HOLD_REASONS, ORDER_STATUSES } from '../domain/order-state.js';
 
 const asEnum = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, v]));
 
-export const ChannelEnum = asEnum(CHANNEL_CODES);
+/** The order channels, and the payment providers whose settlements (fees, mappings, breaks) are keyed by their own code. */
+export const ChannelEnum = asEnum([...CHANNEL_CODES, ...PAYMENT_PROVIDER_CODES]);
 export const OrderStatusEnum = asEnum(ORDER_STATUSES);
 export const HoldReasonEnum = asEnum(HOLD_REASONS);
 export const FulfillmentMethodEnum = asEnum(['SHIP', 'PICKUP_IN_STORE', 'SHIP_FROM_STORE', 'DROP_SHIP', 'DIGITAL']);
