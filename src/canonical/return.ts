@@ -57,6 +57,13 @@ export interface ReturnLineQuantity {
   readonly disposition?: Disposition | null;
   /** The channel's location the units went to (restock, write-off, RTV...). */
   readonly locationRef?: string | null;
+  /**
+   * Whose LOCATION mapping names `locationRef`, when the units went to a place a channel account
+   * owns (a store that took them back over the counter, whichever channel sold them): the ERP
+   * credit receives them at that mapped location. Absent: the DISPOSITION mapping of the order's
+   * channel places them.
+   */
+  readonly locationScope?: { readonly channel: ChannelCode; readonly account: string } | null;
 }
 
 /**

@@ -66,6 +66,11 @@ export type ChannelMeaning =
   | { ok: true; type: 'shipment'; confirmation: ShipmentConfirmation }
   | { ok: true; type: 'cancellation'; cancellation: ShipmentCancellation }
   | { ok: true; type: 'return'; event: CanonicalReturnEvent }
+  /**
+   * Several return events of one delivery, applied in order in one transaction (a return at a till:
+   * the goods taken back, then the money paid back); `till` is its effect on the store day's cash.
+   */
+  | { ok: true; type: 'returns'; events: readonly CanonicalReturnEvent[]; till?: TillTransaction }
   /** The delivery only says something changed (a marketplace notification): the hub fetches `ref` from the channel (pull). */
   | { ok: true; type: 'fetch'; ref: string; reason: string }
   | { ok: true; type: 'nothing'; reason: string }

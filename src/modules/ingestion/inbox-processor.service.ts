@@ -8,6 +8,7 @@ import { heldNote } from '../fulfillments/domain/held-shipment.js';
 import { ChannelCancellations } from '../fulfillments/shipments/channel-cancellations.js';
 import { ShipmentEventsService } from '../fulfillments/shipments/shipment-events.service.js';
 import type { CanonicalOrder } from '../../canonical/order.js';
+import type { CanonicalReturnEvent } from '../../canonical/return.js';
 import { ChannelAccountOrderRules } from '../channel-accounts/channel-account-order-rules.js';
 import { ChannelAccountZones } from '../channel-accounts/channel-account-zones.js';
 import { understandFulfillmentEvent } from './fulfillment-event.js';
@@ -138,6 +139,11 @@ export class InboxProcessorService {
           const outcome = await this.returns.apply(runner, event.event, lineage);
           if (outcome.outcome === 'REFUSED') refused = outcome.note;
           else note = outcome.outcome === 'DUPLICATE' ? outcome.note : outcome.note === null ? null : `return case ${outcome.caseId}: ${outcome.note}`;
+        } else if (event.type === 'returns') {
+          const applied = await this.applyReturns(runner, event.events, lineage);
+          refused = applied.refused;
+          note = applied.note;
+          if (event.till && refused === null) note = (await this.storeDays.record(runner, event.till, lineage)) ?? note;
         } else if (event.type === 'fetch') {
           note = event.reason;
           if (row.account) fetches.push({ channel: row.source, account: row.account, ref: event.ref, correlationId: row.correlation_id });
@@ -183,6 +189,21 @@ export class InboxProcessorService {
       await this.orders.apply(runner, { ...event.value, kind: 'UPDATED', lineage, unmapped: unmapped.get(event.value.order) ?? [] });
       return 'REAPPLIED';
     });
+  }
+
+  /**
+   * A delivery's return events in order (goods before money), in the row's transaction. They name
+   * one order, so a refusal (an order id the hub never sent) comes with the first, before any write.
+   */
+  private async applyReturns(runner: QueryRunner, events: readonly CanonicalReturnEvent[], lineage: { inboxId: string; correlationId: string }): Promise<{ refused: string | null; note: string | null }> {
+    const notes: string[] = [];
+    for (const e of events) {
+      const outcome = await this.returns.apply(runner, e, lineage);
+      if (outcome.outcome === 'REFUSED') return { refused: outcome.note, note: null };
+      if (outcome.outcome === 'DUPLICATE') notes.push(outcome.note);
+      else if (outcome.note !== null) notes.push(`return case ${outcome.caseId}: ${outcome.note}`);
+    }
+    return { refused: null, note: notes.length > 0 ? notes.join('; ') : null };
   }
 
   /** Orders dated in their shop's time where the channel's timestamps did not say it (the account's zone). */

@@ -115,6 +115,7 @@ export const posChannel: ChannelAdapter = {
     if (!meaning.ok) return invalid(meaning.errors);
     const till = tillOf(CODE, envelope);
     if (meaning.type === 'kept') return till ? { ok: true, type: 'till', transaction: till, reason: meaning.note } : { ok: true, type: 'nothing', reason: meaning.note };
+    if (meaning.type === 'return') return { ok: true, type: 'returns', events: meaning.events, till: till ?? undefined };
     return {
       ok: true, type: 'order', till: till ?? undefined,
       value: { order: meaning.order, kind: 'PLACED', lineage: { inboxId: delivery.id, topic: delivery.topic, correlationId: delivery.correlationId } },

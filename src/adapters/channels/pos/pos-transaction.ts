@@ -2,11 +2,14 @@
  * One store-system transaction (docs/contracts/store-pos.md) in canonical terms. A sale is an
  * order paid and handed over at the till: its lines are fulfilled at the store when it is made,
  * so no warehouse is asked for them and the ERP gets its item fulfilment from the store's
- * location. Returns, voids, no-sales and paid-in/out are kept for the store day.
+ * location. A return that names its original sale is that order's return (pos-return.ts); returns
+ * without one, voids, no-sales and paid-in/out are kept for the store day.
  */
 import { add, sum, type Money } from '../../../canonical/money.js';
 import type { CanonicalOrder, DiscountAllocation, OrderLine, TaxLine, Tender, TenderKind } from '../../../canonical/order.js';
+import type { CanonicalReturnEvent } from '../../../canonical/return.js';
 import { FieldReader, type FieldError } from '../field-reader.js';
+import { posReturnEvents } from './pos-return.js';
 
 export const POS_TRANSACTION_TYPES = ['SALE', 'RETURN', 'VOID', 'NO_SALE', 'PAID_IN', 'PAID_OUT'] as const;
 export type PosTransactionType = (typeof POS_TRANSACTION_TYPES)[number];
@@ -24,6 +27,8 @@ export interface PosEnvelope {
 export type PosMeaning =
   | { ok: true; type: 'sale'; order: CanonicalOrder }
   | { ok: true; type: 'kept'; note: string }
+  /** A RETURN that names its original order: the goods back at the store, then the refund at the till (pos-return.ts). */
+  | { ok: true; type: 'return'; events: CanonicalReturnEvent[] }
   | { ok: false; errors: FieldError[] };
 
 export function understandPosTransaction(envelope: unknown): PosMeaning {
@@ -37,6 +42,12 @@ export function understandPosTransaction(envelope: unknown): PosMeaning {
   const id = t.text('id', 128);
   const type = t.oneOf('type', POS_TRANSACTION_TYPES);
   if (errors.length > 0) return { ok: false, errors };
+  const original = type === 'RETURN' ? t.optionalObject('original') : null;
+  if (errors.length > 0) return { ok: false, errors };
+  if (original) {
+    const events = posReturnEvents(t, original, { channel: 'POS', storeId, transactionId: id, currency }, errors);
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, type: 'return', events };
+  }
   if (type !== 'SALE') return { ok: true, type: 'kept', note: keptNote(type, t) };
 
   const at = t.instant('at');
@@ -112,7 +123,7 @@ function saleTender(r: FieldReader, currency: string): Tender {
 function keptNote(type: PosTransactionType, t: FieldReader): string {
   switch (type) {
     case 'VOID': return `void of ${t.optionalText('voids', 128) ?? 'an unnamed transaction'} kept for the store day; a completed sale is taken back by a return`;
-    case 'RETURN': return 'return kept for the store day; crediting POS returns through the returns module is not built yet';
+    case 'RETURN': return 'return kept for the store day; it names no original sale, so nothing is credited';
     default: return `${type.toLowerCase().replace('_', '-')} kept for the store day's cash count`;
   }
 }

@@ -8,7 +8,7 @@ import { BuildsDocument, type DocumentBuilder, type DocumentRequest, type Prepar
 import { MappingService, resolutionKey, type ResolveKey } from '../../master-data/mapping.service.js';
 import { SalesOrderBuilder } from '../../orders/documents/sales-order.builder.js';
 import { OrderService } from '../../orders/order.service.js';
-import { RefundDocumentReader, type RefundForCredit } from '../persistence/refund-document-reader.js';
+import { RefundDocumentReader, type DispositionGroup, type RefundForCredit } from '../persistence/refund-document-reader.js';
 
 const ACCOUNT_COMPONENTS = { SHIPPING: 'SHIPPING_TAX', DUTIES: null, RESTOCKING_FEE: null, ADJUSTMENT: null } as const;
 type AccountComponent = keyof typeof ACCOUNT_COMPONENTS;
@@ -22,7 +22,8 @@ export const refundAccountSource = (component: AccountComponent): string => `ref
 /**
  * The ERP credit of one refund (posting type CREDIT_MEMO, subject REFUND), acting on the order's
  * sales order in that target. Its lines come from the refund's own parts: returned units by the
- * warehouse's disposition (each group's money split by largest remainder), then shipping, duties,
+ * warehouse's disposition (each group's money split by largest remainder; units a store took back
+ * at the LOCATION mapping of that store), then shipping, duties,
  * fees and discrepancies on their mapped accounts. Missing mappings park the posting
  * (MISSING_DEPENDENCY); the adapter refuses a document that does not add up to the refund.
  */
@@ -66,11 +67,14 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     const key = (kind: ResolveKey['kind'], sourceValue: string): ResolveKey => ({ kind, channel, account, erpTarget: request.targetId, sourceValue });
     const accounts = (Object.keys(ACCOUNT_COMPONENTS) as AccountComponent[]).filter((k) => refund.components.some((c) => c.kind === k && c.amount.amount !== 0n));
     const dispositions = [...new Set([...refund.dispositions.values()].flat().map((d) => d.disposition))];
+    // Units a channel account's own place took back (a store's till) are received at its LOCATION mapping.
+    const placeKey = (p: NonNullable<DispositionGroup['place']>): ResolveKey => ({ kind: 'LOCATION', channel: p.channel, account: p.account, erpTarget: request.targetId, sourceValue: p.locationRef });
+    const places = [...refund.dispositions.values()].flat().flatMap((d) => (d.place ? [placeKey(d.place)] : []));
     const gateways = [...new Set(refund.transactions.filter((t) => t.status === 'SUCCESS').map((t) => t.gateway))];
     const reasons = [...new Set(refund.reasons.values())];
     const wanted = [
       ...accounts.map((c) => key('ITEM', refundAccountSource(c))), ...dispositions.map((d) => key('DISPOSITION', d)),
-      ...gateways.map((g) => key('TENDER', g)), ...reasons.map((r) => key('RETURN_REASON', r)),
+      ...gateways.map((g) => key('TENDER', g)), ...reasons.map((r) => key('RETURN_REASON', r)), ...places,
     ];
     const answers = wanted.length > 0 ? await this.mappings.resolve({}, wanted) : new Map<string, Record<string, string>>();
     const field = (k: ResolveKey, name: string): string | null => answers.get(resolutionKey(k))?.[name] ?? null;
@@ -82,8 +86,9 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
 
     const lines: CreditLine[] = [];
     for (const part of refund.components.filter((c) => c.kind === 'LINE_SUBTOTAL')) {
-      lines.push(...this.itemLines(part, refund, salesOrder, taxesIncluded, (d) => ({
-        locationId: required(key('DISPOSITION', d), 'locationId'), writeOffAccountId: field(key('DISPOSITION', d), 'writeOffAccount'),
+      lines.push(...this.itemLines(part, refund, salesOrder, taxesIncluded, (d, place) => ({
+        locationId: (place && field(placeKey(place), 'locationId')) || required(key('DISPOSITION', d), 'locationId'),
+        writeOffAccountId: field(key('DISPOSITION', d), 'writeOffAccount'),
       })));
     }
     for (const component of accounts) {
@@ -128,7 +133,7 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
    */
   private itemLines(
     part: RefundComponent, refund: RefundForCredit, salesOrder: SalesOrderDocument, taxesIncluded: boolean,
-    place: (d: Disposition) => { locationId: string; writeOffAccountId: string | null },
+    place: (d: Disposition, where: DispositionGroup['place']) => { locationId: string; writeOffAccountId: string | null },
   ): CreditItemLine[] {
     const lineRef = part.lineRef!;
     const index = salesOrder.lines.findIndex((l) => l.lineRef === lineRef);
@@ -136,20 +141,20 @@ export class CreditMemoBuilder implements DocumentBuilder<ErpAdapter, ErpCallCon
     const ordered = salesOrder.lines[index];
     const tax = sum(refund.components.filter((c) => c.kind === 'LINE_TAX' && c.lineRef === lineRef).map((c) => c.amount), refund.currency);
     const net: Money = taxesIncluded ? { amount: part.amount.amount - tax.amount, currency: refund.currency } : part.amount;
-    const groups: { disposition: Disposition | null; quantity: number }[] = [];
+    const groups: { disposition: Disposition | null; quantity: number; place: DispositionGroup['place'] }[] = [];
     let left = part.quantity;
     for (const d of refund.dispositions.get(lineRef) ?? []) {
       const take = Math.min(left, d.quantity);
       if (take <= 0) break;
-      groups.push({ disposition: d.disposition, quantity: take });
+      groups.push({ disposition: d.disposition, quantity: take, place: d.place });
       left -= take;
     }
-    if (left > 0 || groups.length === 0) groups.push({ disposition: null, quantity: Math.max(left, 0) });
+    if (left > 0 || groups.length === 0) groups.push({ disposition: null, quantity: Math.max(left, 0), place: null });
     const weights = groups.map((g) => Math.max(g.quantity, part.quantity === 0 ? 1 : 0));
     const amounts = allocate(net, weights);
     const taxes = allocate(tax, weights);
     return groups.map((g, i) => {
-      const placed = g.disposition ? place(g.disposition) : { locationId: null, writeOffAccountId: null };
+      const placed = g.disposition ? place(g.disposition, g.place) : { locationId: null, writeOffAccountId: null };
       return {
         kind: 'ITEM', lineRef, lineIndex: index, itemId: ordered.itemId, description: ordered.description, quantity: Math.max(g.quantity, 1),
         amount: amounts[i], unitPrice: ordered.unitPrice, tax: taxes[i], taxCode: ordered.taxCode, disposition: g.disposition,

@@ -146,9 +146,13 @@ export class CaseStore {
     const disposed = event.lines.filter((l) => l.disposition && l.quantity > 0);
     if (disposed.length === 0) return;
     await runner.query(
-      `INSERT INTO return_dispositions (case_id, event_id, line_ref, disposition, quantity, location_ref)
-       SELECT $1, $2, u.line_ref, u.disposition, u.quantity, u.location_ref FROM unnest($3::text[], $4::text[], $5::int[], $6::text[]) AS u(line_ref, disposition, quantity, location_ref)`,
-      [caseId, eventId, disposed.map((l) => l.lineRef), disposed.map((l) => l.disposition), disposed.map((l) => l.quantity), disposed.map((l) => l.locationRef ?? null)],
+      `INSERT INTO return_dispositions (case_id, event_id, line_ref, disposition, quantity, location_ref, location_channel, location_account)
+       SELECT $1, $2, u.line_ref, u.disposition, u.quantity, u.location_ref, u.location_channel, u.location_account
+       FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[]) AS u(line_ref, disposition, quantity, location_ref, location_channel, location_account)`,
+      [
+        caseId, eventId, disposed.map((l) => l.lineRef), disposed.map((l) => l.disposition), disposed.map((l) => l.quantity), disposed.map((l) => l.locationRef ?? null),
+        disposed.map((l) => (l.locationRef && l.locationScope?.channel) || null), disposed.map((l) => (l.locationRef && l.locationScope?.account) || null),
+      ],
     );
   }
 

@@ -2,6 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Disposition, RefundComponent, RefundTransaction } from '../../../canonical/return.js';
 
+/** Units of one disposition; `place` when they went to a channel account's location (its LOCATION mapping). */
+export interface DispositionGroup {
+  readonly disposition: Disposition;
+  readonly quantity: number;
+  readonly place: { readonly channel: string; readonly account: string; readonly locationRef: string } | null;
+}
+
 /** A refund as its ERP credit is built from it: the money, the case's order, and what the warehouse decided per line. */
 export interface RefundForCredit {
   readonly refundId: string;
@@ -15,8 +22,8 @@ export interface RefundForCredit {
   readonly processedAt: Date;
   readonly components: readonly RefundComponent[];
   readonly transactions: readonly RefundTransaction[];
-  /** Per order line, the units of each disposition, in the order they were decided. */
-  readonly dispositions: ReadonlyMap<string, readonly { disposition: Disposition; quantity: number }[]>;
+  /** Per order line, the units of each disposition, in the order they were decided, and where a channel account's own place took them. */
+  readonly dispositions: ReadonlyMap<string, readonly DispositionGroup[]>;
   /** Per order line, the reason the customer gave. */
   readonly reasons: ReadonlyMap<string, string>;
 }
@@ -38,7 +45,8 @@ export class RefundDocumentReader {
            coalesce((SELECT json_agg(json_build_object('externalId', t.external_id, 'tender', t.tender, 'gateway', t.gateway, 'status', t.status,
                        'amount', t.amount::text, 'currency', t.currency_code) ORDER BY t.external_id)
                      FROM return_refund_transactions t WHERE t.refund_id = r.id), '[]') AS transactions,
-           coalesce((SELECT json_agg(json_build_object('lineRef', d.line_ref, 'disposition', d.disposition, 'quantity', d.quantity) ORDER BY d.id)
+           coalesce((SELECT json_agg(json_build_object('lineRef', d.line_ref, 'disposition', d.disposition, 'quantity', d.quantity,
+                       'locationRef', d.location_ref, 'locationChannel', d.location_channel, 'locationAccount', d.location_account) ORDER BY d.id)
                      FROM return_dispositions d WHERE d.case_id = r.case_id), '[]') AS dispositions,
            coalesce((SELECT json_agg(json_build_object('lineRef', l.line_ref, 'reason', l.reason))
                      FROM return_lines l WHERE l.case_id = r.case_id AND l.reason IS NOT NULL), '[]') AS reasons
@@ -48,10 +56,12 @@ export class RefundDocumentReader {
     const r = row?.r;
     if (!r) return null;
     const money = (amount: unknown, currency: unknown) => ({ amount: BigInt(amount as string), currency: (currency as string).trim() });
-    const dispositions = new Map<string, { disposition: Disposition; quantity: number }[]>();
+    const dispositions = new Map<string, DispositionGroup[]>();
     for (const d of r.dispositions as Row[]) {
       const list = dispositions.get(d.lineRef as string) ?? [];
-      list.push({ disposition: d.disposition as Disposition, quantity: d.quantity as number });
+      const place = d.locationChannel && d.locationAccount && d.locationRef
+        ? { channel: d.locationChannel as string, account: d.locationAccount as string, locationRef: d.locationRef as string } : null;
+      list.push({ disposition: d.disposition as Disposition, quantity: d.quantity as number, place });
       dispositions.set(d.lineRef as string, list);
     }
     return {
