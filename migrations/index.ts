@@ -31,6 +31,7 @@ import { StoreDays1764502000000 } from './1764502000000-store-days.js';
 import { OrderLineItemKeys1764503000000 } from './1764503000000-order-line-item-keys.js';
 import { ReturnExchangeLineMoney1764503100000 } from './1764503100000-return-exchange-line-money.js';
 import { OrderCounterSale1764504000000 } from './1764504000000-order-counter-sale.js';
+import { StoreDaySummaries1764506000000 } from './1764506000000-store-day-summaries.js';
 import { ReturnDispositionLocationScope1764505000000 } from './1764505000000-return-disposition-location-scope.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
@@ -43,5 +44,5 @@ export const MIGRATIONS = [
   OrderBuyerTextAndMoneySets1764491000000, ChannelAccountOrderRules1764491100000, SettlementRefundMatches1764492000000,
   PostingTotalReadBack1764493000000, SettlementJournals1764495000000, ChannelAccountSettings1764497000000, SettlementDuplicateLookup1764498000000,
   SettlementSetBasedReferences1764500000000, StoreDays1764502000000, OrderLineItemKeys1764503000000, ReturnExchangeLineMoney1764503100000,
-  OrderCounterSale1764504000000, ReturnDispositionLocationScope1764505000000,
+  OrderCounterSale1764504000000, StoreDaySummaries1764506000000, ReturnDispositionLocationScope1764505000000,
 ];

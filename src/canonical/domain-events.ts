@@ -79,9 +79,18 @@ export type ExchangeOrderRequested = HubEventEnvelope<
   { readonly caseId: string; readonly order: CanonicalOrder; readonly inboxId: string | null }
 >;
 
+/**
+ * A store day's sales are due in one summary (`seq` 1 at the close, then one per sale after it):
+ * the targets that book counter sales as a daily summary get a cash sale of them.
+ */
+export type StoreDaySummaryDue = HubEventEnvelope<
+  'StoreDaySummaryDue',
+  { readonly storeDayId: string; readonly seq: number; readonly channel: string; readonly store: string; readonly businessDate: string }
+>;
+
 export type DomainEvent =
   | OrderReleased | OrderCancelled | OrderLinesChanged | OrderShippedAtSource | ShipmentConfirmed | RefundSucceeded | ExchangeOrderRequested
-  | SettlementJournalDue | StoreDayJournalDue;
+  | SettlementJournalDue | StoreDayJournalDue | StoreDaySummaryDue;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -90,5 +99,5 @@ export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { re
 /** Every type a handler may subscribe to; a handler for anything else stops the boot. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'OrderReleased', 'OrderCancelled', 'OrderLinesChanged', 'OrderShippedAtSource', 'ShipmentConfirmed', 'RefundSucceeded', 'ExchangeOrderRequested',
-  'SettlementJournalDue', 'StoreDayJournalDue',
+  'SettlementJournalDue', 'StoreDayJournalDue', 'StoreDaySummaryDue',
 ];

@@ -51,8 +51,12 @@ export const currencyBasisSetting: SettingCheck = (value, field) => {
 
 /** The target setting that says how a counter sale (paid and handed over at a till) is booked. */
 export const COUNTER_SALES_SETTING = 'counterSales';
-/** SALES_ORDER (the default): a sales order and its item fulfilment, as any order; CASH_SALE: one cash sale. */
-export const COUNTER_SALES = ['SALES_ORDER', 'CASH_SALE'] as const;
+/**
+ * SALES_ORDER (the default): a sales order and its item fulfilment, as any order; CASH_SALE: one cash
+ * sale per sale; DAILY_SUMMARY: one cash sale per store and business day, booked at the day's close
+ * (a sale after the close: a summary of its own).
+ */
+export const COUNTER_SALES = ['SALES_ORDER', 'CASH_SALE', 'DAILY_SUMMARY'] as const;
 
 export const counterSalesSetting: SettingCheck = (value, field) => {
   if (typeof value !== 'string' || !(COUNTER_SALES as readonly string[]).includes(value)) configError(field, `${field} must be one of ${COUNTER_SALES.join(', ')}`);

@@ -185,6 +185,15 @@ export class OrderService {
       : null;
   }
 
+  /** The hub's ids of a channel account's orders, by their channel ids (those the hub holds). */
+  async idsOf(channel: string, account: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    const rows: { id: string; external_id: string }[] = await this.dataSource.query(
+      'SELECT id, external_id FROM orders WHERE channel = $1 AND account = $2 AND external_id = ANY($3::text[])',
+      [channel, account, [...externalIds]],
+    );
+    return new Map(rows.map((r) => [r.external_id, r.id]));
+  }
+
   /** The order with its lines as the documents built about it need them (ERP sales orders, fulfilments, line changes). */
   async forDocument(orderId: string): Promise<OrderDocumentRow | null> {
     const [row]: { row: OrderDocumentRow }[] = await this.dataSource.query(`SELECT ${ORDER_DOCUMENT_ROW_SQL} AS row FROM orders o WHERE o.id = $1`, [orderId]);

@@ -9,6 +9,7 @@ import { DomainEventBus } from '../../platform/events/domain-event-bus.js';
 import { ChannelAccountZones } from '../channel-accounts/channel-account-zones.js';
 import { cashLines, journalDeltas } from './store-day-cash.js';
 import { StoreDayStore, type StoreDayHead } from './store-day-store.js';
+import { SummaryStore } from './summaries/summary-store.js';
 
 export interface Lineage {
   readonly inboxId: string | null;
@@ -44,6 +45,7 @@ const signed = (amount: bigint, currency: string): string => `${amount > 0n ? '+
 @Injectable()
 export class StoreDaysService {
   private readonly store = new StoreDayStore();
+  private readonly summaries = new SummaryStore();
 
   constructor(
     @Inject(ChannelAccountZones) private readonly zones: ChannelAccountZones,
@@ -56,6 +58,8 @@ export class StoreDaysService {
     const businessDate = zone === null ? accountingDateOf(t.at, null).date : dateInZone(t.at, zone);
     const day = await this.store.lockOrCreate(runner, { channel: t.channel, store: t.store, businessDate, timeZone: zone });
     if (!(await this.store.addTransaction(runner, day.id, t, lineage.inboxId)) || !day.closed) return null;
+    // A sale after the close is a daily summary of its own, where a target books counter sales so.
+    if (t.kind === 'SALE') await this.summaryDue(runner, day, lineage, t.transactionId);
     const note = `late ${t.kind} ${t.transactionId} (${signed(t.cash, t.currency)} cash) after the close of ${t.store} ${businessDate}: the day is restated`;
     await this.store.countRestatement(runner, day.id);
     await this.store.addEvent(runner, day.id, 'RESTATED', note, lineage.inboxId);
@@ -78,10 +82,21 @@ export class StoreDaysService {
       return note;
     }
     await this.store.markClosed(runner, day.id, close, fingerprint);
+    if (!day.closed) await this.summaryDue(runner, day, lineage);
     const note = `${day.closed ? 'recounted' : 'closed'} ${what} (close ${close.closeId})`;
     await this.store.addEvent(runner, day.id, day.closed ? 'RECOUNTED' : 'CLOSED', note, lineage.inboxId);
     const summary = await this.restate(runner, day, lineage, close.counts);
     return `${note}: ${summary}`;
+  }
+
+  /** The day's sales not in a summary yet become the next one (one sale, when it came after the close). */
+  private async summaryDue(runner: QueryRunner, day: StoreDayHead, lineage: Lineage, transactionId?: string): Promise<void> {
+    const seq = await this.summaries.assign(runner, day.id, transactionId);
+    if (seq === null) return;
+    await this.events.publish(runner, {
+      type: 'StoreDaySummaryDue', correlationId: lineage.correlationId || (currentCorrelationId() ?? randomUUID()),
+      payload: { storeDayId: day.id, seq, channel: day.channel, store: day.store, businessDate: day.businessDate },
+    });
   }
 
   /** Works the day's cash out again from its transactions and count, and journals any change of its variance. */

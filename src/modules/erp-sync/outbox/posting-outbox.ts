@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import type { OrderCancelled, OrderLinesChanged, OrderReleased, RefundSucceeded, ShipmentConfirmed } from '../../../canonical/domain-events.js';
+import type { OrderCancelled, OrderLinesChanged, OrderReleased, RefundSucceeded, ShipmentConfirmed, StoreDaySummaryDue } from '../../../canonical/domain-events.js';
 import { returnedRows } from '../../../platform/database/sql.js';
 import { OnDomainEvent } from '../../../platform/events/on-domain-event.js';
 import { EDIT_CHANGE_PREFIX } from './pending-line-changes.js';
@@ -97,6 +97,8 @@ export class PostingOutbox {
            AND (NOT (t.routing ? 'channels') OR t.routing->'channels' ? $3)
            AND (NOT (t.routing ? 'accounts') OR t.routing->'accounts' ? $4)
            AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.target_id = t.id AND p.subject_type = 'ORDER' AND p.subject_id = $1 AND p.document_type = ANY($7::text[]))
+           -- A target that books counter sales as a daily summary takes this one with its store's day (onStoreDaySummaryDue).
+           AND NOT ($6 AND coalesce(t.settings->>'${COUNTER_SALES_SETTING}', '') = 'DAILY_SUMMARY')
          ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
          RETURNING id, target_id, attempts
        )
@@ -104,6 +106,29 @@ export class PostingOutbox {
       [order.id, order.correlationId, order.channel, order.account, POSTINGS_DUE_CHANNEL, order.counterSale === true, ORDER_DOCUMENTS],
     );
     return rows.length;
+  }
+
+  /**
+   * A store day's sales due in one summary: a cash sale (subject STORE_DAY_SALES, keyed by the summary's
+   * number) for each enabled target that routes the store and books counter sales as a daily summary.
+   */
+  @OnDomainEvent('StoreDaySummaryDue', { order: 10 })
+  async onStoreDaySummaryDue(runner: QueryRunner, event: StoreDaySummaryDue): Promise<void> {
+    const { storeDayId, seq, channel, store } = event.payload;
+    await runner.query(
+      `WITH inserted AS (
+         INSERT INTO postings (id, target_id, subject_type, subject_id, document_type, document_key, status, correlation_id)
+         SELECT gen_random_uuid(), t.id, 'STORE_DAY_SALES', $1, 'CASH_SALE', $2, 'PENDING', $3
+         FROM erp_targets t
+         WHERE t.enabled AND t.settings->>'${COUNTER_SALES_SETTING}' = 'DAILY_SUMMARY'
+           AND (NOT (t.routing ? 'channels') OR t.routing->'channels' ? $4)
+           AND (NOT (t.routing ? 'accounts') OR t.routing->'accounts' ? $5)
+         ON CONFLICT (target_id, subject_type, subject_id, document_type, document_key) DO NOTHING
+         RETURNING id, target_id, attempts
+       )
+       SELECT id, pg_notify($6, ${DUE_PAYLOAD_SQL}) FROM inserted`,
+      [storeDayId, String(seq), event.correlationId, channel, store, POSTINGS_DUE_CHANNEL],
+    );
   }
 
   /**

@@ -17,6 +17,6 @@ import { SalesOrderBuilder } from './sales-order.builder.js';
   imports: [OrderServiceModule, MasterDataModule, ShipmentReaderModule, ErpOutboxModule],
   providers: [SalesOrderBuilder, CashSaleBuilder, ItemFulfillmentBuilder, SalesOrderChangeBuilder, OrderDeliverySubject],
   // Credits are built on the sales order as the target holds it (its lines' ERP items and positions).
-  exports: [SalesOrderBuilder],
+  exports: [SalesOrderBuilder, CashSaleBuilder],
 })
 export class OrderDocumentsModule {}
