@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config.js';
+import { RepeatingScan } from '../../platform/files/repeating-scan.js';
 import { scanImportFolder } from './import-folder.js';
 import { SettlementJournalsService } from './journals/settlement-journals.service.js';
 import { SettlementMatchingService } from './settlement-matching.service.js';
@@ -13,9 +14,7 @@ import { SettlementMatchingService } from './settlement-matching.service.js';
 @Injectable()
 export class ImportFolderWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ImportFolderWatcher.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
-  private busy = false;
+  private readonly repeating = new RepeatingScan(() => this.scan());
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -26,20 +25,11 @@ export class ImportFolderWatcher implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     if (!this.config.importDir || this.config.role === 'api') return;
-    this.timer = setInterval(() => this.tick(), this.config.importScanIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.repeating.start(this.config.importScanIntervalMs);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.busy) return;
-    this.busy = true;
-    this.running = this.scan().finally(() => { this.busy = false; });
+  onModuleDestroy(): Promise<void> {
+    return this.repeating.stop();
   }
 
   private async scan(): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { ChannelAdapter } from '../../../adapters/channels/channel-port.js';
 import { channelByCode } from '../../../adapters/channels/registry.js';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config.js';
+import { RepeatingScan } from '../../../platform/files/repeating-scan.js';
 import { ChannelSecretsService } from '../../channel-accounts/channel-secrets.service.js';
 import { ChannelBatchIngestionService } from '../channel-batch-ingestion.service.js';
 import { scanDropFolder, type DropIntake } from './channel-drop-folder.js';
@@ -14,9 +15,7 @@ import { scanDropFolder, type DropIntake } from './channel-drop-folder.js';
 @Injectable()
 export class ChannelDropWatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChannelDropWatcher.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
-  private busy = false;
+  private readonly repeating = new RepeatingScan(() => this.scan());
   private readonly folders: { channel: ChannelAdapter; root: string }[];
   private readonly intake: DropIntake;
 
@@ -37,20 +36,11 @@ export class ChannelDropWatcher implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     if (this.folders.length === 0 || this.config.role === 'api') return;
-    this.timer = setInterval(() => this.tick(), this.config.dropScanIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.repeating.start(this.config.dropScanIntervalMs);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.busy) return;
-    this.busy = true;
-    this.running = this.scan().finally(() => { this.busy = false; });
+  onModuleDestroy(): Promise<void> {
+    return this.repeating.stop();
   }
 
   private async scan(): Promise<void> {
