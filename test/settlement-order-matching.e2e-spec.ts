@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { AmazonSettlementV2Parser } from '../src/adapters/payments/amazon-settlement-v2.js';
 import { OrderService } from '../src/modules/orders/order.service.js';
-import { matchOrders } from '../src/modules/settlements/order-matcher.js';
+import { matchOrdersInLanes } from '../src/modules/settlements/order-matching-lanes.js';
 import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
 import { freshDatabase } from './support/test-database.js';
 
@@ -40,14 +40,8 @@ describe('order ↔ settlement matching', () => {
     const outcome = await importReport(db, { parser: new AmazonSettlementV2Parser({ fileName: name, channel: 'AMAZON', fileHash }), input, channel: 'AMAZON', fileHash, importedBy: 'op' });
     expect(outcome.status).toBe('IMPORTED');
   }
-  async function match() {
-    const runner = db.createQueryRunner();
-    try {
-      return await matchOrders(runner, orders, { TAX: 1n });
-    } finally {
-      await runner.release();
-    }
-  }
+  // Two lanes, as the service runs it: every outcome below must come out whichever lane an order falls in.
+  const match = () => matchOrdersInLanes(db, orders, { TAX: 1n });
   const breaks = (status = 'OPEN') => db.query(`SELECT category, break_key, amount FROM settlement_breaks WHERE status = $1 AND category <> 'CONTROL_TOTAL' ORDER BY break_key`, [status]);
 
   it('matches each component to the cent, keeps a tolerated cent as ROUNDING, and opens a break per difference', async () => {

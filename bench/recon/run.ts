@@ -19,7 +19,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import { AmazonSettlementV2Parser } from '../../src/adapters/payments/amazon-settlement-v2.js';
 import { ShopifyPaymentsPayoutParser } from '../../src/adapters/payments/shopify-payments-payout.js';
 import { OrderService } from '../../src/modules/orders/order.service.js';
-import { matchOrders } from '../../src/modules/settlements/order-matcher.js';
+import { matchOrdersInLanes } from '../../src/modules/settlements/order-matching-lanes.js';
 import { importReport } from '../../src/modules/settlements/settlement-importer.js';
 import { createDatabase, dropDatabase } from '../ingest/infra.js';
 import { cpuSnapshot, cpuUsage } from '../ingest/stats.js';
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     else await dropDatabase(args.pgUrl, name);
   });
   const { RECON_SLOW: slow, RECON_EXPLAIN: explain } = process.env;
-  const plans = explain ? { options: `-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=${explain} -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on` } : {};
+  const plans = explain ? { options: `-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=${explain} -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on -c auto_explain.log_triggers=on` } : {};
   const dataSource = new DataSource({
     type: 'postgres', url, migrations: MIGRATIONS, migrationsTransactionMode: 'each', logging: false, extra: { max: 4, ...plans },
     ...(slow ? { maxQueryExecutionTime: Number(slow), logger: 'simple-console' as const } : {}),
@@ -156,14 +156,7 @@ async function main(): Promise<void> {
     });
     return statuses;
   });
-  const matched = await phase(async () => {
-    const runner = dataSource.createQueryRunner();
-    try {
-      return await matchOrders(runner, new OrderService(dataSource), { TAX: 1n });
-    } finally {
-      await runner.release();
-    }
-  });
+  const matched = await phase(() => matchOrdersInLanes(dataSource, new OrderService(dataSource), { TAX: 1n }));
   const [{ components }] = (await db.query(`SELECT count(*)::int AS components FROM settlement_components`)).rows as { components: number }[];
   const hub = imported.ms + matched.ms;
   log(`\nhub: import ${(imported.ms / 1000).toFixed(1)} s (${JSON.stringify(imported.value)}; ${cores(imported)})`);

@@ -13,42 +13,36 @@ const LIST = COLUMNS.join(', ');
 const INSERT_BATCH = 500;
 
 /**
- * Streams components into a transaction-local staging table: COPY on PostgreSQL, batched
- * INSERTs where there is no pg client (PGlite embedded). The staging rows become ledger rows
- * in one INSERT … SELECT once the report's identity and control totals are known, so a report
- * is either wholly in the ledger or not at all.
+ * Streams a report's components straight into the ledger under its import: COPY on PostgreSQL,
+ * batched INSERTs where there is no pg client (PGlite embedded). The caller holds them in its
+ * transaction until the report's identity and control totals are known, so a report is either
+ * wholly in the ledger or not at all; each line is written once, with no staging copy.
  */
-export async function stageComponents(runner: QueryRunner, channel: string, components: AsyncIterable<SettlementComponent>): Promise<void> {
-  await runner.query(`CREATE TEMP TABLE settlement_staging ON COMMIT DROP AS SELECT ${LIST} FROM settlement_components WITH NO DATA`);
+export async function writeComponents(runner: QueryRunner, importId: string, channel: string, components: AsyncIterable<SettlementComponent>): Promise<void> {
   const client = (runner as unknown as { databaseConnection?: unknown }).databaseConnection;
   if (client instanceof pg.Client) {
-    const copy = client.query(copyStreams.from(`COPY settlement_staging (${LIST}) FROM STDIN`));
-    await pipeline(Readable.from(copyLines(channel, components)), copy);
+    const copy = client.query(copyStreams.from(`COPY settlement_components (import_id, ${LIST}) FROM STDIN`));
+    await pipeline(Readable.from(copyLines(importId, channel, components)), copy);
     return;
   }
   let batch: SettlementComponent[] = [];
   for await (const component of components) {
     batch.push(component);
     if (batch.length === INSERT_BATCH) {
-      await insertBatch(runner, channel, batch);
+      await insertBatch(runner, importId, channel, batch);
       batch = [];
     }
   }
-  if (batch.length) await insertBatch(runner, channel, batch);
+  if (batch.length) await insertBatch(runner, importId, channel, batch);
 }
 
-/** Moves the staged rows into the ledger under their import; returns how many. */
-export async function commitStaged(runner: QueryRunner, importId: string): Promise<number> {
-  const rows: { id: string }[] = await runner.query(
-    `INSERT INTO settlement_components (import_id, ${LIST}) SELECT $1, ${LIST} FROM settlement_staging RETURNING id`, [importId]);
-  return rows.length;
-}
-
-async function insertBatch(runner: QueryRunner, channel: string, batch: SettlementComponent[]): Promise<void> {
-  const columns = COLUMNS.map((_, index) => batch.map((c) => values(channel, c)[index]));
+async function insertBatch(runner: QueryRunner, importId: string, channel: string, batch: SettlementComponent[]): Promise<void> {
+  const rows = batch.map((c) => values(channel, c));
+  const columns = COLUMNS.map((_, index) => rows.map((row) => row[index]));
   const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'timestamptz', 'timestamptz', 'text'];
   await runner.query(
-    `INSERT INTO settlement_staging (${LIST}) SELECT * FROM unnest(${casts.map((cast, i) => `$${i + 1}::${cast}[]`).join(', ')})`, columns);
+    `INSERT INTO settlement_components (import_id, ${LIST}) SELECT $1, * FROM unnest(${casts.map((cast, i) => `$${i + 2}::${cast}[]`).join(', ')})`,
+    [importId, ...columns]);
 }
 
 function values(channel: string, c: SettlementComponent): (string | null)[] {
@@ -72,10 +66,11 @@ function iso(date: Date | null): string | null {
   return text;
 }
 
-async function* copyLines(channel: string, components: AsyncIterable<SettlementComponent>): AsyncGenerator<string> {
+async function* copyLines(importId: string, channel: string, components: AsyncIterable<SettlementComponent>): AsyncGenerator<string> {
   let buffer = '';
+  const prefix = `${importId}\t`;
   for await (const component of components) {
-    buffer += values(channel, component).map(copyText).join('\t') + '\n';
+    buffer += prefix + values(channel, component).map(copyText).join('\t') + '\n';
     if (buffer.length > 65536) {
       yield buffer;
       buffer = '';

@@ -28,6 +28,25 @@ const MATCHING_WORK_MEM = '256MB';
 const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
 
 /**
+ * One share of the orders, by a hash of the order reference: disjoint shares touch disjoint
+ * ledger items and break keys, so they can be matched at the same time on separate connections.
+ */
+export interface Partition {
+  readonly count: number;
+  readonly index: number;
+}
+const WHOLE: Partition = { count: 1, index: 0 };
+
+function inPartition(ref: string, { count, index }: Partition): string {
+  if (count === 1) return '';
+  if (!Number.isInteger(count) || !Number.isInteger(index) || index < 0 || index >= count) throw new Error(`not a partition: ${index} of ${count}`);
+  return `AND (hashtext(${ref}) & 2147483647) % ${count} = ${index}`;
+}
+
+/** The order reference inside an order break's key, `CATEGORY:ORDER:channel:order_ref:component:currency`. */
+const ORDER_OF_BREAK_KEY = '^[A-Z_]+:ORDER:[^:]*:(.*):[A-Z_]+:[A-Z]{3}$';
+
+/**
  * Order ↔ report matching, set-based: what the hub expects per order (from the orders module)
  * against what the reports say, per (channel, order, component, currency), to the minor unit.
  * Only items not yet consumed by a match take part, so every run works on what is still open:
@@ -36,14 +55,20 @@ const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
  * `captureChannels` the order's expected parts are compared as one PRINCIPAL (its grand total).
  */
 export async function matchOrders(
-  runner: QueryRunner, orders: Expectations, tolerances: OrderTolerances = {}, captureChannels: readonly string[] = [],
+  runner: QueryRunner, orders: Expectations, tolerances: OrderTolerances = {}, captureChannels: readonly string[] = [], partition: Partition = WHOLE,
 ): Promise<OrderMatchResult> {
   const own = !runner.isTransactionActive;
   if (own) await runner.startTransaction();
+  const mine = (ref: string) => inPartition(ref, partition);
   try {
     // The grouping and its joins hash hundreds of thousands of rows; the default 4 MB would spill them to disk.
     await runner.query(`SET LOCAL work_mem = '${MATCHING_WORK_MEM}'`);
-    const expectedAdded = await addExpectations(runner, orders);
+    // JIT compiling these few statements costs seconds (their estimated cost is high) and saves none.
+    await runner.query('SET LOCAL jit = off');
+    if (partition.count === 1) await refreshStaleStatistics(runner, 'settlement_components');
+    const expectedAdded = await addExpectations(runner, orders, mine);
+    // OFFSET 0 keeps the classified rows one subquery: the verdict reads "known" in several
+    // branches, and inlined into them its lookup of the expected orders would run once per branch.
     await runner.query(`
       CREATE TEMP TABLE settlement_order_groups ON COMMIT DROP AS
       SELECT *, CASE WHEN verdict IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') THEN verdict || ':' || group_key END AS break_key
@@ -61,13 +86,14 @@ export async function matchOrders(
         FROM (
           SELECT c.channel, c.order_ref, CASE WHEN c.channel = ANY($3::text[]) THEN 'PRINCIPAL' ELSE c.component END AS component, c.currency,
             sum(c.amount) FILTER (WHERE c.side = 'EXPECTED') AS expected, sum(c.amount) FILTER (WHERE c.side = 'REPORTED') AS reported,
-            count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id ORDER BY c.id) AS ids, min(c.id) AS first_id
+            count(*) FILTER (WHERE c.side = 'REPORTED') AS lines, array_agg(c.id) AS ids, min(c.id) AS first_id
           FROM settlement_components c
-          WHERE c.order_ref IS NOT NULL AND c.component IN ${PARTS}
+          WHERE c.order_ref IS NOT NULL AND c.component IN ${PARTS} ${mine('c.order_ref')}
             AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
           GROUP BY 1, 2, 3, 4
         ) g
         LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
+        OFFSET 0
       ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String), captureChannels]);
     // Closing explained breaks probes this by key for each open break; a fresh ledger's breaks have no statistics
     // yet, and without the index the planner may loop over the whole table for each of them.
@@ -76,7 +102,7 @@ export async function matchOrders(
     const [counts]: { matched: number; rounding: number }[] = await runner.query(`
       WITH sure AS MATERIALIZED (
         -- Ids in ledger order, so the items land in both their indexes mostly at the right edge.
-        SELECT g.*, nextval(pg_get_serial_sequence('settlement_matches', 'id')) AS match_id
+        SELECT g.*, nextval((SELECT pg_get_serial_sequence('settlement_matches', 'id'))::regclass) AS match_id
         FROM (SELECT * FROM settlement_order_groups WHERE verdict IN ('MATCH', 'ROUNDING') ORDER BY first_id) g
       ), matches AS (
         INSERT INTO settlement_matches (id, rule, kind, tolerance_used)
@@ -111,6 +137,7 @@ export async function matchOrders(
         UPDATE settlement_breaks b SET status = 'RESOLVED', status_by = 'matcher', status_at = now(),
           note = 'explained by later data: order matching no longer finds this difference'
         WHERE b.status <> 'RESOLVED' AND b.category IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') AND b.break_key LIKE b.category || ':ORDER:%'
+          ${mine(`substring(b.break_key from '${ORDER_OF_BREAK_KEY}')`)}
           AND NOT EXISTS (SELECT 1 FROM settlement_order_groups g WHERE g.break_key = b.break_key)
         RETURNING b.id
       ), actions AS (
@@ -134,19 +161,32 @@ export async function matchOrders(
  * EXPECTED components, once per order, for the orders the reports name that have none yet: one
  * INSERT … SELECT over the orders module's expectations query, no order passes through the client.
  */
-async function addExpectations(runner: QueryRunner, orders: Expectations): Promise<number> {
+async function addExpectations(runner: QueryRunner, orders: Expectations, mine: (ref: string) => string): Promise<number> {
+  // The orders the open report lines name, each once, then those with no expectation yet: the
+  // look-up runs per order rather than per line.
   const refs = `(
-    SELECT DISTINCT c.channel, c.order_ref AS external_id FROM settlement_components c
-    WHERE c.side = 'REPORTED' AND c.order_ref IS NOT NULL AND c.component IN ${PARTS}
-      AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
-      AND NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.order_ref = c.order_ref AND e.side = 'EXPECTED' AND e.channel = c.channel)) r`;
+    SELECT n.channel, n.external_id FROM (
+      SELECT DISTINCT c.channel, c.order_ref AS external_id FROM settlement_components c
+      WHERE c.side = 'REPORTED' AND c.order_ref IS NOT NULL AND c.component IN ${PARTS} ${mine('c.order_ref')}
+        AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)) n
+    WHERE NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.order_ref = n.external_id AND e.side = 'EXPECTED' AND e.channel = n.channel)) r`;
   const [{ added }]: { added: number }[] = await runner.query(`
     WITH added AS (
       INSERT INTO settlement_components (side, component, provider_key, lineage, channel, order_ref, amount, currency)
       SELECT 'EXPECTED', x.component, 'hub:order', 'order:' || x.order_id, x.channel, x.external_id, x.amount, x.currency
       FROM (${orders.settlementExpectationsQuery(refs)}) x
-      ORDER BY x.channel, x.external_id
       RETURNING 1)
     SELECT count(*)::int AS added FROM added`);
   return added;
+}
+
+/**
+ * A matching run right after a bulk import plans against statistics taken before it: the
+ * ledger looks nearly empty and the planner picks loops over hundreds of thousands of rows.
+ * ANALYZE samples a fixed number of rows, so it costs a fraction of a second at any size.
+ */
+export async function refreshStaleStatistics(runner: QueryRunner, table: string): Promise<void> {
+  const [row]: { stale: boolean }[] = await runner.query(`
+    SELECT n_mod_since_analyze > 10000 AND n_mod_since_analyze > n_live_tup / 10 AS stale FROM pg_stat_user_tables WHERE relname = $1`, [table]);
+  if (row?.stale) await runner.query(`ANALYZE ${table}`);
 }

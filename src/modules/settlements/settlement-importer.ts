@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ControlCheck, ReportSummary } from '../../canonical/settlement.js';
 import type { ReportParser } from '../../adapters/payments/report-parser.js';
 import { formatDecimal } from '../../canonical/money.js';
 import { openDuplicateBreaks, openUnexpectedFeeBreaks } from './import-line-checks.js';
-import { commitStaged, stageComponents } from './ledger-writer.js';
+import { writeComponents } from './ledger-writer.js';
 
 export interface ImportOutcome {
   readonly status: 'IMPORTED' | 'CONTROL_TOTAL_FAILED' | 'DUPLICATE';
@@ -51,32 +51,41 @@ export async function importReport(db: DataSource, { parser, input, channel, fil
       }
     }
     await runner.startTransaction();
-    await stageComponents(runner, channel, parser.components(input));
+    // The line checks below are one statement each over the whole report; compiling them with JIT costs more than it saves.
+    await runner.query('SET LOCAL jit = off');
+    const id = await openImport(runner, parser.format, channel, typeof fileHash === 'string' ? fileHash : null, importedBy);
+    if (id === null) {
+      // A concurrent import of the same bytes committed first: that is a DUPLICATE answer, not an error.
+      await runner.rollbackTransaction();
+      input.resume();
+      return (await findImport(runner, 'file_hash = $1', [fileHash]))!;
+    }
+    await writeComponents(runner, id, channel, parser.components(input));
     const summary = parser.summary();
     const hash = typeof fileHash === 'string' ? fileHash : fileHash();
-    const duplicate = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
+    const identity = '((format = $1 AND report_id = $2) OR file_hash = $3)';
+    const duplicate = await findImport(runner, `${identity} AND id <> $4`, [summary.format, summary.reportId, hash, id]);
     if (duplicate) {
       await runner.rollbackTransaction();
       return duplicate;
     }
     const checks = failingChecks(summary);
-    let id: string;
     try {
       // Losing the race to a concurrent import of the same report ends here (unique key): that is a DUPLICATE answer, not an error.
-      [{ id }] = await runner.query(`
-        INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, [
-        summary.format, summary.reportId, hash, summary.channel, summary.currency, checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED',
-        summary.controlExpected.toString(), summary.controlActual.toString(), summary.lineCount, importedBy,
-      ]) as { id: string }[];
+      await runner.query(`
+        UPDATE settlement_imports SET report_id = $2, file_hash = $3, channel = $4, currency = $5, status = $6, control_expected = $7,
+          control_actual = $8, line_count = $9
+        WHERE id = $1`, [
+        id, summary.reportId, hash, summary.channel, summary.currency, checks.length ? 'CONTROL_TOTAL_FAILED' : 'IMPORTED',
+        summary.controlExpected.toString(), summary.controlActual.toString(), summary.lineCount,
+      ]);
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
       await runner.rollbackTransaction();
-      const winner = await findImport(runner, '(format = $1 AND report_id = $2) OR file_hash = $3', [summary.format, summary.reportId, hash]);
+      const winner = await findImport(runner, identity, [summary.format, summary.reportId, hash]);
       if (!winner) throw error;
       return winner;
     }
-    await commitStaged(runner, id);
     for (const check of checks) await openControlBreak(runner, id, summary, check);
     await openUnknownTypeBreaks(runner, id, summary);
     await openUnexpectedFeeBreaks(runner, id, summary);
@@ -125,6 +134,21 @@ async function openUnknownTypeBreaks(runner: QueryRunner, importId: string, summ
         || c.amount || ' minor units of ' || c.currency || ' awaits a mapping',
       c.import_id, c.id
     FROM settlement_components c WHERE c.import_id = $1 AND c.component = 'UNKNOWN'`, [importId, summary.format]);
+}
+
+/**
+ * The import's row, written first so its lines can be copied straight into the ledger under
+ * its id; what only the parsed report tells (identity, currency, totals) is filled in once it
+ * has been read. With the file's hash known up front, a concurrent import of the same bytes
+ * waits here on the unique key and gets null once the first commits.
+ */
+async function openImport(runner: QueryRunner, format: string, channel: string, fileHash: string | null, importedBy: string): Promise<string | null> {
+  const provisional = randomBytes(32).toString('hex');
+  const rows: { id: string }[] = await runner.query(`
+    INSERT INTO settlement_imports (format, report_id, file_hash, channel, currency, status, control_expected, control_actual, line_count, imported_by)
+    VALUES ($1, $2, $3, $4, 'XXX', 'IMPORTED', 0, 0, 0, $5)
+    ON CONFLICT (file_hash) DO NOTHING RETURNING id`, [format, `reading:${provisional}`, fileHash ?? provisional, channel, importedBy]);
+  return rows[0]?.id ?? null;
 }
 
 async function findImport(runner: QueryRunner, where: string, params: unknown[]): Promise<ImportOutcome | null> {

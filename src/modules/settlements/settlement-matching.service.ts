@@ -7,7 +7,8 @@ import { OrderService } from '../orders/order.service.js';
 import { RefundSettlementsService } from '../returns/refund-settlements.service.js';
 import { checkErpLeg, type ErpLegResult } from './erp-leg-check.js';
 import { checkFeeTypes, type FeeTypeCheckResult } from './fee-type-check.js';
-import { matchOrders, type OrderMatchResult } from './order-matcher.js';
+import { type OrderMatchResult } from './order-matcher.js';
+import { matchOrdersInLanes } from './order-matching-lanes.js';
 import { checkPayoutsReachedBank, type PayoutMismatchResult } from './payout-bank-mismatch.js';
 import { matchPayoutsToBank, type PayoutBankResult } from './payout-bank-matcher.js';
 import { matchRefunds, type RefundMatchResult } from './refund-matcher.js';
@@ -43,10 +44,11 @@ export class SettlementMatchingService {
   ) {}
 
   async run(now = new Date()): Promise<MatchingRun> {
+    // The order leg runs in lanes on connections of its own, before this run holds one (the embedded database has a single session).
+    const orders = await matchOrdersInLanes(this.db, this.orders, {}, CAPTURE_CHANNELS);
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const orders = await matchOrders(runner, this.orders, {}, CAPTURE_CHANNELS);
       const erp = await checkErpLeg(runner, this.posted);
       const refunds = await matchRefunds(runner, this.refunds, this.config.refundSettlementDays, now);
       const feeTypes = await inTransaction(runner, () => checkFeeTypes(runner, this.mappings));
