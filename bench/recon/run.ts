@@ -31,16 +31,17 @@ const USAGE = `usage: node dist/bench/recon/run.js [flags]
   --lines N            settlement lines in all (default 100000), half Amazon, half Shopify
   --lines-per-file N   lines per report file (default 100000)
   --parallel N         reports imported at the same time, each in its own transaction (default 2)
+  --lanes N            order-matching lanes, each a connection of its own (default 2, as the hub runs it)
   --pg-url URL         PostgreSQL server (default: DATABASE_URL's server, else postgres://postgres@127.0.0.1:5432)
   --keep-database      leave the bench database for inspection
 environment, for profiling: RECON_SLOW=ms prints every statement slower than that (TypeORM);
 RECON_EXPLAIN=ms has PostgreSQL log their plans with actual times (auto_explain, to the server log)`;
 
-interface Args { lines: number; perFile: number; parallel: number; pgUrl: string; keepDatabase: boolean }
+interface Args { lines: number; perFile: number; parallel: number; lanes: number; pgUrl: string; keepDatabase: boolean }
 
 function parseArgs(argv: readonly string[]): Args {
   const fromEnv = process.env.DATABASE_URL ? Object.assign(new URL(process.env.DATABASE_URL), { pathname: '/' }).toString() : null;
-  const args: Args = { lines: 100_000, perFile: 100_000, parallel: 2, pgUrl: fromEnv ?? 'postgres://postgres@127.0.0.1:5432', keepDatabase: false };
+  const args: Args = { lines: 100_000, perFile: 100_000, parallel: 2, lanes: 2, pgUrl: fromEnv ?? 'postgres://postgres@127.0.0.1:5432', keepDatabase: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const whole = (min: number): number => {
@@ -52,6 +53,7 @@ function parseArgs(argv: readonly string[]): Args {
       case '--lines': args.lines = whole(100); break;
       case '--lines-per-file': args.perFile = whole(100); break;
       case '--parallel': args.parallel = whole(1); break;
+      case '--lanes': args.lanes = whole(1); break;
       case '--pg-url': args.pgUrl = argv[++i] ?? ''; break;
       case '--keep-database': args.keepDatabase = true; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     });
     return statuses;
   });
-  const matched = await phase(() => matchOrdersInLanes(dataSource, new OrderService(dataSource), { TAX: 1n }));
+  const matched = await phase(() => matchOrdersInLanes(dataSource, new OrderService(dataSource), { TAX: 1n }, [], args.lanes));
   const [{ components }] = (await db.query(`SELECT count(*)::int AS components FROM settlement_components`)).rows as { components: number }[];
   const hub = imported.ms + matched.ms;
   log(`\nhub: import ${(imported.ms / 1000).toFixed(1)} s (${JSON.stringify(imported.value)}; ${cores(imported)})`);

@@ -24,42 +24,46 @@ export class AdyenSettlementDetailsParser implements ReportParser {
 
   constructor(private readonly source: ReportSource) {}
 
-  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+  async *components(input: Readable): AsyncGenerator<SettlementComponent[]> {
     const { fileName, channel } = this.source;
     let batch: string | null = null;
     let currency: string | null = null;
     let paidOut = 0n;
     let sum = 0n;
     let count = 0;
-    for await (const row of csvRows(input, { delimiter: ',' })) {
-      const lineage = `${fileName}:${row.line}`;
-      const rowBatch = required(row, 'Batch Number', lineage);
-      if (batch !== null && rowBatch !== batch) throw new ReportFormatError(`batch ${rowBatch} in a report of batch ${batch}: one batch per file`, lineage, 'Batch Number');
-      batch = rowBatch;
-      const rowCurrency = required(row, 'Net Currency', lineage);
-      if (currency !== null && rowCurrency !== currency) throw new ReportFormatError(`net currency ${rowCurrency} differs from ${currency}`, lineage, 'Net Currency');
-      currency = rowCurrency;
-      const type = required(row, 'Type', lineage);
-      const net = this.amount(row, 'Net Credit (NC)', currency, lineage) - this.amount(row, 'Net Debit (NC)', currency, lineage);
-      const base = {
-        side: 'REPORTED' as const, lineage, orderRef: optional(row, 'Merchant Reference'), transactionRef: optional(row, 'Modification Reference'),
-        pspReference: optional(row, 'Psp Reference'), payoutRef: batch, currency, eventAt: adyenTime(optional(row, 'Creation Date'), optional(row, 'TimeZone')),
-        postedAt: null, payoutStatus: null,
-      };
-      count += 1;
-      if (type === 'MerchantPayout') {
-        paidOut += -net;
-        yield { ...base, component: 'PAYOUT', feeType: null, providerKey: type, amount: -net };
-        continue;
+    for await (const rows of csvRows(input, { delimiter: ',' })) {
+      const out: SettlementComponent[] = [];
+      for (const row of rows) {
+        const lineage = `${fileName}:${row.line}`;
+        const rowBatch = required(row, 'Batch Number', lineage);
+        if (batch !== null && rowBatch !== batch) throw new ReportFormatError(`batch ${rowBatch} in a report of batch ${batch}: one batch per file`, lineage, 'Batch Number');
+        batch = rowBatch;
+        const rowCurrency = required(row, 'Net Currency', lineage);
+        if (currency !== null && rowCurrency !== currency) throw new ReportFormatError(`net currency ${rowCurrency} differs from ${currency}`, lineage, 'Net Currency');
+        currency = rowCurrency;
+        const type = required(row, 'Type', lineage);
+        const net = this.amount(row, 'Net Credit (NC)', currency, lineage) - this.amount(row, 'Net Debit (NC)', currency, lineage);
+        const base = {
+          side: 'REPORTED' as const, lineage, orderRef: optional(row, 'Merchant Reference'), transactionRef: optional(row, 'Modification Reference'),
+          pspReference: optional(row, 'Psp Reference'), payoutRef: batch, currency, eventAt: adyenTime(optional(row, 'Creation Date'), optional(row, 'TimeZone')),
+          postedAt: null, payoutStatus: null,
+        };
+        count += 1;
+        if (type === 'MerchantPayout') {
+          paidOut += -net;
+          out.push({ ...base, component: 'PAYOUT', feeType: null, providerKey: type, amount: -net });
+          continue;
+        }
+        sum += net;
+        const fees = FEE_COLUMNS.map((column) => [column, this.amount(row, column, currency!, lineage)] as const).filter(([, fee]) => fee !== 0n);
+        const main = net + fees.reduce((total, [, fee]) => total + fee, 0n);
+        const component = MAIN[type] ?? (type === 'DepositCorrection' ? (main < 0n ? 'RESERVE_HOLD' : 'RESERVE_RELEASE') : 'UNKNOWN');
+        out.push({ ...base, component, feeType: component === 'FEE' ? type : null, providerKey: type, amount: main });
+        for (const [column, fee] of fees) {
+          out.push({ ...base, component: 'FEE', feeType: column.replace(' (NC)', ''), providerKey: `${type}|${column}`, amount: -fee });
+        }
       }
-      sum += net;
-      const fees = FEE_COLUMNS.map((column) => [column, this.amount(row, column, currency!, lineage)] as const).filter(([, fee]) => fee !== 0n);
-      const main = net + fees.reduce((total, [, fee]) => total + fee, 0n);
-      const component = MAIN[type] ?? (type === 'DepositCorrection' ? (main < 0n ? 'RESERVE_HOLD' : 'RESERVE_RELEASE') : 'UNKNOWN');
-      yield { ...base, component, feeType: component === 'FEE' ? type : null, providerKey: type, amount: main };
-      for (const [column, fee] of fees) {
-        yield { ...base, component: 'FEE', feeType: column.replace(' (NC)', ''), providerKey: `${type}|${column}`, amount: -fee };
-      }
+      if (out.length) yield out;
     }
     if (batch === null || currency === null) throw new ReportFormatError('the report has no rows', `${fileName}:2`, 'Batch Number');
     this.result = { format: this.format, reportId: batch, channel, currency, controlExpected: paidOut, controlActual: sum, lineCount: count };

@@ -10,7 +10,7 @@ const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/
 async function read(name: string, input: Readable = createReadStream(fixture(name))) {
   const parser = new AmazonSettlementV2Parser({ fileName: name, channel: 'AMAZON', fileHash: '0'.repeat(64) });
   const components: SettlementComponent[] = [];
-  for await (const component of parser.components(input)) components.push(component);
+  for await (const batch of parser.components(input)) components.push(...batch);
   return { components, summary: parser.summary() };
 }
 

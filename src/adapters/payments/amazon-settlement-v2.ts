@@ -51,40 +51,44 @@ export class AmazonSettlementV2Parser implements ReportParser {
 
   constructor(private readonly source: ReportSource) {}
 
-  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+  async *components(input: Readable): AsyncGenerator<SettlementComponent[]> {
     const { fileName, channel } = this.source;
     let head: { settlementId: string; currency: string; total: bigint; depositAt: Date | null } | null = null;
     let sum = 0n;
     let count = 0;
-    for await (const row of csvRows(input, { delimiter: '\t', quote: false })) {
-      const lineage = `${fileName}:${row.line}`;
-      if (!head) {
-        if (optional(row, 'transaction-type')) throw new ReportFormatError('the first row must be the settlement summary', lineage, 'transaction-type');
-        const currency = required(row, 'currency', lineage);
-        head = {
-          settlementId: required(row, 'settlement-id', lineage), currency,
-          total: this.amount(row, 'total-amount', currency, lineage), depositAt: reportTime(optional(row, 'deposit-date')),
-        };
-        yield this.payout(head, lineage);
-        continue;
+    for await (const rows of csvRows(input, { delimiter: '\t', quote: false })) {
+      const out: SettlementComponent[] = [];
+      for (const row of rows) {
+        const lineage = `${fileName}:${row.line}`;
+        if (!head) {
+          if (optional(row, 'transaction-type')) throw new ReportFormatError('the first row must be the settlement summary', lineage, 'transaction-type');
+          const currency = required(row, 'currency', lineage);
+          head = {
+            settlementId: required(row, 'settlement-id', lineage), currency,
+            total: this.amount(row, 'total-amount', currency, lineage), depositAt: reportTime(optional(row, 'deposit-date')),
+          };
+          out.push(this.payout(head, lineage));
+          continue;
+        }
+        const settlementId = required(row, 'settlement-id', lineage);
+        if (settlementId !== head.settlementId) throw new ReportFormatError(`belongs to settlement ${settlementId}, not ${head.settlementId}`, lineage, 'settlement-id');
+        const currency = optional(row, 'currency') ?? head.currency;
+        if (currency !== head.currency) throw new ReportFormatError(`currency ${currency} differs from the settlement's ${head.currency}`, lineage, 'currency');
+        const transactionType = required(row, 'transaction-type', lineage);
+        const amountType = required(row, 'amount-type', lineage);
+        const description = required(row, 'amount-description', lineage);
+        const amount = this.amount(row, 'amount', currency, lineage);
+        const { component, feeType } = amazonComponent(transactionType, amountType, description);
+        sum += amount;
+        count += 1;
+        out.push({
+          side: 'REPORTED', component, feeType, providerKey: `${transactionType}|${amountType}|${description}`, lineage,
+          // order-id may hold an FBA shipment id on order-less rows; only Order/Refund rows name an order.
+          orderRef: optional(row, 'order-id'), transactionRef: optional(row, 'adjustment-id') ?? optional(row, 'shipment-id'), pspReference: null,
+          payoutRef: head.settlementId, amount, currency, eventAt: reportTime(optional(row, 'posted-date-time')), postedAt: head.depositAt, payoutStatus: null,
+        });
       }
-      const settlementId = required(row, 'settlement-id', lineage);
-      if (settlementId !== head.settlementId) throw new ReportFormatError(`belongs to settlement ${settlementId}, not ${head.settlementId}`, lineage, 'settlement-id');
-      const currency = optional(row, 'currency') ?? head.currency;
-      if (currency !== head.currency) throw new ReportFormatError(`currency ${currency} differs from the settlement's ${head.currency}`, lineage, 'currency');
-      const transactionType = required(row, 'transaction-type', lineage);
-      const amountType = required(row, 'amount-type', lineage);
-      const description = required(row, 'amount-description', lineage);
-      const amount = this.amount(row, 'amount', currency, lineage);
-      const { component, feeType } = amazonComponent(transactionType, amountType, description);
-      sum += amount;
-      count += 1;
-      yield {
-        side: 'REPORTED', component, feeType, providerKey: `${transactionType}|${amountType}|${description}`, lineage,
-        // order-id may hold an FBA shipment id on order-less rows; only Order/Refund rows name an order.
-        orderRef: optional(row, 'order-id'), transactionRef: optional(row, 'adjustment-id') ?? optional(row, 'shipment-id'), pspReference: null,
-        payoutRef: head.settlementId, amount, currency, eventAt: reportTime(optional(row, 'posted-date-time')), postedAt: head.depositAt, payoutStatus: null,
-      };
+      if (out.length) yield out;
     }
     if (!head) throw new ReportFormatError('the report has no summary row', `${fileName}:2`, 'settlement-id');
     this.result = {

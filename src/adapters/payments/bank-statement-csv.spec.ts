@@ -15,7 +15,7 @@ const GERMAN: BankColumnMap = {
 async function read(map: BankColumnMap, input: Readable = createReadStream(fixture), fileName = NAME) {
   const parser = new BankStatementCsvParser({ fileName, channel: 'BANK:DE01', fileHash: 'f'.repeat(64) }, map);
   const components: SettlementComponent[] = [];
-  for await (const component of parser.components(input)) components.push(component);
+  for await (const batch of parser.components(input)) components.push(...batch);
   return { components, summary: parser.summary() };
 }
 

@@ -44,31 +44,35 @@ export class BankStatementCsvParser implements ReportParser {
     if (problems.length) throw new ReportFormatError(problems.join('; '), source.fileName, 'columnMap');
   }
 
-  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+  async *components(input: Readable): AsyncGenerator<SettlementComponent[]> {
     const { fileName, channel } = this.source;
     const map = this.map;
     let currency: string | null = null;
     let sum = 0n;
     let count = 0;
-    for await (const row of csvRows(input, { delimiter: map.delimiter ?? ',' })) {
-      const lineage = `${fileName}:${row.line}`;
-      const rowCurrency = map.currency ? required(row, map.currency, lineage) : map.accountCurrency!;
-      if (!isCurrencyCode(rowCurrency)) throw new ReportFormatError(`not a currency code: ${rowCurrency}`, lineage, map.currency ?? 'accountCurrency');
-      if (currency !== null && rowCurrency !== currency) throw new ReportFormatError(`currency ${rowCurrency} in a ${currency} statement`, lineage, map.currency!);
-      currency = rowCurrency;
-      const amount = map.amount
-        ? this.amount(required(row, map.amount, lineage), currency, lineage, map.amount)
-        : this.amount(optional(row, map.credit!) ?? '0', currency, lineage, map.credit!) - this.amount(optional(row, map.debit!) ?? '0', currency, lineage, map.debit!);
-      const date = bankDate(required(row, map.date, lineage), map.dateFormat);
-      if (!date) throw new ReportFormatError(`not a ${map.dateFormat} date`, lineage, map.date);
-      sum += amount;
-      count += 1;
-      const reference = optional(row, map.reference);
-      const description = map.description ? optional(row, map.description) : null;
-      yield {
-        side: 'REPORTED', component: 'BANK_DEPOSIT', feeType: null, providerKey: description ?? reference ?? 'bank line', lineage, orderRef: null,
-        transactionRef: reference, pspReference: null, payoutRef: null, amount, currency, eventAt: date, postedAt: date, payoutStatus: null,
-      };
+    for await (const rows of csvRows(input, { delimiter: map.delimiter ?? ',' })) {
+      const out: SettlementComponent[] = [];
+      for (const row of rows) {
+        const lineage = `${fileName}:${row.line}`;
+        const rowCurrency = map.currency ? required(row, map.currency, lineage) : map.accountCurrency!;
+        if (!isCurrencyCode(rowCurrency)) throw new ReportFormatError(`not a currency code: ${rowCurrency}`, lineage, map.currency ?? 'accountCurrency');
+        if (currency !== null && rowCurrency !== currency) throw new ReportFormatError(`currency ${rowCurrency} in a ${currency} statement`, lineage, map.currency!);
+        currency = rowCurrency;
+        const amount = map.amount
+          ? this.amount(required(row, map.amount, lineage), currency, lineage, map.amount)
+          : this.amount(optional(row, map.credit!) ?? '0', currency, lineage, map.credit!) - this.amount(optional(row, map.debit!) ?? '0', currency, lineage, map.debit!);
+        const date = bankDate(required(row, map.date, lineage), map.dateFormat);
+        if (!date) throw new ReportFormatError(`not a ${map.dateFormat} date`, lineage, map.date);
+        sum += amount;
+        count += 1;
+        const reference = optional(row, map.reference);
+        const description = map.description ? optional(row, map.description) : null;
+        out.push({
+          side: 'REPORTED', component: 'BANK_DEPOSIT', feeType: null, providerKey: description ?? reference ?? 'bank line', lineage, orderRef: null,
+          transactionRef: reference, pspReference: null, payoutRef: null, amount, currency, eventAt: date, postedAt: date, payoutStatus: null,
+        });
+      }
+      if (out.length) yield out;
     }
     if (currency === null) throw new ReportFormatError('the statement has no lines', `${fileName}:2`, map.amount ?? map.credit!);
     // An upload's hash is known only once its last byte has been read, so it is asked for here.

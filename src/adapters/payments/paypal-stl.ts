@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import { isCurrencyCode } from '../../canonical/money.js';
 import { type ControlCheck, type ReportSummary, type SettlementComponent } from '../../canonical/settlement.js';
 import { paypalComponent } from './paypal-stl-codes.js';
-import { ReportFormatError, type ReportParser, type ReportSource } from './report-parser.js';
+import { buffered, ReportFormatError, type ReportParser, type ReportSource } from './report-parser.js';
 
 /** Per currency: the footer's four totals and the balance it starts and ends at, all in minor units. */
 interface Totals { grossCredit: bigint; grossDebit: bigint; feeCredit: bigint; feeDebit: bigint }
@@ -36,7 +36,7 @@ export class PaypalStlParser implements ReportParser {
 
   constructor(private readonly source: ReportSource) {}
 
-  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+  async *components(input: Readable): AsyncGenerator<SettlementComponent[]> {
     const { fileName, channel } = this.source;
     let account: string | null = null;
     let period: string | null = null;
@@ -56,109 +56,113 @@ export class PaypalStlParser implements ReportParser {
     let footers = 0;
     let fileFooter = false;
     const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines;
-      const lineage = `${fileName}:${line}`;
-      const type = record[0]?.trim();
-      if (fileFooter) throw new ReportFormatError(`a ${type} row after the file footer`, lineage, 'row type');
-      switch (type) {
-        case 'RH':
-          break;
-        case 'FH':
-          fileSequence = (record[1] ?? '').trim();
-          break;
-        case 'SH': {
-          account = field(record, 3, lineage, 'Account ID');
-          // The day as PayPal states it, in the account's own offset: the report's identity must not shift with time zones.
-          period = field(record, 1, lineage, 'Report Period Start Date');
-          stlTime(period, lineage, 'Report Period Start Date');
-          period = period.slice(0, 10).replaceAll('/', '-');
-          columns = null;
-          section = { ...ZERO };
-          sectionRows = 0;
-          sectionNet = 0n;
-          footers = 0;
-          sections += 1;
-          break;
-        }
-        case 'CH':
-          columns = new Map(record.slice(1).map((name, i) => [name.replace(/\s+/g, ' ').trim(), i + 1]));
-          break;
-        case 'SB': {
-          if (!columns) throw new ReportFormatError('a transaction before its column header (CH)', lineage, 'CH');
-          const value = (name: string) => (record[columns!.get(name) ?? -1] ?? '').trim();
-          const need = (name: string) => value(name) || missing(name, lineage);
-          const code = need('Transaction Event Code');
-          const rowCurrency = need('Gross Transaction Currency');
-          if (!isCurrencyCode(rowCurrency)) throw new ReportFormatError(`not a currency code: ${rowCurrency}`, lineage, 'Gross Transaction Currency');
-          if (currency !== null && rowCurrency !== currency) {
-            throw new ReportFormatError(`a ${rowCurrency} transaction in a ${currency} report: import one currency per file`, lineage, 'Gross Transaction Currency');
+    for await (const records of buffered<{ record: string[]; info: { lines: number } }>(parser)) {
+      const out: SettlementComponent[] = [];
+      for (const { record, info } of records) {
+        const line = info.lines;
+        const lineage = `${fileName}:${line}`;
+        const type = record[0]?.trim();
+        if (fileFooter) throw new ReportFormatError(`a ${type} row after the file footer`, lineage, 'row type');
+        switch (type) {
+          case 'RH':
+            break;
+          case 'FH':
+            fileSequence = (record[1] ?? '').trim();
+            break;
+          case 'SH': {
+            account = field(record, 3, lineage, 'Account ID');
+            // The day as PayPal states it, in the account's own offset: the report's identity must not shift with time zones.
+            period = field(record, 1, lineage, 'Report Period Start Date');
+            stlTime(period, lineage, 'Report Period Start Date');
+            period = period.slice(0, 10).replaceAll('/', '-');
+            columns = null;
+            section = { ...ZERO };
+            sectionRows = 0;
+            sectionNet = 0n;
+            footers = 0;
+            sections += 1;
+            break;
           }
-          currency = rowCurrency;
-          const grossSide = side(need('Transaction Debit or Credit'), lineage, 'Transaction Debit or Credit');
-          const gross = parseMinorUnits(need('Gross Transaction Amount'), lineage, 'Gross Transaction Amount');
-          const feeText = value('Fee Amount') || '0';
-          const feeSide = feeText === '0' && !value('Fee Debit or Credit') ? 'CR' : side(need('Fee Debit or Credit'), lineage, 'Fee Debit or Credit');
-          const fee = parseMinorUnits(feeText, lineage, 'Fee Amount');
-          if (value('Fee Currency') && value('Fee Currency') !== currency) throw new ReportFormatError(`fee in ${value('Fee Currency')}, the transaction in ${currency}`, lineage, 'Fee Currency');
-          if (grossSide === 'CR') section.grossCredit += gross; else section.grossDebit += gross;
-          if (feeSide === 'CR') section.feeCredit += fee; else section.feeDebit += fee;
-          const signedGross = grossSide === 'CR' ? gross : -gross;
-          const signedFee = feeSide === 'CR' ? fee : -fee;
-          sectionNet += signedGross + signedFee;
-          sectionRows += 1;
-          reportRows += 1;
-          const id = need('Transaction ID');
-          const kind = paypalComponent(code);
-          const when = stlTimeOrNull(value('Transaction Completion Date'), lineage) ?? stlTimeOrNull(value('Transaction Initiation Date'), lineage);
-          const reference = value('PayPal Reference ID');
-          const base = {
-            side: 'REPORTED' as const, lineage: `${lineage}:${id}`, orderRef: value('Invoice ID') || null,
-            transactionRef: reference && value('PayPal Reference ID Type') === 'TXN' ? reference : id, pspReference: id,
-            payoutRef: null as string | null, currency, eventAt: when, postedAt: when, payoutStatus: null,
-          };
-          if (kind === 'PAYOUT') {
-            // A withdrawal to the bank: the money the bank should see, positive, and the payout it is.
-            yield { ...base, component: 'PAYOUT', feeType: null, providerKey: code, payoutRef: id, amount: -signedGross, payoutStatus: 'PAID' };
-          } else {
-            yield { ...base, component: kind, feeType: kind === 'FEE' ? `PAYPAL_${code}` : null, providerKey: code, amount: signedGross };
+          case 'CH':
+            columns = new Map(record.slice(1).map((name, i) => [name.replace(/\s+/g, ' ').trim(), i + 1]));
+            break;
+          case 'SB': {
+            if (!columns) throw new ReportFormatError('a transaction before its column header (CH)', lineage, 'CH');
+            const value = (name: string) => (record[columns!.get(name) ?? -1] ?? '').trim();
+            const need = (name: string) => value(name) || missing(name, lineage);
+            const code = need('Transaction Event Code');
+            const rowCurrency = need('Gross Transaction Currency');
+            if (!isCurrencyCode(rowCurrency)) throw new ReportFormatError(`not a currency code: ${rowCurrency}`, lineage, 'Gross Transaction Currency');
+            if (currency !== null && rowCurrency !== currency) {
+              throw new ReportFormatError(`a ${rowCurrency} transaction in a ${currency} report: import one currency per file`, lineage, 'Gross Transaction Currency');
+            }
+            currency = rowCurrency;
+            const grossSide = side(need('Transaction Debit or Credit'), lineage, 'Transaction Debit or Credit');
+            const gross = parseMinorUnits(need('Gross Transaction Amount'), lineage, 'Gross Transaction Amount');
+            const feeText = value('Fee Amount') || '0';
+            const feeSide = feeText === '0' && !value('Fee Debit or Credit') ? 'CR' : side(need('Fee Debit or Credit'), lineage, 'Fee Debit or Credit');
+            const fee = parseMinorUnits(feeText, lineage, 'Fee Amount');
+            if (value('Fee Currency') && value('Fee Currency') !== currency) throw new ReportFormatError(`fee in ${value('Fee Currency')}, the transaction in ${currency}`, lineage, 'Fee Currency');
+            if (grossSide === 'CR') section.grossCredit += gross; else section.grossDebit += gross;
+            if (feeSide === 'CR') section.feeCredit += fee; else section.feeDebit += fee;
+            const signedGross = grossSide === 'CR' ? gross : -gross;
+            const signedFee = feeSide === 'CR' ? fee : -fee;
+            sectionNet += signedGross + signedFee;
+            sectionRows += 1;
+            reportRows += 1;
+            const id = need('Transaction ID');
+            const kind = paypalComponent(code);
+            const when = stlTimeOrNull(value('Transaction Completion Date'), lineage) ?? stlTimeOrNull(value('Transaction Initiation Date'), lineage);
+            const reference = value('PayPal Reference ID');
+            const base = {
+              side: 'REPORTED' as const, lineage: `${lineage}:${id}`, orderRef: value('Invoice ID') || null,
+              transactionRef: reference && value('PayPal Reference ID Type') === 'TXN' ? reference : id, pspReference: id,
+              payoutRef: null as string | null, currency, eventAt: when, postedAt: when, payoutStatus: null,
+            };
+            if (kind === 'PAYOUT') {
+              // A withdrawal to the bank: the money the bank should see, positive, and the payout it is.
+              out.push({ ...base, component: 'PAYOUT', feeType: null, providerKey: code, payoutRef: id, amount: -signedGross, payoutStatus: 'PAID' });
+            } else {
+              out.push({ ...base, component: kind, feeType: kind === 'FEE' ? `PAYPAL_${code}` : null, providerKey: code, amount: signedGross });
+            }
+            if (fee !== 0n) out.push({ ...base, component: 'FEE', feeType: `PAYPAL_${code.slice(0, 3)}_FEE`, providerKey: `${code}|fee`, amount: signedFee, payoutRef: kind === 'PAYOUT' ? id : null });
+            break;
           }
-          if (fee !== 0n) yield { ...base, component: 'FEE', feeType: `PAYPAL_${code.slice(0, 3)}_FEE`, providerKey: `${code}|fee`, amount: signedFee, payoutRef: kind === 'PAYOUT' ? id : null };
-          break;
-        }
-        case 'SF': {
-          const footer = footerOf(record, lineage);
-          const name = `section ${sections} (${footer.currency})`;
-          for (const [key, label] of [['grossCredit', 'total gross credit'], ['grossDebit', 'total gross debit'], ['feeCredit', 'total fee credit'], ['feeDebit', 'total fee debit']] as const) {
-            checks.push({ name: `${name} ${label}`, lineage, expected: footer[key], actual: section[key] });
+          case 'SF': {
+            const footer = footerOf(record, lineage);
+            const name = `section ${sections} (${footer.currency})`;
+            for (const [key, label] of [['grossCredit', 'total gross credit'], ['grossDebit', 'total gross debit'], ['feeCredit', 'total fee credit'], ['feeDebit', 'total fee debit']] as const) {
+              checks.push({ name: `${name} ${label}`, lineage, expected: footer[key], actual: section[key] });
+            }
+            begin += footer.begin;
+            end += footer.end;
+            net += sectionNet;
+            currency ??= footer.currency;
+            footers += 1;
+            report = add(report, section);
+            break;
           }
-          begin += footer.begin;
-          end += footer.end;
-          net += sectionNet;
-          currency ??= footer.currency;
-          footers += 1;
-          report = add(report, section);
-          break;
-        }
-        case 'SC':
-          if (count(record, lineage, 'SC') !== sectionRows) throw new ReportFormatError(`the section footer counts ${record[1]} records, the section has ${sectionRows}: the file is incomplete`, lineage, 'SC');
-          break;
-        case 'RF': {
-          const footer = footerOf(record, lineage);
-          for (const [key, label] of [['grossCredit', 'total gross credit'], ['grossDebit', 'total gross debit'], ['feeCredit', 'total fee credit'], ['feeDebit', 'total fee debit']] as const) {
-            checks.push({ name: `report ${label}`, lineage, expected: footer[key], actual: report[key] });
+          case 'SC':
+            if (count(record, lineage, 'SC') !== sectionRows) throw new ReportFormatError(`the section footer counts ${record[1]} records, the section has ${sectionRows}: the file is incomplete`, lineage, 'SC');
+            break;
+          case 'RF': {
+            const footer = footerOf(record, lineage);
+            for (const [key, label] of [['grossCredit', 'total gross credit'], ['grossDebit', 'total gross debit'], ['feeCredit', 'total fee credit'], ['feeDebit', 'total fee debit']] as const) {
+              checks.push({ name: `report ${label}`, lineage, expected: footer[key], actual: report[key] });
+            }
+            break;
           }
-          break;
+          case 'RC':
+            if (count(record, lineage, 'RC') !== reportRows) throw new ReportFormatError(`the report footer counts ${record[1]} records, the report has ${reportRows}: the file is incomplete`, lineage, 'RC');
+            break;
+          case 'FF':
+            fileFooter = true;
+            break;
+          default:
+            throw new ReportFormatError(`unknown row type ${JSON.stringify(type)}: RH, FH, SH, CH, SB, SF, SC, RF, RC or FF`, lineage, 'row type');
         }
-        case 'RC':
-          if (count(record, lineage, 'RC') !== reportRows) throw new ReportFormatError(`the report footer counts ${record[1]} records, the report has ${reportRows}: the file is incomplete`, lineage, 'RC');
-          break;
-        case 'FF':
-          fileFooter = true;
-          break;
-        default:
-          throw new ReportFormatError(`unknown row type ${JSON.stringify(type)}: RH, FH, SH, CH, SB, SF, SC, RF, RC or FF`, lineage, 'row type');
-      }
+    }
+      if (out.length) yield out;
     }
     if (!account || !period) throw new ReportFormatError('no section header (SH): not a Settlement report', `${fileName}:1`, 'SH');
     if (!fileFooter) throw new ReportFormatError('the file has no footer (FF): it is incomplete', `${fileName}:end`, 'FF');

@@ -11,7 +11,7 @@ const fixture = fileURLToPath(new URL(`../../../test/fixtures/settlements/${NAME
 async function read(input: Readable = createReadStream(fixture), fileName = NAME) {
   const parser = new StripeBalanceTransactionsParser({ fileName, channel: 'STRIPE', fileHash: '0'.repeat(64) });
   const components: SettlementComponent[] = [];
-  for await (const component of parser.components(input)) components.push(component);
+  for await (const batch of parser.components(input)) components.push(...batch);
   return { components, summary: parser.summary() };
 }
 

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { isCurrencyCode } from '../../canonical/money.js';
 import type { ComponentKind, ReportSummary, SettlementComponent } from '../../canonical/settlement.js';
-import { ReportFormatError, type ReportParser, type ReportSource } from './report-parser.js';
+import { ReportFormatError, textLines, type ReportParser, type ReportSource } from './report-parser.js';
 
 interface StripeFeeDetail { amount: number; currency: string; type: string; description?: string | null }
 interface StripeBalanceTransaction {
@@ -27,51 +26,55 @@ export class StripeBalanceTransactionsParser implements ReportParser {
 
   constructor(private readonly source: ReportSource) {}
 
-  async *components(input: Readable): AsyncGenerator<SettlementComponent> {
+  async *components(input: Readable): AsyncGenerator<SettlementComponent[]> {
     const { fileName, channel } = this.source;
     let payout: { id: string; amount: bigint } | null = null;
     let currency: string | null = null;
     let sum = 0n;
     let count = 0;
-    let line = 0;
+    let last = 0;
     const pending: SettlementComponent[] = [];
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      line += 1;
-      if (!text.trim()) continue;
-      const lineage = `${fileName}:${line}`;
-      const bt = parseLine(text, lineage);
-      if (currency !== null && bt.currency !== currency) throw new ReportFormatError(`currency ${bt.currency} in a ${currency} payout`, lineage, 'currency');
-      currency = bt.currency;
-      count += 1;
-      const sourceId = typeof bt.source === 'string' ? bt.source : bt.source?.id ?? null;
-      const base = {
-        side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: typeof bt.source === 'object' ? bt.source?.metadata?.order_id ?? null : null,
-        transactionRef: sourceId, pspReference: bt.id, currency: bt.currency.toUpperCase(), eventAt: new Date(bt.created * 1000),
-        postedAt: bt.available_on ? new Date(bt.available_on * 1000) : null, payoutStatus: null,
-      };
-      if (bt.reporting_category === 'payout') {
-        if (payout) throw new ReportFormatError(`a second payout ${sourceId} in the report of ${payout.id}`, lineage, 'reporting_category');
-        payout = { id: sourceId ?? bt.id, amount: -BigInt(bt.amount) };
-        yield { ...base, component: 'PAYOUT', feeType: null, providerKey: 'payout', payoutRef: payout.id, amount: payout.amount };
-        continue;
+    for await (const lines of textLines(input)) {
+      const out: SettlementComponent[] = [];
+      for (const { text, line } of lines) {
+        last = line;
+        if (!text.trim()) continue;
+        const lineage = `${fileName}:${line}`;
+        const bt = parseLine(text, lineage);
+        if (currency !== null && bt.currency !== currency) throw new ReportFormatError(`currency ${bt.currency} in a ${currency} payout`, lineage, 'currency');
+        currency = bt.currency;
+        count += 1;
+        const sourceId = typeof bt.source === 'string' ? bt.source : bt.source?.id ?? null;
+        const base = {
+          side: 'REPORTED' as const, lineage: `${lineage}:${bt.id}`, orderRef: typeof bt.source === 'object' ? bt.source?.metadata?.order_id ?? null : null,
+          transactionRef: sourceId, pspReference: bt.id, currency: bt.currency.toUpperCase(), eventAt: new Date(bt.created * 1000),
+          postedAt: bt.available_on ? new Date(bt.available_on * 1000) : null, payoutStatus: null,
+        };
+        if (bt.reporting_category === 'payout') {
+          if (payout) throw new ReportFormatError(`a second payout ${sourceId} in the report of ${payout.id}`, lineage, 'reporting_category');
+          payout = { id: sourceId ?? bt.id, amount: -BigInt(bt.amount) };
+          out.push({ ...base, component: 'PAYOUT', feeType: null, providerKey: 'payout', payoutRef: payout.id, amount: payout.amount });
+          continue;
+        }
+        sum += BigInt(bt.net);
+        const kind = BY_CATEGORY[bt.reporting_category] ?? (/reserved_funds$/.test(bt.reporting_category) ? (bt.amount < 0 ? 'RESERVE_HOLD' : 'RESERVE_RELEASE') : 'UNKNOWN');
+        const parts: SettlementComponent[] = [{
+          ...base, component: kind, feeType: kind === 'FEE' ? bt.type : null, providerKey: `${bt.reporting_category}|${bt.type}`, payoutRef: null, amount: BigInt(bt.amount),
+        }];
+        for (const detail of bt.fee_details ?? []) {
+          parts.push({
+            ...base, component: bt.reporting_category === 'dispute' ? 'CHARGEBACK_FEE' : 'FEE', feeType: bt.reporting_category === 'dispute' ? null : detail.type,
+            providerKey: `${bt.reporting_category}|fee_details|${detail.type}`, payoutRef: null, amount: -BigInt(detail.amount),
+          });
+        }
+        // Stripe lists newest first, so the payout's own transaction normally leads; lines before it wait in memory.
+        if (payout) out.push(...parts.map((part) => ({ ...part, payoutRef: payout!.id })));
+        else pending.push(...parts);
       }
-      sum += BigInt(bt.net);
-      const kind = BY_CATEGORY[bt.reporting_category] ?? (/reserved_funds$/.test(bt.reporting_category) ? (bt.amount < 0 ? 'RESERVE_HOLD' : 'RESERVE_RELEASE') : 'UNKNOWN');
-      const parts: SettlementComponent[] = [{
-        ...base, component: kind, feeType: kind === 'FEE' ? bt.type : null, providerKey: `${bt.reporting_category}|${bt.type}`, payoutRef: null, amount: BigInt(bt.amount),
-      }];
-      for (const detail of bt.fee_details ?? []) {
-        parts.push({
-          ...base, component: bt.reporting_category === 'dispute' ? 'CHARGEBACK_FEE' : 'FEE', feeType: bt.reporting_category === 'dispute' ? null : detail.type,
-          providerKey: `${bt.reporting_category}|fee_details|${detail.type}`, payoutRef: null, amount: -BigInt(detail.amount),
-        });
-      }
-      // Stripe lists newest first, so the payout's own transaction normally leads; lines before it wait in memory.
-      if (payout) yield* parts.map((part) => ({ ...part, payoutRef: payout!.id }));
-      else pending.push(...parts);
+      if (out.length) yield out;
     }
-    if (!payout || currency === null) throw new ReportFormatError('no payout balance transaction in the report', `${fileName}:${line}`, 'reporting_category');
-    for (const part of pending) yield { ...part, payoutRef: payout.id };
+    if (!payout || currency === null) throw new ReportFormatError('no payout balance transaction in the report', `${fileName}:${last}`, 'reporting_category');
+    if (pending.length) yield pending.map((part) => ({ ...part, payoutRef: payout!.id }));
     this.result = {
       format: this.format, reportId: payout.id, channel, currency: currency.toUpperCase(), controlExpected: payout.amount, controlActual: sum, lineCount: count,
     };

@@ -18,22 +18,16 @@ const INSERT_BATCH = 500;
  * transaction until the report's identity and control totals are known, so a report is either
  * wholly in the ledger or not at all; each line is written once, with no staging copy.
  */
-export async function writeComponents(runner: QueryRunner, importId: string, channel: string, components: AsyncIterable<SettlementComponent>): Promise<void> {
+export async function writeComponents(runner: QueryRunner, importId: string, channel: string, batches: AsyncIterable<SettlementComponent[]>): Promise<void> {
   const client = (runner as unknown as { databaseConnection?: unknown }).databaseConnection;
   if (client instanceof pg.Client) {
     const copy = client.query(copyStreams.from(`COPY settlement_components (import_id, ${LIST}) FROM STDIN`));
-    await pipeline(Readable.from(copyLines(importId, channel, components)), copy);
+    await pipeline(Readable.from(copyLines(importId, channel, batches)), copy);
     return;
   }
-  let batch: SettlementComponent[] = [];
-  for await (const component of components) {
-    batch.push(component);
-    if (batch.length === INSERT_BATCH) {
-      await insertBatch(runner, importId, channel, batch);
-      batch = [];
-    }
+  for await (const batch of batches) {
+    for (let from = 0; from < batch.length; from += INSERT_BATCH) await insertBatch(runner, importId, channel, batch.slice(from, from + INSERT_BATCH));
   }
-  if (batch.length) await insertBatch(runner, importId, channel, batch);
 }
 
 async function insertBatch(runner: QueryRunner, importId: string, channel: string, batch: SettlementComponent[]): Promise<void> {
@@ -66,17 +60,13 @@ function iso(date: Date | null): string | null {
   return text;
 }
 
-async function* copyLines(importId: string, channel: string, components: AsyncIterable<SettlementComponent>): AsyncGenerator<string> {
-  let buffer = '';
+async function* copyLines(importId: string, channel: string, batches: AsyncIterable<SettlementComponent[]>): AsyncGenerator<string> {
   const prefix = `${importId}\t`;
-  for await (const component of components) {
-    buffer += prefix + values(channel, component).map(copyText).join('\t') + '\n';
-    if (buffer.length > 65536) {
-      yield buffer;
-      buffer = '';
-    }
+  for await (const batch of batches) {
+    let buffer = '';
+    for (const component of batch) buffer += prefix + values(channel, component).map(copyText).join('\t') + '\n';
+    if (buffer) yield buffer;
   }
-  if (buffer) yield buffer;
 }
 
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
