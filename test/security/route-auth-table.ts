@@ -56,6 +56,7 @@ export const REST_ROUTES: Readonly<Record<string, RestEntry>> = {
   'POST /admin/orders/:id/release': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/orders/:id/hold': { access: 'operator', body: { note: 'auth matrix' } },
   'POST /admin/settlements/imports': { access: 'operator' },
+  'POST /admin/settlements/erp-extracts': { access: 'operator' },
   'POST /admin/settlements/match': { access: 'operator' },
   'GET /admin/settlements/breaks.csv': { access: 'reader' },
   'GET /admin/settlements/matches.csv': { access: 'reader' },

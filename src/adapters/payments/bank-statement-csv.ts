@@ -94,7 +94,7 @@ export class BankStatementCsvParser implements ReportParser {
   }
 }
 
-function bankDate(text: string, format: BankDateFormat): Date | null {
+export function bankDate(text: string, format: BankDateFormat): Date | null {
   const parts = /^(\d{1,4})[-./](\d{1,2})[-./](\d{1,4})$/.exec(text.trim());
   if (!parts) return null;
   const [a, b, c] = [+parts[1], +parts[2], +parts[3]];

@@ -16,6 +16,7 @@ import { SettlementExportsController } from './settlement-exports.controller.js'
 import { JournalBuilder } from './journals/journal.builder.js';
 import { SettlementDeliverySubject } from './journals/settlement-delivery-subject.js';
 import { SettlementJournalsService } from './journals/settlement-journals.service.js';
+import { ErpExtractsController } from './erp-extract/erp-extracts.controller.js';
 import { SettlementImportsController } from './settlement-imports.controller.js';
 import { SettlementMatchingService } from './settlement-matching.service.js';
 import { SettlementMetrics } from './settlement-metrics.js';
@@ -23,7 +24,7 @@ import { SettlementMetrics } from './settlement-metrics.js';
 /** Settlement reports in, reconciled against orders, refunds, fee mappings and the bank; read over GraphQL and CSV; one summary journal per ERP. */
 @Module({
   imports: [OrderServiceModule, ReturnsModule, MasterDataModule, PostedTotalsModule],
-  controllers: [SettlementImportsController, SettlementExportsController],
+  controllers: [SettlementImportsController, SettlementExportsController, ErpExtractsController],
   providers: [
     SettlementJournalsService, JournalBuilder, SettlementDeliverySubject, BreakActionsService, SettlementMatchingService, FeeTypeWorklistSource, SettlementMetrics, ImportFolderWatcher, SettlementReader, SettlementsResolver, SettlementChildrenResolver, PayoutChildrenResolver,
     SettlementLineResolver, SettlementMatchResolver, SettlementBreakResolver, OrderSettlementResolver, OrderSettlementFieldResolver,

@@ -6,7 +6,7 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Settlement reports run to hundreds of megabytes; they are read as they arrive, never held whole. */
 export const STREAMED_BODY_BYTES = 200 * 1024 * 1024;
-const STREAMED_ROUTES: ReadonlySet<string> = new Set(['POST /admin/settlements/imports']);
+const STREAMED_ROUTES: ReadonlySet<string> = new Set(['POST /admin/settlements/imports', 'POST /admin/settlements/erp-extracts']);
 const UPLOAD = Symbol('hub:streamed-body');
 
 /** text/csv and text/plain, whatever their parameters (charset=utf-8). */
