@@ -25,6 +25,7 @@ import { createDatabase, dropDatabase } from '../ingest/infra.js';
 import { cpuSnapshot, cpuUsage } from '../ingest/stats.js';
 import { cleanUpOnSignals, cleanupRegistry } from '../shared/cleanups.js';
 import { writeAmazon, writeShopify, type BenchFile, type BenchOrder } from './files.js';
+import { writeFloor } from './floor.js';
 import { seedOrders, BASELINE_SQL } from './seed.js';
 
 const USAGE = `usage: node dist/bench/recon/run.js [flags]
@@ -33,15 +34,16 @@ const USAGE = `usage: node dist/bench/recon/run.js [flags]
   --parallel N         reports imported at the same time, each in its own transaction (default 2)
   --lanes N            order-matching lanes, each a connection of its own (default 2, as the hub runs it)
   --pg-url URL         PostgreSQL server (default: DATABASE_URL's server, else postgres://postgres@127.0.0.1:5432)
+  --floor              also time the ledger's write floor: the hub's own rows written again with the same indexes, no parsing or checks
   --keep-database      leave the bench database for inspection
 environment, for profiling: RECON_SLOW=ms prints every statement slower than that (TypeORM);
 RECON_EXPLAIN=ms has PostgreSQL log their plans with actual times (auto_explain, to the server log)`;
 
-interface Args { lines: number; perFile: number; parallel: number; lanes: number; pgUrl: string; keepDatabase: boolean }
+interface Args { lines: number; perFile: number; parallel: number; lanes: number; floor: boolean; pgUrl: string; keepDatabase: boolean }
 
 function parseArgs(argv: readonly string[]): Args {
   const fromEnv = process.env.DATABASE_URL ? Object.assign(new URL(process.env.DATABASE_URL), { pathname: '/' }).toString() : null;
-  const args: Args = { lines: 100_000, perFile: 100_000, parallel: 2, lanes: 2, pgUrl: fromEnv ?? 'postgres://postgres@127.0.0.1:5432', keepDatabase: false };
+  const args: Args = { lines: 100_000, perFile: 100_000, parallel: 2, lanes: 2, floor: false, pgUrl: fromEnv ?? 'postgres://postgres@127.0.0.1:5432', keepDatabase: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const whole = (min: number): number => {
@@ -56,6 +58,7 @@ function parseArgs(argv: readonly string[]): Args {
       case '--lanes': args.lanes = whole(1); break;
       case '--pg-url': args.pgUrl = argv[++i] ?? ''; break;
       case '--keep-database': args.keepDatabase = true; break;
+      case '--floor': args.floor = true; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
       default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
@@ -175,6 +178,11 @@ async function main(): Promise<void> {
   });
   log(`baseline (COPY into plain tables + one hash join): ${(baseline.ms / 1000).toFixed(1)} s (${JSON.stringify(baseline.value)}; ${cores(baseline)})`);
   log(`ratio hub / baseline: ${(hub / baseline.ms).toFixed(1)}×`);
+  if (args.floor) {
+    const floor = await phase(() => writeFloor(url));
+    log(`write floor (the hub's ${floor.value.rows} rows again, same indexes, no parsing or checks): ${(floor.ms / 1000).toFixed(1)} s (${cores(floor)})`);
+    log(`ratio hub / floor: ${(hub / floor.ms).toFixed(1)}×; floor / baseline: ${(floor.ms / baseline.ms).toFixed(1)}×`);
+  }
   log(`peak RSS: import ${mib(imported.peakRss)}, match ${mib(matched.peakRss)} (before the import ${mib(importStartRss)}; the bench process at most ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB, its generated orders included)`);
   const expectedMismatch = seeded.value.mismatched;
   if (matched.value.amountMismatch !== expectedMismatch || matched.value.rounding !== seeded.value.taxCent || Object.keys(imported.value).join() !== 'IMPORTED') {

@@ -35,7 +35,7 @@ async function insertBatch(runner: QueryRunner, importId: string, channel: strin
   const columns = COLUMNS.map((_, index) => rows.map((row) => row[index]));
   const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'text', 'timestamptz', 'timestamptz', 'text'];
   await runner.query(
-    `INSERT INTO settlement_components (import_id, ${LIST}) SELECT $1, * FROM unnest(${casts.map((cast, i) => `$${i + 2}::${cast}[]`).join(', ')})`,
+    `INSERT INTO settlement_components (import_id, ${LIST}) SELECT $1::bigint, * FROM unnest(${casts.map((cast, i) => `$${i + 2}::${cast}[]`).join(', ')})`,
     [importId, ...columns]);
 }
 
