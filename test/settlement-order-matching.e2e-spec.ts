@@ -20,7 +20,7 @@ describe('order ↔ settlement matching', () => {
   let orders: OrderService;
 
   beforeAll(async () => {
-    db = await new DataSource({ type: 'postgres', url: await freshDatabase('settlement_orders'), poolSize: 2, migrations: MIGRATIONS, migrationsTransactionMode: 'each' }).initialize();
+    db = await new DataSource({ type: 'postgres', url: await freshDatabase('settlement_orders'), poolSize: 4, migrations: MIGRATIONS, migrationsTransactionMode: 'each' }).initialize();
     await db.runMigrations();
     orders = new OrderService(db);
   });
@@ -98,5 +98,21 @@ describe('order ↔ settlement matching', () => {
     const [principal] = await db.query(`SELECT array_agg(c.side || ':' || c.amount ORDER BY c.side, c.amount) AS items FROM settlement_match_items i
       JOIN settlement_components c ON c.id = i.component_id WHERE c.order_ref = '302-2222222-2222222' AND c.component = 'PRINCIPAL' GROUP BY i.match_id`);
     expect(principal.items).toEqual(['EXPECTED:5100', 'REPORTED:100', 'REPORTED:5000']);
+  });
+
+  it('runs two matchings at once without a clash: each order is matched by one of them, once', async () => {
+    const lines = ['11888888888\t01.05.2026 00:00:00 UTC\t14.05.2026 00:00:00 UTC\t16.05.2026 00:00:00 UTC\t80,00\tEUR\t\t\t\t\t'];
+    for (let n = 0; n < 8; n++) {
+      const id = `302-4444444-000000${n}`;
+      await order(id, { subtotal: 1000 });
+      lines.push(`11888888888\t\t\t\t\tEUR\tOrder\t${id}\tItemPrice\tPrincipal\t10,00`);
+    }
+    await report('concurrent.tsv', [HEADER, ...lines, ''].join('\n'));
+    const runs = await Promise.all([match(), match()]);
+    expect(runs[0].matched + runs[1].matched).toBe(8);
+    expect(runs[0].expectedAdded + runs[1].expectedAdded).toBe(8);
+    const [{ items, consumed }] = await db.query(`SELECT count(*)::int AS items, count(DISTINCT i.component_id)::int AS consumed FROM settlement_match_items i
+      JOIN settlement_components c ON c.id = i.component_id WHERE c.order_ref LIKE '302-4444444-%'`);
+    expect({ items, consumed }).toEqual({ items: 16, consumed: 16 });
   });
 });

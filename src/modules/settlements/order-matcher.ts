@@ -65,6 +65,8 @@ export async function matchOrders(
     await runner.query(`SET LOCAL work_mem = '${MATCHING_WORK_MEM}'`);
     // JIT compiling these few statements costs seconds (their estimated cost is high) and saves none.
     await runner.query('SET LOCAL jit = off');
+    // Two runs at once (an upload's and the folder's) would reach for the same open items: they take turns per share instead.
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtext('settlement_order_matching'), $1)`, [partition.index]);
     if (partition.count === 1) await refreshStaleStatistics(runner, 'settlement_components');
     const expectedAdded = await addExpectations(runner, orders, mine);
     // OFFSET 0 keeps the classified rows one subquery: the verdict reads "known" in several
