@@ -1,7 +1,7 @@
-import type { BankColumnMap, BankDateFormat } from '../../adapters/payments/bank-statement-csv.js';
+import type { BankColumnMap } from '../../adapters/payments/bank-statement-csv.js';
 import { checkBankColumnMap } from '../../adapters/payments/bank-statement-csv.js';
 import { isCurrencyCode } from '../../canonical/money.js';
-import { ApiError } from '../../platform/http/api-error.js';
+import { checkParameters, csvReading, invalidParameter } from './csv-upload-options.js';
 
 /** The query parameters a bank statement upload takes, beside `format=BANK_CSV`. */
 export interface BankUploadQuery {
@@ -20,9 +20,6 @@ export interface BankUploadQuery {
 }
 
 const ACCOUNT = /^[A-Za-z0-9_-]{1,40}$/;
-const COLUMN = /^[^\u0000-\u001f]{1,100}$/;
-const DATE_FORMATS: readonly BankDateFormat[] = ['YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY'];
-const DELIMITERS: Readonly<Record<string, ',' | ';' | '\t'>> = { ',': ',', ';': ';', tab: '\t', '\t': '\t' };
 
 /**
  * The column map of an uploaded statement, from the upload's query parameters: the same fields
@@ -30,33 +27,20 @@ const DELIMITERS: Readonly<Record<string, ',' | ';' | '\t'>> = { ',': ',', ';': 
  * dropping it in the folder. Each missing or malformed field is a 400 naming it.
  */
 export function bankUploadColumns(query: BankUploadQuery): { account: string; map: BankColumnMap } {
-  const fail = (field: string, message: string): never => {
-    throw new ApiError(400, 'VALIDATION_FAILED', message, field);
-  };
-  for (const [field, value] of Object.entries(query)) {
-    if (value !== undefined && typeof value !== 'string') fail(field, `${field} must be given once`);
-  }
+  const fail = invalidParameter;
+  checkParameters(query, ['date', 'amount', 'credit', 'debit', 'currency', 'reference', 'description']);
   if (!query.bankAccount) fail('bankAccount', 'bankAccount is required for BANK_CSV: the account the statement is of');
   if (!ACCOUNT.test(query.bankAccount!)) fail('bankAccount', 'bankAccount must be 1 to 40 letters, digits, dashes or underscores');
-  for (const field of ['date', 'amount', 'credit', 'debit', 'currency', 'reference', 'description'] as const) {
-    const value = query[field];
-    if (value !== undefined && !COLUMN.test(value)) fail(field, `${field} must name a column (1 to 100 characters, no control characters)`);
-  }
   if (!query.date) fail('date', 'date is required: the column holding the booking date');
   if (!query.reference) fail('reference', 'reference is required: the column holding the bank reference');
   if (!query.amount && !(query.credit && query.debit)) fail(query.credit || query.debit ? (query.credit ? 'debit' : 'credit') : 'amount', 'give amount (one signed column) or both credit and debit');
   if (query.amount && (query.credit || query.debit)) fail('amount', 'give amount or credit and debit, not both');
   if (!query.currency && !query.accountCurrency) fail('currency', 'give currency (a column) or accountCurrency (the account\'s one currency)');
   if (query.accountCurrency !== undefined && !isCurrencyCode(query.accountCurrency)) fail('accountCurrency', 'accountCurrency must be an ISO 4217 code');
-  const dateFormat = (query.dateFormat ?? 'YYYY-MM-DD') as BankDateFormat;
-  if (!DATE_FORMATS.includes(dateFormat)) fail('dateFormat', `dateFormat must be one of ${DATE_FORMATS.join(', ')}`);
-  const delimiter = DELIMITERS[query.delimiter ?? ','];
-  if (!delimiter) fail('delimiter', 'delimiter must be ",", ";" or "tab"');
-  const decimal = query.decimal ?? '.';
-  if (decimal !== '.' && decimal !== ',') fail('decimal', 'decimal must be "." or ","');
+  const { dateFormat, delimiter, decimal } = csvReading(query, 'YYYY-MM-DD');
   const map: BankColumnMap = {
     date: query.date!, amount: query.amount, credit: query.credit, debit: query.debit, currency: query.currency, accountCurrency: query.accountCurrency,
-    reference: query.reference!, description: query.description, dateFormat, delimiter, decimal: decimal as '.' | ',',
+    reference: query.reference!, description: query.description, dateFormat, delimiter, decimal,
   };
   const problems = checkBankColumnMap(map);
   if (problems.length) fail('columnMap', problems.join('; '));

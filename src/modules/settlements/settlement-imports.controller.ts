@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CsvError } from 'csv-parse';
@@ -12,6 +10,7 @@ import { ApiError } from '../../platform/http/api-error.js';
 import { streamedBody } from '../../platform/http/body-parsers.js';
 import { BankStatementCsvParser } from '../../adapters/payments/bank-statement-csv.js';
 import { bankUploadColumns, type BankUploadQuery } from './bank-upload-columns.js';
+import { hashedUpload } from './hashed-upload.js';
 import { UPLOAD_FORMATS, type UploadFormat } from './report-formats.js';
 import { SettlementJournalsService } from './journals/settlement-journals.service.js';
 import { importReport } from './settlement-importer.js';
@@ -74,24 +73,8 @@ export class SettlementImportsController {
     const chosen = format === BANK ? bankFormat(query) : format === undefined ? undefined : UPLOAD_FORMATS[format];
     if (!chosen) throw new ApiError(400, 'VALIDATION_FAILED', `format must be one of ${[...Object.keys(UPLOAD_FORMATS), BANK].join(', ')}`, 'format');
     if (fileName !== undefined && !FILE_NAME.test(fileName)) throw new ApiError(400, 'VALIDATION_FAILED', 'fileName must be 1 to 200 letters, digits, spaces, dots, dashes or underscores', 'fileName');
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        // A failure here must end the import's stream, not escape it and leave the import waiting for bytes.
-        try {
-          hash.update(chunk);
-          callback(null, chunk);
-        } catch (error) {
-          callback(error as Error);
-        }
-      },
-    });
-    const body = streamedBody(request);
-    body.on('error', (error) => hashing.destroy(error));
-    const input = body.pipe(hashing);
-    let digest: string | undefined;
-    // Known once the last byte has gone through; the importer asks for it only then.
-    const fileHash = () => (digest ??= hash.digest('hex'));
+    // The hash is known once the last byte has gone through; the importer asks for it only then.
+    const { input, digest: fileHash } = hashedUpload(streamedBody(request));
     const source = { fileName: fileName ?? 'upload', channel: chosen.channel, get fileHash() { return fileHash(); } };
     try {
       const outcome = await importReport(this.db, {

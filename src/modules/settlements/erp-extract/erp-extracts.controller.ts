@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import { Controller, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CsvError } from 'csv-parse';
@@ -10,6 +8,7 @@ import { TakesTextBody } from '../../../platform/http/admin-input.interceptor.js
 import { ApiError } from '../../../platform/http/api-error.js';
 import { streamedBody } from '../../../platform/http/body-parsers.js';
 import { PostedTotalsReader } from '../../erp-sync/posted-totals.js';
+import { hashedUpload } from '../hashed-upload.js';
 import { erpExtractColumns, type ErpExtractQuery } from './erp-extract-columns.js';
 import { importErpExtract, type ErpExtractOutcome } from './erp-extract-import.js';
 import { readErpExtract } from './erp-extract-lines.js';
@@ -39,18 +38,10 @@ export class ErpExtractsController {
     const { target, columns } = erpExtractColumns(query);
     const { fileName } = query;
     if (fileName !== undefined && !FILE_NAME.test(fileName)) throw new ApiError(400, 'VALIDATION_FAILED', 'fileName must be 1 to 200 letters, digits, spaces, dots, dashes or underscores', 'fileName');
-    const hash = createHash('sha256');
-    const body = streamedBody(request);
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
-    body.on('error', (error) => hashing.destroy(error));
+    const { input, digest } = hashedUpload(streamedBody(request));
     try {
-      const lines = await readErpExtract(body.pipe(hashing), fileName ?? 'erp-extract', columns);
-      return await importErpExtract(this.db, this.posted, { target, fileHash: hash.digest('hex'), lines, importedBy: request.apiKey?.name ?? 'unknown' });
+      const lines = await readErpExtract(input, fileName ?? 'erp-extract', columns);
+      return await importErpExtract(this.db, this.posted, { target, fileHash: digest(), lines, importedBy: request.apiKey?.name ?? 'unknown' });
     } catch (error) {
       if (error instanceof ReportFormatError) throw new ApiError(422, 'REPORT_INVALID', error.message, error.field);
       if (error instanceof CsvError) throw new ApiError(422, 'REPORT_INVALID', error.message, 'body');
