@@ -34,6 +34,7 @@ import { OrderCounterSale1764504000000 } from './1764504000000-order-counter-sal
 import { StoreDaySummaries1764506000000 } from './1764506000000-store-day-summaries.js';
 import { ReturnDispositionLocationScope1764505000000 } from './1764505000000-return-disposition-location-scope.js';
 import { SettlementErpExtracts1764520000000 } from './1764520000000-settlement-erp-extracts.js';
+import { SettlementTenderReferences1764530000000 } from './1764530000000-settlement-tender-references.js';
 
 /** Every migration, in order. Listed by hand so the compiled app and ts-jest load the same set. */
 export const MIGRATIONS = [
@@ -46,5 +47,5 @@ export const MIGRATIONS = [
   PostingTotalReadBack1764493000000, SettlementJournals1764495000000, ChannelAccountSettings1764497000000, SettlementDuplicateLookup1764498000000,
   SettlementSetBasedReferences1764500000000, StoreDays1764502000000, OrderLineItemKeys1764503000000, ReturnExchangeLineMoney1764503100000,
   OrderCounterSale1764504000000, StoreDaySummaries1764506000000, ReturnDispositionLocationScope1764505000000,
-  SettlementErpExtracts1764520000000,
+  SettlementErpExtracts1764520000000, SettlementTenderReferences1764530000000,
 ];

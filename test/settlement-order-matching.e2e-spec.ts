@@ -49,7 +49,7 @@ describe('order ↔ settlement matching', () => {
     await order('302-1111111-1111111', { subtotal: 119900, shipping: 499, tax: 22780 });
     await order('302-2222222-2222222', { subtotal: 5100, discounts: 500, shipping: 300, tax: 950 });
     await report('amazon-v2-settlement-1.tsv');
-    expect(await match()).toEqual({ expectedAdded: 7, matched: 4, rounding: 1, amountMismatch: 1, missingInReport: 1, orphans: 0, closed: 0 });
+    expect(await match()).toEqual({ expectedAdded: 7, matched: 4, rounding: 1, amountMismatch: 1, missingInReport: 1, orphans: 0, ambiguous: 0, closed: 0 });
 
     const matched = await db.query(`SELECT m.rule, m.tolerance_used, array_agg(c.side || ':' || c.amount ORDER BY c.side) AS items
       FROM settlement_matches m JOIN settlement_match_items i ON i.match_id = m.id JOIN settlement_components c ON c.id = i.component_id
@@ -89,7 +89,7 @@ describe('order ↔ settlement matching', () => {
       '11877777777\t\t\t\t\tEUR\tOrder\t302-2222222-2222222\tItemPrice\tPrincipal\t1,00',
       '11877777777\t\t\t\t\tEUR\tOrder\t302-2222222-2222222\tItemPrice\tShipping\t3,00', ''].join('\n'));
     await order('302-3333333-3333333', { subtotal: 100 });
-    expect(await match()).toEqual({ expectedAdded: 1, matched: 3, rounding: 0, amountMismatch: 0, missingInReport: 0, orphans: 0, closed: 3 });
+    expect(await match()).toEqual({ expectedAdded: 1, matched: 3, rounding: 0, amountMismatch: 0, missingInReport: 0, orphans: 0, ambiguous: 0, closed: 3 });
     expect(await breaks()).toEqual([]);
     expect((await breaks('RESOLVED')).map((row: { category: string }) => row.category).sort()).toEqual(['AMOUNT_MISMATCH', 'MISSING_IN_REPORT', 'ORPHAN_REPORT_LINE']);
     expect(await db.query(`SELECT action, actor FROM settlement_break_actions ORDER BY id`)).toEqual([

@@ -170,6 +170,24 @@ export class OrderService {
       WHERE part.amount <> 0`;
   }
 
+  /**
+   * What the orders' tenders captured, per order and per report channel that settles it, in the
+   * tender's currency. `gateways` is a FROM item aliased `g` with columns (channel, pattern): a
+   * tender belongs to the channel whose pattern its gateway name matches, case-insensitive.
+   * `where` narrows the orders (alias `o`); cancelled orders settle nothing and are left out.
+   * Yields (order_id, order_channel, external_id, order_number, placed_at, channel, gateways, currency, captured bigint).
+   */
+  settledTendersQuery(gateways: string, where = 'true'): string {
+    return `
+      SELECT o.id AS order_id, o.channel AS order_channel, o.external_id, o.order_number, o.placed_at, g.channel,
+        string_agg(DISTINCT t.gateway, ', ') AS gateways, t.currency_code::text AS currency, sum(t.captured) AS captured
+      FROM orders o
+      JOIN order_tenders t ON t.order_id = o.id AND t.captured <> 0
+      JOIN ${gateways} ON t.gateway ~* g.pattern
+      WHERE o.status <> 'CANCELLED' AND (${where})
+      GROUP BY o.id, g.channel, t.currency_code`;
+  }
+
   /** What a fulfilment system or a channel call needs of the order. */
   /** In the caller's transaction when it passes its runner (a query beside it would wait on the embedded database's one connection). */
   async forDelivery(orderId: string, runner?: QueryRunner): Promise<OrderForDelivery | null> {

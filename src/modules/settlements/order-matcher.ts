@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { OrderService } from '../orders/order.service.js';
+import { REFERENCE_CHANNELS, SETTLING_GATEWAYS_SQL } from './settling-gateways.js';
 
 /** The parts of an order the hub can expect a channel to settle; fees and reserves it cannot. */
 export const ORDER_COMPONENTS = ['PRINCIPAL', 'DISCOUNT', 'SHIPPING', 'TAX'] as const;
@@ -18,14 +19,19 @@ export interface OrderMatchResult {
   readonly amountMismatch: number;
   readonly missingInReport: number;
   readonly orphans: number;
+  /** Provider references that name more than one of the hub's orders. */
+  readonly ambiguous: number;
   readonly closed: number;
 }
 
-type Expectations = Pick<OrderService, 'settlementExpectationsQuery'>;
+/** What order matching reads of the orders module. */
+export type Expectations = Pick<OrderService, 'settlementExpectationsQuery' | 'settledTendersQuery'>;
 
 /** Enough for the matching's hashes and sorts to stay in memory at a million lines. */
 const MATCHING_WORK_MEM = '256MB';
 const PARTS = `(${ORDER_COMPONENTS.map((part) => `'${part}'`).join(', ')})`;
+/** The verdicts that are breaks, each keyed `CATEGORY:ORDER:channel:order_ref:component:currency`. */
+const BREAKS = `('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH', 'AMBIGUOUS')`;
 
 /**
  * One share of the orders, by a hash of the order reference: disjoint shares touch disjoint
@@ -68,20 +74,21 @@ export async function matchOrders(
     // Two runs at once (an upload's and the folder's) would reach for the same open items: they take turns per share instead.
     await runner.query(`SELECT pg_advisory_xact_lock(hashtext('settlement_order_matching'), $1)`, [partition.index]);
     if (partition.count === 1) await refreshStaleStatistics(runner, 'settlement_components');
-    const expectedAdded = await addExpectations(runner, orders, mine);
+    const expectedAdded = await addExpectations(runner, orders, mine) + await addTenderExpectations(runner, orders, mine);
     // OFFSET 0 keeps the classified rows one subquery: the verdict reads "known" in several
     // branches, and inlined into them its lookup of the expected orders would run once per branch.
     await runner.query(`
       CREATE TEMP TABLE settlement_order_groups ON COMMIT DROP AS
-      SELECT *, CASE WHEN verdict IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') THEN verdict || ':' || group_key END AS break_key
+      SELECT *, CASE WHEN verdict IN ${BREAKS} THEN verdict || ':' || group_key END AS break_key
       FROM (SELECT *, CASE
+          WHEN candidates IS NOT NULL THEN 'AMBIGUOUS'
           WHEN NOT known THEN 'ORPHAN_REPORT_LINE'
           WHEN reported IS NULL AND expected <> 0 THEN 'MISSING_IN_REPORT'
           WHEN difference = 0 THEN 'MATCH'
           WHEN abs(difference) <= tolerance THEN 'ROUNDING'
           ELSE 'AMOUNT_MISMATCH' END AS verdict
       FROM (
-        SELECT g.*, coalesce(g.reported, 0) - coalesce(g.expected, 0) AS difference, coalesce(t.tolerance, 0) AS tolerance,
+        SELECT g.*, a.candidates, coalesce(g.reported, 0) - coalesce(g.expected, 0) AS difference, coalesce(t.tolerance, 0) AS tolerance,
           'ORDER:' || g.channel || ':' || g.order_ref || ':' || g.component || ':' || g.currency AS group_key,
           g.expected IS NOT NULL OR EXISTS (
             SELECT 1 FROM settlement_components e WHERE e.order_ref = g.order_ref AND e.side = 'EXPECTED' AND e.channel = g.channel) AS known
@@ -95,6 +102,10 @@ export async function matchOrders(
           GROUP BY 1, 2, 3, 4
         ) g
         LEFT JOIN unnest($1::text[], $2::bigint[]) AS t (component, tolerance) ON t.component = g.component
+        LEFT JOIN (
+          SELECT channel, order_ref, string_agg(DISTINCT order_channel || ' ' || order_number, ', ') AS candidates
+          FROM settlement_reference_candidates GROUP BY 1, 2 HAVING count(DISTINCT order_id) > 1
+        ) a ON a.channel = g.channel AND a.order_ref = g.order_ref
         OFFSET 0
       ) classified) judged`, [Object.keys(tolerances), Object.values(tolerances).map(String), captureChannels]);
     // Closing explained breaks probes this by key for each open break; a fresh ledger's breaks have no statistics
@@ -128,6 +139,8 @@ export async function matchOrders(
             || ' in ' || lines || ' report line(s), and the hub has no such order'
           WHEN 'MISSING_IN_REPORT' THEN 'order ' || order_ref || ' (' || channel || '): the hub expects ' || component || ' of ' || expected
             || ' minor units of ' || currency || ', and no report has it'
+          WHEN 'AMBIGUOUS' THEN 'order reference ' || order_ref || ' (' || channel || '): ' || reported || ' minor units of ' || currency || ' in ' || lines
+            || ' report line(s), and the reference names several of the hub''s orders paid through ' || channel || ' (' || candidates || '); the hub does not pick one'
           ELSE 'order ' || order_ref || ' (' || channel || '): ' || component || ' reported ' || coalesce(reported, 0) || ', the hub expects ' || coalesce(expected, 0)
             || ' minor units of ' || currency || ', a difference of ' || difference || ' (tolerance ' || tolerance || ')' END
       FROM settlement_order_groups WHERE break_key IS NOT NULL
@@ -138,7 +151,7 @@ export async function matchOrders(
       WITH closed AS (
         UPDATE settlement_breaks b SET status = 'RESOLVED', status_by = 'matcher', status_at = now(),
           note = 'explained by later data: order matching no longer finds this difference'
-        WHERE b.status <> 'RESOLVED' AND b.category IN ('ORPHAN_REPORT_LINE', 'MISSING_IN_REPORT', 'AMOUNT_MISMATCH') AND b.break_key LIKE b.category || ':ORDER:%'
+        WHERE b.status <> 'RESOLVED' AND b.category IN ${BREAKS} AND b.break_key LIKE b.category || ':ORDER:%'
           ${mine(`substring(b.break_key from '${ORDER_OF_BREAK_KEY}')`)}
           AND NOT EXISTS (SELECT 1 FROM settlement_order_groups g WHERE g.break_key = b.break_key)
         RETURNING b.id
@@ -146,12 +159,13 @@ export async function matchOrders(
         INSERT INTO settlement_break_actions (break_id, action, actor, note) SELECT id, 'AUTO_CLOSE', 'matcher', 'order matching no longer finds this difference' FROM closed
       )
       SELECT count(*)::int AS closed FROM closed`);
-    const [verdicts]: { mismatch: number; missing: number; orphans: number }[] = await runner.query(`
+    const [verdicts]: { mismatch: number; missing: number; orphans: number; ambiguous: number }[] = await runner.query(`
       SELECT count(*) FILTER (WHERE verdict = 'AMOUNT_MISMATCH')::int AS mismatch, count(*) FILTER (WHERE verdict = 'MISSING_IN_REPORT')::int AS missing,
-        count(*) FILTER (WHERE verdict = 'ORPHAN_REPORT_LINE')::int AS orphans FROM settlement_order_groups`);
+        count(*) FILTER (WHERE verdict = 'ORPHAN_REPORT_LINE')::int AS orphans, count(*) FILTER (WHERE verdict = 'AMBIGUOUS')::int AS ambiguous FROM settlement_order_groups`);
     if (own) await runner.commitTransaction();
     return {
-      expectedAdded, matched: counts.matched, rounding: counts.rounding, amountMismatch: verdicts.mismatch, missingInReport: verdicts.missing, orphans: verdicts.orphans, closed,
+      expectedAdded, matched: counts.matched, rounding: counts.rounding, amountMismatch: verdicts.mismatch, missingInReport: verdicts.missing, orphans: verdicts.orphans,
+      ambiguous: verdicts.ambiguous, closed,
     };
   } catch (error) {
     if (own && runner.isTransactionActive) await runner.rollbackTransaction();
@@ -177,6 +191,39 @@ async function addExpectations(runner: QueryRunner, orders: Expectations, mine: 
       INSERT INTO settlement_components (side, component, provider_key, lineage, channel, order_ref, amount, currency)
       SELECT 'EXPECTED', x.component, 'hub:order', 'order:' || x.order_id, x.channel, x.external_id, x.amount, x.currency
       FROM (${orders.settlementExpectationsQuery(refs)}) x
+      RETURNING 1)
+    SELECT count(*)::int AS added FROM added`);
+  return added;
+}
+
+/**
+ * A payment provider's report names an order by the merchant's reference: the hub's order is the
+ * one whose channel id or number it is and whose tenders went through that provider, whichever
+ * storefront took it. Exactly one such order gives its captured money as the expectation; a
+ * reference that names two or more stays open as AMBIGUOUS (the candidates are kept for the
+ * verdict, in a table of this transaction), and the hub does not pick one.
+ */
+async function addTenderExpectations(runner: QueryRunner, orders: Expectations, mine: (ref: string) => string): Promise<number> {
+  // ARRAY(…) rather than IN (…): inside an OR only arrays let both order look-ups use their index.
+  const named = 'o.external_id = ANY (ARRAY(SELECT order_ref FROM refs)) OR o.order_number = ANY (ARRAY(SELECT order_ref FROM refs))';
+  await runner.query(`
+    CREATE TEMP TABLE settlement_reference_candidates ON COMMIT DROP AS
+    WITH refs AS MATERIALIZED (
+      SELECT DISTINCT c.channel, c.order_ref FROM settlement_components c
+      WHERE c.side = 'REPORTED' AND c.channel = ANY ($1::text[]) AND c.order_ref IS NOT NULL AND c.component IN ${PARTS} ${mine('c.order_ref')}
+        AND NOT EXISTS (SELECT 1 FROM settlement_match_items i WHERE i.component_id = c.id)
+        AND NOT EXISTS (SELECT 1 FROM settlement_components e WHERE e.channel = c.channel AND e.order_ref = c.order_ref AND e.side = 'EXPECTED')
+    )
+    SELECT r.channel, r.order_ref, x.order_id, x.order_channel, x.order_number, x.gateways, x.currency, x.captured
+    FROM refs r JOIN (${orders.settledTendersQuery(SETTLING_GATEWAYS_SQL, named)}) x ON x.channel = r.channel AND r.order_ref IN (x.external_id, x.order_number)`,
+  [REFERENCE_CHANNELS]);
+  const [{ added }]: { added: number }[] = await runner.query(`
+    WITH sole AS (
+      SELECT channel, order_ref FROM settlement_reference_candidates GROUP BY 1, 2 HAVING count(DISTINCT order_id) = 1
+    ), added AS (
+      INSERT INTO settlement_components (side, component, provider_key, lineage, channel, order_ref, amount, currency)
+      SELECT 'EXPECTED', 'PRINCIPAL', 'hub:tender:' || x.gateways, 'order:' || x.order_id, x.channel, x.order_ref, x.captured, x.currency
+      FROM settlement_reference_candidates x JOIN sole USING (channel, order_ref)
       RETURNING 1)
     SELECT count(*)::int AS added FROM added`);
   return added;

@@ -1,8 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { matchOrders, refreshStaleStatistics, type OrderMatchResult, type OrderTolerances } from './order-matcher.js';
-import type { OrderService } from '../orders/order.service.js';
-
-type Expectations = Pick<OrderService, 'settlementExpectationsQuery'>;
+import { matchOrders, refreshStaleStatistics, type Expectations, type OrderMatchResult, type OrderTolerances } from './order-matcher.js';
 
 /** Two lanes keep both cores of a small server busy; more only queue on the same disk and CPU. */
 const DEFAULT_LANES = 2;
@@ -39,6 +36,6 @@ export async function matchOrdersInLanes(
   return results.reduce((sum, r) => ({
     expectedAdded: sum.expectedAdded + r.expectedAdded, matched: sum.matched + r.matched, rounding: sum.rounding + r.rounding,
     amountMismatch: sum.amountMismatch + r.amountMismatch, missingInReport: sum.missingInReport + r.missingInReport,
-    orphans: sum.orphans + r.orphans, closed: sum.closed + r.closed,
+    orphans: sum.orphans + r.orphans, ambiguous: sum.ambiguous + r.ambiguous, closed: sum.closed + r.closed,
   }));
 }

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../migrations/index.js';
+import { StripeBalanceTransactionsParser } from '../src/adapters/payments/stripe-balance-transactions.js';
+import { OrderService } from '../src/modules/orders/order.service.js';
+import { matchOrdersInLanes } from '../src/modules/settlements/order-matching-lanes.js';
+import { CAPTURE_CHANNELS } from '../src/modules/settlements/report-formats.js';
+import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
+import { freshDatabase } from './support/test-database.js';
+
+type Tender = { gateway: string; kind?: string; captured: number };
+
+/**
+ * A payment provider names the order by the merchant's reference, whatever storefront took it:
+ * the hub finds the order by its channel id or number among those paid through that provider,
+ * and expects what its tenders there captured.
+ */
+describe('payment provider lines ↔ the orders paid through them', () => {
+  let db: DataSource;
+  let orders: OrderService;
+
+  beforeAll(async () => {
+    db = await new DataSource({ type: 'postgres', url: await freshDatabase('settlement_provider_orders'), poolSize: 4, migrations: MIGRATIONS, migrationsTransactionMode: 'each' }).initialize();
+    await db.runMigrations();
+    orders = new OrderService(db);
+  });
+  afterAll(() => db?.destroy());
+
+  async function order(channel: string, externalId: string, orderNumber: string, tenders: Tender[], placedAt = '2026-03-01T10:00:00Z') {
+    const id = randomUUID();
+    const total = tenders.reduce((sum, t) => sum + t.captured, 0);
+    await db.query(`INSERT INTO orders (id, channel, account, external_id, order_number, status, currency_code, placed_at, source_updated_at, payment_status,
+        risk_recommendation, tax_status, taxes_included, subtotal, discounts, tax, shipping, grand_total)
+      VALUES ($1, $2, 'main', $3, $4, 'RELEASED', 'USD', $5, $5, 'PAID', 'ACCEPT', 'COMPUTED', true, $6, 0, 0, 0, $6)`, [id, channel, externalId, orderNumber, placedAt, total]);
+    for (const [position, t] of tenders.entries()) {
+      await db.query(`INSERT INTO order_tenders (id, order_id, position, kind, gateway, currency_code, authorized, captured) VALUES ($1, $2, $3, $4, $5, 'USD', $6, $6)`,
+        [randomUUID(), id, position, t.kind ?? 'CARD', t.gateway, t.captured]);
+    }
+    return id;
+  }
+
+  /** A Stripe payout's balance transactions, newest first, as the API lists them: charges named by metadata.order_id. */
+  async function stripePayout(payoutId: string, charges: { id: string; orderRef: string; amount: number; fee: number }[]) {
+    const net = charges.reduce((sum, c) => sum + c.amount - c.fee, 0);
+    const lines = [
+      { id: `txn_${payoutId}`, object: 'balance_transaction', amount: -net, fee: 0, net: -net, currency: 'usd', created: 1772870400, reporting_category: 'payout', type: 'payout', fee_details: [], source: payoutId },
+      ...charges.map((c) => ({
+        id: `txn_${c.id}`, object: 'balance_transaction', amount: c.amount, fee: c.fee, net: c.amount - c.fee, currency: 'usd', created: 1772697600, available_on: 1772870400,
+        reporting_category: 'charge', type: 'charge', fee_details: [{ amount: c.fee, currency: 'usd', type: 'stripe_fee' }], source: { id: c.id, metadata: { order_id: c.orderRef } },
+      })),
+    ];
+    const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const fileHash = sha256(text);
+    const parser = new StripeBalanceTransactionsParser({ fileName: `${payoutId}.jsonl`, channel: 'STRIPE', fileHash });
+    expect((await importReport(db, { parser, input: Readable.from([text]), channel: 'STRIPE', fileHash, importedBy: 'op' })).status).toBe('IMPORTED');
+  }
+
+  const match = () => matchOrdersInLanes(db, orders, {}, CAPTURE_CHANNELS);
+  const openBreaks = () => db.query(`SELECT category, break_key, amount, explanation FROM settlement_breaks WHERE status = 'OPEN' ORDER BY break_key`);
+
+  it('matches a charge to the order whose number it names, paid through Stripe on another storefront, for what Stripe captured of it', async () => {
+    const adobe = await order('ADOBE_COMMERCE', '7001', '000007001', [{ gateway: 'stripe_payments', captured: 10000 }]);
+    // A gift card paid part of this one: Stripe settles only its own 8000.
+    const split = await order('SHOPIFY', '5550001', '#1042', [{ gateway: 'gift_card', kind: 'GIFT_CARD', captured: 2000 }, { gateway: 'stripe', captured: 8000 }]);
+    await stripePayout('po_A1', [
+      { id: 'ch_a1', orderRef: '000007001', amount: 10000, fee: 320 },
+      { id: 'ch_a2', orderRef: '5550001', amount: 8000, fee: 262 },
+    ]);
+    expect(await match()).toMatchObject({ expectedAdded: 2, matched: 2, orphans: 0, ambiguous: 0, amountMismatch: 0 });
+    const matched = await db.query(`SELECT e.lineage, e.provider_key, e.amount AS expected, r.amount AS reported, r.transaction_ref
+      FROM settlement_components e JOIN settlement_match_items ie ON ie.component_id = e.id
+      JOIN settlement_match_items ir ON ir.match_id = ie.match_id AND ir.component_id <> e.id JOIN settlement_components r ON r.id = ir.component_id
+      WHERE e.side = 'EXPECTED' ORDER BY r.transaction_ref`);
+    expect(matched).toEqual([
+      { lineage: `order:${adobe}`, provider_key: 'hub:tender:stripe_payments', expected: '10000', reported: '10000', transaction_ref: 'ch_a1' },
+      { lineage: `order:${split}`, provider_key: 'hub:tender:stripe', expected: '8000', reported: '8000', transaction_ref: 'ch_a2' },
+    ]);
+    expect(await openBreaks()).toEqual([]);
+  });
+
+  it('leaves a reference that names two orders paid through Stripe AMBIGUOUS, and one that names none an ORPHAN_REPORT_LINE', async () => {
+    await order('SHOPIFY', '5550002', '1050', [{ gateway: 'stripe', captured: 4500 }]);
+    await order('ADOBE_COMMERCE', '1050', '000001050', [{ gateway: 'stripe_payments', captured: 4500 }]);
+    // Paid through PayPal: not a candidate for a Stripe line, though its number is the reference.
+    await order('BIGCOMMERCE', '9001', 'SO-77', [{ gateway: 'paypal_express', captured: 1200 }]);
+    await stripePayout('po_A2', [{ id: 'ch_b1', orderRef: '1050', amount: 4500, fee: 160 }, { id: 'ch_b2', orderRef: 'SO-77', amount: 1200, fee: 65 }]);
+    expect(await match()).toMatchObject({ expectedAdded: 0, matched: 0, ambiguous: 1, orphans: 1 });
+    expect(await openBreaks()).toEqual([
+      {
+        category: 'AMBIGUOUS', break_key: 'AMBIGUOUS:ORDER:STRIPE:1050:PRINCIPAL:USD', amount: '4500',
+        explanation: 'order reference 1050 (STRIPE): 4500 minor units of USD in 1 report line(s), and the reference names several of the hub\'s orders paid through STRIPE '
+          + '(ADOBE_COMMERCE 000001050, SHOPIFY 1050); the hub does not pick one',
+      },
+      expect.objectContaining({ category: 'ORPHAN_REPORT_LINE', break_key: 'ORPHAN_REPORT_LINE:ORDER:STRIPE:SO-77:PRINCIPAL:USD', amount: '1200' }),
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM settlement_components WHERE side = 'EXPECTED' AND order_ref IN ('1050', 'SO-77')`)).toEqual([{ n: 0 }]);
+  });
+
+  it('closes the ambiguity once an operator cancels the wrong order, and matches the other', async () => {
+    await db.query(`UPDATE orders SET status = 'CANCELLED', cancelled_at = now() WHERE channel = 'ADOBE_COMMERCE' AND external_id = '1050'`);
+    expect(await match()).toMatchObject({ expectedAdded: 1, matched: 1, ambiguous: 0, closed: 1 });
+    expect((await openBreaks()).map((b: { category: string }) => b.category)).toEqual(['ORPHAN_REPORT_LINE']);
+  });
+});
