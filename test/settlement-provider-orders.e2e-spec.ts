@@ -8,6 +8,7 @@ import { OrderService } from '../src/modules/orders/order.service.js';
 import { matchOrdersInLanes } from '../src/modules/settlements/order-matching-lanes.js';
 import { CAPTURE_CHANNELS } from '../src/modules/settlements/report-formats.js';
 import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
+import { checkUnsettledOrders } from '../src/modules/settlements/unsettled-orders.js';
 import { freshDatabase } from './support/test-database.js';
 
 type Tender = { gateway: string; kind?: string; captured: number };
@@ -42,12 +43,12 @@ describe('payment provider lines ↔ the orders paid through them', () => {
   }
 
   /** A Stripe payout's balance transactions, newest first, as the API lists them: charges named by metadata.order_id. */
-  async function stripePayout(payoutId: string, charges: { id: string; orderRef: string; amount: number; fee: number }[]) {
+  async function stripePayout(payoutId: string, charges: { id: string; orderRef: string; amount: number; fee: number }[], paidOut = 1772870400) {
     const net = charges.reduce((sum, c) => sum + c.amount - c.fee, 0);
     const lines = [
-      { id: `txn_${payoutId}`, object: 'balance_transaction', amount: -net, fee: 0, net: -net, currency: 'usd', created: 1772870400, reporting_category: 'payout', type: 'payout', fee_details: [], source: payoutId },
+      { id: `txn_${payoutId}`, object: 'balance_transaction', amount: -net, fee: 0, net: -net, currency: 'usd', created: paidOut, reporting_category: 'payout', type: 'payout', fee_details: [], source: payoutId },
       ...charges.map((c) => ({
-        id: `txn_${c.id}`, object: 'balance_transaction', amount: c.amount, fee: c.fee, net: c.amount - c.fee, currency: 'usd', created: 1772697600, available_on: 1772870400,
+        id: `txn_${c.id}`, object: 'balance_transaction', amount: c.amount, fee: c.fee, net: c.amount - c.fee, currency: 'usd', created: paidOut - 172800, available_on: paidOut,
         reporting_category: 'charge', type: 'charge', fee_details: [{ amount: c.fee, currency: 'usd', type: 'stripe_fee' }], source: { id: c.id, metadata: { order_id: c.orderRef } },
       })),
     ];
@@ -102,5 +103,48 @@ describe('payment provider lines ↔ the orders paid through them', () => {
     await db.query(`UPDATE orders SET status = 'CANCELLED', cancelled_at = now() WHERE channel = 'ADOBE_COMMERCE' AND external_id = '1050'`);
     expect(await match()).toMatchObject({ expectedAdded: 1, matched: 1, ambiguous: 0, closed: 1 });
     expect((await openBreaks()).map((b: { category: string }) => b.category)).toEqual(['ORPHAN_REPORT_LINE']);
+  });
+
+  describe('orders no report names', () => {
+    const APRIL_20 = 1776643200;
+    const unsettled = async () => {
+      const runner = db.createQueryRunner();
+      try {
+        return await checkUnsettledOrders(runner, orders, 30);
+      } finally {
+        await runner.release();
+      }
+    };
+    const missing = () => db.query(`SELECT break_key, amount, currency, channel, status, explanation FROM settlement_breaks WHERE break_key LIKE 'MISSING_IN_REPORT:UNSETTLED:%' ORDER BY id`);
+
+    it('calls an order Stripe captured MISSING_IN_REPORT once Stripe has paid out 30 days past it without naming it, and only that order', async () => {
+      await order('ADOBE_COMMERCE', '7100', '000007100', [{ gateway: 'stripe_payments', captured: 4000 }], '2026-03-10T09:00:00Z');
+      await order('ADOBE_COMMERCE', '7101', '000007101', [{ gateway: 'gift_card', kind: 'GIFT_CARD', captured: 2500 }], '2026-03-10T09:00:00Z');
+      // Shopify Payments settles this one, and no Shopify payout is in: nothing can be said of it yet.
+      await order('SHOPIFY', '5550100', '#1100', [{ gateway: 'shopify_payments', captured: 900 }], '2026-03-10T09:00:00Z');
+      // Stripe's newest payout is less than 30 days after this one: it may still come.
+      await order('ADOBE_COMMERCE', '7102', '000007102', [{ gateway: 'stripe_payments', captured: 700 }], '2026-04-01T09:00:00Z');
+      expect(await unsettled()).toEqual({ open: 0, closed: 0 });
+
+      await stripePayout('po_A3', [{ id: 'ch_c1', orderRef: '000007102', amount: 700, fee: 50 }], APRIL_20);
+      expect(await unsettled()).toEqual({ open: 1, closed: 0 });
+      expect(await missing()).toEqual([{
+        break_key: 'MISSING_IN_REPORT:UNSETTLED:STRIPE:ADOBE_COMMERCE:7100:USD', amount: '-4000', currency: 'USD', channel: 'STRIPE', status: 'OPEN',
+        explanation: 'order 000007100 (ADOBE_COMMERCE 7100) captured 4000 minor units of USD through stripe_payments on 2026-03-10; STRIPE has reported payouts '
+          + 'through 2026-04-20, 30 days and more after it, and none of its report lines names the order',
+      }]);
+      expect(await unsettled()).toEqual({ open: 1, closed: 0 });
+      expect(await db.query(`SELECT count(*)::int AS n FROM settlement_breaks WHERE break_key LIKE 'MISSING_IN_REPORT:UNSETTLED:%'`)).toEqual([{ n: 1 }]);
+    });
+
+    it('closes the break when a late payout names the order, and the order matches', async () => {
+      await stripePayout('po_A4', [{ id: 'ch_d1', orderRef: '000007100', amount: 4000, fee: 146 }], APRIL_20 + 5 * 86400);
+      // The PayPal-paid SO-77 of earlier stays the one orphan.
+      expect(await match()).toMatchObject({ matched: 2, amountMismatch: 0, orphans: 1 });
+      expect(await unsettled()).toEqual({ open: 0, closed: 1 });
+      expect((await missing()).map((b: { status: string }) => b.status)).toEqual(['RESOLVED']);
+      expect(await db.query(`SELECT a.action, a.actor FROM settlement_break_actions a JOIN settlement_breaks b ON b.id = a.break_id
+        WHERE b.break_key LIKE 'MISSING_IN_REPORT:UNSETTLED:%'`)).toEqual([{ action: 'AUTO_CLOSE', actor: 'matcher' }]);
+    });
   });
 });

@@ -14,9 +14,12 @@ import { matchPayoutsToBank, type PayoutBankResult } from './payout-bank-matcher
 import { matchRefunds, type RefundMatchResult } from './refund-matcher.js';
 import { CAPTURE_CHANNELS } from './report-formats.js';
 import { matchRetriedPayouts } from './retried-payout-matcher.js';
+import { checkUnsettledOrders, type UnsettledOrdersResult } from './unsettled-orders.js';
 
 export interface MatchingRun {
   readonly orders: OrderMatchResult;
+  /** Orders a channel should have settled by now and none of its reports names (MISSING_IN_REPORT). */
+  readonly unsettled: UnsettledOrdersResult;
   readonly erp: ErpLegResult;
   readonly refunds: RefundMatchResult;
   readonly feeTypes: FeeTypeCheckResult;
@@ -29,7 +32,7 @@ export interface MatchingRun {
 
 /**
  * One matching pass over what is still open in the ledger, each leg in its own transaction:
- * orders, the ERP leg, refunds, fee types, retried payouts, payouts to the bank. Running it again after new data (a report,
+ * orders, orders no report names, the ERP leg, refunds, fee types, retried payouts, payouts to the bank. Running it again after new data (a report,
  * an order, a mapping) closes the breaks that data explains.
  */
 @Injectable()
@@ -49,13 +52,14 @@ export class SettlementMatchingService {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
+      const unsettled = await checkUnsettledOrders(runner, this.orders, this.config.settlementUnsettledDays);
       const erp = await checkErpLeg(runner, this.posted);
       const refunds = await matchRefunds(runner, this.refunds, this.config.refundSettlementDays, now);
       const feeTypes = await inTransaction(runner, () => checkFeeTypes(runner, this.mappings));
       const retried = await inTransaction(runner, () => matchRetriedPayouts(runner));
       const payouts = await inTransaction(runner, () => matchPayoutsToBank(runner, this.config.settlementBankDays));
       const payoutMismatches = await inTransaction(runner, () => checkPayoutsReachedBank(runner, this.config.settlementBankDays, now));
-      return { orders, erp, refunds, feeTypes, payouts, payoutMismatches, retried };
+      return { orders, unsettled, erp, refunds, feeTypes, payouts, payoutMismatches, retried };
     } finally {
       await runner.release();
     }

@@ -61,6 +61,8 @@ export interface AppConfig {
   readonly refundSettlementDays: number;
   /** Working days a payout's bank line may come after the payout and still match it. */
   readonly settlementBankDays: number;
+  /** An order a channel settles is MISSING_IN_REPORT once that channel has reported payouts this many days after it, none naming it. */
+  readonly settlementUnsettledDays: number;
   /** A watched folder for settlement report drops (`<format>/<file>`), or null for none; worker role. */
   readonly importDir: string | null;
   /** How often the import folder is looked at. */
@@ -267,6 +269,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     amazonLwa: amazonLwa(env),
     refundSettlementDays: integer(env, 'REFUND_SETTLEMENT_DAYS', 7, 1, 365),
     settlementBankDays: integer(env, 'SETTLEMENT_BANK_DAYS', 3, 0, 30),
+    settlementUnsettledDays: integer(env, 'SETTLEMENT_UNSETTLED_DAYS', 30, 1, 365),
     importDir: text(env, 'IMPORT_DIR') ?? null,
     importScanIntervalMs: integer(env, 'IMPORT_SCAN_INTERVAL_MS', 5000, 100, 3_600_000),
     channelDropDirs: Object.fromEntries(text(env, 'POS_DROP_DIR') ? [['POS', text(env, 'POS_DROP_DIR')!]] : []),
