@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
 import { StripeBalanceTransactionsParser } from '../src/adapters/payments/stripe-balance-transactions.js';
 import { OrderService } from '../src/modules/orders/order.service.js';
+import { RefundSettlementsService } from '../src/modules/returns/refund-settlements.service.js';
+import { matchRefunds } from '../src/modules/settlements/refund-matcher.js';
 import { matchOrdersInLanes } from '../src/modules/settlements/order-matching-lanes.js';
 import { CAPTURE_CHANNELS } from '../src/modules/settlements/report-formats.js';
 import { importReport, sha256 } from '../src/modules/settlements/settlement-importer.js';
@@ -43,13 +45,18 @@ describe('payment provider lines ↔ the orders paid through them', () => {
   }
 
   /** A Stripe payout's balance transactions, newest first, as the API lists them: charges named by metadata.order_id. */
-  async function stripePayout(payoutId: string, charges: { id: string; orderRef: string; amount: number; fee: number }[], paidOut = 1772870400) {
-    const net = charges.reduce((sum, c) => sum + c.amount - c.fee, 0);
+  async function stripePayout(payoutId: string, charges: { id: string; orderRef: string; amount: number; fee: number }[], paidOut = 1772870400,
+    refunds: { id: string; orderRef: string; amount: number }[] = []) {
+    const net = charges.reduce((sum, c) => sum + c.amount - c.fee, 0) + refunds.reduce((sum, r) => sum + r.amount, 0);
     const lines = [
       { id: `txn_${payoutId}`, object: 'balance_transaction', amount: -net, fee: 0, net: -net, currency: 'usd', created: paidOut, reporting_category: 'payout', type: 'payout', fee_details: [], source: payoutId },
       ...charges.map((c) => ({
         id: `txn_${c.id}`, object: 'balance_transaction', amount: c.amount, fee: c.fee, net: c.amount - c.fee, currency: 'usd', created: paidOut - 172800, available_on: paidOut,
         reporting_category: 'charge', type: 'charge', fee_details: [{ amount: c.fee, currency: 'usd', type: 'stripe_fee' }], source: { id: c.id, metadata: { order_id: c.orderRef } },
+      })),
+      ...refunds.map((r) => ({
+        id: `txn_${r.id}`, object: 'balance_transaction', amount: r.amount, fee: 0, net: r.amount, currency: 'usd', created: paidOut - 86400, available_on: paidOut,
+        reporting_category: 'refund', type: 'refund', fee_details: [], source: { id: r.id, metadata: { order_id: r.orderRef } },
       })),
     ];
     const text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
@@ -145,6 +152,49 @@ describe('payment provider lines ↔ the orders paid through them', () => {
       expect((await missing()).map((b: { status: string }) => b.status)).toEqual(['RESOLVED']);
       expect(await db.query(`SELECT a.action, a.actor FROM settlement_break_actions a JOIN settlement_breaks b ON b.id = a.break_id
         WHERE b.break_key LIKE 'MISSING_IN_REPORT:UNSETTLED:%'`)).toEqual([{ action: 'AUTO_CLOSE', actor: 'matcher' }]);
+    });
+  });
+
+  describe('refunds of those orders', () => {
+    const APRIL_25 = 1777075200;
+    async function refund(externalId: string, total: number, processedAt: string, movements: { id: string; tender: string; gateway: string; amount: number }[]) {
+      const [{ id: caseId }] = await db.query(`INSERT INTO return_cases (channel, account, order_external_id, status) VALUES ('ADOBE_COMMERCE', 'main', '7001', 'COMPLETED') RETURNING id`);
+      const [{ id }] = await db.query(`INSERT INTO return_refunds (case_id, channel, account, external_id, state, currency_code, total, processed_at)
+        VALUES ($1, 'ADOBE_COMMERCE', 'main', $2, 'CREDITED', 'USD', $3, $4) RETURNING id`, [caseId, externalId, total, processedAt]);
+      for (const m of movements) {
+        await db.query(`INSERT INTO return_refund_transactions (refund_id, external_id, tender, gateway, status, currency_code, amount) VALUES ($1, $2, $3, $4, 'SUCCESS', 'USD', $5)`,
+          [id, m.id, m.tender, m.gateway, m.amount]);
+      }
+    }
+    const refunds = async () => {
+      const runner = db.createQueryRunner();
+      try {
+        return await matchRefunds(runner, new RefundSettlementsService(), 7, new Date('2026-04-30T00:00:00Z'));
+      } finally {
+        await runner.release();
+      }
+    };
+
+    it('settles in Stripe\'s reports what went back through Stripe, completes a store-credit refund without a report, and misses a Stripe refund no payout has', async () => {
+      // 30.00 back: 20.00 to the card through Stripe, 10.00 to a gift card.
+      await refund('R-1', 3000, '2026-04-22T10:00:00Z', [
+        { id: 're_s1', tender: 'ORIGINAL_PAYMENT', gateway: 'stripe_payments', amount: 2000 }, { id: 'gc-1', tender: 'GIFT_CARD', gateway: 'gift_card', amount: 1000 }]);
+      await refund('R-2', 1500, '2026-04-22T10:00:00Z', [{ id: 'sc-2', tender: 'STORE_CREDIT', gateway: 'store_credit', amount: 1500 }]);
+      await refund('R-3', 500, '2026-04-01T10:00:00Z', [{ id: 're_s3', tender: 'ORIGINAL_PAYMENT', gateway: 'stripe_payments', amount: 500 }]);
+      await stripePayout('po_A5', [{ id: 'ch_e1', orderRef: '000007102', amount: 100, fee: 5 }], APRIL_25, [{ id: 're_s1', orderRef: '000007001', amount: -2000 }]);
+
+      expect(await refunds()).toEqual({ settled: 1, mismatched: 0, notSettled: 1, outsideReports: 1, closed: 0 });
+      expect(await db.query(`SELECT external_id, state, settlement_ref FROM return_refunds ORDER BY external_id`)).toEqual([
+        { external_id: 'R-1', state: 'SETTLED', settlement_ref: 'po_A5' },
+        { external_id: 'R-2', state: 'SETTLED', settlement_ref: 'outside reports: store_credit' },
+        { external_id: 'R-3', state: 'CREDITED', settlement_ref: null },
+      ]);
+      const [refundMatch] = await db.query(`SELECT array_agg(c.channel || ':' || c.side || ':' || c.amount ORDER BY c.side) AS items FROM settlement_matches m
+        JOIN settlement_match_items i ON i.match_id = m.id JOIN settlement_components c ON c.id = i.component_id WHERE m.kind = 'REFUND' GROUP BY m.id`);
+      expect(refundMatch.items).toEqual(['STRIPE:EXPECTED:-2000', 'STRIPE:REPORTED:-2000']);
+      expect(await db.query(`SELECT break_key, amount, channel FROM settlement_breaks WHERE category = 'REFUND_NOT_SETTLED'`)).toEqual([
+        { break_key: 'REFUND_NOT_SETTLED:REFUND:STRIPE:R-3', amount: '-500', channel: 'STRIPE' },
+      ]);
     });
   });
 });

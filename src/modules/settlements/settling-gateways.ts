@@ -14,6 +14,13 @@ export const SETTLING_GATEWAYS: readonly { readonly channel: string; readonly pa
   { channel: 'PAYPAL', pattern: 'paypal' },
 ];
 
+const MATCHERS = SETTLING_GATEWAYS.map((g) => ({ channel: g.channel, pattern: new RegExp(g.pattern, 'i') }));
+
+/** The report channel that settles money moved through this gateway, or null when no imported report does. */
+export function settlingChannelOf(gateway: string): string | null {
+  return MATCHERS.find((m) => m.pattern.test(gateway))?.channel ?? null;
+}
+
 /** The table above as a FROM item aliased `g` (channel, pattern); its values are constants of the code. */
 export const SETTLING_GATEWAYS_SQL = `(VALUES ${SETTLING_GATEWAYS.map((g) => `('${g.channel}', '${g.pattern}')`).join(', ')}) AS g (channel, pattern)`;
 
