@@ -165,4 +165,34 @@ describe('settlements over GraphQL', () => {
     expect(principal.map((r) => `${r[6]}:${r[14]}:${r[15]}`).sort()).toEqual(['EXPECTED:1199.00:119900', 'REPORTED:1199.00:119900']);
     expect(new Set(principal.map((r) => r[0])).size).toBe(1);
   });
+
+  it('follows a storefront order paid through Stripe into Stripe\'s payout: the provider\'s lines join its trail', async () => {
+    const stripeOrder = randomUUID();
+    await hub.sql(`INSERT INTO orders (id, channel, account, external_id, order_number, status, currency_code, placed_at, source_updated_at, payment_status,
+        risk_recommendation, tax_status, taxes_included, subtotal, discounts, tax, shipping, grand_total)
+      VALUES ($1, 'ADOBE_COMMERCE', 'eu', '88001', '000088001', 'RELEASED', 'USD', now(), now(), 'PAID', 'ACCEPT', 'COMPUTED', true, 10000, 0, 0, 0, 10000)`, [stripeOrder]);
+    await hub.sql(`INSERT INTO order_tenders (id, order_id, position, kind, gateway, currency_code, authorized, captured) VALUES ($1, $2, 0, 'CARD', 'stripe_payments', 'USD', 10000, 10000)`,
+      [randomUUID(), stripeOrder]);
+    const report = [
+      { id: 'txn_po88', object: 'balance_transaction', amount: -9680, fee: 0, net: -9680, currency: 'usd', created: 1772870400, reporting_category: 'payout', type: 'payout', source: 'po_88' },
+      { id: 'txn_ch88', object: 'balance_transaction', amount: 10000, fee: 320, net: 9680, currency: 'usd', created: 1772697600, available_on: 1772870400,
+        reporting_category: 'charge', type: 'charge', fee_details: [{ amount: 320, currency: 'usd', type: 'stripe_fee' }], source: { id: 'ch_88', metadata: { order_id: '000088001' } } },
+    ].map((line) => JSON.stringify(line)).join('\n');
+    const res = await request(hub.app.getHttpServer()).post('/admin/settlements/imports?format=STRIPE&fileName=po_88.jsonl')
+      .set('Authorization', `Bearer ${ADMIN_KEY}`).set('Content-Type', 'text/plain').send(report);
+    expect(res.body.status).toBe('IMPORTED');
+    await hub.app.get(SettlementMatchingService).run();
+
+    const { data, errors } = await query(READER_KEY, `query($id: ID!) { order(id: $id) { settlement {
+      expected { channel component amount { amount } } settled { channel component amount { amount } match { kind } } payouts { payoutRef amount { amount } } } } }`, { id: stripeOrder });
+    expect(errors).toBeUndefined();
+    expect(data!.order.settlement).toEqual({
+      expected: [{ channel: 'STRIPE', component: 'PRINCIPAL', amount: { amount: '100.00' } }],
+      settled: [
+        { channel: 'STRIPE', component: 'PRINCIPAL', amount: { amount: '100.00' }, match: { kind: 'ORDER_LINE' } },
+        { channel: 'STRIPE', component: 'FEE', amount: { amount: '-3.20' }, match: null },
+      ],
+      payouts: [{ payoutRef: 'po_88', amount: { amount: '96.80' } }],
+    });
+  });
 });

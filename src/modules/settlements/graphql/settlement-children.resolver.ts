@@ -3,7 +3,7 @@ import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/grap
 import { loadBatched } from '../../../platform/graphql/batch-loader.js';
 import { userError } from '../../../platform/graphql/graphql-errors.js';
 import { OrderModel } from '../../orders/graphql/order.model.js';
-import { SettlementReader } from './settlement-reader.js';
+import { SettlementReader, orderTrailKey } from './settlement-reader.js';
 import { actionModel, breakModel, lineModel, matchModel, payoutModel } from './settlement-rows.js';
 import {
   OrderSettlementModel, PayoutModel, SettlementBreakActionModel, SettlementBreakModel, SettlementLineModel, SettlementMatchModel, SettlementModel,
@@ -97,11 +97,11 @@ export class OrderSettlementResolver {
 
   @ResolveField('payouts', () => [PayoutModel], { description: 'The payouts carrying those lines; each with its bank lines.' })
   async payouts(@Parent() s: OrderSettlementModel, @Context() context: object): Promise<PayoutModel[]> {
-    return (await loadBatched(context, this.reader, this.reader.payoutsOfOrders, `${s.channel}|${s.externalId}`, none)).map(payoutModel);
+    return (await loadBatched(context, this.reader, this.reader.payoutsOfOrders, orderTrailKey(s), none)).map(payoutModel);
   }
 
   private lines(s: OrderSettlementModel, context: object): Promise<Row[]> {
-    return loadBatched(context, this.reader, this.reader.linesOfOrders, `${s.channel}|${s.externalId}`, none);
+    return loadBatched(context, this.reader, this.reader.linesOfOrders, orderTrailKey(s), none);
   }
 }
 
@@ -109,7 +109,7 @@ export class OrderSettlementResolver {
 export class OrderSettlementFieldResolver {
   @ResolveField('settlement', () => OrderSettlementModel, { description: "The order's money trail from the channel through the ERP to the bank." })
   settlement(@Parent() order: OrderModel): OrderSettlementModel {
-    return { orderId: order.id, channel: order.channel, externalId: order.externalId, currencyCode: order.currencyCode };
+    return { orderId: order.id, channel: order.channel, externalId: order.externalId, orderNumber: order.orderNumber, currencyCode: order.currencyCode };
   }
 }
 

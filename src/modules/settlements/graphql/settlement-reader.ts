@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { groupRows } from '../../../platform/graphql/batch-loader.js';
 import { GraphQLReads } from '../../../platform/graphql/graphql-reads.js';
+import { REFERENCE_CHANNELS } from '../settling-gateways.js';
 
 type Row = Record<string, unknown>;
 
@@ -16,7 +17,36 @@ const LINE = `c.id::text AS id, c.side, c.component, c.fee_type, c.provider_key,
 const BREAK = `b.id::text AS id, b.category, b.status, b.amount::text AS amount, b.currency, b.channel, b.explanation, b.opened_at, b.status_at, b.status_by, b.note,
   b.import_id::text AS import_id, b.component_id::text AS component_id, b.match_id::text AS match_id,
   floor(extract(epoch FROM now() - b.opened_at) / 86400)::int AS age_days`;
-const ORDER_REFS = '(c.channel, c.order_ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))';
+
+/** An order as its money trail is looked up: the batch key of Order.settlement's children. */
+export const orderTrailKey = (o: { orderId: string; channel: string; externalId: string; orderNumber: string }): string =>
+  JSON.stringify([o.orderId, o.channel, o.externalId, o.orderNumber]);
+
+/**
+ * The (channel, reference) pairs that name each order (`order_key`, its id) in the ledger: its
+ * own channel's id for it, and each payment provider's reference that order matching tied to it
+ * (an EXPECTED line with the order's lineage), found through the ledger's (channel, order_ref) index.
+ */
+const ORDER_TRAIL_REFS = `refs AS (
+  SELECT o.order_key, o.channel, o.external_id AS ref FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS o (order_key, channel, external_id, order_number)
+  UNION
+  SELECT o.order_key, e.channel, e.order_ref FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS o (order_key, channel, external_id, order_number)
+  JOIN settlement_components e ON e.channel = ANY ($5::text[]) AND e.order_ref IN (o.external_id, o.order_number) AND e.side = 'EXPECTED' AND e.lineage = 'order:' || o.order_key
+)`;
+
+function trailParams(keys: readonly string[]): { params: unknown[]; byId: Map<string, string> } {
+  const orders = keys.map((key) => JSON.parse(key) as [string, string, string, string]);
+  return {
+    params: [orders.map((o) => o[0]), orders.map((o) => o[1]), orders.map((o) => o[2]), orders.map((o) => o[3]), REFERENCE_CHANNELS],
+    byId: new Map(orders.map((o, i) => [o[0], keys[i]])),
+  };
+}
+
+/** Rows grouped by the order id they carry, under the batch keys they were asked by. */
+function byTrailKey(rows: Row[], byId: Map<string, string>): Map<string, Row[]> {
+  const grouped = groupRows(rows, 'order_key');
+  return new Map([...grouped].map(([id, list]) => [byId.get(id) ?? id, list]));
+}
 
 /**
  * The settlements module's GraphQL reads, on GraphQL's read pool: a page is one statement,
@@ -117,29 +147,28 @@ export class SettlementReader {
     return groupRows(rows, 'break_id');
   }
 
-  /** Every ledger line naming these orders (keyed `channel|externalId`), both sides. */
+  /** Every ledger line naming these orders (keyed by `orderTrailKey`), both sides, a payment provider's included. */
   async linesOfOrders(keys: readonly string[]): Promise<Map<string, Row[]>> {
-    const pairs = keys.map((k) => k.split('|'));
+    const { params, byId } = trailParams(keys);
     const rows = await this.reads.query<Row>(`
-      SELECT ${LINE}, c.channel || '|' || c.order_ref AS order_key
-      FROM settlement_components c WHERE ${ORDER_REFS} ORDER BY coalesce(c.event_at, c.recorded_at), c.id`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p.slice(1).join('|'))]);
-    return groupRows(rows, 'order_key');
+      WITH ${ORDER_TRAIL_REFS}
+      SELECT ${LINE}, r.order_key FROM refs r JOIN settlement_components c ON c.channel = r.channel AND c.order_ref = r.ref
+      ORDER BY coalesce(c.event_at, c.recorded_at), c.id`, params);
+    return byTrailKey(rows, byId);
   }
 
-  /** The payouts of these orders' report lines, with the bank lines matched to them, keyed `channel|externalId`. */
+  /** The payouts of these orders' report lines, with the bank lines matched to them, keyed by `orderTrailKey`. */
   async payoutsOfOrders(keys: readonly string[]): Promise<Map<string, Row[]>> {
-    const pairs = keys.map((k) => k.split('|'));
+    const { params, byId } = trailParams(keys);
     const rows = await this.reads.query<Row>(`
-      WITH refs AS (
-        SELECT DISTINCT c.channel, c.payout_ref, c.channel || '|' || c.order_ref AS order_key
-        FROM settlement_components c WHERE ${ORDER_REFS} AND c.side = 'REPORTED' AND c.payout_ref IS NOT NULL
+      WITH ${ORDER_TRAIL_REFS}, payouts AS (
+        SELECT DISTINCT c.channel, c.payout_ref, r.order_key
+        FROM refs r JOIN settlement_components c ON c.channel = r.channel AND c.order_ref = r.ref AND c.side = 'REPORTED' AND c.payout_ref IS NOT NULL
       )
-      SELECT ${LINE}, c.payout_status, r.order_key FROM refs r
-      JOIN settlement_components c ON c.channel = r.channel AND c.payout_ref = r.payout_ref AND c.side = 'REPORTED' AND c.component = 'PAYOUT'
-      ORDER BY coalesce(c.posted_at, c.event_at), c.id`,
-    [pairs.map((p) => p[0]), pairs.map((p) => p.slice(1).join('|'))]);
-    return groupRows(rows, 'order_key');
+      SELECT ${LINE}, c.payout_status, p.order_key FROM payouts p
+      JOIN settlement_components c ON c.channel = p.channel AND c.payout_ref = p.payout_ref AND c.side = 'REPORTED' AND c.component = 'PAYOUT'
+      ORDER BY coalesce(c.posted_at, c.event_at), c.id`, params);
+    return byTrailKey(rows, byId);
   }
 
   /** The bank lines matched to these payout lines. */

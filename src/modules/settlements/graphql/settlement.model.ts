@@ -165,6 +165,7 @@ export class OrderSettlementModel {
   @Field(() => ID) orderId: string;
   channel: string;
   externalId: string;
+  orderNumber: string;
   currencyCode: string;
   // expected, settled, payouts, bankLines, variance: OrderSettlementResolver; erp: erp-sync's OrderSettlementErpResolver.
 }
