@@ -20,8 +20,9 @@ const KEYED = `('AMOUNT_MISMATCH', 'REFUND_NOT_SETTLED')`;
  * keys: the report line names the refund itself or one of its money movements, in the channel
  * that settles that money (`refund-expectations.ts`: a Stripe-paid storefront order's refund in
  * Stripe's reports, for what went back through Stripe). A refund whose money went back only to
- * a gift card, store credit or cash is settled when made, and returns is told so. A refund whose lines add up to it, to the minor unit, is matched (its EXPECTED
- * component and the lines consumed together) and returns is told it settled, with the payout
+ * a gift card, store credit or cash is settled when made, and returns is told so. A refund
+ * whose lines add up to it, to the minor unit, is matched (its EXPECTED component and the lines
+ * consumed together) and returns is told it settled, with the payout
  * that carried it: a refund settled in a later payout than its charge matches all the same.
  * Lines that differ are an AMOUNT_MISMATCH; a refund older than `notSettledDays` with no line
  * at all is REFUND_NOT_SETTLED. Later data closes either break by itself.
@@ -31,8 +32,10 @@ export async function matchRefunds(runner: QueryRunner, refunds: Refunds, notSet
   if (own) await runner.startTransaction();
   try {
     const open = await refunds.unsettledRefunds(runner);
-    const expected = open.flatMap(refundExpectations);
-    const outside = open.filter((refund) => refund.movements.length && !expected.some((e) => e.refund === refund));
+    const perRefund = open.map((refund) => ({ refund, expected: refundExpectations(refund) }));
+    const expected = perRefund.flatMap((p) => p.expected);
+    // Expected nowhere: every movement went where no report settles it.
+    const outside = perRefund.filter((p) => !p.expected.length).map((p) => p.refund);
     for (const refund of outside) {
       const gateways = [...new Set(refund.movements.map((m) => m.gateway))].join(', ');
       await refunds.markRefundSettled(runner, refund.externalId, refund.processedAt, `outside reports: ${gateways}`, refund.channel);
